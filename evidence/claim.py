@@ -1,0 +1,172 @@
+"""The claim interface: what every experiment module under ``evidence/claims/`` provides.
+
+A claim module defines one subclass of :class:`Claim` and an instance named ``CLAIM``. The module must import
+no framework at top level: the CLI imports it to list titles, and only worker processes (see
+:mod:`evidence.worker`) call :meth:`Claim.measure`, where frameworks are imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from evidence.results import SubjectResult
+
+#: The verdicts a claim can reach, in the words of DESIGN.md.
+VERDICTS = ("supported", "partly supported", "refuted", "outdated", "inconclusive")
+
+PROGRAMS_DIR = Path(__file__).parent / "programs"
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything one worker invocation knows about the cell it measures.
+
+    Attributes:
+        subject: the subject measured, one of the claim's ``subjects``.
+        stage: the stage of the claim run (claims with one stage use ``"measure"``).
+        quick: tiny sizes for tests and CI when true.
+        workdir: a folder shared by every cell of one claim run, for artifacts that a later stage reads
+            (a model saved under one backend and loaded under another). Removed after the run.
+        repeats: timed repeats to make (warm-up excluded).
+        warmup: untimed warm-up runs to make first.
+    """
+
+    subject: str
+    stage: str
+    quick: bool
+    workdir: Path
+    repeats: int
+    warmup: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :meth:`Claim.judge` returns.
+
+    Attributes:
+        verdict: one of :data:`VERDICTS`.
+        summary: one sentence built from the numbers.
+        findings: per sub-claim id, a short statement with its numbers (and its own verdict where useful).
+    """
+
+    verdict: str
+    summary: str
+    findings: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"Expected a verdict in {VERDICTS}; received: verdict={self.verdict!r}")
+
+
+class FrameworkUnavailable(Exception):
+    """Raised by a measurement when a framework it needs is not installed; recorded as ``unavailable``."""
+
+
+class Claim:
+    """Base class of a claim under test.
+
+    Class attributes a subclass sets:
+        id: the claim id of CLAIMS.md.
+        dimension: the article's dimension (Architecture, Backend support, ...).
+        title: a short title for tables.
+        statement: the article's claim, in our own words.
+        sub_claims: sub-claim id -> what needs evidence.
+        subjects: the subjects measured, in run order.
+        stages: the stages of a run; every stage runs for all its subjects before the next stage starts.
+        programs: files under ``evidence/programs/`` the claim runs; they count as the claim's code.
+        data_files: files under ``evidence/data/`` the claim reads; they count as the claim's code too.
+        thresholds: every number ``judge`` compares against, declared here and recorded in the result.
+        repeats: timed repeats in (quick, full) mode; full mode uses at least 5.
+        warmup: untimed warm-up runs.
+        timeout_s: seconds a single worker may run in (quick, full) mode before it is killed.
+    """
+
+    id: ClassVar[str]
+    dimension: ClassVar[str]
+    title: ClassVar[str]
+    statement: ClassVar[str]
+    sub_claims: ClassVar[dict[str, str]]
+    subjects: ClassVar[tuple[str, ...]]
+    stages: ClassVar[tuple[str, ...]] = ("measure",)
+    programs: ClassVar[tuple[str, ...]] = ()
+    data_files: ClassVar[tuple[str, ...]] = ()
+    thresholds: ClassVar[dict[str, float]] = {}
+    repeats: ClassVar[tuple[int, int]] = (2, 5)
+    warmup: ClassVar[int] = 1
+    timeout_s: ClassVar[tuple[int, int]] = (300, 900)
+
+    # -- what the runner asks before it starts a worker -------------------------------------------------
+    def keras_backend(self, subject: str) -> str | None:
+        """The ``KERAS_BACKEND`` a worker for ``subject`` runs under, or None to leave it unset."""
+        return None
+
+    def requirements(self, subject: str) -> tuple[str, ...]:
+        """Modules ``subject`` needs; if one fails to import the subject is recorded ``unavailable``."""
+        return ()
+
+    def stage_subjects(self, stage: str) -> tuple[str, ...]:
+        """The subjects that take part in ``stage`` (all of them by default)."""
+        return self.subjects
+
+    # -- the experiment ---------------------------------------------------------------------------------
+    def measure(self, ctx: Context) -> dict[str, Any]:
+        """Run the experiment for one (subject, stage) cell and return JSON-serialisable measurements.
+
+        Runs in a worker process with ``KERAS_BACKEND`` already set; import frameworks here, not at top level.
+        Measurements of several stages of one subject are merged, so stages use distinct keys.
+        """
+        raise NotImplementedError
+
+    def judge(self, results: dict[str, SubjectResult]) -> Verdict:
+        """Turn the subjects' results (``ok``, ``failed`` or ``unavailable``) into a :class:`Verdict`."""
+        raise NotImplementedError
+
+    # -- identity of the claim's code, for staleness ----------------------------------------------------
+    def code_files(self) -> list[Path]:
+        """The files whose content defines this claim's experiment: its module, programs and data."""
+        files = [Path(inspect.getfile(type(self)))]
+        files += [PROGRAMS_DIR / name for name in self.programs]
+        files += [DATA_DIR / name for name in self.data_files]
+        return files
+
+    def code_hash(self) -> str:
+        """SHA-256 over :meth:`code_files`: a result made with another hash is stale."""
+        digest = hashlib.sha256()
+        for path in self.code_files():
+            digest.update(path.name.encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def describe(self) -> dict[str, Any]:
+        """The claim's self-description, recorded in every result file."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "dimension": self.dimension,
+            "statement": self.statement,
+            "sub_claims": dict(self.sub_claims),
+            "subjects": list(self.subjects),
+            "programs": list(self.programs),
+            "data_files": list(self.data_files),
+            "thresholds": dict(self.thresholds),
+        }
+
+
+def missing_subjects(results: dict[str, SubjectResult], wanted: tuple[str, ...] | list[str]) -> list[str]:
+    """Subjects of ``wanted`` that did not produce an ``ok`` result, each with its status and reason."""
+    out = []
+    for subject in wanted:
+        res = results.get(subject)
+        if res is None:
+            out.append(f"{subject} (not run)")
+        elif res.status != "ok":
+            out.append(f"{subject} ({res.status}: {res.short_reason()})")
+    return out

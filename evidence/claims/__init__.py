@@ -1,0 +1,1 @@
+"""One module per claim of CLAIMS.md; each defines ``CLAIM``, an instance of :class:`evidence.claim.Claim`."""

@@ -1,0 +1,67 @@
+"""The registry of claims: claim id -> module under ``evidence/claims/``, imported only when asked for.
+
+Claim modules import no framework at top level, so loading one is cheap; a missing framework only disables
+the subjects that need it, inside their workers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evidence.claim import Claim
+
+#: Claim ids in the order of CLAIMS.md (those implemented so far), each with its module.
+CLAIM_MODULES: dict[str, str] = {
+    "architecture": "evidence.claims.architecture",
+    "backend_portability": "evidence.claims.backend_portability",
+    "community": "evidence.claims.community",
+}
+
+
+#: Extra claims from outside the project, as ``id=module,id=module``: a plugin hook for experiments that live
+#: elsewhere (and for the tests' fake claims). Read by every process, workers included.
+EXTRA_CLAIMS_ENV = "KVT_EXTRA_CLAIMS"
+
+
+class UnknownClaimError(ValueError):
+    """A claim id that the registry does not know."""
+
+
+def claim_modules() -> dict[str, str]:
+    """Registered claim ids and their modules: the project's, then those of ``$KVT_EXTRA_CLAIMS``."""
+    modules = dict(CLAIM_MODULES)
+    for entry in filter(None, (e.strip() for e in os.environ.get(EXTRA_CLAIMS_ENV, "").split(","))):
+        cid, sep, module = entry.partition("=")
+        if not sep or not cid.strip() or not module.strip():
+            raise ValueError(f"Expected {EXTRA_CLAIMS_ENV} entries of the form id=module; received: {entry!r}")
+        modules[cid.strip()] = module.strip()
+    return modules
+
+
+def claim_ids() -> list[str]:
+    """Every registered claim id."""
+    return list(claim_modules())
+
+
+@cache
+def get_claim(claim_id: str) -> Claim:
+    """The ``CLAIM`` instance of ``claim_id``'s module.
+
+    Raises:
+        UnknownClaimError: ``claim_id`` is not registered; the message lists the valid ids.
+    """
+    modules = claim_modules()
+    try:
+        module_name = modules[claim_id]
+    except KeyError:
+        raise UnknownClaimError(f"Unknown claim {claim_id!r}. Expected one of: {', '.join(modules)}") from None
+    return importlib.import_module(module_name).CLAIM
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, in registry order."""
+    return [get_claim(cid) for cid in claim_modules()]

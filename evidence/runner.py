@@ -1,0 +1,248 @@
+"""The runner: every (claim, stage, subject) cell in its own worker process, then judge and write the result.
+
+Each worker runs with ``KERAS_BACKEND`` set for its subject, in its own session (so a timeout kills the whole
+process group) and with a parent-death signal (so a runner killed with SIGKILL takes its worker with it).
+A subject whose framework is missing is ``unavailable``; a worker that crashes or times out is ``failed`` with
+the tail of its stderr; the run goes on either way. Result files are written atomically once a claim is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence import provenance
+from evidence.claim import Claim
+from evidence.registry import get_claim
+from evidence.results import ClaimInfo, Provenance, ResultFile, SubjectResult, write_result
+
+STDERR_TAIL_CHARS = 3000
+
+#: Settings every worker runs with. oneDNN off: its start-up notice ignores TF_CPP_MIN_LOG_LEVEL, and its
+#: reordered arithmetic changes results in the last digits; the setting is recorded in every result.
+WORKER_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "PYTHONHASHSEED": "0",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+class UnknownSubjectError(ValueError):
+    """A subject that none of the selected claims measures."""
+
+
+@dataclass
+class CellOutcome:
+    """What one worker produced."""
+
+    status: str
+    reason: str | None = None
+    stderr_tail: str | None = None
+    duration_s: float = 0.0
+    measurements: dict[str, Any] = field(default_factory=dict)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Ask Linux to SIGKILL the worker when the runner dies, so a killed run leaves no orphan behind."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the worker's whole process group and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # a process that survives SIGKILL: give up waiting
+        proc.wait(timeout=30)
+
+
+def _tail(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return text[-STDERR_TAIL_CHARS:].strip()
+
+
+def worker_env(claim: Claim, subject: str) -> dict[str, str]:
+    """The environment of the worker of ``subject``: ours, the fixed settings, and its ``KERAS_BACKEND``."""
+    env = dict(os.environ)
+    env.update(WORKER_ENV)
+    backend = claim.keras_backend(subject)
+    if backend is None:
+        env.pop("KERAS_BACKEND", None)
+    else:
+        env["KERAS_BACKEND"] = backend
+    # The project root goes last, so that a PYTHONPATH given by the caller (a test hiding a framework) wins.
+    root = str(provenance.PROJECT_ROOT)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), root) if p)
+    return env
+
+
+def run_cell(
+    claim: Claim, subject: str, stage: str, *, quick: bool, workdir: Path, timeout_s: float
+) -> CellOutcome:
+    """Run one worker and turn whatever happened to it into a :class:`CellOutcome`."""
+    repeats = claim.repeats[0 if quick else 1]
+    cell_dir = Path(tempfile.mkdtemp(prefix=f"{subject}-{stage}-", dir=workdir))
+    out, err_path = cell_dir / "out.json", cell_dir / "stderr.txt"
+    cmd = [
+        sys.executable, "-m", "evidence.worker", claim.id, subject, stage,
+        "--workdir", str(workdir), "--out", str(out),
+        "--repeats", str(repeats), "--warmup", str(claim.warmup),
+    ] + (["--quick"] if quick else [])
+    start = time.perf_counter()
+    with open(err_path, "wb") as err, open(cell_dir / "stdout.txt", "wb") as std:
+        proc = subprocess.Popen(
+            cmd, stdout=std, stderr=err, stdin=subprocess.DEVNULL, cwd=cell_dir,
+            env=worker_env(claim, subject), start_new_session=True, preexec_fn=_die_with_parent,
+        )
+        try:
+            code = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            return CellOutcome(
+                "failed", f"timed out after {timeout_s:.0f} s and was killed",
+                _tail(err_path), time.perf_counter() - start,
+            )
+        finally:
+            # On any exit path (an interrupt included) the worker's group goes down with us.
+            if proc.poll() is None:
+                _kill_group(proc)
+    duration = time.perf_counter() - start
+    if code != 0 or not out.exists():
+        how = f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
+        tail = _tail(err_path)
+        last = tail.splitlines()[-1] if tail else "no output on stderr"
+        return CellOutcome("failed", f"worker {how}: {last}", tail, duration)
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    return CellOutcome(payload["status"], payload.get("reason"), None, duration, payload.get("measurements", {}))
+
+
+def select_subjects(claims: Sequence[Claim], subjects: Sequence[str] | None) -> dict[str, tuple[str, ...]]:
+    """For each claim id, the subjects to run.
+
+    Raises:
+        UnknownSubjectError: a requested subject is measured by none of ``claims``; names the valid ones.
+    """
+    if not subjects:
+        return {c.id: c.subjects for c in claims}
+    valid = {s for c in claims for s in c.subjects}
+    unknown = [s for s in subjects if s not in valid]
+    if unknown:
+        raise UnknownSubjectError(
+            f"Unknown subject(s) {', '.join(map(repr, unknown))} for claim(s) {', '.join(c.id for c in claims)}. "
+            f"Expected one of: {', '.join(sorted(valid))}"
+        )
+    return {c.id: tuple(s for s in c.subjects if s in subjects) for c in claims}
+
+
+def _merge(outcomes: dict[str, CellOutcome]) -> SubjectResult:
+    """One subject's result from its stages' outcomes: the first non-ok stage decides the status."""
+    status, reason, tail = "ok", None, None
+    measurements: dict[str, Any] = {}
+    for stage, cell in outcomes.items():
+        overlap = set(measurements) & set(cell.measurements)
+        if overlap:
+            raise ValueError(f"stage {stage!r} reuses measurement keys {sorted(overlap)}")
+        measurements.update(cell.measurements)
+        if cell.status != "ok" and status == "ok":
+            status, reason, tail = cell.status, f"{stage}: {cell.reason}", cell.stderr_tail
+    return SubjectResult(
+        status=status, reason=reason, stderr_tail=tail,
+        duration_s=round(sum(c.duration_s for c in outcomes.values()), 3),
+        stages={stage: c.status for stage, c in outcomes.items()},
+        measurements=measurements,
+    )
+
+
+Reporter = Callable[[str, str, str, CellOutcome | None], None]
+
+
+def run_claim(
+    claim: Claim,
+    *,
+    quick: bool,
+    subjects: Sequence[str],
+    results_dir: Path | None = None,
+    timeout_s: float | None = None,
+    report: Reporter | None = None,
+) -> ResultFile:
+    """Run every stage of ``claim`` for ``subjects``, judge, and write the result file atomically.
+
+    ``report(claim_id, subject, stage, outcome)`` is called with ``outcome=None`` when a cell starts and with
+    its outcome when it ends. A subject that is unavailable or failed in one stage skips its later stages.
+    """
+    timeout = timeout_s or claim.timeout_s[0 if quick else 1]
+    start = time.perf_counter()
+    cells: dict[str, dict[str, CellOutcome]] = {s: {} for s in subjects}
+    with tempfile.TemporaryDirectory(prefix=f"kvt-{claim.id}-") as tmp:
+        workdir = Path(tmp)
+        for stage in claim.stages:
+            for subject in claim.stage_subjects(stage):
+                if subject not in cells:
+                    continue
+                if any(c.status == "unavailable" for c in cells[subject].values()):
+                    continue
+                if report:
+                    report(claim.id, subject, stage, None)
+                outcome = run_cell(claim, subject, stage, quick=quick, workdir=workdir, timeout_s=timeout)
+                cells[subject][stage] = outcome
+                if report:
+                    report(claim.id, subject, stage, outcome)
+    results = {s: _merge(c) for s, c in cells.items() if c}
+    verdict = claim.judge(results)
+    result = ResultFile(
+        schema_version=1,
+        claim=ClaimInfo(**claim.describe()),
+        code_hash=claim.code_hash(),
+        verdict=verdict.verdict,
+        summary=verdict.summary,
+        findings=verdict.findings,
+        subjects=results,
+        provenance=Provenance(**provenance.collect(
+            mode="quick" if quick else "full",
+            duration_s=time.perf_counter() - start,
+            repeats=claim.repeats[0 if quick else 1],
+            warmup=claim.warmup,
+            subjects_run=list(results),
+            env=worker_env(claim, subjects[0] if subjects else ""),
+        )),
+    )
+    write_result(result, results_dir)
+    return result
+
+
+def run(
+    claim_ids: Sequence[str],
+    *,
+    quick: bool,
+    subjects: Sequence[str] | None = None,
+    results_dir: Path | None = None,
+    timeout_s: float | None = None,
+    report: Reporter | None = None,
+) -> list[ResultFile]:
+    """Run several claims one after the other; see :func:`run_claim`."""
+    claims = [get_claim(cid) for cid in claim_ids]
+    chosen = select_subjects(claims, subjects)
+    return [
+        run_claim(c, quick=quick, subjects=chosen[c.id], results_dir=results_dir, timeout_s=timeout_s,
+                  report=report)
+        for c in claims
+        if chosen[c.id]
+    ]

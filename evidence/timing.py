@@ -1,0 +1,39 @@
+"""Timing: warm-up first, then timed repeats, reported as median and spread."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+def summarize(samples: Sequence[float]) -> dict[str, Any]:
+    """Median, spread (interquartile range and min/max) and the raw samples of timed repeats, in seconds."""
+    if not samples:
+        raise ValueError("Expected at least one timed sample; received none")
+    ordered = sorted(samples)
+    if len(ordered) >= 2:
+        q1, _, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    else:
+        q1 = q3 = ordered[0]
+    return {
+        "median_s": statistics.median(ordered),
+        "iqr_s": q3 - q1,
+        "min_s": ordered[0],
+        "max_s": ordered[-1],
+        "repeats": len(ordered),
+        "samples_s": list(samples),
+    }
+
+
+def time_call(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> dict[str, Any]:
+    """Call ``fn`` ``warmup`` times untimed, then ``repeats`` times timed; return :func:`summarize`."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return summarize(samples)
