@@ -1,0 +1,89 @@
+"""The runner records ok / failed / unavailable per subject, goes on after failures, and leaves no process."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from evidence import runner
+from evidence.registry import get_claim
+from evidence.results import load_result
+from tests.conftest import kvt
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is not running code any more.
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_every_outcome_is_recorded_and_the_run_goes_on(fake_env, tmp_path, monkeypatch):
+    pidfile = tmp_path / "pids.txt"
+    monkeypatch.setenv("KVT_TEST_PIDFILE", str(pidfile))
+    seen = []
+    [result] = runner.run(["fake"], quick=True, results_dir=tmp_path / "results", timeout_s=4,
+                          report=lambda c, s, st, o: seen.append((s, st, o and o.status)))
+    subjects = result.subjects
+    assert subjects["ok"].status == "ok"
+    assert subjects["ok"].measurements == {"answer": 42, "quick": True, "repeats": 2, "keras_backend": "jax"}
+
+    assert subjects["crash"].status == "failed"
+    assert "deliberate crash in the fake claim" in subjects["crash"].reason
+    assert "about to fail" in subjects["crash"].stderr_tail
+    assert "Traceback" in subjects["crash"].stderr_tail
+
+    assert subjects["hang"].status == "failed"
+    assert "timed out after 4 s" in subjects["hang"].reason
+
+    assert subjects["missing"].status == "unavailable"
+    assert "kvt_no_such_framework" in subjects["missing"].reason
+
+    # Stages run in order and share the workdir; only `staged` takes part in the second one.
+    assert subjects["staged"].stages == {"first": "ok", "second": "ok"}
+    assert subjects["staged"].measurements == {"first_value": 1, "second_saw": "from the first stage"}
+    assert ("staged", "second", "ok") in seen and ("ok", "second", "ok") not in seen
+
+    assert result.verdict == "supported"
+    assert "crash (failed" in result.summary and "missing (unavailable" in result.summary
+    assert result.provenance.mode == "quick"
+    assert result.provenance.environment["TF_ENABLE_ONEDNN_OPTS"] == "0"
+    # The file on disk is what was returned, and it validates.
+    assert load_result("fake", tmp_path / "results") == result
+
+    # The hung worker was killed with its group: nothing it started is still running.
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) == 5
+    time.sleep(0.2)
+    assert not [p for p in pids if _alive(p)]
+
+
+def test_subject_selection_validates_names(fake_env):
+    claim = get_claim("fake")
+    assert runner.select_subjects([claim], ["ok"]) == {"fake": ("ok",)}
+    with pytest.raises(runner.UnknownSubjectError, match="Expected one of: crash, hang, missing, ok, staged"):
+        runner.select_subjects([claim], ["ok", "nope"])
+
+
+def test_partial_run_names_what_was_not_run(fake_env, tmp_path):
+    [result] = runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path)
+    assert list(result.subjects) == ["ok"]
+    assert result.provenance.subjects_run == ["ok"]
+    assert "crash (not run)" in result.summary
+
+
+def test_cli_exit_status_reports_failed_cells(fake_env, tmp_path):
+    proc = kvt("evidence", "run", "fake", "--quick", "--subjects", "ok", "crash", "--results-dir", str(tmp_path))
+    assert proc.returncode == 1, proc.stderr
+    assert "fake/crash/first" in proc.stdout
+    assert load_result("fake", tmp_path).subjects["crash"].status == "failed"
+    proc = kvt("evidence", "run", "fake", "--quick", "--subjects", "ok", "missing", "--results-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
