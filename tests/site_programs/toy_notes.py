@@ -1,0 +1,3 @@
+"""An unpaired program of the toy claim: shown in its own tab."""
+
+NOTES = "unpaired"
