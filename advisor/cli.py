@@ -220,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_evidence_show)
     p = evsub.add_parser("schema", help="print the JSON Schema of result files")
     p.set_defaults(func=cmd_evidence_schema)
+
+    from advisor.advise_cli import add_parsers as add_advise_parsers  # `advise` and `questions`
+
+    add_advise_parsers(sub, results_dir_arg)
     return parser
 
 
