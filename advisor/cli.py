@@ -67,12 +67,14 @@ def _verdict_text(row: dict[str, Any]) -> str:
 def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=False, expand=False)
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        # Cells are data (error messages hold brackets, e.g. float32[None,8]): never parse them as markup.
+        table.add_row(*(Text(cell) for cell in row))
     Console().print(table)
 
 
@@ -142,6 +144,7 @@ def _raise_interrupt(signum, frame):  # pragma: no cover - exercised by the kill
 def cmd_evidence_run(args: argparse.Namespace) -> int:
     """``kvt evidence run``: run claims in worker processes, with a progress display."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from evidence.registry import get_claim
@@ -169,7 +172,7 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
             progress.advance(task)
             line = f"{claim_id:<20} {subject:<18} {stage:<8} {marks[outcome.status]:<10} {outcome.duration_s:6.1f} s"
             if outcome.status != "ok":
-                line += f"  {outcome.reason}"
+                line += f"  {escape(outcome.reason or '')}"
             if outcome.status == "failed":
                 failed.append(f"{claim_id}/{subject}/{stage}")
             progress.console.print(line, markup=True, highlight=False)
@@ -181,7 +184,7 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
             console.print("[red]interrupted[/]: the claims in progress kept their previous result files.")
             return EXIT_INTERRUPTED
     for result in results:
-        console.print(f"[bold]{result.claim.id}[/]: {result.verdict} — {result.summary}", highlight=False)
+        console.print(f"[bold]{result.claim.id}[/]: {result.verdict} — {escape(result.summary)}", highlight=False)
     if failed:
         console.print(f"[red]{len(failed)} cell(s) failed[/] (recorded in the results): {', '.join(failed)}")
         return EXIT_FAILED
