@@ -1,0 +1,686 @@
+"""Code metrics of Python programs, with the standard library's ``ast`` and ``tokenize`` only (no regexes).
+
+What is counted, for a file or a source string:
+
+logical lines
+    Python's logical lines (``tokenize``'s ``NEWLINE`` tokens: a statement wrapped over several physical lines
+    counts once), minus docstrings; comments and blank lines are not logical lines to begin with.
+framework lines
+    The logical lines that name at least one framework API.
+tokens
+    Tokens of code (names, operators, literals), without comments, docstrings, newlines and indentation.
+API names
+    Each framework name the program uses, resolved through its imports to a dotted name: with
+    ``import tensorflow as tf``, ``tf.nn.relu`` is ``tensorflow.nn.relu``; with ``from keras import layers``,
+    ``layers.Dense`` is ``keras.layers.Dense``. Only the longest chain counts (``keras.layers.Dense``, not also
+    ``keras.layers``). Methods are resolved through a light, flow-insensitive inference, so that
+    ``model.fit`` and ``tape.gradient`` count too:
+
+    * a name (or ``self.name``) assigned a framework constructor call (``model = keras.Sequential(...)``), bound
+      by ``with tf.GradientTape() as tape``, or annotated with a framework class (``model: keras.Model``) has
+      that class as its type, and ``model.fit`` is ``keras.Sequential.fit``;
+    * in a class derived from a framework class, ``self.x``/``super().x`` where the class itself defines no
+      ``x`` is the base's ``x`` (``self.add_weight`` in a ``keras.layers.Layer`` is
+      ``keras.layers.Layer.add_weight``);
+    * an attribute of a framework call's result: of a constructor (``Dataset(...)``) or class method
+      (``tf.data.Dataset.from_tensor_slices(...)``) is an attribute of that class, and a method called on a
+      typed value returns the same type (fluent chains such as ``.shuffle(...).batch(...)``);
+    * an instance of a class of the file derived from a framework class (``model = MLP()`` with
+      ``class MLP(tf.Module)``) has that base's members, except those the class defines itself;
+    * defining a hook method of :data:`HOOKS` (``call``, ``build``, ``train_step``...) in such a class is
+      using that API.
+
+    A "constructor" or "class" is a dotted name whose last part starts with a capital letter. Imports are
+    collected from the whole file, wherever they appear. Names this inference cannot type (a function's
+    unannotated parameter, the result of ``x = model.fit(...)``) are not counted: the counts are a lower bound,
+    the same rules for both sides of a comparison.
+branches, cyclomatic complexity
+    Decision points: ``if``/``elif``, conditional expressions, ``for``/``while`` loops, ``except`` clauses,
+    each ``for`` and ``if`` of a comprehension, each extra operand of ``and``/``or``, and ``match`` cases.
+    McCabe's cyclomatic complexity of a function is 1 + its decision points (nested functions count
+    separately); of the module body, likewise. ``cyclomatic_total`` sums them; ``cyclomatic_max`` is the
+    largest.
+concepts
+    What a newcomer must learn to write the program, derived from its API names by :data:`CONCEPTS`, a declared
+    table of concept -> name patterns (``fnmatch`` patterns; the first concept with a matching pattern wins).
+    Names no pattern matches are listed as ``unmapped_api_names``, so that a gap in the table shows.
+
+Entry points: :func:`analyse_file` (a file: its metrics, project-relative path and sha256),
+:func:`analyse_source` (a string), :func:`analyse_symbols` (some classes/functions of a file, measured with the
+file's imports), :func:`symbol_source`, :func:`logical_lines` (just the count), :func:`cpp_logical_lines`
+(C/C++ code lines), :func:`module_constants` (a program's ``UPPER_CASE`` literals) and :func:`file_sha256`.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import textwrap
+import tokenize
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+#: Top-level modules whose names count as framework API.
+FRAMEWORK_ROOTS: tuple[str, ...] = ("keras", "tensorflow", "jax", "torch")
+
+#: Concept a newcomer must learn -> the API names (``fnmatch`` patterns, canonical dotted names) that need it.
+#: Order matters: a name belongs to the first concept with a matching pattern, so specific entries come first.
+CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("early stopping", ("keras.callbacks.EarlyStopping*",)),
+    ("checkpointing weights", ("keras.callbacks.ModelCheckpoint*", "keras.*.load_weights", "keras.*.save_weights",
+                               "tensorflow.train.Checkpoint*", "tensorflow.train.CheckpointManager*",
+                               "tensorflow.train.latest_checkpoint")),
+    ("callbacks", ("keras.callbacks.*",)),
+    ("reproducible seeding", ("keras.utils.set_random_seed", "tensorflow.random.set_seed")),
+    ("weight initialisation", ("keras.initializers.*", "tensorflow.random.*", "tensorflow.initializers.*")),
+    ("compile: optimizer, loss and metrics by name", ("keras.*.compile",)),
+    ("fit / evaluate / predict", ("keras.*.fit", "keras.*.evaluate", "keras.*.predict")),
+    ("custom gradients", ("keras.ops.custom_gradient", "tensorflow.custom_gradient", "tensorflow.RegisterGradient",
+                          "tensorflow.stop_gradient")),
+    ("custom training steps", ("keras.Model.train_step", "keras.Model.test_step", "keras.Model.compute_loss",
+                               "keras.*.stateless_*", "keras.Model.metrics", "keras.Model.optimizer*",
+                               "keras.Model.compiled_loss", "keras.Model.zero_grad")),
+    ("parameter tracking", ("tensorflow.Module*", "*.trainable_variables", "*.trainable_weights",
+                            "*.non_trainable_variables")),
+    ("model definition", ("keras.Sequential", "keras.Model", "keras.Input", "keras.models.*")),
+    ("custom layers and models", ("keras.layers.Layer*", "keras.Model.*", "keras.Sequential.*")),
+    ("layers", ("keras.layers.*",)),
+    ("optimizers", ("keras.optimizers.*",)),
+    ("losses", ("keras.losses.*", "tensorflow.nn.*cross_entropy*", "tensorflow.losses.*")),
+    ("metrics", ("keras.metrics.*",)),
+    ("backend-neutral tensor ops", ("keras.ops.*",)),
+    ("variables and in-place updates", ("tensorflow.Variable*", "tensorflow.*.assign*")),
+    ("automatic differentiation", ("tensorflow.GradientTape*",)),
+    ("graph compilation", ("tensorflow.function", "tensorflow.TensorSpec")),
+    ("input pipelines", ("tensorflow.data.*",)),
+    ("neural-network ops", ("tensorflow.nn.*",)),
+    ("dtypes", ("tensorflow.float*", "tensorflow.int*", "tensorflow.bool", "tensorflow.dtypes.*")),
+    ("tensor ops", ("tensorflow.math.*", "tensorflow.linalg.*", "tensorflow.matmul", "tensorflow.reduce_*",
+                    "tensorflow.reshape", "tensorflow.argmax", "tensorflow.cast", "tensorflow.sqrt",
+                    "tensorflow.square", "tensorflow.exp", "tensorflow.zeros*", "tensorflow.ones*",
+                    "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.shape", "tensorflow.equal",
+                    "tensorflow.maximum", "tensorflow.minimum", "tensorflow.where", "tensorflow.clip_by_value",
+                    "tensorflow.sigmoid", "tensorflow.tanh", "tensorflow.gather", "tensorflow.concat",
+                    "tensorflow.stack", "tensorflow.expand_dims", "tensorflow.squeeze", "tensorflow.abs",
+                    "tensorflow.Tensor*", "tensorflow.*.numpy", "tensorflow.range", "tensorflow.size")),
+    ("compiled C++ ops", ("tensorflow.load_op_library", "tensorflow.sysconfig.*")),
+    ("JAX transformations", ("jax.*",)),
+    ("PyTorch autograd", ("torch.*",)),
+)
+
+#: Methods a subclass of a framework class overrides to hook into it: defining one is using that API (the
+#: name must be known), so ``def train_step`` in a ``keras.Model`` subclass counts as ``keras.Model.train_step``.
+HOOKS: frozenset[str] = frozenset({
+    "call", "build", "train_step", "test_step", "predict_step", "compute_loss", "compute_output_shape",
+    "get_config", "from_config", "update_state", "result", "reset_state", "on_epoch_begin", "on_epoch_end",
+    "on_train_begin", "on_train_end", "on_batch_begin", "on_batch_end", "on_train_batch_end", "metrics",
+    "__len__", "__getitem__",
+})
+
+#: Prefix of a type that is a class of the analysed file itself (with a framework class among its bases).
+LOCAL = "<local>:"
+
+_DECISIONS = (ast.If, ast.IfExp, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+@dataclass(frozen=True)
+class ProgramMetrics:
+    """The metrics of one program (see the module docstring for what each counts).
+
+    Attributes:
+        file: the path as given (relative to the project root for :func:`analyse_file` on project files).
+        sha256: hex digest of the file's bytes (of the source's UTF-8 for :func:`analyse_source`).
+        logical_lines: logical lines of code, docstrings excluded.
+        framework_lines: logical lines that name a framework API.
+        tokens: tokens of code.
+        api_names: distinct framework API names, sorted.
+        api_references: how many times framework API names appear in the code.
+        branches: decision points in the whole program.
+        cyclomatic_total: sum of the cyclomatic complexities of the module body and every function.
+        cyclomatic_max: the largest of them.
+        cyclomatic: function name (``Class.method`` for methods, ``<module>`` for the body) -> complexity.
+        concepts: concept -> the program's API names that need it, in :data:`CONCEPTS` order.
+        unmapped_api_names: API names that no concept pattern matches.
+    """
+
+    file: str
+    sha256: str
+    logical_lines: int
+    framework_lines: int
+    tokens: int
+    api_names: tuple[str, ...]
+    api_references: int
+    branches: int
+    cyclomatic_total: int
+    cyclomatic_max: int
+    cyclomatic: dict[str, int] = field(default_factory=dict)
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unmapped_api_names: tuple[str, ...] = ()
+
+    @property
+    def concept_count(self) -> int:
+        """How many concepts the program needs (unmapped names not included)."""
+        return len(self.concepts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: tuples become lists, and the counts of API names and concepts are added."""
+        out = asdict(self)
+        out["api_names"] = list(self.api_names)
+        out["unmapped_api_names"] = list(self.unmapped_api_names)
+        out["concepts"] = {k: list(v) for k, v in self.concepts.items()}
+        out["api_name_count"] = len(self.api_names)
+        out["concept_count"] = self.concept_count
+        return out
+
+
+# -- lines and tokens ---------------------------------------------------------------------------------------------
+def _docstring_lines(tree: ast.AST) -> set[int]:
+    """Line numbers taken by docstrings (the first statement of a module, class or function, a string)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str):
+                lines.update(range(first.lineno, (first.end_lineno or first.lineno) + 1))
+    return lines
+
+
+def _logical_line_spans(source: str, skip: set[int]) -> tuple[list[tuple[int, int]], int]:
+    """([(first row, last row)] of every logical line of code, number of code tokens), docstring rows skipped."""
+    spans: list[tuple[int, int]] = []
+    tokens = 0
+    start: int | None = None
+    ignorable = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                 tokenize.ENCODING, tokenize.ENDMARKER}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.NEWLINE:
+            if start is not None:
+                spans.append((start, tok.start[0]))
+            start = None
+            continue
+        if tok.type in ignorable or tok.start[0] in skip:
+            continue
+        tokens += 1
+        if start is None:
+            start = tok.start[0]
+    if start is not None:  # a last line with no newline at the end of the file
+        spans.append((start, start))
+    return spans, tokens
+
+
+def logical_lines(source: str) -> int:
+    """Logical lines of code in ``source``: statements, however wrapped, without comments, blanks or docstrings."""
+    source = textwrap.dedent(source)
+    return len(_logical_line_spans(source, _docstring_lines(ast.parse(source)))[0])
+
+
+# -- API names ------------------------------------------------------------------------------------------------------
+def _dotted(node: ast.AST) -> list[str] | None:
+    """``a.b.c`` as ``["a", "b", "c"]``; None for anything but a chain of attributes on a name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return parts[::-1]
+    return None
+
+
+def _is_class_name(dotted: str) -> bool:
+    return dotted.rsplit(".", 1)[-1][:1].isupper()
+
+
+class _ApiCollector:
+    """Resolves a module's framework names; see the module docstring for the rules."""
+
+    def __init__(self, tree: ast.Module, roots: tuple[str, ...]):
+        self.roots = roots
+        self.aliases: dict[str, str] = {}
+        self.types: dict[str, str] = {}  # "name" or "self.name" -> framework class
+        self.class_bases: dict[str, list[str]] = {}  # class name -> its framework bases
+        self.class_members: dict[str, set[str]] = {}  # class name -> names it defines (methods, self.x)
+        self.references: list[tuple[str, int]] = []  # (api name, line)
+        self._collect_imports(tree)
+        self._collect_classes(tree)
+        self._collect_types(tree)
+
+    # framework-ness of a dotted name
+    def _framework(self, dotted: str | None) -> bool:
+        return bool(dotted) and dotted.split(".", 1)[0] in self.roots
+
+    def _collect_imports(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.aliases[alias.asname] = alias.name
+                    else:  # ``import a.b`` binds ``a``
+                        top = alias.name.split(".", 1)[0]
+                        self.aliases[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The canonical dotted name of ``node`` (a name or attribute chain) if it is framework API, else None."""
+        parts = _dotted(node)
+        if parts:
+            head, rest = parts[0], parts[1:]
+            if head in self.aliases:
+                full = ".".join([self.aliases[head], *rest])
+                return full if self._framework(full) else None
+            if head == "self" and rest:
+                typed = self.types.get(f"self.{rest[0]}")
+                if typed:
+                    return self._member(typed, rest[1:])
+                return None  # inherited members are resolved in visit, where the enclosing class is known
+            if head in self.types:
+                return self._member(self.types[head], rest)
+            return None
+        # an attribute of a call result: the type the call returns, if known
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            returned = self.call_type(node.value, fluent=True)
+            if returned:
+                return f"{returned}.{node.attr}"
+        return None
+
+    def _member(self, typed: str, rest: list[str]) -> str | None:
+        """The API name of ``value.rest`` for a value of type ``typed``; None for the value alone, or for a
+        member that a class of this file defines itself."""
+        if not rest:
+            return None
+        if typed.startswith(LOCAL):
+            cls = typed.removeprefix(LOCAL)
+            if rest[0] in self.class_members.get(cls, set()):
+                return None
+            return ".".join([self.class_bases[cls][0], *rest])
+        return ".".join([typed, *rest])
+
+    def call_type(self, call: ast.Call, *, fluent: bool = False) -> str | None:
+        """The framework class a call returns, when it can be told from the call alone.
+
+        A constructor (``keras.Sequential(...)``) returns its class; a class method reached through a module
+        (``tf.data.Dataset.from_tensor_slices(...)``) returns its class; and, only where ``fluent`` (the call's
+        result is used on the spot, as in ``.shuffle(...).batch(...)``), a method returns its receiver's type.
+        ``history = model.fit(...)`` gets no type: a method's return type is unknown.
+        """
+        if isinstance(call.func, ast.Name) and self.class_bases.get(call.func.id):
+            return f"{LOCAL}{call.func.id}"  # an instance of a class of this file derived from a framework class
+        callee = self.resolve(call.func)
+        if not callee:
+            return None
+        if _is_class_name(callee):
+            return callee
+        owner = callee.rsplit(".", 1)[0]
+        if "." not in callee or not _is_class_name(owner):
+            return None
+        parts = _dotted(call.func)
+        through_module = bool(parts) and parts[0] in self.aliases
+        return owner if (through_module or fluent) else None
+
+    def _collect_classes(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            bases: list[str] = []
+            inherited: set[str] = set()
+            for base in node.bases:
+                if isinstance(base, ast.Name) and self.class_bases.get(base.id):
+                    bases += self.class_bases[base.id]  # a class of this file derived from a framework class
+                    inherited |= self.class_members.get(base.id, set())
+                elif resolved := self.resolve(base):
+                    bases.append(resolved)
+            self.class_bases[node.name] = bases
+            members = {n.name for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+            for sub in ast.walk(node):
+                for target in self._targets(sub):
+                    parts = _dotted(target)
+                    if parts and len(parts) == 2 and parts[0] == "self":
+                        members.add(parts[1])
+                if isinstance(sub, ast.Assign | ast.AnnAssign) and sub in node.body:
+                    for target in self._targets(sub):
+                        if isinstance(target, ast.Name):
+                            members.add(target.id)
+            self.class_members[node.name] = members | inherited
+
+    @staticmethod
+    def _targets(node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.Assign):
+            out: list[ast.AST] = []
+            for target in node.targets:
+                out += list(target.elts) if isinstance(target, ast.Tuple) else [target]
+            return out
+        if isinstance(node, ast.AnnAssign | ast.AugAssign):
+            return [node.target]
+        return []
+
+    def _collect_types(self, tree: ast.Module) -> None:
+        # Two passes, so that a type learnt late in the file (a class attribute) still types earlier uses.
+        for _ in range(2):
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                    typed = self.call_type(node.value)
+                    if typed:
+                        for target in node.targets:
+                            self._bind(target, typed)
+                elif isinstance(node, ast.AnnAssign):
+                    typed = self._annotation(node.annotation)
+                    if typed:
+                        self._bind(node.target, typed)
+                elif isinstance(node, ast.With | ast.AsyncWith):
+                    for item in node.items:
+                        if item.optional_vars is not None and isinstance(item.context_expr, ast.Call):
+                            typed = self.call_type(item.context_expr)
+                            if typed:
+                                self._bind(item.optional_vars, typed)
+                elif isinstance(node, ast.arg) and node.annotation is not None:
+                    typed = self._annotation(node.annotation)
+                    if typed:
+                        self.types[node.arg] = typed
+
+    def _annotation(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a string annotation
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+        typed = self.resolve(node)
+        return typed if typed and _is_class_name(typed) else None
+
+    def _bind(self, target: ast.AST, typed: str) -> None:
+        parts = _dotted(target)
+        if parts and len(parts) == 1:
+            self.types[parts[0]] = typed
+        elif parts and len(parts) == 2 and parts[0] == "self":
+            self.types[f"self.{parts[1]}"] = typed
+
+    def _inherited(self, node: ast.AST, cls: str | None) -> str | None:
+        """``self.x`` or ``super().x`` in a class with framework bases, where the class defines no ``x``."""
+        if cls is None or not self.class_bases.get(cls):
+            return None
+        attr_chain: list[str] = []
+        current = node
+        while isinstance(current, ast.Attribute):
+            attr_chain.append(current.attr)
+            current = current.value
+        attr_chain.reverse()
+        if not attr_chain:
+            return None
+        is_self = isinstance(current, ast.Name) and current.id == "self"
+        is_super = (isinstance(current, ast.Call) and isinstance(current.func, ast.Name)
+                    and current.func.id == "super")
+        if is_super or (is_self and attr_chain[0] not in self.class_members.get(cls, set())):
+            return ".".join([self.class_bases[cls][0], *attr_chain])
+        return None
+
+    def collect(self, tree: ast.Module) -> None:
+        """Record every framework reference of ``tree`` with its line, longest chains only."""
+        self._visit(tree, None)
+
+    def _visit(self, node: ast.AST, cls: str | None) -> None:
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                self._visit(base, cls)
+            for decorator in node.decorator_list:
+                self._visit(decorator, cls)
+            bases = self.class_bases.get(node.name) or []
+            for child in node.body:
+                if bases and isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) and child.name in HOOKS:
+                    self.references.append((f"{bases[0]}.{child.name}", child.lineno))
+                self._visit(child, node.name)
+            return
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            return  # importing a name is not using it
+        if isinstance(node, ast.Attribute | ast.Name):
+            name = self.resolve(node) or (self._inherited(node, cls) if isinstance(node, ast.Attribute) else None)
+            if name:
+                self.references.append((name, node.lineno))
+                # The longest chain is recorded, its prefixes are not; but a call inside the chain
+                # (``Dataset.from_tensor_slices(x).batch``) and its arguments are visited.
+                inner = node
+                while isinstance(inner, ast.Attribute):
+                    inner = inner.value
+                if not isinstance(inner, ast.Name):
+                    self._visit(inner, cls)
+                return
+        for child in ast.iter_child_nodes(node):
+            self._visit(child, cls)
+
+
+# -- complexity -----------------------------------------------------------------------------------------------------
+def _decisions(node: ast.AST) -> int:
+    """Decision points directly in ``node``'s scope (nested functions and classes excluded)."""
+    count = 0
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (*_SCOPES, ast.ClassDef)):
+            continue
+        if isinstance(child, _DECISIONS):
+            count += 1
+        elif isinstance(child, ast.BoolOp):
+            count += len(child.values) - 1
+        elif isinstance(child, ast.comprehension):
+            count += 1 + len(child.ifs)
+        count += _decisions(child)
+    return count
+
+
+def _complexities(tree: ast.Module) -> dict[str, int]:
+    """Cyclomatic complexity of the module body and of every function, lambda and method (``Class.method``).
+
+    A decision directly in a class body (rare) counts towards the module body.
+    """
+    out = {"<module>": 1 + _decisions(tree)}
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                out["<module>"] += _decisions(child)
+                walk(child, f"{prefix}{child.name}.")
+            elif isinstance(child, _SCOPES):
+                name = f"{prefix}{getattr(child, 'name', f'<lambda:{child.lineno}>')}"
+                while name in out:  # a redefinition (a property setter): keep both
+                    name += "'"
+                out[name] = 1 + _decisions(child)
+                walk(child, f"{name}.")
+            else:
+                walk(child, prefix)
+
+    walk(tree, "")
+    return out
+
+
+# -- concepts -------------------------------------------------------------------------------------------------------
+def concepts_for(api_names: Iterable[str],
+                 mapping: tuple[tuple[str, tuple[str, ...]], ...] = CONCEPTS) -> tuple[dict[str, tuple[str, ...]],
+                                                                                      tuple[str, ...]]:
+    """(concept -> the names needing it, in ``mapping`` order; names no pattern matches), for ``api_names``."""
+    found: dict[str, list[str]] = {}
+    unmapped = []
+    for name in sorted(set(api_names)):
+        for concept, patterns in mapping:
+            if any(fnmatchcase(name, p) for p in patterns):
+                found.setdefault(concept, []).append(name)
+                break
+        else:
+            unmapped.append(name)
+    ordered = {c: tuple(found[c]) for c, _ in mapping if c in found}
+    return ordered, tuple(unmapped)
+
+
+# -- entry points ---------------------------------------------------------------------------------------------------
+def analyse_source(source: str, *, file: str = "<string>", sha256: str | None = None,
+                   roots: tuple[str, ...] = FRAMEWORK_ROOTS,
+                   concepts: tuple[tuple[str, tuple[str, ...]], ...] = CONCEPTS) -> ProgramMetrics:
+    """The metrics of Python ``source`` (dedented first, so a method's source can be measured on its own).
+
+    Raises:
+        SyntaxError: ``source`` is not valid Python.
+    """
+    source = textwrap.dedent(source)
+    tree = ast.parse(source)
+    spans, tokens = _logical_line_spans(source, _docstring_lines(tree))
+    collector = _ApiCollector(tree, roots)
+    collector.collect(tree)
+    api_lines = {line for _, line in collector.references}
+    framework_lines = sum(1 for first, last in spans if any(first <= line <= last for line in api_lines))
+    names = tuple(sorted({name for name, _ in collector.references}))
+    complexity = _complexities(tree)
+    concept_map, unmapped = concepts_for(names, concepts)
+    return ProgramMetrics(
+        file=file,
+        sha256=sha256 or hashlib.sha256(source.encode()).hexdigest(),
+        logical_lines=len(spans),
+        framework_lines=framework_lines,
+        tokens=tokens,
+        api_names=names,
+        api_references=len(collector.references),
+        branches=sum(v - 1 for v in complexity.values()),
+        cyclomatic_total=sum(complexity.values()),
+        cyclomatic_max=max(complexity.values()),
+        cyclomatic=complexity,
+        concepts=concept_map,
+        unmapped_api_names=unmapped,
+    )
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def display_path(path: str | Path, root: str | Path | None = None) -> str:
+    """``path`` relative to ``root`` (the project root by default) when inside it, else as given."""
+    path = Path(path).resolve()
+    base = Path(root).resolve() if root else Path(__file__).resolve().parent.parent
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+
+
+def analyse_file(path: str | Path, **kwargs: Any) -> ProgramMetrics:
+    """The metrics of the Python file at ``path``, named by its project-relative path and its bytes' sha256."""
+    path = Path(path)
+    return analyse_source(path.read_text(encoding="utf-8"), file=display_path(path), sha256=file_sha256(path),
+                          **kwargs)
+
+
+def symbol_source(path: str | Path, symbol: str) -> str:
+    """The source of the top-level class or function ``symbol`` of a file (``Class.method`` for a method),
+    decorators included.
+
+    Raises:
+        LookupError: no such class or function in the file.
+    """
+    source = Path(path).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    scope: list[ast.stmt] = tree.body
+    node: ast.AST | None = None
+    for part in symbol.split("."):
+        node = next((n for n in scope if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                     and n.name == part), None)
+        if node is None:
+            raise LookupError(f"No class or function {symbol!r} in {path}")
+        scope = node.body
+    assert node is not None
+    lines = source.splitlines(keepends=True)
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return textwrap.dedent("".join(lines[first - 1:node.end_lineno]))
+
+
+def analyse_symbols(path: str | Path, symbols: Iterable[str], **kwargs: Any) -> ProgramMetrics:
+    """The metrics of several classes/functions of one file measured together, with the file's imports.
+
+    The imports are prepended so that API names resolve; they are counted in neither lines nor tokens (the
+    import lines are measured alone and subtracted), since a file imports a framework once for all it holds.
+    """
+    path = Path(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imports = "".join(ast.unparse(n) + "\n" for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom))
+    body = "\n\n".join(symbol_source(path, s) for s in symbols)
+    whole = analyse_source(imports + body, file=f"{display_path(path)}::{'+'.join(symbols)}",
+                           sha256=file_sha256(path), **kwargs)
+    base_spans, base_tokens = _logical_line_spans(imports, set())
+    import_count = len(base_spans)
+    complexity_module = whole.cyclomatic.get("<module>", 1)
+    return ProgramMetrics(
+        file=whole.file, sha256=whole.sha256,
+        logical_lines=whole.logical_lines - import_count,
+        framework_lines=whole.framework_lines,
+        tokens=whole.tokens - base_tokens,
+        api_names=whole.api_names, api_references=whole.api_references,
+        branches=whole.branches,
+        cyclomatic_total=whole.cyclomatic_total - (1 if complexity_module == 1 else 0),
+        cyclomatic_max=whole.cyclomatic_max,
+        cyclomatic={k: v for k, v in whole.cyclomatic.items() if k != "<module>" or v > 1},
+        concepts=whole.concepts, unmapped_api_names=whole.unmapped_api_names,
+    )
+
+
+def module_constants(path: str | Path) -> dict[str, Any]:
+    """The module-level ``UPPER_CASE = <literal>`` assignments of a Python file (its hyper-parameters), read with
+    ``ast.literal_eval`` without importing the file; tuples become lists (JSON-ready)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name.isupper():
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    continue  # not a literal (a computed value): not a hyper-parameter we can compare
+                out[name] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def cpp_logical_lines(source: str) -> int:
+    """Lines of C/C++ code: lines with something left after removing ``//`` and ``/* */`` comments.
+
+    A character scanner (string and character literals are skipped, so ``"//"`` in a string is code).
+    Preprocessor lines count as code.
+    """
+    code_lines: set[int] = set()
+    i, line, n = 0, 1, len(source)
+    in_block = False
+    while i < n:
+        ch = source[i]
+        if ch == "\n":
+            line += 1
+            i += 1
+            continue
+        if in_block:
+            if source.startswith("*/", i):
+                in_block = False
+                i += 2
+            else:
+                i += 1
+            continue
+        if source.startswith("//", i):
+            while i < n and source[i] != "\n":
+                i += 1
+            continue
+        if source.startswith("/*", i):
+            in_block = True
+            i += 2
+            continue
+        if ch in "\"'":
+            code_lines.add(line)
+            quote, i = ch, i + 1
+            while i < n and source[i] != quote:
+                if source[i] == "\\":
+                    i += 1
+                elif source[i] == "\n":
+                    line += 1
+                i += 1
+            i += 1
+            continue
+        if not ch.isspace():
+            code_lines.add(line)
+        i += 1
+    return len(code_lines)
