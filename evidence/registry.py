@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 CLAIM_MODULES: dict[str, str] = {
     "architecture": "evidence.claims.architecture",
     "backend_portability": "evidence.claims.backend_portability",
+    "ease_of_use": "evidence.claims.ease_of_use",
     "community": "evidence.claims.community",
+    "deployment": "evidence.claims.deployment",
+    "extensibility": "evidence.claims.extensibility",
 }
 
 
