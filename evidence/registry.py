@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 CLAIM_MODULES: dict[str, str] = {
     "architecture": "evidence.claims.architecture",
     "backend_portability": "evidence.claims.backend_portability",
+    "performance": "evidence.claims.performance",
+    "distributed_scaling": "evidence.claims.distributed_scaling",
     "ease_of_use": "evidence.claims.ease_of_use",
     "community": "evidence.claims.community",
     "deployment": "evidence.claims.deployment",
