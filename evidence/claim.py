@@ -8,9 +8,13 @@ no framework at top level: the CLI imports it to list titles, and only worker pr
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import inspect
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -21,6 +25,27 @@ VERDICTS = ("supported", "partly supported", "refuted", "outdated", "inconclusiv
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 DATA_DIR = Path(__file__).parent / "data"
+
+
+def load_program(name_or_path: str | os.PathLike) -> ModuleType:
+    """Import a program file by path; a bare file name is looked up under ``evidence/programs/``.
+
+    Programs are files a reader runs as scripts (``python evidence/programs/mlp_keras.py``), not a package, so
+    they are imported by path. As when a script runs, the programs folder goes first on ``sys.path``: a program
+    may import a helper that stands beside it (the performance models import ``perf_spec``).
+    """
+    path = Path(name_or_path)
+    if not path.is_absolute() and path.parent == Path("."):
+        path = PROGRAMS_DIR / path
+    folder = str(PROGRAMS_DIR)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    spec = importlib.util.spec_from_file_location(f"kvt_program_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"Cannot load program {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)

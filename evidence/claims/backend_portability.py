@@ -26,7 +26,6 @@ Evidence, in three stages, each (stage, subject) cell in its own worker process:
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, missing_subjects
+from evidence.claim import Claim, Context, Verdict, load_program, missing_subjects
 
 #: Subjects that train, and the Keras backend each runs under.
 TRAINING: tuple[str, ...] = ("keras-tensorflow", "keras-jax", "keras-torch")
@@ -75,16 +74,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Precisions below float32 that OpenVINO may pick for inference.
 REDUCED_PRECISIONS = ("bf16", "bfloat16", "f16", "float16")
 
-
-def load_program(name: str) -> ModuleType:
-    """Import ``evidence/programs/<name>`` by path: the programs are files a reader runs, not a package."""
-    path = PROGRAMS_DIR / name
-    spec = importlib.util.spec_from_file_location(f"kvt_program_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"Cannot load program {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _first_line(exc: BaseException) -> str:

@@ -43,7 +43,6 @@ import argparse
 import ast
 import builtins
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -60,7 +59,7 @@ from types import ModuleType
 from typing import Any
 
 from evidence import code_metrics
-from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, missing_subjects
+from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, load_program, missing_subjects
 from evidence.timing import summarize
 
 OPTIONS: tuple[str, ...] = ("keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core")
@@ -178,18 +177,6 @@ _BUILTINS = frozenset(dir(builtins))
 
 
 # -- programs, errors, files ----------------------------------------------------------------------------
-def load_program(name_or_path: str | os.PathLike) -> ModuleType:
-    """Import a program by path (a bare name is looked up under ``evidence/programs/``)."""
-    path = Path(name_or_path)
-    if not path.is_absolute() and path.parent == Path("."):
-        path = PROGRAMS_DIR / path
-    spec = importlib.util.spec_from_file_location(f"kvt_program_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"Cannot load program {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def error_record(exc: BaseException) -> dict[str, Any]:
     """An exception as ``type``, its first informative ``message`` line, and the innermost error it wraps.

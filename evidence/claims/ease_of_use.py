@@ -28,16 +28,14 @@ TensorFlow's own Core API guides do; its lines are reported separately.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import Any, ClassVar
 
 from evidence import code_metrics
-from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, missing_subjects
+from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, load_program, missing_subjects
 
 #: The options, and the Keras backend each Keras option runs under.
 KERAS_SUBJECTS: dict[str, str] = {"keras-tensorflow": "tensorflow", "keras-jax": "jax", "keras-torch": "torch"}
@@ -59,16 +57,6 @@ EPOCHS_CONSTANT = "EPOCHS"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
-
-def load_program(name: str) -> ModuleType:
-    """Import ``evidence/programs/<name>`` by path: the programs are standalone files, not a package."""
-    path = PROGRAMS_DIR / name
-    spec = importlib.util.spec_from_file_location(f"kvt_program_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"Cannot load program {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def error_text(exc: BaseException) -> str:

@@ -33,17 +33,14 @@ Quick mode times the MLP only, with fewer steps: enough to prove every code path
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import random
 import statistics
-import sys
 import time
-from types import ModuleType
 from typing import Any
 
-from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, missing_subjects
+from evidence.claim import Claim, Context, Verdict, load_program, missing_subjects
 from evidence.timing import summarize
 
 SPEC_PROGRAM = "perf_spec.py"
@@ -75,24 +72,6 @@ CPU_CAVEAT = ("Measured on the CPU: relative speeds on a CPU say little about a 
 GPU_CAVEAT = ("Measured with a {gpu} GPU: the ranking on a GPU differs from a CPU's; compare results of the same "
               "hardware only.")
 
-
-def load_program(name: str) -> ModuleType:
-    """Import ``evidence/programs/<name>`` by path, with the programs folder on ``sys.path``.
-
-    The programs are files a reader runs as scripts (``python evidence/programs/perf_models_keras.py``), where
-    Python puts their folder first on the path; the models import ``perf_spec`` from beside them, so a worker
-    that loads them by path must do the same.
-    """
-    folder = str(PROGRAMS_DIR)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    path = PROGRAMS_DIR / name
-    spec = importlib.util.spec_from_file_location(f"kvt_program_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"Cannot load program {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # -- numbers, framework-free (the unit tests call these) ---------------------------------------------------------
