@@ -76,7 +76,8 @@ def git_state() -> tuple[str | None, bool | None]:
             ["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=True
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            # Result files are what a run writes: one claim's new result must not mark the next claim's dirty.
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!evidence/results"],
             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
