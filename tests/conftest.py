@@ -54,3 +54,19 @@ def quick_results(tmp_path_factory):
     # Exit 1 means a cell failed; the tests below say which, from the result files.
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
     return directory
+
+
+@pytest.fixture(scope="session")
+def community_dir(tmp_path_factory):
+    """A real community result (framework-free, instant), made once per test session; never modified."""
+    from tests.test_advisor_support import make_community
+
+    return make_community(tmp_path_factory.mktemp("community"))
+
+
+@pytest.fixture
+def results(community_dir, tmp_path):
+    """A private copy of the community result, for a test to edit or add to."""
+    from tests.test_advisor_support import copy_results
+
+    return copy_results(community_dir, tmp_path / "results")

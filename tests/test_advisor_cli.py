@@ -15,7 +15,7 @@ from advisor.options import OPTIONS
 from advisor.prompts import ArrowKeyPrompter, NumberedPrompter
 from advisor.questions import BY_ID, QUESTION_IDS, defaults
 from tests.conftest import ROOT, kvt
-from tests.test_advisor_support import copy_results, edit_json, make_community, write_architecture
+from tests.test_advisor_support import edit_json, write_architecture
 
 #: The ids and choices the issue fixes; scripts rely on them.
 CONTRACT = {
@@ -29,16 +29,11 @@ CONTRACT = {
 }
 
 
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
-
-
 @pytest.fixture
-def results(community_dir, tmp_path):
-    folder = copy_results(community_dir, tmp_path / "results")
-    write_architecture(folder)
-    return folder
+def results(results):
+    """The shared community copy (tests/conftest.py) plus a synthetic architecture result."""
+    write_architecture(results)
+    return results
 
 
 class FakeTTY(io.StringIO):

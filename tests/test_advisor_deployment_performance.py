@@ -11,9 +11,8 @@ from advisor.scenarios import evaluate, load_scenarios
 from evidence.registry import get_claim
 from evidence.results import SubjectResult
 from tests.test_advisor_support import (
-    copy_results,
+    column,
     deployment_matrix,
-    make_community,
     performance_subjects,
     write_deployment,
     write_performance,
@@ -21,21 +20,6 @@ from tests.test_advisor_support import (
 
 SPEEDS = {"keras-tensorflow": 2.0, "keras-tensorflow-xla": 1.0, "keras-jax": 1.0, "keras-torch": 4.0,
           "tensorflow-core": 2.0, "tensorflow-core-xla": 2.0}
-
-
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
-
-
-@pytest.fixture
-def results(community_dir, tmp_path):
-    return copy_results(community_dir, tmp_path / "results")
-
-
-def column(est, criterion):
-    j = est.criteria_.index(criterion)
-    return dict(zip(est.options_, est.criterion_scores_[:, j], strict=True))
 
 
 # -- the synthetic layouts are the ones the claims themselves read ----------------------------------------------

@@ -9,28 +9,12 @@ from advisor.scenarios import evaluate, load_scenarios
 from evidence.registry import get_claim
 from evidence.results import SubjectResult
 from tests.test_advisor_support import (
-    copy_results,
+    column,
     distributed_subjects,
     ease_subjects,
     extensibility_subjects,
-    make_community,
     write_claim,
 )
-
-
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
-
-
-@pytest.fixture
-def results(community_dir, tmp_path):
-    return copy_results(community_dir, tmp_path / "results")
-
-
-def column(est, criterion):
-    j = est.criteria_.index(criterion)
-    return dict(zip(est.options_, est.criterion_scores_[:, j], strict=True))
 
 
 def reasons(rec, constraint):

@@ -24,25 +24,17 @@ from advisor.result_files import SCHEMA_VERSION, read_result, results_dir
 from evidence.registry import claim_ids, get_claim
 from evidence.results import write_result
 from tests.test_advisor_support import (
-    copy_results,
     edit_json,
-    make_community,
     synthetic,
     write_architecture,
 )
 
 
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
-
-
 @pytest.fixture
-def results(community_dir, tmp_path):
-    """A private copy of the community result plus a synthetic architecture result."""
-    folder = copy_results(community_dir, tmp_path / "results")
-    write_architecture(folder)
-    return folder
+def results(results):
+    """The shared community copy (tests/conftest.py) plus a synthetic architecture result."""
+    write_architecture(results)
+    return results
 
 
 def col(advisor, criterion):

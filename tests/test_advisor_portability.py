@@ -9,19 +9,9 @@ from advisor.result_files import read_result
 from advisor.scenarios import evaluate, load_scenarios
 from evidence.registry import get_claim
 from evidence.results import SubjectResult
-from tests.test_advisor_support import copy_results, make_community, portability_subjects, write_portability
+from tests.test_advisor_support import portability_subjects, write_portability
 
 KERAS = ("keras-tensorflow", "keras-jax", "keras-torch")
-
-
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
-
-
-@pytest.fixture
-def results(community_dir, tmp_path):
-    return copy_results(community_dir, tmp_path / "results")
 
 
 def flexibility(est):

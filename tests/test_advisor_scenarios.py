@@ -12,19 +12,14 @@ from advisor.model import Advisor, scenario_report
 from advisor.options import OPTIONS
 from advisor.scenarios import DEFAULT_SCENARIOS, evaluate, load_scenarios, report_markdown, scenario_metrics
 from evidence.results import write_result
-from tests.test_advisor_support import copy_results, make_community, synthetic, write_architecture
-
-
-@pytest.fixture(scope="module")
-def community_dir(tmp_path_factory):
-    return make_community(tmp_path_factory.mktemp("community"))
+from tests.test_advisor_support import synthetic, write_architecture
 
 
 @pytest.fixture
-def results(community_dir, tmp_path):
-    folder = copy_results(community_dir, tmp_path / "results")
-    write_architecture(folder)
-    return folder
+def results(results):
+    """The shared community copy (tests/conftest.py) plus a synthetic architecture result."""
+    write_architecture(results)
+    return results
 
 
 def test_scenarios_are_well_formed():

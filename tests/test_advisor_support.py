@@ -285,3 +285,9 @@ def ease_subjects(keras_lines: int = 20, tf_lines: int = 60, torch_fails: bool =
 def write_claim(directory: Path, claim_id: str, subjects: dict[str, dict[str, Any]]) -> Path:
     """Write a synthetic result of ``claim_id`` with ``subjects``."""
     return write_result(synthetic(claim_id, subjects), directory)
+
+
+def column(est, criterion: str) -> dict[str, float]:
+    """One criterion's score per option, from a fitted advisor."""
+    j = est.criteria_.index(criterion)
+    return dict(zip(est.options_, est.criterion_scores_[:, j], strict=True))
