@@ -79,15 +79,14 @@ def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
 
 
 def _resolve_claims(names: list[str] | None) -> list[str]:
-    from evidence.registry import UnknownClaimError, claim_ids, get_claim
+    from evidence.registry import RegistryError, claim_ids, get_claim
 
-    if not names:
-        return claim_ids()
-    for name in names:
-        try:
+    try:
+        names = names or claim_ids()
+        for name in names:
             get_claim(name)
-        except UnknownClaimError as exc:
-            raise UsageError(str(exc)) from None
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
     return list(dict.fromkeys(names))
 
 

@@ -32,7 +32,11 @@ CLAIM_MODULES: dict[str, str] = {
 EXTRA_CLAIMS_ENV = "KVT_EXTRA_CLAIMS"
 
 
-class UnknownClaimError(ValueError):
+class RegistryError(ValueError):
+    """A claim that cannot be found or loaded: the message says which and why."""
+
+
+class UnknownClaimError(RegistryError):
     """A claim id that the registry does not know."""
 
 
@@ -42,7 +46,7 @@ def claim_modules() -> dict[str, str]:
     for entry in filter(None, (e.strip() for e in os.environ.get(EXTRA_CLAIMS_ENV, "").split(","))):
         cid, sep, module = entry.partition("=")
         if not sep or not cid.strip() or not module.strip():
-            raise ValueError(f"Expected {EXTRA_CLAIMS_ENV} entries of the form id=module; received: {entry!r}")
+            raise RegistryError(f"Expected {EXTRA_CLAIMS_ENV} entries of the form id=module; received: {entry!r}")
         modules[cid.strip()] = module.strip()
     return modules
 
@@ -58,13 +62,21 @@ def get_claim(claim_id: str) -> Claim:
 
     Raises:
         UnknownClaimError: ``claim_id`` is not registered; the message lists the valid ids.
+        RegistryError: its module cannot be imported or has no ``CLAIM`` (a mistyped ``$KVT_EXTRA_CLAIMS``).
     """
     modules = claim_modules()
     try:
         module_name = modules[claim_id]
     except KeyError:
         raise UnknownClaimError(f"Unknown claim {claim_id!r}. Expected one of: {', '.join(modules)}") from None
-    return importlib.import_module(module_name).CLAIM
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise RegistryError(f"Claim {claim_id!r}: its module {module_name!r} cannot be imported ({exc}); "
+                            f"check {EXTRA_CLAIMS_ENV} and PYTHONPATH") from None
+    if not hasattr(module, "CLAIM"):
+        raise RegistryError(f"Claim {claim_id!r}: module {module_name!r} defines no CLAIM")
+    return module.CLAIM
 
 
 def all_claims() -> list[Claim]:

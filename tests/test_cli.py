@@ -98,3 +98,12 @@ def test_fast_paths_import_no_framework(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_claim_module_that_cannot_be_loaded_is_a_usage_error():
+    for extra, message in (("fake=kvt_no_such_module", "'kvt_no_such_module' cannot be imported"),
+                           ("fake=json", "module 'json' defines no CLAIM"),
+                           ("fake", "entries of the form id=module")):
+        proc = kvt("claims", env={"KVT_EXTRA_CLAIMS": extra})
+        assert proc.returncode == 2, extra
+        assert message in proc.stderr and "Traceback" not in proc.stderr
