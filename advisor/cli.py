@@ -51,6 +51,7 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
                 stale=result.code_hash != claim.code_hash(),
                 provenance=result.provenance.model_dump(),
                 findings=result.findings,
+                reruns=[r.verdict for r in result.reruns],
                 subjects={s: {"status": r.status, "reason": r.reason} for s, r in result.subjects.items()},
             )
         rows.append(row)
@@ -59,6 +60,11 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
 
 def _verdict_text(row: dict[str, Any]) -> str:
     text = row["verdict"]
+    reruns = row.get("reruns") or []
+    if len(set(reruns)) == 1:
+        text += f" (same in {len(reruns)} runs)"
+    elif reruns:
+        text += f" (changed across {len(reruns)} runs)"
     if row.get("stale"):
         text += " (stale)"
     return text
@@ -155,7 +161,9 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
         chosen = select_subjects(claims, args.subjects)
     except UnknownSubjectError as exc:
         raise UsageError(str(exc)) from None
-    total = sum(1 for c in claims for stage in c.stages for s in c.stage_subjects(stage) if s in chosen[c.id])
+    mode = 0 if args.quick else 1
+    total = sum((args.reruns or c.reruns[mode]) * sum(1 for stage in c.stages for s in c.stage_subjects(stage)
+                                                      if s in chosen[c.id]) for c in claims)
     console = Console()
     failed: list[str] = []
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -178,12 +186,14 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
 
         try:
             results = run(claim_ids, quick=args.quick, subjects=args.subjects, results_dir=args.results_dir,
-                          timeout_s=args.timeout, report=report)
+                          timeout_s=args.timeout, report=report, reruns=args.reruns)
         except KeyboardInterrupt:
             console.print("[red]interrupted[/]: the claims in progress kept their previous result files.")
             return EXIT_INTERRUPTED
     for result in results:
         console.print(f"[bold]{result.claim.id}[/]: {result.verdict} — {escape(result.summary)}", highlight=False)
+        if result.reruns:
+            console.print(f"  verdict of each run: {', '.join(r.verdict for r in result.reruns)}", highlight=False)
     if failed:
         console.print(f"[red]{len(failed)} cell(s) failed[/] (recorded in the results): {', '.join(failed)}")
         return EXIT_FAILED
@@ -191,6 +201,17 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
 
 
 # -- parser -----------------------------------------------------------------------------------------------------
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; received: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kvt``."""
     parser = argparse.ArgumentParser(
@@ -213,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="tiny sizes, for tests and CI")
     p.add_argument("--subjects", nargs="+", metavar="SUBJECT", help="run only these subjects")
     p.add_argument("--timeout", type=float, default=None, help="seconds per worker (default: the claim's)")
+    p.add_argument("--reruns", type=_positive_int, default=None, metavar="N",
+                   help="run each claim N times back to back and keep its verdict only if every run agrees "
+                        "(the measurements kept are the last run's; default: the claim's own number, more "
+                        "than 1 only for claims whose full-mode verdict could flip with machine noise)")
     results_dir_arg(p)
     p.set_defaults(func=cmd_evidence_run)
     p = evsub.add_parser("show", help="show verdicts, summaries and provenance")

@@ -110,6 +110,8 @@ class Claim:
         repeats: timed repeats in (quick, full) mode; full mode uses at least 5.
         warmup: untimed warm-up runs.
         timeout_s: seconds a single worker may run in (quick, full) mode before it is killed.
+        reruns: whole runs of the claim, back to back, in (quick, full) mode; with more than one, a verdict is
+            given only when every run reaches the same one (a claim judged on timings asks for 3 in full mode).
     """
 
     id: ClassVar[str]
@@ -125,6 +127,7 @@ class Claim:
     repeats: ClassVar[tuple[int, int]] = (2, 5)
     warmup: ClassVar[int] = 1
     timeout_s: ClassVar[tuple[int, int]] = (300, 900)
+    reruns: ClassVar[tuple[int, int]] = (1, 1)
 
     # -- what the runner asks before it starts a worker -------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:

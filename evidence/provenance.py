@@ -85,13 +85,18 @@ def git_state() -> tuple[str | None, bool | None]:
     return commit, bool(status.strip())
 
 
+def now() -> str:
+    """The current UTC time as an ISO 8601 string to the second, as result files record it."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def collect(
     *, mode: str, duration_s: float, repeats: int, warmup: int, subjects_run: list[str], env: dict[str, str]
 ) -> dict:
     """The provenance record of a finished claim run; ``env`` is the environment its workers ran with."""
     commit, dirty = git_state()
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "date": now(),
         "mode": mode,
         "duration_s": round(duration_s, 2),
         "repeats": repeats,

@@ -74,8 +74,23 @@ class Provenance(BaseModel):
     subjects_run: list[str]
 
 
+class Rerun(BaseModel):
+    """One of several full runs of a claim made back to back (``kvt evidence run --reruns N``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: VerdictName
+    summary: str
+    date: str
+    duration_s: float
+
+
 class ResultFile(BaseModel):
-    """One claim's result file."""
+    """One claim's result file.
+
+    ``reruns`` lists, in order, the verdict of every run when the claim was run several times back to back; the
+    subjects' measurements are the last run's. A single run leaves it empty.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -87,6 +102,7 @@ class ResultFile(BaseModel):
     findings: dict[str, Any]
     subjects: dict[str, SubjectResult]
     provenance: Provenance
+    reruns: list[Rerun] = Field(default_factory=list)
 
 
 def results_dir(override: str | os.PathLike | None = None) -> Path:

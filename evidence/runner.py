@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from evidence import provenance
-from evidence.claim import Claim
+from evidence.claim import Claim, Verdict
 from evidence.registry import get_claim
-from evidence.results import ClaimInfo, Provenance, ResultFile, SubjectResult, write_result
+from evidence.results import ClaimInfo, Provenance, Rerun, ResultFile, SubjectResult, write_result
 
 STDERR_TAIL_CHARS = 3000
 
@@ -174,6 +174,48 @@ def _merge(outcomes: dict[str, CellOutcome]) -> SubjectResult:
 Reporter = Callable[[str, str, str, CellOutcome | None], None]
 
 
+def _run_cells(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s: float,
+               report: Reporter | None, run_label: str) -> dict[str, SubjectResult]:
+    """One run of every stage of ``claim`` for ``subjects``, in a fresh working folder; the merged results."""
+    cells: dict[str, dict[str, CellOutcome]] = {s: {} for s in subjects}
+    with tempfile.TemporaryDirectory(prefix=f"kvt-{claim.id}-") as tmp:
+        workdir = Path(tmp)
+        for stage in claim.stages:
+            label = stage + run_label
+            for subject in claim.stage_subjects(stage):
+                if subject not in cells:
+                    continue
+                if any(c.status == "unavailable" for c in cells[subject].values()):
+                    continue
+                if report:
+                    report(claim.id, subject, label, None)
+                outcome = run_cell(claim, subject, stage, quick=quick, workdir=workdir, timeout_s=timeout_s)
+                cells[subject][stage] = outcome
+                if report:
+                    report(claim.id, subject, label, outcome)
+    return {s: _merge(c) for s, c in cells.items() if c}
+
+
+def stability(runs: Sequence[Rerun], last: Verdict) -> Verdict:
+    """The verdict of several back-to-back runs: the last run's when all agree, else ``inconclusive``.
+
+    A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
+    not published, and the summary lists what each run said.
+    """
+    if len(runs) < 2:
+        return last
+    verdicts = [r.verdict for r in runs]
+    findings = dict(last.findings)
+    if len(set(verdicts)) == 1:
+        findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
+        return Verdict(last.verdict, last.summary, findings)
+    said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
+    findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
+    return Verdict("inconclusive",
+                   f"The verdict changed from run to run ({said}), so none is given; the last run said: "
+                   f"{last.verdict}: {last.summary}", findings)
+
+
 def run_claim(
     claim: Claim,
     *,
@@ -182,31 +224,32 @@ def run_claim(
     results_dir: Path | None = None,
     timeout_s: float | None = None,
     report: Reporter | None = None,
+    reruns: int | None = None,
 ) -> ResultFile:
-    """Run every stage of ``claim`` for ``subjects``, judge, and write the result file atomically.
+    """Run every stage of ``claim`` for ``subjects`` ``reruns`` times, judge, and write the result file atomically.
 
     ``report(claim_id, subject, stage, outcome)`` is called with ``outcome=None`` when a cell starts and with
-    its outcome when it ends. A subject that is unavailable or failed in one stage skips its later stages.
+    its outcome when it ends (with several runs, the stage reads ``"stage (run i/n)"``). A subject that is
+    unavailable or failed in one stage skips its later stages. With ``reruns`` above 1 the result keeps the
+    last run's measurements and every run's verdict, and its verdict is :func:`stability`'s; None runs the
+    claim's own number (:attr:`Claim.reruns`). Nothing is written before the last run ends, so an interrupted
+    run leaves the previous result file as it was.
     """
+    reruns = claim.reruns[0 if quick else 1] if reruns is None else reruns
+    if reruns < 1:
+        raise ValueError(f"Expected reruns >= 1; received: {reruns}")
     timeout = timeout_s or claim.timeout_s[0 if quick else 1]
     start = time.perf_counter()
-    cells: dict[str, dict[str, CellOutcome]] = {s: {} for s in subjects}
-    with tempfile.TemporaryDirectory(prefix=f"kvt-{claim.id}-") as tmp:
-        workdir = Path(tmp)
-        for stage in claim.stages:
-            for subject in claim.stage_subjects(stage):
-                if subject not in cells:
-                    continue
-                if any(c.status == "unavailable" for c in cells[subject].values()):
-                    continue
-                if report:
-                    report(claim.id, subject, stage, None)
-                outcome = run_cell(claim, subject, stage, quick=quick, workdir=workdir, timeout_s=timeout)
-                cells[subject][stage] = outcome
-                if report:
-                    report(claim.id, subject, stage, outcome)
-    results = {s: _merge(c) for s, c in cells.items() if c}
-    verdict = claim.judge(results)
+    runs: list[Rerun] = []
+    for i in range(1, reruns + 1):
+        run_start = time.perf_counter()
+        date = provenance.now()
+        results = _run_cells(claim, quick=quick, subjects=subjects, timeout_s=timeout, report=report,
+                             run_label=f" (run {i}/{reruns})" if reruns > 1 else "")
+        last = claim.judge(results)
+        runs.append(Rerun(verdict=last.verdict, summary=last.summary, date=date,
+                          duration_s=round(time.perf_counter() - run_start, 3)))
+    verdict = stability(runs, last)
     result = ResultFile(
         schema_version=1,
         claim=ClaimInfo(**claim.describe()),
@@ -223,6 +266,7 @@ def run_claim(
             subjects_run=list(results),
             env=worker_env(claim, subjects[0] if subjects else ""),
         )),
+        reruns=runs if reruns > 1 else [],
     )
     write_result(result, results_dir)
     return result
@@ -236,13 +280,14 @@ def run(
     results_dir: Path | None = None,
     timeout_s: float | None = None,
     report: Reporter | None = None,
+    reruns: int | None = None,
 ) -> list[ResultFile]:
     """Run several claims one after the other; see :func:`run_claim`."""
     claims = [get_claim(cid) for cid in claim_ids]
     chosen = select_subjects(claims, subjects)
     return [
         run_claim(c, quick=quick, subjects=chosen[c.id], results_dir=results_dir, timeout_s=timeout_s,
-                  report=report)
+                  report=report, reruns=reruns)
         for c in claims
         if chosen[c.id]
     ]

@@ -108,6 +108,18 @@ def _finding_cell(value) -> str:
     return cell(value)
 
 
+def reruns_markdown(result: ResultFile) -> str:
+    """The verdict of each back-to-back run, when the claim was run several times; the numbers are the last's."""
+    verdicts = {r.verdict for r in result.reruns}
+    agree = (f"All {len(result.reruns)} runs reached the same verdict." if len(verdicts) == 1 else
+             f"The runs disagreed ({len(verdicts)} different verdicts), so no verdict is given.")
+    rows = [[str(i), cell(r.date), f"{format_number(r.duration_s)} s", badge(r.verdict)]
+            for i, r in enumerate(result.reruns, 1)]
+    return ("### Runs\n\n"
+            f"The experiment ran {len(result.reruns)} times back to back on the same machine and code. {agree} "
+            "The numbers on this page are the last run's.\n\n" + table(["run", "date", "run time", "verdict"], rows))
+
+
 def provenance_table(entry: ClaimEntry, result: ResultFile) -> str:
     """Where, when and with what the result was made, and how its code compares with today's."""
     p = result.provenance
@@ -117,6 +129,7 @@ def provenance_table(entry: ClaimEntry, result: ResultFile) -> str:
     current = entry.claim.code_hash() if entry.claim else "—"
     rows = [
         ("date", p.date), ("mode", p.mode), ("run time", f"{format_number(p.duration_s)} s"),
+        ("runs back to back", str(len(result.reruns) or 1)),
         ("timed repeats / warm-up runs", f"{p.repeats} / {p.warmup}"), ("git commit", commit),
         ("Python", p.python), ("platform", p.platform), ("CPU", f"{p.cpu_model} ({p.cpu_count} logical CPUs)"),
         ("GPU", p.gpu or "none"), ("packages", packages), ("environment", environment),
@@ -183,6 +196,8 @@ def render_claim_page(entry: ClaimEntry) -> ClaimPage:
     caveats: list[str] = []
     if result:
         md.append(f"{badge(result.verdict, stale=entry.stale)} {inline(result.summary)}\n")
+        if result.reruns:
+            md.append(reruns_markdown(result))
         findings, caveats = findings_markdown(entry, result)
         md.append("### Findings\n")
         md.append(findings)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
 import pytest
 
 from evidence import runner
+from evidence.claim import Verdict
 from evidence.registry import get_claim
-from evidence.results import load_result
+from evidence.results import Rerun, load_result
 from tests.conftest import kvt
 
 
@@ -87,3 +89,63 @@ def test_cli_exit_status_reports_failed_cells(fake_env, tmp_path):
     assert load_result("fake", tmp_path).subjects["crash"].status == "failed"
     proc = kvt("evidence", "run", "fake", "--quick", "--subjects", "ok", "missing", "--results-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_reruns_keep_every_verdict_and_the_last_measurements(fake_env, tmp_path, monkeypatch):
+    seen = []
+    [result] = runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path, reruns=3,
+                          report=lambda c, s, st, o: seen.append(st) if o else None)
+    assert seen == ["first (run 1/3)", "first (run 2/3)", "first (run 3/3)"]
+    assert [r.verdict for r in result.reruns] == ["supported"] * 3
+    assert all(r.duration_s > 0 for r in result.reruns)
+    assert result.verdict == "supported"
+    assert "in all 3 runs" in result.findings["stability"]
+    assert result.subjects["ok"].measurements["answer"] == 42
+    assert load_result("fake", tmp_path) == result
+    # A single run records no reruns and no stability finding.
+    [single] = runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path)
+    assert single.reruns == [] and "stability" not in single.findings
+    # Without a number, the claim's own for the mode decides.
+    monkeypatch.setattr(type(get_claim("fake")), "reruns", (2, 1))
+    [own] = runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path)
+    assert len(own.reruns) == 2
+    with pytest.raises(ValueError, match="reruns >= 1"):
+        runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path, reruns=0)
+
+
+def test_a_verdict_that_changes_across_reruns_is_not_published():
+    def rerun(verdict):
+        return Rerun(verdict=verdict, summary=f"{verdict} because", date="2026-11-26T00:00:00+00:00", duration_s=1.0)
+
+    last = Verdict("refuted", "TensorFlow slower: 0.72x.", {"train": "numbers"})
+    same = runner.stability([rerun("refuted")] * 3, last)
+    assert (same.verdict, same.summary) == ("refuted", last.summary)
+    assert same.findings["train"] == "numbers" and "refuted, in all 3 runs" in same.findings["stability"]
+
+    changed = runner.stability([rerun("refuted"), rerun("partly supported"), rerun("refuted")], last)
+    assert changed.verdict == "inconclusive"
+    assert "run 1 refuted; run 2 partly supported; run 3 refuted" in changed.summary
+    assert changed.summary.endswith("the last run said: refuted: TensorFlow slower: 0.72x.")
+    assert "changed across 3 runs" in changed.findings["stability"]
+    assert runner.stability([rerun("refuted")], last) is last
+
+
+def test_cli_reruns_must_be_a_positive_whole_number(fake_env, tmp_path):
+    for bad in ("0", "-1", "two"):
+        proc = kvt("evidence", "run", "fake", "--quick", "--reruns", bad, "--results-dir", str(tmp_path))
+        assert proc.returncode == 2
+        assert "--reruns: expected a whole number of at least 1" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_shows_how_many_reruns_agreed(fake_env, tmp_path):
+    proc = kvt("evidence", "run", "fake", "--quick", "--subjects", "ok", "--reruns", "2",
+               "--results-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "verdict of each run: supported, supported" in proc.stdout
+    proc = kvt("claims", "--results-dir", str(tmp_path), env={"COLUMNS": "200"})
+    assert "supported (same in 2 runs)" in proc.stdout
+    [row] = [r for r in json.loads(kvt("evidence", "show", "fake", "--format", "json", "--results-dir",
+                                       str(tmp_path)).stdout) if r["id"] == "fake"]
+    assert row["reruns"] == ["supported", "supported"]

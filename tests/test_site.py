@@ -71,6 +71,13 @@ def test_claim_page_shows_result_numbers_charts_and_code(site):
     assert ">Keras</label>" in toy and ">TensorFlow core</label>" in toy
     assert "tests/site_programs/toy_mlp_tfcore.py" in toy and "toy_notes.py" in toy
     assert (build.site / "assets" / "charts" / "toy_pair" / "accuracy.png").exists()
+    # Run twice back to back: each run's verdict is listed, and the provenance says how many runs there were.
+    toy_text = _text(toy)
+    toy_runs = json.loads((results / "toy_pair.json").read_text())["reruns"]
+    assert len(toy_runs) == 2
+    assert "All 2 runs reached the same verdict" in toy_text
+    assert all(run["date"] in toy_text for run in toy_runs)
+    assert re.search(r"runs back to back\s*2\b", toy_text)
 
 
 def test_every_claim_shows_the_files_that_ran(site):
