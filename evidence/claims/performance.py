@@ -21,12 +21,15 @@ Throughput is samples per second and latency is seconds per batch, both from the
 compared as a ratio to the fastest option *in the same run*. FLOPs are counted analytically from the model sizes
 (``perf_spec.py``), and the machine's roof is measured in each worker, right before and after its models:
 a dense float32 matrix product with the worker's own framework on the device its models run on (a GPU when
-one is visible), and with NumPy on the CPU. The roof is taken in each worker rather than once for the run
-because the machine's available speed drifts (other processes, clock changes): the worker that times the
-models also sees the roof under the same conditions, and the before/after pair shows how much it moved. The
+one is visible), and with NumPy on the CPU, each the best of several calls after half a second of warm-up
+(a fresh process's first products run slow for longer than one call). The roof is taken in each worker
+rather than once for the run because the machine's available speed drifts (other processes, clock changes):
+the worker that times the models also sees the roof under the same conditions, and the before/after pair
+shows how much it moved. The
 run's roof per device is the highest of all these products; each option's achieved FLOP/s is reported as a
 fraction of it. The same products tell whether the machine was steady: a run on a machine shared with other
-busy processes (where whichever worker was starved looks slow) gets no verdict.
+busy processes (where whichever worker was starved looks slow) gets no verdict. In full mode the whole
+experiment runs three times back to back, and its verdict stands only if all three agree.
 
 Quick mode times the MLP only, with fewer steps: enough to prove every code path, too little for a verdict.
 """
@@ -197,11 +200,14 @@ def _threads(framework: str) -> dict[str, Any]:
     return out
 
 
-def matmul_gflops(framework: str, n: int, repeats: int) -> float:
-    """Best GFLOP/s of an ``n x n`` float32 matrix product over ``repeats`` timed calls after one warm-up.
+def matmul_gflops(framework: str, n: int, repeats: int, warmup_s: float = 0.0) -> float:
+    """Best GFLOP/s of an ``n x n`` float32 matrix product over ``repeats`` timed calls after a warm-up.
 
     ``framework`` is ``numpy`` or a framework, which computes on its default device; each call waits for its
-    result, so that an asynchronous device is timed to completion.
+    result, so that an asynchronous device is timed to completion. The warm-up is one call, then more until
+    ``warmup_s`` seconds have passed: a framework's first products in a fresh process run well below its speed
+    (thread pools starting, pages of fresh buffers faulted in, clocks ramping up) for longer than one call, and
+    a roof measured in that window reads as a machine that slowed down.
     """
     import numpy as np
 
@@ -240,7 +246,10 @@ def matmul_gflops(framework: str, n: int, repeats: int) -> float:
             return c
     else:
         raise ValueError(f"Expected numpy or a framework; received: {framework!r}")
+    start = time.perf_counter()
     product()
+    while time.perf_counter() - start < warmup_s:
+        product()
     best = math.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -287,20 +296,26 @@ class PerformanceClaim(Claim):
         "bootstrap_iterations": 2000,
         # A verdict needs every model timed (quick mode times one: inconclusive).
         "min_models_for_verdict": 3,
-        # A verdict needs a steady machine: NumPy's matmul speed, measured in every worker, must vary from
-        # worker to worker by no more than this ratio (slowest / fastest), and each worker's own framework
-        # matmul from before its models to after them likewise. On a quiet machine both stay above 0.85; with
-        # other processes competing for the CPU they fell to 0.24-0.54, and the options' ranking flipped with
-        # whichever worker had been starved.
+        # A verdict needs a steady machine: NumPy's matmul speed (the better of a worker's first and last),
+        # measured in every worker, must vary from worker to worker by no more than this ratio (slowest /
+        # fastest), and each worker's own framework matmul from before its models to after them likewise. On
+        # a quiet machine both stay above 0.85; with other processes competing for the CPU they fell to
+        # 0.24-0.54, and the options' ranking flipped with whichever worker had been starved. (With one call
+        # of warm-up, a quiet machine once read 0.59: the first products of a fresh process were still slow.)
         "min_steadiness": 0.8,
         # Size and timed calls of the roof's matrix product.
         "matmul_n_quick": 1024,
         "matmul_n_full": 2048,
-        "matmul_repeats": 3,
+        "matmul_repeats": 5,
+        # Seconds of untimed products before the timed ones, in every roof measurement (see matmul_gflops).
+        "matmul_warmup_s": 0.5,
     }
     repeats = (2, 5)
     warmup = 1  # the first epoch/pass traces and compiles
     timeout_s = (240, 600)
+    # Timings move with the machine: in full mode the claim runs three times back to back, and its verdict
+    # stands only if all three agree.
+    reruns = (1, 3)
 
     # -- runner hooks -------------------------------------------------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:
@@ -318,19 +333,24 @@ class PerformanceClaim(Claim):
 
     # -- measurement --------------------------------------------------------------------------------------------
     def measure(self, ctx: Context) -> dict[str, Any]:
-        """Roof, then every model's training and inference timings, then the roof again."""
+        """NumPy's and the framework's roof, every model's training and inference timings, then both roofs again."""
         config = SUBJECTS[ctx.subject]
         framework = FRAMEWORK[ctx.subject]
         mode = "quick" if ctx.quick else "full"
         n = int(self.thresholds[f"matmul_n_{mode}"])
         matmul_repeats = int(self.thresholds["matmul_repeats"])
+        warmup_s = float(self.thresholds["matmul_warmup_s"])
         batch_size = int(self.thresholds["batch_size"])
         steps = int(self.thresholds[f"steps_{mode}"])
         epochs = ctx.warmup + ctx.repeats
 
+        def roof(of: str) -> float:
+            return matmul_gflops(of, n, matmul_repeats, warmup_s)
+
         spec = load_program(SPEC_PROGRAM)
         program = load_program(config["program"])
-        roof_before = matmul_gflops(framework, n, matmul_repeats)
+        numpy_before = roof("numpy")
+        roof_before = roof(framework)
         models: dict[str, Any] = {}
         for name in self.models(ctx.quick):
             x, y = spec.make_data(name, steps * batch_size)
@@ -350,7 +370,8 @@ class PerformanceClaim(Claim):
                 "inference": phase_stats(out["infer_seconds"], warmup=ctx.warmup, samples=samples, batches=steps,
                                          flops_per_sample=flops["forward"]),
             }
-        roof_after = matmul_gflops(framework, n, matmul_repeats)
+        roof_after = roof(framework)
+        numpy_after = roof("numpy")
         return {
             "framework": framework,
             "program": config["program"],
@@ -364,8 +385,13 @@ class PerformanceClaim(Claim):
                 "matmul_n": n,
                 "framework_gflops_before": roof_before,
                 "framework_gflops_after": roof_after,
-                # NumPy's product on the CPU: the same yardstick in every worker, whatever the framework.
-                "numpy_gflops": matmul_gflops("numpy", n, matmul_repeats),
+                # NumPy's product on the CPU: the same yardstick in every worker, whatever the framework,
+                # taken first and last; numpy_gflops, the better of the two, is the worker's CPU speed.
+                "numpy_gflops_before": numpy_before,
+                "numpy_gflops_after": numpy_after,
+                "numpy_gflops": max(numpy_before, numpy_after),
+                "warmup_s": warmup_s,
+                "repeats": matmul_repeats,
             },
             "models": models,
         }
