@@ -25,11 +25,11 @@ one is visible), and with NumPy on the CPU, each the best of several calls after
 (a fresh process's first products run slow for longer than one call). The roof is taken in each worker
 rather than once for the run because the machine's available speed drifts (other processes, clock changes):
 the worker that times the models also sees the roof under the same conditions, and the before/after pair
-shows how much it moved. The
-run's roof per device is the highest of all these products; each option's achieved FLOP/s is reported as a
-fraction of it. The same products tell whether the machine was steady: a run on a machine shared with other
-busy processes (where whichever worker was starved looks slow) gets no verdict. In full mode the whole
-experiment runs three times back to back, and its verdict stands only if all three agree.
+shows how much it moved. The run's roof per device is the highest of all these products; each option's
+achieved FLOP/s is reported as a fraction of it. The same products tell whether the machine was steady: a run
+on a machine shared with other busy processes (where whichever worker was starved looks slow) gets no verdict.
+In full mode the whole experiment runs three times back to back, and its verdict stands only if all three
+agree.
 
 Quick mode times the MLP only, with fewer steps: enough to prove every code path, too little for a verdict.
 """
