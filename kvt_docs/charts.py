@@ -153,10 +153,91 @@ def backend_portability_charts(result: ResultFile) -> list[Chart]:
     return charts
 
 
+def grouped_bar_chart(name: str, title: str, groups: list[str], series: dict[str, list[float | None]], *,
+                      ylabel: str, note: str = "", reference: float | None = None) -> Chart:
+    """Bars grouped along x (one group per entry of ``groups``), one colour per series; None is left out."""
+    fig, ax = plt.subplots(figsize=(max(7.0, 1.3 * len(groups) + 2), 4))
+    width = 0.8 / max(len(series), 1)
+    for i, (label, values) in enumerate(series.items()):
+        xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(groups))]
+        drawn = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        if drawn:
+            ax.bar([x for x, _ in drawn], [v for _, v in drawn], width, label=label)
+    if reference is not None:
+        ax.axhline(reference, color="#555555", linewidth=0.8, linestyle="--")
+    ax.set_xticks(range(len(groups)), groups, fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title + ("\n" if note else ""))
+    if note:
+        ax.text(0.5, 1.02, note, transform=ax.transAxes, fontsize=8, color="#555555", ha="center", va="bottom")
+    ax.legend(fontsize=7, frameon=False, ncols=min(len(series), 3), loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    ax.spines[["top", "right"]].set_visible(False)
+    return Chart(name, title, _png(fig))
+
+
+def performance_charts(result: ResultFile) -> list[Chart]:
+    """Each option's throughput relative to the fastest in the same run, per model and phase; compile times."""
+    ok = {s: r.measurements for s, r in result.subjects.items()
+          if r.status == "ok" and isinstance(r.measurements.get("models"), dict)}
+    models = list(dict.fromkeys(m for meas in ok.values() for m in meas["models"]))
+    if not ok or not models:
+        return []
+    cells = [(model, phase) for model in models for phase in ("train", "inference")]
+    speed = {s: [meas["models"].get(model, {}).get(phase, {}).get("samples_per_s") for model, phase in cells]
+             for s, meas in ok.items()}
+    best = [max((v[i] for v in speed.values() if v[i] is not None), default=None) for i in range(len(cells))]
+    relative = {s: [v / b if v is not None and b else None for v, b in zip(values, best, strict=True)]
+                for s, values in speed.items()}
+    charts = [grouped_bar_chart(
+        "relative-throughput", "Throughput relative to the fastest option in the same run",
+        [f"{model}\n{phase}" for model, phase in cells], relative, ylabel="fraction of the fastest (1 = fastest)",
+        note="Medians of the timed repeats; warm-up and compiling excluded.", reference=1.0)]
+    compile_s = {s: [meas["models"].get(model, {}).get("train", {}).get("compile_s") for model in models]
+                 for s, meas in ok.items()}
+    if any(v is not None for values in compile_s.values() for v in values):
+        charts.append(grouped_bar_chart(
+            "compile-time", "Tracing and compiling time of the first training epoch", models, compile_s,
+            ylabel="seconds", note="First epoch minus the median of the timed ones."))
+    return charts
+
+
+def distributed_scaling_charts(result: ResultFile) -> list[Chart]:
+    """Scaling efficiency of every distributed run that trained correctly, and the lines each path adds."""
+    from evidence.claims.distributed_scaling import CLAIM  # framework-free: judge's own reading of the runs
+
+    ok = {s: r.measurements for s, r in result.subjects.items()
+          if r.status == "ok" and isinstance(r.measurements.get("runs"), dict)}
+    if not ok:
+        return []
+    evaluated = CLAIM.evaluate_paths(ok, float(result.claim.thresholds["loss_rel_tolerance"]))
+    charts = []
+    runs = [(f"{path} x{run['devices']}", run.get("efficiency")) for path, entry in evaluated.items()
+            for run in entry["runs"].values() if run["devices"] > 1]
+    drawn = [(label, value) for label, value in runs if value is not None]
+    if drawn:
+        left_out = [label for label, value in runs if value is None]
+        charts.append(bar_chart(
+            "scaling-efficiency", "Scaling efficiency of each multi-device run",
+            [label for label, _ in drawn], [value for _, value in drawn], ylabel="efficiency (1 = linear)",
+            note="Throughput / (devices x one-device throughput); on a 2-core CPU this measures overhead."
+            + (f"\nNot drawn (failed or no reference): {', '.join(left_out)}." if left_out else "")))
+    lines = {path: entry["lines"]["added"] for path, entry in evaluated.items()
+             if isinstance(entry.get("lines"), dict) and isinstance(entry["lines"].get("added"), int)}
+    if lines:
+        charts.append(bar_chart(
+            "lines-added", "Lines that going distributed adds to the single-device program", list(lines),
+            list(lines.values()), ylabel="logical lines new or rewritten",
+            note="Failing paths included: " + (", ".join(p for p, e in evaluated.items() if not e["works"])
+                                               or "none") + "."))
+    return charts
+
+
 #: claim id -> builder of that claim's dedicated charts.
 CHART_BUILDERS: dict[str, Callable[[ResultFile], list[Chart]]] = {
     "community": community_charts,
     "backend_portability": backend_portability_charts,
+    "performance": performance_charts,
+    "distributed_scaling": distributed_scaling_charts,
 }
 
 
