@@ -162,8 +162,9 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
     except UnknownSubjectError as exc:
         raise UsageError(str(exc)) from None
     mode = 0 if args.quick else 1
-    total = sum((args.reruns or c.reruns[mode]) * sum(1 for stage in c.stages for s in c.stage_subjects(stage)
-                                                      if s in chosen[c.id]) for c in claims)
+    total = sum((args.reruns or c.reruns[mode]) * sum(1 for stage in c.stages_for(args.quick)
+                                                      for s in c.stage_subjects(stage) if s in chosen[c.id])
+                for c in claims)
     console = Console()
     failed: list[str] = []
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -138,6 +138,10 @@ class Claim:
         """Modules ``subject`` needs; if one fails to import the subject is recorded ``unavailable``."""
         return ()
 
+    def stages_for(self, quick: bool) -> tuple[str, ...]:
+        """The stages a run makes, in order: all of :attr:`stages` by default; a claim may run fewer in quick mode."""
+        return self.stages
+
     def stage_subjects(self, stage: str) -> tuple[str, ...]:
         """The subjects that take part in ``stage`` (all of them by default)."""
         return self.subjects
