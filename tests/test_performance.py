@@ -8,17 +8,22 @@ import time
 
 import pytest
 
+from evidence.claim import Context
 from evidence.claims.performance import (
     CLAIM,
     MODELS_FULL,
     OTHER_ENGINES,
     TENSORFLOW_ENGINE,
+    bootstrap_interval,
     compare,
     faster,
     geometric_mean,
     load_program,
     matmul_gflops,
     phase_stats,
+    pool_rounds,
+    round_samples,
+    workers,
 )
 from evidence.results import SubjectResult, load_result
 from tests.conftest import needs_frameworks
@@ -126,6 +131,8 @@ def _results(tf_s: float, other_s: float, **kw) -> dict[str, SubjectResult]:
     (1.0, 2.0, "supported"),
     (2.0, 1.0, "refuted"),
     (1.0, 1.05, "partly supported"),
+    # 5 % slower with tight repeats: the claimed advantage is not there.
+    (1.05, 1.0, "refuted"),
 ])
 def test_verdict_follows_the_ratios(tf_s, other_s, verdict):
     result = CLAIM.judge(_results(tf_s, other_s))
@@ -243,6 +250,72 @@ def test_matmul_roof_warms_up_for_the_time_asked():
     assert gflops > 0
     with pytest.raises(ValueError, match="Expected numpy or a framework"):
         matmul_gflops("theano", 64, repeats=1)
+
+
+# -- rounds: one worker process each, pooled ---------------------------------------------------------------------
+def _round(seconds: float, *, numpy_gflops: float = 100.0, stage: str = "round1") -> dict:
+    """The measurements of one round (one worker), every model at ``seconds`` per epoch."""
+    m = _measurements(dict.fromkeys(MODELS_FULL, seconds))
+    m.update(round=stage, batch_size=BATCH, steps_per_epoch=STEPS, mode="full")
+    m["roof"]["numpy_gflops"] = numpy_gflops
+    return m
+
+
+def test_pool_rounds_pools_the_timed_repeats_and_keeps_every_round():
+    rounds = [_round(1.0), _round(2.0, stage="round2"), _round(1.5, stage="round3")]
+    pooled = pool_rounds(rounds)
+    train = pooled["models"]["mlp"]["train"]
+    assert train["time"]["repeats"] == 15
+    assert train["time"]["samples_s"] == [t for r in rounds for t in r["models"]["mlp"]["train"]["time"]["samples_s"]]
+    assert train["time"]["median_s"] == pytest.approx(1.5)
+    assert train["samples_per_s"] == pytest.approx(BATCH * STEPS / 1.5)
+    assert train["round_medians_s"] == pytest.approx([1.0, 2.0, 1.5])
+    assert train["compile_s"] == pytest.approx(2 * 1.5)  # each round's first epoch is 3x its median
+    assert pooled["rounds"] == rounds and "roof" not in pooled
+    assert [w["round"] for w in workers(pooled)] == ["round1", "round2", "round3"]
+    assert round_samples(pooled, "cnn", "inference") == [r["models"]["cnn"]["inference"]["time"]["samples_s"]
+                                                          for r in rounds]
+    # Measurements without rounds (one worker) are their own only worker.
+    assert workers(rounds[0]) == [rounds[0]]
+
+
+def test_stages_are_rounds_and_the_last_round_returns_them_pooled(tmp_path, monkeypatch):
+    assert CLAIM.stages_for(quick=True) == ("round1",)
+    assert CLAIM.stages_for(quick=False) == ("round1", "round2", "round3")
+    seconds = iter([1.0, 2.0, 1.5])
+    monkeypatch.setattr(type(CLAIM), "measure_round", lambda self, ctx: _round(next(seconds)))
+
+    def ctx(stage):
+        return Context(subject="keras-jax", stage=stage, quick=False, workdir=tmp_path, repeats=5, warmup=1)
+
+    assert CLAIM.measure(ctx("round1")) == {}
+    assert CLAIM.measure(ctx("round2")) == {}
+    pooled = CLAIM.measure(ctx("round3"))
+    assert [w["round"] for w in pooled["rounds"]] == ["round1", "round2", "round3"]
+    assert pooled["models"]["attention"]["train"]["round_medians_s"] == pytest.approx([1.0, 2.0, 1.5])
+
+
+def test_a_starved_round_makes_the_run_unsteady():
+    results = _results(1.0, 2.0)
+    for subject, r in results.items():
+        r.measurements = pool_rounds([_round(1.0 if subject in TENSORFLOW_ENGINE else 2.0, stage=f"round{i}")
+                                      for i in (1, 2, 3)])
+    assert CLAIM.judge(results).verdict == "supported"
+    assert "3 worker processes (rounds)" in CLAIM.judge(results).findings["rounds"]
+    results["keras-torch"].measurements["rounds"][1]["roof"]["numpy_gflops"] = 30.0
+    verdict = CLAIM.judge(results)
+    assert verdict.verdict == "inconclusive" and "not steady" in verdict.summary
+
+
+def test_the_interval_spans_the_differences_between_rounds():
+    # Option A's two processes ran at 1.0 s and 1.4 s per repeat, B's both at 1.2 s: a draw may pick either of
+    # A's rounds twice, so the interval reaches from 1.2/1.4 to 1.2/1.0.
+    a = [[1.0, 1.0, 1.0], [1.4, 1.4, 1.4]]
+    b = [[1.2, 1.2, 1.2], [1.2, 1.2, 1.2]]
+    low, high = bootstrap_interval([([a], [b])], iterations=400, level=0.9)
+    assert low == pytest.approx(1.2 / 1.4) and high == pytest.approx(1.2 / 1.0)
+    # Either round alone would have claimed a tight interval around its own ratio.
+    assert bootstrap_interval([([a[:1]], [b[:1]])], iterations=400, level=0.9) == pytest.approx((1.2, 1.2))
 
 
 # -- the real run, quick mode ----------------------------------------------------------------------------------------
