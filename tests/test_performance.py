@@ -329,7 +329,9 @@ def test_quick_run(quick_results):
     for subject, r in res.subjects.items():
         m = r.measurements
         assert m["device"]["kind"] in ("cpu", "gpu")
-        roof = m["roof"]
+        # Quick mode makes one round: one worker process per subject, its numbers kept under `rounds`.
+        assert [w["round"] for w in m["rounds"]] == ["round1"] and r.stages == {"round1": "ok"}
+        roof = m["rounds"][0]["roof"]
         assert roof["framework_gflops_before"] > 0 and roof["framework_gflops_after"] > 0
         # NumPy's yardstick is taken first and last in every worker; the worker's CPU speed is the better one.
         assert roof["numpy_gflops"] == max(roof["numpy_gflops_before"], roof["numpy_gflops_after"]) > 0
