@@ -230,7 +230,8 @@ def run_claim(
 
     ``report(claim_id, subject, stage, outcome)`` is called with ``outcome=None`` when a cell starts and with
     its outcome when it ends (with several runs, the stage reads ``"stage (run i/n)"``). A subject that is
-    unavailable or failed in one stage skips its later stages. With ``reruns`` above 1 the result keeps the
+    unavailable in one stage skips its later stages (a failed one still runs them: their errors are findings
+    too). With ``reruns`` above 1 the result keeps the
     last run's measurements and every run's verdict, and its verdict is :func:`stability`'s; None runs the
     claim's own number (:attr:`Claim.reruns`). Nothing is written before the last run ends, so an interrupted
     run leaves the previous result file as it was.
