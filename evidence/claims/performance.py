@@ -370,9 +370,10 @@ class PerformanceClaim(Claim):
         # Seconds of untimed products before the timed ones, in every roof measurement (see matmul_gflops).
         "matmul_warmup_s": 0.5,
         # Worker processes (rounds) per option in a run. Rounds run interleaved (every option once, then again),
-        # and an option's timings pool its rounds: the same option in two fresh processes differed by up to a
-        # fifth in median, more than its repeats within one process did, so one process per option made
-        # intervals too narrow and the verdict flipped from run to run.
+        # and an option's timings pool its rounds. With one process per option, the geometric mean moved from
+        # 0.88x to 0.72x between two runs whose intervals did not overlap: repeats within one process miss how
+        # much a fresh process differs. Measured with three rounds, the medians of one option's rounds differed
+        # by 21 % (median over options and cells) and by up to 143 %.
         "rounds_quick": 1,
         "rounds_full": 3,
     }
