@@ -153,7 +153,7 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from evidence.registry import get_claim
-    from evidence.runner import UnknownSubjectError, run, select_subjects
+    from evidence.runner import UnknownSubjectError, planned_cells, run, select_subjects
 
     claim_ids = _resolve_claims(args.claims)
     claims = [get_claim(cid) for cid in claim_ids]
@@ -161,10 +161,7 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
         chosen = select_subjects(claims, args.subjects)
     except UnknownSubjectError as exc:
         raise UsageError(str(exc)) from None
-    mode = 0 if args.quick else 1
-    total = sum((args.reruns or c.reruns[mode]) * sum(1 for stage in c.stages_for(args.quick)
-                                                      for s in c.stage_subjects(stage) if s in chosen[c.id])
-                for c in claims)
+    total = sum(planned_cells(c, chosen[c.id], quick=args.quick, reruns=args.reruns) for c in claims)
     console = Console()
     failed: list[str] = []
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -216,6 +216,20 @@ def stability(runs: Sequence[Rerun], last: Verdict) -> Verdict:
                    f"{last.verdict}: {last.summary}", findings)
 
 
+def resolve_reruns(claim: Claim, *, quick: bool, reruns: int | None) -> int:
+    """The number of back-to-back runs: ``reruns`` when given, else the claim's own for the mode."""
+    reruns = claim.reruns[0 if quick else 1] if reruns is None else reruns
+    if reruns < 1:
+        raise ValueError(f"Expected reruns >= 1; received: {reruns}")
+    return reruns
+
+
+def planned_cells(claim: Claim, subjects: Sequence[str], *, quick: bool, reruns: int | None = None) -> int:
+    """How many worker processes :func:`run_claim` starts at most: its stages' subjects, times its runs."""
+    per_run = sum(1 for stage in claim.stages_for(quick) for s in claim.stage_subjects(stage) if s in subjects)
+    return resolve_reruns(claim, quick=quick, reruns=reruns) * per_run
+
+
 def run_claim(
     claim: Claim,
     *,
@@ -236,9 +250,7 @@ def run_claim(
     claim's own number (:attr:`Claim.reruns`). Nothing is written before the last run ends, so an interrupted
     run leaves the previous result file as it was.
     """
-    reruns = claim.reruns[0 if quick else 1] if reruns is None else reruns
-    if reruns < 1:
-        raise ValueError(f"Expected reruns >= 1; received: {reruns}")
+    reruns = resolve_reruns(claim, quick=quick, reruns=reruns)
     timeout = timeout_s or claim.timeout_s[0 if quick else 1]
     start = time.perf_counter()
     runs: list[Rerun] = []

@@ -96,6 +96,10 @@ def test_reruns_keep_every_verdict_and_the_last_measurements(fake_env, tmp_path,
     [result] = runner.run(["fake"], quick=True, subjects=["ok"], results_dir=tmp_path, reruns=3,
                           report=lambda c, s, st, o: seen.append(st) if o else None)
     assert seen == ["first (run 1/3)", "first (run 2/3)", "first (run 3/3)"]
+    # The progress total counts the same cells: `staged` also takes part in the second stage.
+    claim = get_claim("fake")
+    assert runner.planned_cells(claim, ["ok"], quick=True, reruns=3) == len(seen)
+    assert runner.planned_cells(claim, ["ok", "staged"], quick=True) == 3
     assert [r.verdict for r in result.reruns] == ["supported"] * 3
     assert all(r.duration_s > 0 for r in result.reruns)
     assert result.verdict == "supported"
