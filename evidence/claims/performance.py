@@ -412,11 +412,14 @@ class PerformanceClaim(Claim):
         """
         stages = self.stages_for(ctx.quick)
         measured = {**self.measure_round(ctx), "round": ctx.stage}
-        path = Path(ctx.workdir) / f"performance-{ctx.subject}-{ctx.stage}.json"
+
+        def round_file(stage: str) -> Path:
+            return Path(ctx.workdir) / f"performance-{ctx.subject}-{stage}.json"
+
         if ctx.stage != stages[-1]:
-            path.write_text(json.dumps(measured), encoding="utf-8")
+            round_file(ctx.stage).write_text(json.dumps(measured), encoding="utf-8")
             return {}
-        earlier = [Path(ctx.workdir) / f"performance-{ctx.subject}-{stage}.json" for stage in stages[:-1]]
+        earlier = [round_file(stage) for stage in stages[:-1]]
         rounds = [json.loads(p.read_text(encoding="utf-8")) for p in earlier if p.exists()]
         return pool_rounds([*rounds, measured])
 
@@ -510,7 +513,7 @@ class PerformanceClaim(Claim):
                            findings)
 
         models = [m for m in MODELS_FULL if any(m in meas["models"] for meas in ok.values())]
-        ratios = self._ratios_to_fastest(ok, models)
+        ratios = self.ratios_to_fastest(ok, models)
         findings["train"] = self._phase_text(ok, ratios, models, "train")
         findings["inference"] = self._phase_text(ok, ratios, models, "inference")
         findings["compile"] = self._compile_text(ok, models)
@@ -598,7 +601,7 @@ class PerformanceClaim(Claim):
         return ", ".join(f"{c['model']} {c['phase']}" for c in cells) or "none"
 
     @staticmethod
-    def _ratios_to_fastest(ok: dict[str, Any], models: list[str]) -> dict[tuple[str, str], dict[str, float]]:
+    def ratios_to_fastest(ok: dict[str, Any], models: list[str]) -> dict[tuple[str, str], dict[str, float]]:
         """Per (model, phase): each subject's throughput divided by the fastest subject's in this run."""
         out = {}
         for model in models:
