@@ -177,17 +177,16 @@ def grouped_bar_chart(name: str, title: str, groups: list[str], series: dict[str
 
 def performance_charts(result: ResultFile) -> list[Chart]:
     """Each option's throughput relative to the fastest in the same run, per model and phase; compile times."""
+    from evidence.claims import performance  # framework-free: the judge's own ratios
+
     ok = {s: r.measurements for s, r in result.subjects.items()
           if r.status == "ok" and isinstance(r.measurements.get("models"), dict)}
     models = list(dict.fromkeys(m for meas in ok.values() for m in meas["models"]))
     if not ok or not models:
         return []
-    cells = [(model, phase) for model in models for phase in ("train", "inference")]
-    speed = {s: [meas["models"].get(model, {}).get(phase, {}).get("samples_per_s") for model, phase in cells]
-             for s, meas in ok.items()}
-    best = [max((v[i] for v in speed.values() if v[i] is not None), default=None) for i in range(len(cells))]
-    relative = {s: [v / b if v is not None and b else None for v, b in zip(values, best, strict=True)]
-                for s, values in speed.items()}
+    cells = [(model, phase) for model in models for phase in performance.PHASES]
+    ratios = performance.CLAIM.ratios_to_fastest(ok, models)
+    relative = {s: [ratios[cell].get(s) for cell in cells] for s in ok}
     charts = [grouped_bar_chart(
         "relative-throughput", "Throughput relative to the fastest option in the same run",
         [f"{model}\n{phase}" for model, phase in cells], relative, ylabel="fraction of the fastest (1 = fastest)",
