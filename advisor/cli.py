@@ -1,268 +1,239 @@
-"""The ``kvt`` command line: thin parsing, prompting and printing over :mod:`evidence` and :mod:`advisor`.
+"""``kvt advise`` and ``kvt questions``: the advisor's commands: parsing answers, prompting, printing the ranking.
 
-Start-up stays light: no framework is imported here, and Rich is imported only by the commands that print
-with it. Bad input exits 2 with a message that names the valid values, never a traceback.
+Answers come from, in order of precedence: flags (one per question), an ``--answers`` file (TOML or JSON with
+the same ids), the questions' defaults with ``--no-input``, and otherwise the interactive prompt, which asks only
+what flags and file left open. Start-up stays lean: the estimator (numpy, scikit-learn) is imported only when
+``advise`` runs, Rich only to print a table, questionary only to prompt.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from advisor.questions import QUESTIONS, AnswerError, Question, allowed, validate_answer, validate_answers
+from kvt.usage import EXIT_INTERRUPTED, EXIT_OK, results_dir_arg
+from kvt.usage import usage_error as _usage_error
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed without a traceback, exit status 2."""
+# -- answers ----------------------------------------------------------------------------------------------------
+def read_answers_file(path: Path) -> dict[str, str]:
+    """Validated answers from a TOML or JSON file (chosen by suffix; other suffixes: JSON, then TOML).
 
-
-# -- evidence summaries shared by `claims` and `evidence show` ------------------------------------------------
-def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str, Any]]:
-    """One summary per claim: id, title, dimension, verdict, summary, stale flag, mode, date and provenance.
-
-    A claim with no result has verdict ``not run``; a result that fails validation has verdict ``invalid``
-    and the reason in ``summary``.
+    Raises:
+        AnswerError: unreadable or malformed file, unknown question id, or an answer not among the choices.
     """
-    from evidence.registry import get_claim
-    from evidence.results import ResultError, load_result
-
-    rows = []
-    for cid in claim_ids:
-        claim = get_claim(cid)
-        row: dict[str, Any] = {"id": cid, "title": claim.title, "dimension": claim.dimension,
-                               "statement": claim.statement}
+    source = f"--answers {path}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswerError(f"{source}: cannot read the file ({exc})") from None
+    suffix = path.suffix.lower()
+    parsers = {".toml": ("toml",), ".json": ("json",)}.get(suffix, ("json", "toml"))
+    errors = []
+    for kind in parsers:
         try:
-            result = load_result(cid, results_dir)
-        except ResultError as exc:
-            row.update(verdict="invalid", summary=str(exc), stale=None, provenance=None, subjects={})
-            rows.append(row)
+            if kind == "json":
+                data = json.loads(text)
+            else:
+                import tomllib
+
+                data = tomllib.loads(text)
+        except ValueError as exc:  # json.JSONDecodeError and tomllib.TOMLDecodeError are ValueErrors
+            errors.append(f"not valid {kind.upper()}: {exc}")
             continue
-        if result is None:
-            row.update(verdict="not run", summary=f"no result yet: run `kvt evidence run {cid}`",
-                       stale=None, provenance=None, subjects={})
-        else:
-            row.update(
-                verdict=result.verdict,
-                summary=result.summary,
-                stale=result.code_hash != claim.code_hash(),
-                provenance=result.provenance.model_dump(),
-                findings=result.findings,
-                reruns=[r.verdict for r in result.reruns],
-                subjects={s: {"status": r.status, "reason": r.reason} for s, r in result.subjects.items()},
-            )
-        rows.append(row)
-    return rows
+        return validate_answers(data, source)
+    raise AnswerError(f"{source}: {'; '.join(errors)}. Expected question id = answer pairs, for example "
+                      f"deploy_target = \"mobile\"")
 
 
-def _verdict_text(row: dict[str, Any]) -> str:
-    text = row["verdict"]
-    reruns = row.get("reruns") or []
-    if len(set(reruns)) == 1:
-        text += f" (same in {len(reruns)} runs)"
-    elif reruns:
-        text += f" (changed across {len(reruns)} runs)"
-    if row.get("stale"):
-        text += " (stale)"
-    return text
+def write_answers_file(path: Path, answers: dict[str, str]) -> None:
+    """Write ``answers`` as TOML (``.toml``) or JSON (anything else), for ``--answers`` to replay."""
+    if path.suffix.lower() == ".toml":
+        text = "".join(f'{k} = "{v}"\n' for k, v in answers.items())
+    else:
+        text = json.dumps(answers, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
 
 
-def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+def flag_answers(args: argparse.Namespace) -> dict[str, str]:
+    """The answers given as flags, validated; the error names the flag, the question and the allowed values."""
+    out = {}
+    for q in QUESTIONS:
+        value = getattr(args, q.id)
+        if value is not None:
+            out[q.id] = validate_answer(q.id, value, q.flag)
+    return out
+
+
+def gather_answers(args: argparse.Namespace, *, interactive: bool, prompter=None) -> dict[str, str]:
+    """The complete answers, by precedence: flags > answers file > defaults (``--no-input``) > prompt.
+
+    Raises:
+        AnswerError: a bad flag or file, or (no terminal, no ``--no-input``) a question left unanswered.
+    """
+    given = read_answers_file(args.answers) if args.answers else {}
+    given.update(flag_answers(args))
+    missing = [q for q in QUESTIONS if q.id not in given]
+    if not missing:
+        return {q.id: given[q.id] for q in QUESTIONS}
+    if args.no_input:
+        return {q.id: given.get(q.id, q.default) for q in QUESTIONS}
+    if not interactive:
+        q = missing[0]
+        raise AnswerError(
+            f"question {q.id!r} needs an answer and there is no terminal to ask it: pass {q.flag} "
+            f"{{{allowed(q).replace(', ', ',')}}}, an --answers FILE, or --no-input to use the defaults "
+            f"({len(missing)} question(s) unanswered: {', '.join(m.id for m in missing)})", q.id)
+    from advisor.prompts import ask_missing, default_prompter
+
+    answers = ask_missing(QUESTIONS, given, prompter or default_prompter())
+    return {q.id: answers[q.id] for q in QUESTIONS}
+
+
+# -- output -----------------------------------------------------------------------------------------------------
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def print_recommendation(rec, advisor, *, show_answers: bool) -> None:
+    """The ranking as Rich tables, then confidence, failed constraints, missing evidence and evidence pages."""
     from rich.console import Console
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=title, show_lines=False, expand=False)
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        # Cells are data (error messages hold brackets, e.g. float32[None,8]): never parse them as markup.
-        table.add_row(*(Text(cell) for cell in row))
-    Console().print(table)
-
-
-def _resolve_claims(names: list[str] | None) -> list[str]:
-    from evidence.registry import RegistryError, claim_ids, get_claim
-
-    try:
-        names = names or claim_ids()
-        for name in names:
-            get_claim(name)
-    except RegistryError as exc:
-        raise UsageError(str(exc)) from None
-    return list(dict.fromkeys(names))
-
-
-# -- commands ---------------------------------------------------------------------------------------------------
-def cmd_claims(args: argparse.Namespace) -> int:
-    """``kvt claims``: ids, titles and verdicts."""
-    rows = claim_rows(_resolve_claims(None), args.results_dir)
-    if args.format == "json":
-        print(json.dumps([{k: r[k] for k in ("id", "title", "dimension", "verdict", "summary", "stale")}
-                          for r in rows], indent=2))
-        return EXIT_OK
-    _print_table("Claims under test", ["id", "title", "verdict"],
-                 [[r["id"], r["title"], _verdict_text(r)] for r in rows])
-    return EXIT_OK
-
-
-def cmd_evidence_show(args: argparse.Namespace) -> int:
-    """``kvt evidence show [CLAIM]``: verdicts with their summaries and provenance."""
-    rows = claim_rows(_resolve_claims([args.claim] if args.claim else None), args.results_dir)
-    if args.format == "json":
-        print(json.dumps(rows, indent=2, default=str))
-        return EXIT_OK
-    _print_table(
-        "Evidence",
-        ["claim", "verdict", "summary", "mode", "date"],
-        [[r["id"], _verdict_text(r), r["summary"],
-          (r["provenance"] or {}).get("mode", "-"), (r["provenance"] or {}).get("date", "-")] for r in rows],
-    )
-    if args.claim:
-        row = rows[0]
-        if row.get("findings"):
-            _print_table(f"{row['id']}: findings", ["sub-claim", "finding"],
-                         [[k, v if isinstance(v, str) else json.dumps(v)] for k, v in row["findings"].items()])
-        if row["subjects"]:
-            _print_table(f"{row['id']}: subjects", ["subject", "status", "reason"],
-                         [[s, v["status"], v["reason"] or ""] for s, v in row["subjects"].items()])
-    if any(r.get("stale") for r in rows):
-        print("stale: the claim's code changed since this result was made; rerun `kvt evidence run CLAIM`.")
-    return EXIT_OK
-
-
-def cmd_evidence_schema(args: argparse.Namespace) -> int:
-    """``kvt evidence schema``: the JSON Schema of result files."""
-    from evidence.results import json_schema
-
-    print(json.dumps(json_schema(), indent=2))
-    return EXIT_OK
-
-
-def _raise_interrupt(signum, frame):  # pragma: no cover - exercised by the kill test in a subprocess
-    raise KeyboardInterrupt
-
-
-def cmd_evidence_run(args: argparse.Namespace) -> int:
-    """``kvt evidence run``: run claims in worker processes, with a progress display."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from evidence.registry import get_claim
-    from evidence.runner import UnknownSubjectError, planned_cells, run, select_subjects
-
-    claim_ids = _resolve_claims(args.claims)
-    claims = [get_claim(cid) for cid in claim_ids]
-    try:
-        chosen = select_subjects(claims, args.subjects)
-    except UnknownSubjectError as exc:
-        raise UsageError(str(exc)) from None
-    total = sum(planned_cells(c, chosen[c.id], quick=args.quick, reruns=args.reruns) for c in claims)
     console = Console()
-    failed: list[str] = []
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    marks = {"ok": "[green]ok[/]", "failed": "[red]FAILED[/]", "unavailable": "[yellow]unavailable[/]"}
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("evidence", total=total)
+    if show_answers:
+        summary = Table(title="Your answers", show_header=False)
+        for q in QUESTIONS:
+            summary.add_row(q.id, rec.answers[q.id])
+        console.print(summary)
+    shown = [c for j, c in enumerate(advisor.criteria_) if not all(
+        r.contributions[c] is None for r in rec.ranking)]
+    if rec.weights["ecosystem_fit"] > 0:
+        shown.append("ecosystem_fit")
+    table = Table(title="Recommendation (higher is better; — means no evidence)")
+    for col in ["#", "option", "score", *shown, "fails"]:
+        table.add_column(col, overflow="fold")
+    for r in rec.ranking:
+        failed = ", ".join(f["constraint"] for f in r.failed_constraints) or "—"
+        table.add_row(str(r.rank), r.option, f"{r.score:.3f}", *(_fmt(r.contributions[c]) for c in shown), failed)
+    console.print(table)
+    top = rec.ranking[0]
+    say = lambda text: console.print(text, highlight=False)  # noqa: E731
+    say(f"Top pick: [bold]{rec.top_pick}[/]"
+        + ("" if rec.satisfied else " — but [red]no option satisfies every hard requirement[/] according to the "
+                                    "evidence"))
+    if rec.tied_with:
+        say(f"Tied with: {', '.join(rec.tied_with)} (no evidence separates them; ordered by id).")
+    say(f"Confidence: {rec.confidence:.0%} of {rec.confidence_draws} perturbed weightings and measurement-noise "
+        f"draws keep it on top." if rec.confidence_draws
+        else "Confidence: 100% (it is the only option that fails no more hard requirements).")
+    say(f"Evidence coverage: {top.evidence_coverage:.0%} of the criteria's weight has evidence for "
+        f"{rec.top_pick}; the confidence covers only that evidence.")
+    why = [(c, d["options"][rec.top_pick]) for c, d in rec.criteria.items() if d["options"]]
+    if why:
+        say(f"\n[bold]Where {rec.top_pick}'s scores come from[/]:")
+        for crit, detail in why:
+            basis = " (by definition, not measured)" if detail["basis"] == "definition" else ""
+            console.print(f"  {crit}: {detail['note']}{basis}", highlight=False, markup=False)
+    # Each failed constraint once, with the options that fail it and why.
+    failures: dict[str, dict[str, list[str]]] = {}
+    requirement = {}
+    for r in rec.ranking:
+        for f in r.failed_constraints:
+            requirement[f["constraint"]] = f["requirement"]
+            failures.setdefault(f["constraint"], {}).setdefault(f["reason"], []).append(r.option)
+    if failures:
+        say("\n[bold]Hard requirements not shown working[/]:")
+        for cid, reasons in failures.items():
+            console.print(f"  {cid} (needs {requirement[cid]}):", highlight=False, markup=False)
+            for reason, options in reasons.items():
+                who = "every option" if len(options) == len(rec.ranking) else ", ".join(options)
+                console.print(f"    {who}: {reason}", highlight=False, markup=False)
+    if rec.missing_evidence:
+        say("\n[bold]Evidence the advisor lacks[/] (these criteria count for no option):")
+        for m in rec.missing_evidence:
+            console.print(f"  {m['criterion']}: {m['reason']}", highlight=False, markup=False)
+    used = [e for e in rec.evidence if e["state"] != "missing"]
+    if used:
+        say("\n[bold]Evidence read[/] (see the pages, or `kvt evidence show CLAIM`):")
+    for e in used:
+        if e["state"] == "ok":
+            notes = ", ".join(filter(None, [e["mode"], "stale: its code changed, rerun it" if e["stale"] else None]))
+            console.print(f"  {e['claim']}: {e['verdict']} ({notes}) — {e['page']}", highlight=False, markup=False)
+        else:
+            console.print(f"  {e['claim']}: invalid, not used — {e['reason']}", highlight=False, markup=False)
 
-        def report(claim_id, subject, stage, outcome):
-            if outcome is None:
-                progress.update(task, description=f"{claim_id} · {subject} · {stage}")
-                return
-            progress.advance(task)
-            line = f"{claim_id:<20} {subject:<18} {stage:<8} {marks[outcome.status]:<10} {outcome.duration_s:6.1f} s"
-            if outcome.status != "ok":
-                line += f"  {escape(outcome.reason or '')}"
-            if outcome.status == "failed":
-                failed.append(f"{claim_id}/{subject}/{stage}")
-            progress.console.print(line, markup=True, highlight=False)
 
+def cmd_advise(args: argparse.Namespace) -> int:
+    """``kvt advise``: answers in, ranked options out (a table, or JSON with ``--format json``)."""
+    # Prompts are drawn on standard error and read from standard input: both must be a terminal.
+    interactive = sys.stdin.isatty() and sys.stderr.isatty() and not args.no_input
+    try:
+        answers = gather_answers(args, interactive=interactive)
+    except AnswerError as exc:
+        return _usage_error(str(exc))
+    except KeyboardInterrupt:
+        print("kvt: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    from advisor.model import Advisor
+
+    advisor = Advisor().fit(args.results_dir)
+    rec = advisor.rank(answers)
+    if args.save_answers:
         try:
-            results = run(claim_ids, quick=args.quick, subjects=args.subjects, results_dir=args.results_dir,
-                          timeout_s=args.timeout, report=report, reruns=args.reruns)
-        except KeyboardInterrupt:
-            console.print("[red]interrupted[/]: the claims in progress kept their previous result files.")
-            return EXIT_INTERRUPTED
-    for result in results:
-        console.print(f"[bold]{result.claim.id}[/]: {result.verdict} — {escape(result.summary)}", highlight=False)
-        if result.reruns:
-            console.print(f"  verdict of each run: {', '.join(r.verdict for r in result.reruns)}", highlight=False)
-    if failed:
-        console.print(f"[red]{len(failed)} cell(s) failed[/] (recorded in the results): {', '.join(failed)}")
-        return EXIT_FAILED
+            write_answers_file(args.save_answers, answers)
+        except OSError as exc:
+            return _usage_error(f"--save-answers {args.save_answers}: cannot write ({exc})")
+    if args.format == "json":
+        print(json.dumps(rec.to_dict(), indent=2))
+    else:
+        print_recommendation(rec, advisor, show_answers=True)
+    return EXIT_OK
+
+
+def cmd_questions(args: argparse.Namespace) -> int:
+    """``kvt questions``: every question's id, flag, choices, default and help."""
+    if args.format == "json":
+        print(json.dumps([q.describe() for q in QUESTIONS], indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="kvt advise: questions (each is also a flag)")
+    for col in ("id / flag", "choices", "default", "question"):
+        table.add_column(col, overflow="fold")
+    for q in QUESTIONS:
+        table.add_row(f"{q.id}\n{q.flag}", "\n".join(q.values), q.default, f"{q.text}\n[dim]{q.help}[/]")
+    Console().print(table)
     return EXIT_OK
 
 
 # -- parser -----------------------------------------------------------------------------------------------------
-def _positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; received: {text!r}")
-    return value
+def _question_help(q: Question) -> str:
+    return f"{q.text} One of: {allowed(q)} (default: {q.default})".replace("%", "%%")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``kvt``."""
-    parser = argparse.ArgumentParser(
-        prog="kvt", description="Keras vs TensorFlow: claims settled by experiments, and advice from the numbers.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def results_dir_arg(p):
-        p.add_argument("--results-dir", type=Path, default=None,
-                       help="folder of result files (default: $KVT_RESULTS_DIR or evidence/results)")
-
-    p = sub.add_parser("claims", help="list the claims with their verdicts")
+def add_parsers(sub: Any) -> None:
+    """Add ``advise`` and ``questions`` to ``kvt``'s subparsers."""
+    p = sub.add_parser("advise", help="recommend an option for your requirements, from the evidence",
+                       description="Answer the questions (flags, an answers file, or the prompt) and get every "
+                                   "option ranked, with the evidence behind each score.")
+    for q in QUESTIONS:
+        # Choices are validated by flag_answers, so a bad value exits 2 with the question named.
+        p.add_argument(q.flag, dest=q.id, metavar="{" + ",".join(q.values) + "}", default=None,
+                       help=_question_help(q))
+    p.add_argument("--answers", type=Path, metavar="FILE", help="answers file, TOML or JSON, with the question ids")
+    p.add_argument("--no-input", action="store_true", help="never prompt: use defaults for unanswered questions")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--save-answers", type=Path, metavar="FILE",
+                   help="write the answers used (TOML if FILE ends in .toml, else JSON) to replay with --answers")
     results_dir_arg(p)
-    p.set_defaults(func=cmd_claims)
+    p.set_defaults(func=cmd_advise)
 
-    ev = sub.add_parser("evidence", help="run or show the evidence")
-    evsub = ev.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
-    p = evsub.add_parser("run", help="run experiments (all claims when none is named)")
-    p.add_argument("claims", nargs="*", metavar="CLAIM")
-    p.add_argument("--quick", action="store_true", help="tiny sizes, for tests and CI")
-    p.add_argument("--subjects", nargs="+", metavar="SUBJECT", help="run only these subjects")
-    p.add_argument("--timeout", type=float, default=None, help="seconds per worker (default: the claim's)")
-    p.add_argument("--reruns", type=_positive_int, default=None, metavar="N",
-                   help="run each claim N times back to back and keep its verdict only if every run agrees "
-                        "(the measurements kept are the last run's; default: the claim's own number, more "
-                        "than 1 only for claims whose full-mode verdict could flip with machine noise)")
-    results_dir_arg(p)
-    p.set_defaults(func=cmd_evidence_run)
-    p = evsub.add_parser("show", help="show verdicts, summaries and provenance")
-    p.add_argument("claim", nargs="?", metavar="CLAIM")
+    p = sub.add_parser("questions", help="list the advisor's questions, choices and defaults")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    results_dir_arg(p)
-    p.set_defaults(func=cmd_evidence_show)
-    p = evsub.add_parser("schema", help="print the JSON Schema of result files")
-    p.set_defaults(func=cmd_evidence_schema)
-
-    from advisor.advise_cli import add_parsers as add_advise_parsers  # `advise` and `questions`
-
-    add_advise_parsers(sub, results_dir_arg)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``kvt`` console script."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except UsageError as exc:
-        print(f"kvt: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # pragma: no cover - `kvt ... | head`
-        return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(func=cmd_questions)

@@ -12,10 +12,13 @@ import importlib.util
 import inspect
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from evidence.contract import Assessment, DecisionChange, Setting, Threshold
 
 if TYPE_CHECKING:
     from evidence.results import SubjectResult
@@ -25,6 +28,7 @@ VERDICTS = ("supported", "partly supported", "refuted", "outdated", "inconclusiv
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 DATA_DIR = Path(__file__).parent / "data"
+CLAIMS_DIR = Path(__file__).resolve().parent / "claims"
 
 
 def load_program(name_or_path: str | os.PathLike) -> ModuleType:
@@ -72,21 +76,25 @@ class Context:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What :meth:`Claim.judge` returns.
+    """What :meth:`Claim.verdict` returns: the verdict, a sentence, and findings for people.
 
     Attributes:
         verdict: one of :data:`VERDICTS`.
         summary: one sentence built from the numbers.
-        findings: per sub-claim id, a short statement with its numbers (and its own verdict where useful).
+        findings: per sub-claim id (and a few extra keys such as ``caveat``), a short statement with its
+            numbers. Prose for people: a program reads the assessment, never these.
     """
 
     verdict: str
     summary: str
-    findings: dict[str, Any] = field(default_factory=dict)
+    findings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"Expected a verdict in {VERDICTS}; received: verdict={self.verdict!r}")
+        bad = [k for k, v in self.findings.items() if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
 
 
 class FrameworkUnavailable(Exception):
@@ -106,7 +114,14 @@ class Claim:
         stages: the stages of a run; every stage runs for all its subjects before the next stage starts.
         programs: files under ``evidence/programs/`` the claim runs; they count as the claim's code.
         data_files: files under ``evidence/data/`` the claim reads; they count as the claim's code too.
-        thresholds: every number ``judge`` compares against, declared here and recorded in the result.
+        assessment_type: the claim's :class:`~evidence.contract.Assessment` subclass: what :meth:`assess`
+            returns, what every result file holds and what readers read.
+        thresholds: every number :meth:`verdict` compares against, each a :class:`~evidence.contract.Threshold`
+            with its reason, declared here before the run and recorded in the result.
+        settings: the run's sizes (epochs, batch sizes, model sizes), each a :class:`~evidence.contract.Setting`
+            with its quick and full values side by side; recorded in the result.
+        decision_rule_fixed: the date (ISO) the decision rule (thresholds and :meth:`verdict`) was fixed.
+        decision_log: every change to the decision rule after that date: what, why, which results it affects.
         repeats: timed repeats in (quick, full) mode; full mode uses at least 5.
         warmup: untimed warm-up runs.
         timeout_s: seconds a single worker may run in (quick, full) mode before it is killed.
@@ -123,11 +138,24 @@ class Claim:
     stages: ClassVar[tuple[str, ...]] = ("measure",)
     programs: ClassVar[tuple[str, ...]] = ()
     data_files: ClassVar[tuple[str, ...]] = ()
-    thresholds: ClassVar[dict[str, float]] = {}
+    assessment_type: ClassVar[type[Assessment]]
+    thresholds: ClassVar[dict[str, Threshold]] = {}
+    settings: ClassVar[dict[str, Setting]] = {}
+    decision_rule_fixed: ClassVar[str | None] = None
+    decision_log: ClassVar[tuple[DecisionChange, ...]] = ()
     repeats: ClassVar[tuple[int, int]] = (2, 5)
     warmup: ClassVar[int] = 1
     timeout_s: ClassVar[tuple[int, int]] = (300, 900)
     reruns: ClassVar[tuple[int, int]] = (1, 1)
+
+    # -- declarations ---------------------------------------------------------------------------------------
+    def threshold(self, name: str, quick: bool = False) -> int | float:
+        """The value of threshold ``name`` for the mode (its quick value in quick mode, when it has one)."""
+        return self.thresholds[name].for_mode(quick)
+
+    def setting(self, name: str, quick: bool) -> Any:
+        """The value of run setting ``name`` in quick (``quick=True``) or full mode."""
+        return self.settings[name].for_mode(quick)
 
     # -- what the runner asks before it starts a worker -------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:
@@ -155,14 +183,34 @@ class Claim:
         """
         raise NotImplementedError
 
-    def judge(self, results: dict[str, SubjectResult]) -> Verdict:
-        """Turn the subjects' results (``ok``, ``failed`` or ``unavailable``) into a :class:`Verdict`."""
+    def assess(self, results: Mapping[str, SubjectResult], quick: bool) -> Assessment:
+        """Turn the subjects' results (``ok``, ``failed`` or ``unavailable``) into the claim's typed assessment.
+
+        Everything a reader needs goes into the assessment; the raw measurements stay in the result for the
+        record. ``quick`` tells which mode the run was in (thresholds may have a quick value).
+        """
         raise NotImplementedError
+
+    def verdict(self, assessment: Assessment) -> Verdict:
+        """The :class:`Verdict` that the assessment (and the declared thresholds) lead to, and nothing else.
+
+        A contract test recomputes it from every stored assessment and requires the stored verdict.
+        """
+        raise NotImplementedError
+
+    def judge(self, results: Mapping[str, SubjectResult], quick: bool = False) -> Verdict:
+        """:meth:`verdict` of :meth:`assess`: the two steps in one, for tests and one-off use."""
+        return self.verdict(self.assess(results, quick))
 
     # -- identity of the claim's code, for staleness ----------------------------------------------------
     def code_files(self) -> list[Path]:
-        """The files whose content defines this claim's experiment: its module, programs and data."""
-        files = [Path(inspect.getfile(type(self)))]
+        """The files whose content defines this claim's experiment: its module, programs and data.
+
+        A claim that is a package (``evidence/claims/deployment/``) counts every module of the package.
+        """
+        module_file = Path(inspect.getfile(type(self))).resolve()
+        in_package = module_file.parent.parent == CLAIMS_DIR  # a package under evidence/claims/
+        files = sorted(module_file.parent.glob("*.py")) if in_package else [module_file]
         files += [PROGRAMS_DIR / name for name in self.programs]
         files += [DATA_DIR / name for name in self.data_files]
         return files
@@ -189,6 +237,9 @@ class Claim:
             "programs": list(self.programs),
             "data_files": list(self.data_files),
             "thresholds": dict(self.thresholds),
+            "settings": dict(self.settings),
+            "decision_rule_fixed": self.decision_rule_fixed,
+            "decision_log": list(self.decision_log),
         }
 
 

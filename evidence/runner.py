@@ -8,11 +8,8 @@ the tail of its stderr; the run goes on either way. Result files are written ato
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,19 +20,31 @@ from typing import Any
 
 from evidence import provenance
 from evidence.claim import Claim, Verdict
+from evidence.contract import Assessment
+from evidence.processes import run_process
 from evidence.registry import get_claim
-from evidence.results import ClaimInfo, Provenance, Rerun, ResultFile, SubjectResult, write_result
+from evidence.results import (
+    SCHEMA_VERSION,
+    ClaimInfo,
+    Provenance,
+    Rerun,
+    ResultFile,
+    SubjectResult,
+    write_result,
+)
+from evidence.venue import current_venue
 
-STDERR_TAIL_CHARS = 3000
-
-#: Settings every worker runs with. oneDNN off: its start-up notice ignores TF_CPP_MIN_LOG_LEVEL, and its
-#: reordered arithmetic changes results in the last digits; the setting is recorded in every result.
+#: Settings every worker runs with, recorded in every result. TensorFlow's oneDNN policy is left at its
+#: default (on for x86 CPUs with AVX-512 VNNI/BF16 or AMX): switching it off would measure a non-default
+#: engine. Its start-up notice ignores TF_CPP_MIN_LOG_LEVEL, so it is filtered out of the worker's stderr
+#: instead (:func:`evidence.errors.filter_noise`).
 WORKER_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_ENABLE_ONEDNN_OPTS": "0",
     "PYTHONHASHSEED": "0",
     "PYTHONUNBUFFERED": "1",
 }
+#: Settings of the caller's environment that a worker must not inherit, since they change the engine measured.
+WORKER_ENV_REMOVED = ("TF_ENABLE_ONEDNN_OPTS",)
 
 
 class UnknownSubjectError(ValueError):
@@ -53,35 +62,9 @@ class CellOutcome:
     measurements: dict[str, Any] = field(default_factory=dict)
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Ask Linux to SIGKILL the worker when the runner dies, so a killed run leaves no orphan behind."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill the worker's whole process group and reap it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):  # a process that survives SIGKILL: give up waiting
-        proc.wait(timeout=30)
-
-
-def _tail(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return text[-STDERR_TAIL_CHARS:].strip()
-
-
 def worker_env(claim: Claim, subject: str) -> dict[str, str]:
     """The environment of the worker of ``subject``: ours, the fixed settings, and its ``KERAS_BACKEND``."""
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in WORKER_ENV_REMOVED}
     env.update(WORKER_ENV)
     backend = claim.keras_backend(subject)
     if backend is None:
@@ -100,38 +83,22 @@ def run_cell(
     """Run one worker and turn whatever happened to it into a :class:`CellOutcome`."""
     repeats = claim.repeats[0 if quick else 1]
     cell_dir = Path(tempfile.mkdtemp(prefix=f"{subject}-{stage}-", dir=workdir))
-    out, err_path = cell_dir / "out.json", cell_dir / "stderr.txt"
+    out = cell_dir / "out.json"
     cmd = [
         sys.executable, "-m", "evidence.worker", claim.id, subject, stage,
         "--workdir", str(workdir), "--out", str(out),
         "--repeats", str(repeats), "--warmup", str(claim.warmup),
     ] + (["--quick"] if quick else [])
-    start = time.perf_counter()
-    with open(err_path, "wb") as err, open(cell_dir / "stdout.txt", "wb") as std:
-        proc = subprocess.Popen(
-            cmd, stdout=std, stderr=err, stdin=subprocess.DEVNULL, cwd=cell_dir,
-            env=worker_env(claim, subject), start_new_session=True, preexec_fn=_die_with_parent,
-        )
-        try:
-            code = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            return CellOutcome(
-                "failed", f"timed out after {timeout_s:.0f} s and was killed",
-                _tail(err_path), time.perf_counter() - start,
-            )
-        finally:
-            # On any exit path (an interrupt included) the worker's group goes down with us.
-            if proc.poll() is None:
-                _kill_group(proc)
-    duration = time.perf_counter() - start
-    if code != 0 or not out.exists():
-        how = f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
-        tail = _tail(err_path)
-        last = tail.splitlines()[-1] if tail else "no output on stderr"
-        return CellOutcome("failed", f"worker {how}: {last}", tail, duration)
+    proc = run_process(cmd, timeout_s=timeout_s, cwd=cell_dir, env=worker_env(claim, subject),
+                       stdout=cell_dir / "stdout.txt", stderr=cell_dir / "stderr.txt")
+    if proc.timed_out:
+        return CellOutcome("failed", f"timed out after {timeout_s:.0f} s and was killed", proc.stderr_tail,
+                           proc.duration_s)
+    if not proc.ok or not out.exists():
+        return CellOutcome("failed", f"worker {proc.how()}: {proc.last_line()}", proc.stderr_tail, proc.duration_s)
     payload = json.loads(out.read_text(encoding="utf-8"))
-    return CellOutcome(payload["status"], payload.get("reason"), None, duration, payload.get("measurements", {}))
+    return CellOutcome(payload["status"], payload.get("reason"), None, proc.duration_s,
+                       payload.get("measurements", {}))
 
 
 def select_subjects(claims: Sequence[Claim], subjects: Sequence[str] | None) -> dict[str, tuple[str, ...]]:
@@ -245,10 +212,10 @@ def run_claim(
     ``report(claim_id, subject, stage, outcome)`` is called with ``outcome=None`` when a cell starts and with
     its outcome when it ends (with several runs, the stage reads ``"stage (run i/n)"``). A subject that is
     unavailable in one stage skips its later stages (a failed one still runs them: their errors are findings
-    too). With ``reruns`` above 1 the result keeps the
-    last run's measurements and every run's verdict, and its verdict is :func:`stability`'s; None runs the
-    claim's own number (:attr:`Claim.reruns`). Nothing is written before the last run ends, so an interrupted
-    run leaves the previous result file as it was.
+    too). Each run is judged in two steps, :meth:`Claim.assess` then :meth:`Claim.verdict`. With ``reruns``
+    above 1 the result keeps the last run's assessment and measurements and every run's verdict, and its
+    verdict is :func:`stability`'s; None runs the claim's own number (:attr:`Claim.reruns`). Nothing is
+    written before the last run ends, so an interrupted run leaves the previous result file as it was.
     """
     reruns = resolve_reruns(claim, quick=quick, reruns=reruns)
     timeout = timeout_s or claim.timeout_s[0 if quick else 1]
@@ -259,28 +226,48 @@ def run_claim(
         date = provenance.now()
         results = _run_cells(claim, quick=quick, subjects=subjects, timeout_s=timeout, report=report,
                              run_label=f" (run {i}/{reruns})" if reruns > 1 else "")
-        last = claim.judge(results)
+        assessment = claim.assess(results, quick)
+        last = claim.verdict(assessment)
         runs.append(Rerun(verdict=last.verdict, summary=last.summary, date=date,
                           duration_s=round(time.perf_counter() - run_start, 3)))
-    verdict = stability(runs, last)
-    result = ResultFile(
-        schema_version=1,
+    return write_run(claim, assessment, stability(runs, last), results, runs if reruns > 1 else [],
+                     quick=quick, duration_s=time.perf_counter() - start, subjects=subjects,
+                     results_dir=results_dir)
+
+
+def build_result(claim: Claim, assessment: Assessment, verdict: Verdict, results: dict[str, SubjectResult],
+                 runs: list[Rerun], *, quick: bool, duration_s: float, subjects: Sequence[str]) -> ResultFile:
+    """The result file of a finished run: the claim's declarations, its typed assessment, verdict, subjects,
+    provenance and venue."""
+    prov = Provenance(**provenance.collect(
+        mode="quick" if quick else "full",
+        duration_s=duration_s,
+        repeats=claim.repeats[0 if quick else 1],
+        warmup=claim.warmup,
+        subjects_run=list(results),
+        env=worker_env(claim, subjects[0] if subjects else ""),
+    ))
+    return ResultFile[type(assessment)](
+        schema_version=SCHEMA_VERSION,
         claim=ClaimInfo(**claim.describe()),
         code_hash=claim.code_hash(),
+        venue=current_venue(prov.gpu, prov.cpu_count),
         verdict=verdict.verdict,
         summary=verdict.summary,
         findings=verdict.findings,
+        assessment=assessment,
         subjects=results,
-        provenance=Provenance(**provenance.collect(
-            mode="quick" if quick else "full",
-            duration_s=time.perf_counter() - start,
-            repeats=claim.repeats[0 if quick else 1],
-            warmup=claim.warmup,
-            subjects_run=list(results),
-            env=worker_env(claim, subjects[0] if subjects else ""),
-        )),
-        reruns=runs if reruns > 1 else [],
+        provenance=prov,
+        reruns=runs,
     )
+
+
+def write_run(claim: Claim, assessment: Assessment, verdict: Verdict, results: dict[str, SubjectResult],
+              runs: list[Rerun], *, quick: bool, duration_s: float, subjects: Sequence[str],
+              results_dir: Path | None) -> ResultFile:
+    """:func:`build_result`, validated and written atomically into ``results_dir``."""
+    result = build_result(claim, assessment, verdict, results, runs, quick=quick, duration_s=duration_s,
+                          subjects=subjects)
     write_result(result, results_dir)
     return result
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from evidence.contract import Interval
 
 
 def summarize(samples: Sequence[float]) -> dict[str, Any]:
@@ -37,3 +40,17 @@ def time_call(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> dict[s
         fn()
         samples.append(time.perf_counter() - start)
     return summarize(samples)
+
+
+def interval(summary: dict[str, Any]) -> Interval:
+    """A timing summary (:func:`summarize`) as an :class:`~evidence.contract.Interval`: the median within the
+    interquartile range of the repeats (a 50% interval)."""
+    from evidence.contract import Interval
+
+    samples = sorted(summary["samples_s"])
+    if len(samples) >= 2:
+        q1, _, q3 = statistics.quantiles(samples, n=4, method="inclusive")
+    else:
+        q1 = q3 = samples[0]
+    return Interval(estimate=summary["median_s"], low=q1, high=q3, level=0.5,
+                    method=f"median and interquartile range of {len(samples)} timed repeats")

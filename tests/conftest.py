@@ -28,7 +28,7 @@ def kvt(*args: str, env: dict | None = None, timeout: float = 900, **kw) -> subp
     """Run the ``kvt`` CLI in a fresh interpreter, as a user would."""
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "advisor.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "kvt", *args], capture_output=True, text=True,
                           env=full_env, timeout=timeout, cwd=ROOT, **kw)
 
 
@@ -70,3 +70,19 @@ def results(community_dir, tmp_path):
     from tests.test_advisor_support import copy_results
 
     return copy_results(community_dir, tmp_path / "results")
+
+
+def this_venue() -> str:
+    """The venue results made on this machine are filed under (``cpu-2core`` here)."""
+    from evidence.provenance import gpu_name
+    from evidence.venue import current_venue
+
+    return current_venue(gpu_name(), os.cpu_count() or 1)
+
+
+VENUE = this_venue()
+
+
+def result_file(directory: Path, claim_id: str) -> Path:
+    """The path of ``claim_id``'s result made on this machine in ``directory``."""
+    return Path(directory) / f"{claim_id}.{VENUE}.json"

@@ -11,6 +11,18 @@ import time
 from pathlib import Path
 
 from evidence.claim import Claim, Context, Verdict, missing_subjects
+from evidence.contract import Assessment, Threshold
+
+
+class FakeAssessment(Assessment):
+    """What the fake claim's judge concludes."""
+
+    answer: int | None
+    """What subject ``ok`` answered, None when it did not run ok."""
+    statuses_seen: dict[str, str]
+    """Each subject's status."""
+    missing: list[str]
+    """Subjects that did not run ok."""
 
 
 class FakeClaim(Claim):
@@ -23,7 +35,8 @@ class FakeClaim(Claim):
     sub_claims = {"a": "Every outcome is recorded."}
     subjects = ("ok", "crash", "hang", "missing", "staged")
     stages = ("first", "second")
-    thresholds = {"answer": 42.0}
+    assessment_type = FakeAssessment
+    thresholds = {"answer": Threshold(value=42, reason="the answer")}
     timeout_s = (5, 5)
 
     def stage_subjects(self, stage: str) -> tuple[str, ...]:
@@ -58,12 +71,18 @@ class FakeClaim(Claim):
         """Only ``ok`` gets a backend, to check the runner passes it through."""
         return "jax" if subject == "ok" else None
 
-    def judge(self, results) -> Verdict:
+    def assess(self, results, quick) -> FakeAssessment:
+        """What ``ok`` answered, and what is missing."""
+        ok = results.get("ok")
+        return FakeAssessment(answer=ok.measurements.get("answer") if ok is not None and ok.status == "ok" else None,
+                              statuses_seen={s: r.status for s, r in results.items()},
+                              missing=missing_subjects(results, self.subjects))
+
+    def verdict(self, a: FakeAssessment) -> Verdict:
         """Supported when ``ok`` answered 42; the summary names what is missing."""
-        missing = missing_subjects(results, self.subjects)
-        good = results.get("ok") is not None and results["ok"].measurements.get("answer") == self.thresholds["answer"]
+        good = a.answer == self.threshold("answer")
         return Verdict("supported" if good else "inconclusive",
-                       f"ok answered: {good}; missing: {'; '.join(missing) or 'none'}.")
+                       f"ok answered: {good}; missing: {'; '.join(a.missing) or 'none'}.")
 
 
 CLAIM = FakeClaim()

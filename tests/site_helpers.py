@@ -64,7 +64,7 @@ def make_results(directory: Path, *, toy: bool = True) -> Path:
         shutil.copy2(path, directory / path.name)
     claims = [*FAST_CLAIMS, *(["toy_pair"] if toy else [])]
     proc = subprocess.run(
-        [sys.executable, "-m", "advisor.cli", "evidence", "run", *claims, "--results-dir", str(directory)],
+        [sys.executable, "-m", "kvt", "evidence", "run", *claims, "--results-dir", str(directory)],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
         env=env_with(KVT_EXTRA_CLAIMS=TOY_CLAIMS if toy else None),
     )

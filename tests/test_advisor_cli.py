@@ -10,7 +10,7 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from advisor.cli import main
+from kvt.cli import main
 from advisor.options import OPTIONS
 from advisor.prompts import ArrowKeyPrompter, NumberedPrompter
 from advisor.questions import BY_ID, QUESTION_IDS, defaults
@@ -282,7 +282,7 @@ def test_unwritable_save_answers(results, tmp_path):
 # -- lean start-up ------------------------------------------------------------------------------------------------
 LEAN = """
 import json, sys
-from advisor.cli import main
+from kvt.cli import main
 code = main(["advise", "--no-input", "--format", "json", "--results-dir", sys.argv[1]])
 sys.stderr.write(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.cli import main
+from kvt.cli import main
 from advisor.model import Advisor
 from advisor.options import OPTIONS
 from advisor.questions import BY_ID, QUESTION_IDS, QUESTIONS, defaults

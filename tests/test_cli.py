@@ -84,7 +84,7 @@ def test_fast_paths_import_no_framework(tmp_path):
     _community_result(tmp_path / "results")
     code = (
         "import sys, io, contextlib\n"
-        "from advisor.cli import main\n"
+        "from kvt.cli import main\n"
         f"d = {str(tmp_path / 'results')!r}\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['claims', '--results-dir', d])\n"

@@ -344,7 +344,7 @@ def test_a_worker_killed_while_its_children_train_leaves_no_process(tmp_path):
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
-    run = subprocess.Popen([sys.executable, "-m", "advisor.cli", "evidence", "run", "distributed_scaling", "--quick",
+    run = subprocess.Popen([sys.executable, "-m", "kvt", "evidence", "run", "distributed_scaling", "--quick",
                             "--subjects", "tensorflow-core", "--results-dir", str(tmp_path / "results")],
                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

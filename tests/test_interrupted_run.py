@@ -11,7 +11,7 @@ import time
 import pytest
 
 from evidence.results import load_result
-from tests.conftest import ROOT
+from tests.conftest import ROOT, result_file
 
 
 def _running(pid: int) -> bool:
@@ -35,12 +35,12 @@ def test_killed_run_keeps_previous_result(fake_env, tmp_path, sig):
     results = tmp_path / "results"
     pidfile = tmp_path / "pids.txt"
     env = dict(os.environ, KVT_TEST_PIDFILE=str(pidfile))
-    base = [sys.executable, "-m", "advisor.cli", "evidence", "run", "fake", "--quick", "--results-dir", str(results)]
+    base = [sys.executable, "-m", "kvt", "evidence", "run", "fake", "--quick", "--results-dir", str(results)]
 
     first = subprocess.run([*base, "--subjects", "ok"], env=env, cwd=ROOT, capture_output=True, text=True,
                            timeout=120)
     assert first.returncode == 0, first.stdout + first.stderr
-    previous = (results / "fake.json").read_bytes()
+    previous = result_file(results, "fake").read_bytes()
     pidfile.unlink()
 
     # Second run: `ok` finishes, then `hang` blocks until we kill the runner.
@@ -61,6 +61,6 @@ def test_killed_run_keeps_previous_result(fake_env, tmp_path, sig):
 
     # The worker dies with the runner (process group kill on SIGTERM, parent-death signal on SIGKILL).
     _wait_for(lambda: not _running(hanging_worker), 10, "the worker to die")
-    assert (results / "fake.json").read_bytes() == previous
+    assert result_file(results, "fake").read_bytes() == previous
     assert load_result("fake", results).provenance.subjects_run == ["ok"]
-    assert [p.name for p in results.iterdir()] == ["fake.json"]  # no half-written temp file either
+    assert [p.name for p in results.iterdir()] == [result_file(results, "fake").name]  # no half-written temp file either

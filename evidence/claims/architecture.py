@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from evidence.claim import Claim, Context, FrameworkUnavailable, Verdict, missing_subjects
 from evidence.claims.community import DATA_FILE, LISTING_DATE, months_between, read_listing
-from evidence.timing import summarize
+from evidence.contract import Assessment, ContractModel, ErrorInfo, Interval, Threshold
+from evidence.errors import error_from_text, error_info
+from evidence.timing import interval, summarize
 
 #: Backend names tried, with the module each one needs beyond keras. Theano and CNTK need none: Keras 3
 #: rejects the name itself, whether or not the old package is installed.
@@ -33,12 +36,6 @@ BACKENDS: dict[str, str | None] = {
 TRAINING_ARTICLE_BACKENDS = ("tensorflow", "cntk", "theano")  # the three the article names
 
 
-def _error(exc: BaseException) -> str:
-    """``Type: message`` of an exception, first line only, as a user would see it."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".strip()
-
-
 def try_backend() -> dict[str, Any]:
     """In a worker whose KERAS_BACKEND is set: import keras, run an op, predict, fit; record each step."""
     out: dict[str, Any] = {"requested": os.environ.get("KERAS_BACKEND")}
@@ -47,10 +44,10 @@ def try_backend() -> dict[str, Any]:
     except ModuleNotFoundError as exc:
         if exc.name == "keras":
             raise FrameworkUnavailable(f"keras is not installed ({exc})") from exc
-        out.update(imports=False, import_error=_error(exc))
+        out.update(imports=False, import_error=error_info(exc).model_dump())
         return out
     except Exception as exc:  # the experiment is whether this fails, and how
-        out.update(imports=False, import_error=_error(exc))
+        out.update(imports=False, import_error=error_info(exc).model_dump())
         return out
     import numpy as np
 
@@ -60,7 +57,7 @@ def try_backend() -> dict[str, Any]:
         out["op_result"] = float(keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.matmul(x, keras.ops.transpose(x)))))
         out["ops"] = True
     except Exception as exc:
-        out.update(ops=False, ops_error=_error(exc))
+        out.update(ops=False, ops_error=error_info(exc).model_dump())
     rng = np.random.default_rng(0)
     xs, ys = rng.normal(size=(32, 4)).astype("float32"), rng.integers(0, 2, size=(32,))
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
@@ -69,13 +66,13 @@ def try_backend() -> dict[str, Any]:
         model.predict(xs, verbose=0)
         out["predicts"] = True
     except Exception as exc:
-        out.update(predicts=False, predict_error=_error(exc))
+        out.update(predicts=False, predict_error=error_info(exc).model_dump())
     try:
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         model.fit(xs, ys, epochs=1, batch_size=16, verbose=0)
         out["trains"] = True
     except Exception as exc:
-        out.update(trains=False, train_error=_error(exc))
+        out.update(trains=False, train_error=error_info(exc).model_dump())
     return out
 
 
@@ -89,7 +86,7 @@ def cold_import_times(repeats: int) -> dict[str, Any]:
             capture_output=True, text=True, timeout=120, env=dict(os.environ),
         )
         if proc.returncode != 0:
-            return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+            return {"error": error_from_text(proc.stderr).model_dump()}
         samples.append(float(proc.stdout.strip().splitlines()[-1]))
     return summarize(samples)
 
@@ -126,6 +123,106 @@ def release_history() -> dict[str, Any]:
     return {"source": f"PyPI listing of {LISTING_DATE} ({DATA_FILE})", "last_release": out}
 
 
+Backend = Literal["tensorflow", "jax", "torch", "numpy", "openvino", "theano", "cntk"]
+Capability = Literal["trains", "inference_only", "rejected", "broken", "unavailable", "failed"]
+
+
+class BackendTrial(ContractModel):
+    """What Keras did under one ``KERAS_BACKEND`` name."""
+
+    backend: Backend
+    """The name given to ``KERAS_BACKEND``."""
+    status: Capability
+    """``trains``: one ``fit`` epoch ran; ``inference_only``: ``predict`` ran but ``fit`` raised;
+    ``rejected``: ``import keras`` raised for the name; ``broken``: it imported but could not predict;
+    ``unavailable``: the backend's package is not installed (not tried); ``failed``: the worker crashed."""
+    keras_version: str | None = None
+    """The Keras version that ran."""
+    error: ErrorInfo | None = None
+    """The error of the first step that failed (the import for a rejected name, ``fit`` for inference only)."""
+    reason: str | None = None
+    """Why the backend was not tried, or how the worker failed."""
+    cold_import_s: Interval | None = None
+    """Seconds a fresh ``import keras`` takes under the backend (median of fresh processes, with the
+    interquartile range)."""
+
+
+class TfKeras(ContractModel):
+    """What ``tf.keras`` is in the installed TensorFlow."""
+
+    tensorflow_version: str
+    """TensorFlow's version."""
+    module: str
+    """The module ``tf.keras`` resolves to."""
+    version: str | None
+    """Its version."""
+    is_keras: bool
+    """Whether ``tf.keras.Model is keras.Model`` (the standalone Keras, not a copy)."""
+
+
+class LastRelease(ContractModel):
+    """A package's newest release in the PyPI listing."""
+
+    version: str
+    """The version."""
+    month: str
+    """Its month (YYYY-MM)."""
+    months_before_listing: int
+    """Whole months between it and the listing."""
+
+
+class ArchitectureAssessment(Assessment):
+    """Which backend names Keras accepts and trains on today, what tf.keras is, and when the old backends last
+    released."""
+
+    STATUSES: ClassVar[tuple[str, ...]] = Capability.__args__
+
+    backends: dict[Backend, BackendTrial]
+    """One trial per backend name tried."""
+    tf_keras: TfKeras | None
+    """What tf.keras is; None when the inspection did not run."""
+    last_release: dict[str, LastRelease | None]
+    """The newest release of each package in the listing (theano, cntk, tensorflow, keras, jax, torch)."""
+    listing: str
+    """The listing the releases come from."""
+    discontinued: list[str]
+    """Old backends with no release for at least the threshold's months."""
+    not_measured: list[str]
+    """Subjects that did not run ok, each with its status and reason."""
+
+    def training_backends(self) -> list[str]:
+        """The backends Keras trained on."""
+        return [b for b, t in self.backends.items() if t.status == "trains"]
+
+    def inference_only_backends(self) -> list[str]:
+        """The backends that predict but do not train."""
+        return [b for b, t in self.backends.items() if t.status == "inference_only"]
+
+    def rejected_backends(self) -> list[str]:
+        """The names Keras refused at import."""
+        return [b for b, t in self.backends.items() if t.status == "rejected"]
+
+
+def trial(backend: str, res) -> BackendTrial:
+    """A :class:`BackendTrial` from one ``backend-NAME`` subject's result."""
+    if res.status != "ok":
+        return BackendTrial(backend=backend, status="unavailable" if res.status == "unavailable" else "failed",
+                            reason=res.short_reason())
+    m = res.measurements
+    cold = m.get("cold_import_s")
+    timing = interval(cold) if cold and "median_s" in cold else None
+    if not m.get("imports"):
+        return BackendTrial(backend=backend, status="rejected", error=m.get("import_error"))
+    if m.get("trains"):
+        status, error = "trains", None
+    elif m.get("predicts"):
+        status, error = "inference_only", m.get("train_error")
+    else:
+        status, error = "broken", m.get("predict_error") or m.get("ops_error")
+    return BackendTrial(backend=backend, status=status, keras_version=m.get("keras_version"), error=error,
+                        cold_import_s=timing)
+
+
 class ArchitectureClaim(Claim):
     """Which backends Keras runs on today, and what tf.keras is."""
 
@@ -141,10 +238,12 @@ class ArchitectureClaim(Claim):
     }
     subjects = (*(f"backend-{name}" for name in BACKENDS), "tf-keras", "pypi-listing")
     data_files = (DATA_FILE,)
+    assessment_type = ArchitectureAssessment
     thresholds = {
-        # A backend whose package has not released for this many months counts as discontinued.
-        "discontinued_after_months": 36,
+        "discontinued_after_months": Threshold(
+            value=36, reason="a backend whose package has not released for three years is no longer maintained"),
     }
+    decision_rule_fixed = "2026-11-26"
     repeats = (1, 5)
     warmup = 0  # each cold import is its own fresh process: there is nothing to warm up
     timeout_s = (240, 600)
@@ -177,62 +276,70 @@ class ArchitectureClaim(Claim):
             return inspect_tf_keras()
         return release_history()
 
-    def judge(self, results) -> Verdict:
-        """Outdated when Theano and CNTK are rejected while TensorFlow (and the new engines) train."""
-        ok = {s.removeprefix("backend-"): r.measurements for s, r in results.items()
-              if s.startswith("backend-") and r.status == "ok"}
-        missing = missing_subjects(results, self.subjects)
-        training = [b for b, m in ok.items() if m.get("trains")]
-        inference_only = [b for b, m in ok.items() if m.get("predicts") and not m.get("trains")]
-        rejected = {b: m["import_error"] for b, m in ok.items() if not m.get("imports")}
-        findings: dict[str, Any] = {
-            "a": (f"Keras {next((m['keras_version'] for m in ok.values() if m.get('keras_version')), '?')} trains "
-                  f"on {', '.join(training) or 'no backend'}; predicts only on {', '.join(inference_only) or 'none'}; "
-                  f"rejects {', '.join(f'{b} ({e})' for b, e in rejected.items()) or 'none'}."),
-            "c": "Tested by the extensibility claim (custom layers, losses, training steps, gradients, C++ ops).",
-        }
+    def assess(self, results: Mapping[str, Any], quick: bool) -> ArchitectureAssessment:
+        """Each backend's trial, what tf.keras is, and the release history with the discontinued backends."""
+        backends = {s.removeprefix("backend-"): trial(s.removeprefix("backend-"), r)
+                    for s, r in results.items() if s.startswith("backend-")}
         tfk = results.get("tf-keras")
+        tf_keras = None
         if tfk is not None and tfk.status == "ok":
             m = tfk.measurements
-            findings["b"] = (f"In TensorFlow {m['tensorflow_version']}, tf.keras is {m['tf_keras_module']} "
-                             f"(version {m['tf_keras_version']}); tf.keras.Model is keras.Model: "
-                             f"{m['tf_keras_model_is_keras_model']}.")
+            tf_keras = TfKeras(tensorflow_version=m["tensorflow_version"], module=m["tf_keras_module"],
+                               version=m["tf_keras_version"] or m["keras_version"],
+                               is_keras=bool(m["tf_keras_model_is_keras_model"]))
         listing = results.get("pypi-listing")
-        stale = []
+        last: dict[str, Any] = {}
+        source = ""
         if listing is not None and listing.status == "ok":
-            last = listing.measurements["last_release"]
-            for name in ("theano", "cntk"):
-                if last.get(name) and last[name]["months_before_listing"] >= self.thresholds[
-                        "discontinued_after_months"]:
-                    stale.append(f"{name} {last[name]['version']} ({last[name]['month']})")
-            findings["release_history"] = "Last releases: " + ", ".join(
-                f"{n} {v['version']} ({v['month']})" for n, v in last.items() if v) + "."
-        if missing:
-            findings["not_measured"] = "; ".join(missing)
+            last, source = listing.measurements["last_release"], listing.measurements["source"]
+        limit = self.threshold("discontinued_after_months")
+        discontinued = [n for n in ("theano", "cntk") if last.get(n) and last[n]["months_before_listing"] >= limit]
+        return ArchitectureAssessment(backends=backends, tf_keras=tf_keras, last_release=last, listing=source,
+                                      discontinued=discontinued,
+                                      not_measured=missing_subjects(results, self.subjects))
 
+    def verdict(self, a: ArchitectureAssessment) -> Verdict:
+        """Outdated when Theano and CNTK are rejected while TensorFlow (and the new engines) train."""
+        training, inference_only, rejected = a.training_backends(), a.inference_only_backends(), \
+            a.rejected_backends()
+        version = next((t.keras_version for t in a.backends.values() if t.keras_version), "?")
+        findings: dict[str, str] = {
+            "a": (f"Keras {version} trains on {', '.join(training) or 'no backend'}; predicts only on "
+                  f"{', '.join(inference_only) or 'none'}; rejects "
+                  f"{', '.join(f'{b} ({a.backends[b].error.text()})' for b in rejected) or 'none'}."),
+            "c": "Tested by the extensibility claim (custom layers, losses, training steps, gradients, C++ ops).",
+        }
+        if a.tf_keras:
+            findings["b"] = (f"In TensorFlow {a.tf_keras.tensorflow_version}, tf.keras is {a.tf_keras.module} "
+                             f"(version {a.tf_keras.version}); tf.keras.Model is keras.Model: {a.tf_keras.is_keras}.")
+        if a.last_release:
+            findings["release_history"] = "Last releases: " + ", ".join(
+                f"{n} {v.version} ({v.month})" for n, v in a.last_release.items() if v) + "."
+        if a.not_measured:
+            findings["not_measured"] = "; ".join(a.not_measured)
         if "tensorflow" not in training:
             return Verdict("inconclusive",
                            "Keras could not be shown training on TensorFlow here"
-                           + (f" ({'; '.join(missing)})" if missing else "") + ".", findings)
+                           + (f" ({'; '.join(a.not_measured)})" if a.not_measured else "") + ".", findings)
         old_gone = [b for b in ("theano", "cntk") if b in rejected]
         if len(old_gone) == 2:
             verdict = "outdated"
-            summary = (f"Half true in 2018, outdated now: Keras {ok['tensorflow']['keras_version']} rejects theano "
-                       f"and cntk at import ('{rejected['theano']}'), trains on {', '.join(training)} and runs "
+            summary = (f"Half true in 2018, outdated now: Keras {version} rejects theano and cntk at import "
+                       f"('{a.backends['theano'].error.text()}'), trains on {', '.join(training)} and runs "
                        f"inference on {', '.join(inference_only) or 'no other backend'}")
         elif old_gone:
             verdict = "partly supported"
-            summary = (f"Keras trains on {', '.join(training)} but rejects {', '.join(old_gone)}")
+            summary = f"Keras trains on {', '.join(training)} but rejects {', '.join(old_gone)}"
         else:
             verdict = "supported"
             summary = f"Keras still accepts theano and cntk alongside {', '.join(training)}"
-        if "b" in findings and tfk.measurements["tf_keras_model_is_keras_model"]:
-            tf_keras_version = tfk.measurements["tf_keras_version"] or ok["tensorflow"]["keras_version"]
-            summary += f"; tf.keras is Keras {tf_keras_version}"
+        if a.tf_keras and a.tf_keras.is_keras:
+            summary += f"; tf.keras is Keras {a.tf_keras.version}"
+        stale = [f"{n} {a.last_release[n].version} ({a.last_release[n].month})" for n in a.discontinued]
         if stale:
             summary += f"; their last releases were {' and '.join(stale)}"
-        if missing:
-            summary += f" (not measured: {', '.join(m.split(' ')[0] for m in missing)})"
+        if a.not_measured:
+            summary += f" (not measured: {', '.join(m.split(' ')[0] for m in a.not_measured)})"
         return Verdict(verdict, summary + ".", findings)
 
 

@@ -1,0 +1,263 @@
+"""``kvt claims`` and ``kvt evidence run/show/schema``: the evidence's commands, over :mod:`evidence`.
+
+Start-up stays light: no framework is imported here (only worker processes import one), the runner only when
+``evidence run`` runs, and Rich only by the commands that print with it. Bad input exits 2 with a message that
+names the valid values, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+from pathlib import Path
+from typing import Any
+
+from kvt.usage import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError, positive_int, results_dir_arg
+
+
+# -- evidence summaries shared by `claims` and `evidence show` ------------------------------------------------
+def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str, Any]]:
+    """One summary per claim (its first venue): id, title, dimension, verdict, summary, venue, stale flag,
+    provenance, findings, reruns, subjects, and the other venues it has results for.
+
+    A claim with no result has verdict ``not run``; a result that cannot be used (another schema, a field that
+    fails validation) has verdict ``invalid`` and the reason in ``summary``.
+    """
+    from evidence.registry import get_claim
+    from evidence.results import ResultError, is_stale, load_venues
+
+    rows = []
+    for cid in claim_ids:
+        claim = get_claim(cid)
+        row: dict[str, Any] = {"id": cid, "title": claim.title, "dimension": claim.dimension,
+                               "statement": claim.statement}
+        try:
+            found = load_venues(cid, results_dir)
+        except ResultError as exc:
+            row.update(verdict="invalid", summary=str(exc), venue=None, stale=None, provenance=None, subjects={},
+                       venues={})
+            rows.append(row)
+            continue
+        if not found:
+            row.update(verdict="not run", summary=f"no result yet: run `kvt evidence run {cid}`", venue=None,
+                       stale=None, provenance=None, subjects={}, venues={})
+            rows.append(row)
+            continue
+        venue, result = next(iter(found.items()))
+        row.update(
+            verdict=result.verdict,
+            summary=result.summary,
+            venue=venue,
+            stale=is_stale(result),
+            provenance=result.provenance.model_dump(),
+            findings=result.findings,
+            reruns=[r.verdict for r in result.reruns],
+            subjects={s: {"status": r.status, "reason": r.reason} for s, r in result.subjects.items()},
+            venues={v: r.verdict for v, r in found.items()},
+        )
+        rows.append(row)
+    return rows
+
+
+def verdict_text(row: dict[str, Any]) -> str:
+    """The verdict of a :func:`claim_rows` row with its venue, stability and staleness in words."""
+    text = row["verdict"]
+    if row.get("venue"):
+        text += f" on {row['venue']}"
+    reruns = row.get("reruns") or []
+    if len(set(reruns)) == 1:
+        text += f" (same in {len(reruns)} runs)"
+    elif reruns:
+        text += f" (changed across {len(reruns)} runs)"
+    others = {v: verdict for v, verdict in (row.get("venues") or {}).items() if v != row.get("venue")}
+    if others:
+        text += "; " + ", ".join(f"{verdict} on {v}" for v, verdict in others.items())
+    if row.get("stale"):
+        text += " (stale)"
+    return text
+
+
+def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A Rich table; cells are data (error messages hold brackets), never parsed as markup."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, expand=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    Console().print(table)
+
+
+def resolve_claims(names: list[str] | None) -> list[str]:
+    """``names`` (every registered claim when empty), checked against the registry.
+
+    Raises:
+        UsageError: an unknown claim, or a claim module that cannot be loaded.
+    """
+    from evidence.registry import RegistryError, claim_ids, get_claim
+
+    try:
+        names = names or claim_ids()
+        for name in names:
+            get_claim(name)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    return list(dict.fromkeys(names))
+
+
+# -- commands ---------------------------------------------------------------------------------------------------
+def cmd_claims(args: argparse.Namespace) -> int:
+    """``kvt claims``: ids, titles and verdicts."""
+    rows = claim_rows(resolve_claims(None), args.results_dir)
+    if args.format == "json":
+        print(json.dumps([{k: r[k] for k in ("id", "title", "dimension", "verdict", "summary", "venue", "stale",
+                                             "venues")} for r in rows], indent=2))
+        return EXIT_OK
+    print_table("Claims under test", ["id", "title", "verdict"],
+                [[r["id"], r["title"], verdict_text(r)] for r in rows])
+    return EXIT_OK
+
+
+def cmd_evidence_show(args: argparse.Namespace) -> int:
+    """``kvt evidence show [CLAIM]``: verdicts with their summaries and provenance."""
+    rows = claim_rows(resolve_claims([args.claim] if args.claim else None), args.results_dir)
+    if args.format == "json":
+        print(json.dumps(rows, indent=2, default=str))
+        return EXIT_OK
+    if args.format == "csv":
+        return _show_csv(rows, args.results_dir)
+    print_table(
+        "Evidence",
+        ["claim", "verdict", "summary", "mode", "date"],
+        [[r["id"], verdict_text(r), r["summary"],
+          (r["provenance"] or {}).get("mode", "-"), (r["provenance"] or {}).get("date", "-")] for r in rows],
+    )
+    if args.claim:
+        row = rows[0]
+        if row.get("findings"):
+            print_table(f"{row['id']}: findings", ["sub-claim", "finding"], list(map(list, row["findings"].items())))
+        if row["subjects"]:
+            print_table(f"{row['id']}: subjects", ["subject", "status", "reason"],
+                        [[s, v["status"], v["reason"] or ""] for s, v in row["subjects"].items()])
+    if any(r.get("stale") for r in rows):
+        print("stale: the claim's code changed since this result was made; rerun `kvt evidence run CLAIM`.")
+    return EXIT_OK
+
+
+def _show_csv(rows: list[dict[str, Any]], results_dir: Path | None) -> int:
+    """Every claim's assessment flattened to one row per leaf value (claim, venue, field, value), as CSV."""
+    import sys
+
+    import pandas as pd
+
+    from evidence.results import load_venues
+
+    records = []
+    for row in rows:
+        if row["verdict"] in ("not run", "invalid"):
+            continue
+        for venue, result in load_venues(row["id"], results_dir).items():
+            flat = pd.json_normalize(result.assessment.model_dump(mode="json"), sep=".").iloc[0].to_dict()
+            records += [{"claim": row["id"], "venue": venue, "field": k, "value": v} for k, v in flat.items()]
+    pd.DataFrame.from_records(records, columns=["claim", "venue", "field", "value"]).to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def cmd_evidence_schema(args: argparse.Namespace) -> int:
+    """``kvt evidence schema``: the JSON Schema of result files, every claim's assessment included."""
+    from evidence.results import json_schema
+
+    print(json.dumps(json_schema(resolve_claims(None)), indent=2))
+    return EXIT_OK
+
+
+def _raise_interrupt(signum, frame):  # pragma: no cover - exercised by the kill test in a subprocess
+    raise KeyboardInterrupt
+
+
+def cmd_evidence_run(args: argparse.Namespace) -> int:
+    """``kvt evidence run``: run claims in worker processes, with a progress display."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evidence.registry import get_claim
+    from evidence.runner import UnknownSubjectError, planned_cells, run, select_subjects
+
+    claim_ids = resolve_claims(args.claims)
+    claims = [get_claim(cid) for cid in claim_ids]
+    try:
+        chosen = select_subjects(claims, args.subjects)
+    except UnknownSubjectError as exc:
+        raise UsageError(str(exc)) from None
+    total = sum(planned_cells(c, chosen[c.id], quick=args.quick, reruns=args.reruns) for c in claims)
+    console = Console()
+    failed: list[str] = []
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    marks = {"ok": "[green]ok[/]", "failed": "[red]FAILED[/]", "unavailable": "[yellow]unavailable[/]"}
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("evidence", total=total)
+
+        def report(claim_id, subject, stage, outcome):
+            if outcome is None:
+                progress.update(task, description=f"{claim_id} · {subject} · {stage}")
+                return
+            progress.advance(task)
+            line = f"{claim_id:<20} {subject:<18} {stage:<8} {marks[outcome.status]:<10} {outcome.duration_s:6.1f} s"
+            if outcome.status != "ok":
+                line += f"  {escape(outcome.reason or '')}"
+            if outcome.status == "failed":
+                failed.append(f"{claim_id}/{subject}/{stage}")
+            progress.console.print(line, markup=True, highlight=False)
+
+        try:
+            results = run(claim_ids, quick=args.quick, subjects=args.subjects, results_dir=args.results_dir,
+                          timeout_s=args.timeout, report=report, reruns=args.reruns)
+        except KeyboardInterrupt:
+            console.print("[red]interrupted[/]: the claims in progress kept their previous result files.")
+            return EXIT_INTERRUPTED
+    for result in results:
+        console.print(f"[bold]{result.claim.id}[/] ({result.venue}): {result.verdict} — {escape(result.summary)}",
+                      highlight=False)
+        if result.reruns:
+            console.print(f"  verdict of each run: {', '.join(r.verdict for r in result.reruns)}", highlight=False)
+    if failed:
+        console.print(f"[red]{len(failed)} cell(s) failed[/] (recorded in the results): {', '.join(failed)}")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# -- parser -----------------------------------------------------------------------------------------------------
+def add_parsers(sub: Any) -> None:
+    """Add ``claims`` and ``evidence`` (``run``, ``show``, ``schema``) to ``kvt``'s subparsers."""
+    p = sub.add_parser("claims", help="list the claims with their verdicts")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    results_dir_arg(p)
+    p.set_defaults(func=cmd_claims)
+
+    ev = sub.add_parser("evidence", help="run or show the evidence")
+    evsub = ev.add_subparsers(dest="evidence_command", required=True, metavar="ACTION", parser_class=type(ev))
+    p = evsub.add_parser("run", help="run experiments (all claims when none is named)")
+    p.add_argument("claims", nargs="*", metavar="CLAIM")
+    p.add_argument("--quick", action="store_true", help="tiny sizes, for tests and CI")
+    p.add_argument("--subjects", nargs="+", metavar="SUBJECT", help="run only these subjects")
+    p.add_argument("--timeout", type=float, default=None, help="seconds per worker (default: the claim's)")
+    p.add_argument("--reruns", type=positive_int, default=None, metavar="N",
+                   help="run each claim N times back to back and keep its verdict only if every run agrees "
+                        "(the assessment kept is the last run's; default: the claim's own number, more "
+                        "than 1 only for claims whose full-mode verdict could flip with machine noise)")
+    results_dir_arg(p)
+    p.set_defaults(func=cmd_evidence_run)
+    p = evsub.add_parser("show", help="show verdicts, summaries and provenance")
+    p.add_argument("claim", nargs="?", metavar="CLAIM")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="csv: every assessment flattened to claim, venue, field, value rows")
+    results_dir_arg(p)
+    p.set_defaults(func=cmd_evidence_show)
+    p = evsub.add_parser("schema", help="print the JSON Schema of result files, with each field's description")
+    p.set_defaults(func=cmd_evidence_schema)

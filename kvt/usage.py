@@ -1,0 +1,39 @@
+"""What every ``kvt`` command shares: exit statuses, the usage error, and the ``--results-dir`` argument.
+
+Bad input from the user is a :class:`UsageError`: one line on stderr, exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed without a traceback, exit status 2."""
+
+
+def usage_error(message: str) -> int:
+    """Print ``message`` the way ``kvt`` prints usage errors (one line) and return the usage exit status."""
+    print(f"kvt: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def results_dir_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--results-dir DIR`` to ``parser``."""
+    parser.add_argument("--results-dir", type=Path, default=None,
+                        help="folder of result files (default: $KVT_RESULTS_DIR or evidence/results)")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; received: {text!r}")
+    return value
