@@ -32,14 +32,15 @@ CLAIMS_DIR = Path(__file__).resolve().parent / "claims"
 
 
 def load_program(name_or_path: str | os.PathLike) -> ModuleType:
-    """Import a program file by path; a bare file name is looked up under ``evidence/programs/``.
+    """Import a program file by path; a bare file name, or a relative path that exists under
+    ``evidence/programs/`` (``corpus/cnn_augment.py``), is looked up there.
 
     Programs are files a reader runs as scripts (``python evidence/programs/mlp_keras.py``), not a package, so
     they are imported by path. As when a script runs, the programs folder goes first on ``sys.path``: a program
     may import a helper that stands beside it (the performance models import ``perf_spec``).
     """
     path = Path(name_or_path)
-    if not path.is_absolute() and path.parent == Path("."):
+    if not path.is_absolute() and (path.parent == Path(".") or (PROGRAMS_DIR / path).is_file()):
         path = PROGRAMS_DIR / path
     folder = str(PROGRAMS_DIR)
     if folder not in sys.path:
