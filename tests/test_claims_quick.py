@@ -1,4 +1,4 @@
-"""The three claims, run for real in quick mode on every backend (one shared run per test session)."""
+"""architecture and community, run for real in quick mode on every backend (one shared run per test session)."""
 
 from __future__ import annotations
 
@@ -18,28 +18,26 @@ def test_architecture(quick_results):
     m = {s.removeprefix("backend-"): r.measurements for s, r in res.subjects.items()}
     for backend in ("tensorflow", "jax", "torch"):
         assert m[backend]["active_backend"] == backend
-        assert m[backend]["trains"] is True
         assert m[backend]["op_result"] == 48.0  # sum of ones(4,3) @ ones(3,4)
-        assert m[backend]["cold_import_s"]["median_s"] > 0
-    assert m["numpy"]["predicts"] is True and m["numpy"]["trains"] is False
-    assert "NotImplementedError" in m["numpy"]["train_error"]
+    a = res.assessment
+    assert a.training_backends() == ["tensorflow", "jax", "torch"]
+    assert all(a.backends[b].cold_import_s.estimate > 0 for b in ("tensorflow", "jax", "torch"))
+    assert a.inference_only_backends() == ["numpy", "openvino"]
+    assert a.backends["numpy"].error.type == "NotImplementedError"
     for old in ("theano", "cntk"):
-        assert m[old]["imports"] is False
-        assert m[old]["import_error"] == f"ValueError: Unable to import backend : {old}"
-    assert m["tf-keras"]["tf_keras_model_is_keras_model"] is True
-    assert m["tf-keras"]["tf_keras_version"] == m["tensorflow"]["keras_version"]
+        assert a.backends[old].status == "rejected"
+        assert a.backends[old].error.text() == f"ValueError: Unable to import backend : {old}"
+    assert a.tf_keras.is_keras and a.tf_keras.version == a.backends["tensorflow"].keras_version
+    assert a.discontinued == ["theano", "cntk"]
     assert res.verdict == "outdated"
     assert "rejects theano and cntk" in res.summary
 
 
 def test_community(quick_results):
-    res = load_result("community", quick_results)
-    m = res.subjects["pypi-listing"].measurements
-    assert m["frameworks"]["tensorflow"]["rank"] == 908
-    assert m["frameworks"]["keras"]["rank"] == 957
-    assert m["frameworks"]["theano"]["month"] == "2020-07"
-    assert m["ecosystems"]["torch"]["packages"] > m["ecosystems"]["tensorflow"]["packages"]
-    assert res.verdict in {"refuted", "partly supported"}
+    a = load_result("community", quick_results).assessment
+    assert a.frameworks["tensorflow"].rank == 908 and a.frameworks["keras"].rank == 957
+    assert a.frameworks["theano"].month == "2020-07"
+    assert a.ecosystems["torch"].packages > a.ecosystems["tensorflow"].packages
 
 
 def test_hidden_framework_is_unavailable_and_the_rest_completes(tmp_path):
@@ -55,6 +53,7 @@ def test_hidden_framework_is_unavailable_and_the_rest_completes(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     arch = load_result("architecture", results)
     assert arch.subjects["backend-torch"].status == "unavailable"
+    assert arch.assessment.backends["torch"].status == "unavailable"
     assert "torch cannot be imported" in arch.subjects["backend-torch"].reason
     assert all(arch.subjects[s].status == "ok" for s in ("backend-numpy", "backend-theano", "tf-keras"))
     assert "backend-torch" in arch.summary

@@ -60,6 +60,7 @@ def test_write_is_atomic_and_keeps_the_previous_file_on_failure(result, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temp file left behind
 
 
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
 def test_invalid_results_are_rejected_before_writing(result, tmp_path):
     path = result_file(tmp_path, "fake")
     before = path.read_bytes()
