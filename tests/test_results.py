@@ -68,7 +68,7 @@ def test_invalid_results_are_rejected_before_writing(result, tmp_path):
     with pytest.raises(ResultError, match="verdict"):
         write_result(bad, tmp_path)
     bad = result.model_copy(update={"assessment": result.assessment.model_copy(update={"answer": "many"})})
-    with pytest.raises(ResultError, match="assessment.answer"):
+    with pytest.raises(ResultError, match=r"assessment\.answer"):
         write_result(bad, tmp_path)
     assert path.read_bytes() == before
 
