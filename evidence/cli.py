@@ -169,9 +169,13 @@ def _show_csv(rows: list[dict[str, Any]], results_dir: Path | None) -> int:
 
 def cmd_evidence_schema(args: argparse.Namespace) -> int:
     """``kvt evidence schema``: the JSON Schema of result files, every claim's assessment included."""
-    from evidence.results import json_schema
+    from evidence.results import ResultError, json_schema
 
-    print(json.dumps(json_schema(resolve_claims(None)), indent=2))
+    try:
+        schema = json_schema(resolve_claims(None))
+    except ResultError as exc:  # a registered claim without an assessment type (an outside claim, say)
+        raise UsageError(str(exc)) from None
+    print(json.dumps(schema, indent=2))
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import shutil
 import sys
 
 from evidence.registry import claim_ids
-from tests.conftest import ROOT, kvt
+from tests.conftest import ROOT, VENUE, kvt, result_file
 
 FRAMEWORK_ROOTS = ("tensorflow", "keras", "jax", "jaxlib", "torch")
 
@@ -27,7 +27,7 @@ def test_claims_lists_every_claim_with_its_verdict(tmp_path):
     assert {"architecture", "backend_portability", "community"} <= set(rows)
     assert rows["architecture"]["verdict"] == "not run"
     assert rows["community"]["verdict"] in {"supported", "partly supported", "refuted", "inconclusive"}
-    assert rows["community"]["stale"] is False
+    assert rows["community"]["stale"] is False and rows["community"]["venue"] == VENUE
     table = kvt("claims", "--results-dir", str(tmp_path))
     assert table.returncode == 0 and "backend_portability" in table.stdout
 
@@ -40,12 +40,12 @@ def test_show_json_has_id_verdict_summary_provenance(tmp_path):
     assert {"id", "verdict", "summary", "provenance"} <= set(community)
     assert community["provenance"]["mode"] == "full"
     assert community["provenance"]["packages"]["numpy"]
-    assert "908" in community["summary"]  # tensorflow's rank in the listing, computed from the data file
+    assert "459 packages" in community["summary"]  # TensorFlow's classified packages, computed from the data file
 
 
 def test_show_marks_a_result_stale_when_the_claims_code_changed(tmp_path):
     _community_result(tmp_path)
-    path = tmp_path / "community.json"
+    path = result_file(tmp_path, "community")
     data = json.loads(path.read_text())
     data["code_hash"] = "0" * 64
     path.write_text(json.dumps(data))
@@ -57,10 +57,40 @@ def test_show_marks_a_result_stale_when_the_claims_code_changed(tmp_path):
 
 
 def test_an_invalid_result_file_is_reported_not_a_traceback(tmp_path):
-    (tmp_path / "community.json").write_text("{broken")
+    result_file(tmp_path, "community").write_text("{broken")
     proc = kvt("evidence", "show", "--results-dir", str(tmp_path))
     assert proc.returncode == 0
     assert "invalid" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_schema_1_file_is_shown_as_needing_a_rerun(tmp_path):
+    (tmp_path / "community.json").write_text(json.dumps({"schema_version": 1, "verdict": "refuted"}))
+    rows = json.loads(kvt("claims", "--format", "json", "--results-dir", str(tmp_path)).stdout)
+    row = next(r for r in rows if r["id"] == "community")
+    assert row["verdict"] == "invalid" and "needs a rerun of community" in row["summary"]
+
+
+def test_schema_describes_every_claims_assessment():
+    proc = kvt("evidence", "schema")
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    assert len(schema["oneOf"]) == len(claim_ids())
+    community = schema["$defs"]["CommunityAssessment"]
+    assert "noise band" in community["properties"]["noise_band"]["description"]
+
+
+def test_show_csv_flattens_the_assessment(tmp_path):
+    _community_result(tmp_path)
+    proc = kvt("evidence", "show", "community", "--format", "csv", "--results-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "claim,venue,field,value"
+    assert any(line.startswith(f"community,{VENUE},signals.packages.tensorflow,459") for line in lines)
+
+
+def test_abbreviated_flags_are_refused():
+    proc = kvt("evidence", "show", "--form", "json")
+    assert proc.returncode == 2 and "unrecognized arguments: --form" in proc.stderr
 
 
 def test_unknown_claim_exits_2_naming_the_valid_ones():
