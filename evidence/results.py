@@ -332,7 +332,11 @@ def write_result(result: ResultFile, directory: str | os.PathLike | None = None)
     """
     text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
     parse_result(json.loads(text), result.claim.id, f"result of {result.claim.id}")  # what a reader will see
-    path = result_path(result.claim.id, directory, result.venue)
+    return write_text_atomically(result_path(result.claim.id, directory, result.venue), text)
+
+
+def write_text_atomically(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temp file in the same folder, fsync, then rename; ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
