@@ -1,8 +1,18 @@
-"""nox sessions: ``tests``, ``lint``, ``evidence``, ``docs``. Every session forwards its positional arguments."""
+"""nox sessions: ``tests``, ``lint``, ``evidence`` (and ``evidence_claim`` per claim, for a CI matrix), ``releases``,
+``docs``. Every session forwards its positional arguments."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import nox
+
+# The registry is plain Python (no framework, no third-party import): the per-claim sessions are made from it.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from evidence.registry import CLAIM_MODULES
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
@@ -31,11 +41,66 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".", *session.posargs)
 
 
+def _results_dir(args: list[str]) -> str:
+    """The results folder a ``kvt evidence run`` with ``args`` writes to."""
+    for i, arg in enumerate(args):
+        if arg == "--results-dir" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--results-dir="):
+            return arg.split("=", 1)[1]
+    return "evidence/results"
+
+
 @nox.session(python=PYTHON, default=False)
 def evidence(session: nox.Session) -> None:
-    """Rerun the experiments (full mode unless ``-- --quick``) and rewrite evidence/results/."""
+    """Rerun the experiments (full unless ``-- --quick``) into evidence/results/, then print their drift.
+
+    The drift is against the committed results the run replaced (``kvt evidence diff HEAD:evidence/results``).
+    """
     install(session, "evidence")
-    session.run("kvt", "evidence", "run", *session.posargs)
+    # The run's own exit status (1: a cell failed, its result still written) is kept until the drift is shown.
+    status = subprocess.run([str(Path(session.bin) / "kvt"), "evidence", "run", *session.posargs]).returncode
+    if status in (0, 1):
+        claims = [a for a in session.posargs if a in CLAIM_MODULES]
+        session.run("kvt", "evidence", "diff", "HEAD:evidence/results", _results_dir(list(session.posargs)),
+                    *(["--claims", *claims] if claims else []), success_codes=[0, 1, 2])
+    if status:
+        session.error(f"kvt evidence run exited {status}")
+
+
+@nox.session(python=PYTHON, default=False)
+@nox.parametrize("claim", list(CLAIM_MODULES))
+def evidence_claim(session: nox.Session, claim: str) -> None:
+    """Run one claim, as one job of a CI matrix (``-- --shard I/N`` for a share of it).
+
+    ``nox -s "evidence_claim(claim='performance')" -- --shard 1/2 --results-dir parts``. Positional arguments
+    go to ``kvt evidence run`` (``--quick``, ``--shard I/N``, ``--results-dir DIR``). On a GPU runner,
+    ``$KVT_EXTRA_PACKAGES`` (space-separated requirement specifiers) installs the frameworks' GPU builds over
+    the CPU pins.
+    """
+    install(session, "evidence")
+    extra = os.environ.get("KVT_EXTRA_PACKAGES", "").split()
+    if extra:
+        session.install(*extra)
+    session.run("kvt", "evidence", "run", claim, *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def releases(session: nox.Session) -> None:
+    """Run the evidence against named release sets, each in its own virtual environment, and print the drift.
+
+    ``nox -s releases -- keras-2.15 keras-3.0 today [--claims C...] [-- --quick]``; the drift of each set is
+    from evidence/results.
+    The sets are listed by ``nox -s releases -- list``; results go to evidence/results/releases/<set>/.
+    Environments are cached in ``$KVT_RELEASE_CACHE`` (default ~/.cache/kvt/releases), outside the checkout.
+    """
+    install(session)
+    args = list(session.posargs) or ["list"]
+    if args[0] == "list":
+        session.run("python", "-m", "evidence.releases", "list")
+        return
+    session.run("python", "-m", "evidence.releases", "run", *args)
+    session.run("python", "-m", "evidence.releases", "drift", *args, success_codes=[0, 1])
 
 
 @nox.session(python=PYTHON, default=False)

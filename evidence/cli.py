@@ -198,7 +198,15 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
         chosen = select_subjects(claims, args.subjects)
     except UnknownSubjectError as exc:
         raise UsageError(str(exc)) from None
-    total = sum(planned_cells(c, chosen[c.id], quick=args.quick, reruns=args.reruns) for c in claims)
+    if args.shard is not None:
+        from evidence.shards import select
+
+        chosen = select(claims, chosen, args.shard, quick=args.quick, reruns=args.reruns)
+        if not chosen:
+            print(f"shard {args.shard}: no cell of {', '.join(claim_ids)} falls to this shard; nothing to run")
+            return EXIT_OK
+    total = sum(planned_cells(c, chosen[c.id], quick=args.quick, reruns=args.reruns) for c in claims
+                if c.id in chosen)
     console = Console()
     failed: list[str] = []
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -220,11 +228,24 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
             progress.console.print(line, markup=True, highlight=False)
 
         try:
-            results = run(claim_ids, quick=args.quick, subjects=args.subjects, results_dir=args.results_dir,
-                          timeout_s=args.timeout, report=report, reruns=args.reruns)
+            if args.shard is not None:
+                from evidence.shards import run_shard
+
+                parts = run_shard(claim_ids, args.shard, quick=args.quick, subjects=args.subjects,
+                                  results_dir_=args.results_dir, timeout_s=args.timeout, report=report,
+                                  reruns=args.reruns)
+                results = []
+            else:
+                results = run(claim_ids, quick=args.quick, subjects=args.subjects, results_dir=args.results_dir,
+                              timeout_s=args.timeout, report=report, reruns=args.reruns)
+                parts = []
         except KeyboardInterrupt:
             console.print("[red]interrupted[/]: the claims in progress kept their previous result files.")
             return EXIT_INTERRUPTED
+    for part, path in parts:
+        console.print(f"[bold]{part.claim}[/] ({part.venue}): shard {part.shard}, subjects "
+                      f"{', '.join(part.assigned)}: part written to {escape(str(path))}; "
+                      f"merge the parts with `kvt evidence merge`", highlight=False)
     for result in results:
         console.print(f"[bold]{result.claim.id}[/] ({result.venue}): {result.verdict} — {escape(result.summary)}",
                       highlight=False)
@@ -236,9 +257,58 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evidence_merge(args: argparse.Namespace) -> int:
+    """``kvt evidence merge DIR...``: combine the parts of split runs into complete result files."""
+    from evidence.shards import MergeError, merge
+
+    try:
+        written = merge(args.parts, args.results_dir)
+    except MergeError as exc:
+        raise UsageError(f"cannot merge: {exc}") from None
+    for result, path in written:
+        print(f"{result.claim.id} ({result.venue}): {result.verdict}, merged from "
+              f"{len(result.provenance.subjects_run)} subject(s) into {path}")
+    return EXIT_OK
+
+
+def cmd_evidence_diff(args: argparse.Namespace) -> int:
+    """``kvt evidence diff OLD NEW``: what changed between two sets of results (exit 1 when anything did)."""
+    from evidence.drift import DriftError, compare, load_source, render
+
+    try:
+        old, new = load_source(args.old), load_source(args.new)
+        changes = compare(old, new, rtol=args.rtol, claims=args.claims)
+    except DriftError as exc:
+        raise UsageError(str(exc)) from None
+    print(render(changes, args.format, old.label, new.label))
+    return EXIT_FAILED if changes else EXIT_OK
+
+
+def _shard(text: str):
+    """argparse type: ``I/N``."""
+    from evidence.shards import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _fraction(text: str) -> float:
+    """argparse type: a number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1; received: {text!r}")
+    return value
+
+
 # -- parser -----------------------------------------------------------------------------------------------------
 def add_parsers(sub: Any) -> None:
-    """Add ``claims`` and ``evidence`` (``run``, ``show``, ``schema``) to ``kvt``'s subparsers."""
+    """Add ``claims`` and ``evidence`` (``run``, ``show``, ``schema``, ``merge``, ``diff``) to ``kvt``'s
+    subparsers."""
     p = sub.add_parser("claims", help="list the claims with their verdicts")
     p.add_argument("--format", choices=("table", "json"), default="table")
     results_dir_arg(p)
@@ -255,6 +325,10 @@ def add_parsers(sub: Any) -> None:
                    help="run each claim N times back to back and keep its verdict only if every run agrees "
                         "(the assessment kept is the last run's; default: the claim's own number, more "
                         "than 1 only for claims whose full-mode verdict could flip with machine noise)")
+    p.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                   help="run shard I of N: a deterministic share of the cells (a claim whose stages share files "
+                        "stays whole; a one-stage claim is split by subject), written as partial results into "
+                        "--results-dir for `kvt evidence merge`")
     results_dir_arg(p)
     p.set_defaults(func=cmd_evidence_run)
     p = evsub.add_parser("show", help="show verdicts, summaries and provenance")
@@ -265,3 +339,18 @@ def add_parsers(sub: Any) -> None:
     p.set_defaults(func=cmd_evidence_show)
     p = evsub.add_parser("schema", help="print the JSON Schema of result files, with each field's description")
     p.set_defaults(func=cmd_evidence_schema)
+    p = evsub.add_parser("merge", help="merge the partial results of split runs (`run --shard I/N`) into results")
+    p.add_argument("parts", nargs="+", metavar="DIR", help="folders (or files) holding partial results")
+    p.add_argument("--results-dir", type=Path, default=None,
+                   help="where the merged results go (default: $KVT_RESULTS_DIR or evidence/results)")
+    p.set_defaults(func=cmd_evidence_merge)
+    p = evsub.add_parser("diff", help="what changed between two sets of results: verdicts, numbers beyond their "
+                                      "spread, subjects, framework versions (exit 1 when anything did)")
+    p.add_argument("old", metavar="OLD", help="a results folder, or a git revision (HEAD, HEAD~3:evidence/results)")
+    p.add_argument("new", metavar="NEW", help="a results folder, or a git revision")
+    p.add_argument("--format", choices=("table", "markdown", "json"), default="table")
+    p.add_argument("--claims", nargs="+", default=None, metavar="CLAIM", help="compare these claims only")
+    p.add_argument("--rtol", type=_fraction, default=0.05,
+                   help="relative change under which a number with no measured spread is not reported "
+                        "(default 0.05)")
+    p.set_defaults(func=cmd_evidence_diff)

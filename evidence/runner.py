@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence import provenance
+from evidence import provenance, releases
 from evidence.claim import Claim, Verdict
 from evidence.contract import Assessment
 from evidence.processes import run_process
@@ -80,7 +80,20 @@ def worker_env(claim: Claim, subject: str) -> dict[str, str]:
 def run_cell(
     claim: Claim, subject: str, stage: str, *, quick: bool, workdir: Path, timeout_s: float
 ) -> CellOutcome:
-    """Run one worker and turn whatever happened to it into a :class:`CellOutcome`."""
+    """Run one worker and turn whatever happened to it into a :class:`CellOutcome`.
+
+    Under a release set (:func:`evidence.releases.active`) a subject that needs a framework the set lacks is
+    ``unavailable`` without a worker, and a worker that dies on an API the release lacks is ``unavailable`` too.
+    """
+    release = releases.active()
+    if release is not None and (why := release.unavailable_reason(claim, subject)):
+        return CellOutcome("unavailable", why)
+    outcome = _run_worker(claim, subject, stage, quick=quick, workdir=workdir, timeout_s=timeout_s)
+    return release.explain(outcome) if release is not None else outcome
+
+
+def _run_worker(claim: Claim, subject: str, stage: str, *, quick: bool, workdir: Path,
+                timeout_s: float) -> CellOutcome:
     repeats = claim.repeats[0 if quick else 1]
     cell_dir = Path(tempfile.mkdtemp(prefix=f"{subject}-{stage}-", dir=workdir))
     out = cell_dir / "out.json"
@@ -197,6 +210,51 @@ def planned_cells(claim: Claim, subjects: Sequence[str], *, quick: bool, reruns:
     return resolve_reruns(claim, quick=quick, reruns=reruns) * per_run
 
 
+@dataclass
+class RunRecord:
+    """One of a claim's back-to-back runs: when it started, how long it took, and its subjects' results."""
+
+    date: str
+    duration_s: float
+    subjects: dict[str, SubjectResult]
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A claim's runs judged: the last run's assessment and subjects, the published verdict, every run's verdict."""
+
+    assessment: Assessment
+    verdict: Verdict
+    subjects: dict[str, SubjectResult]
+    reruns: list[Rerun]
+
+
+def collect_runs(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s: float | None = None,
+                 report: Reporter | None = None, reruns: int | None = None) -> list[RunRecord]:
+    """Run every stage of ``claim`` for ``subjects`` ``reruns`` times (None: the claim's own number), unjudged."""
+    reruns = resolve_reruns(claim, quick=quick, reruns=reruns)
+    timeout = timeout_s or claim.timeout_s[0 if quick else 1]
+    runs = []
+    for i in range(1, reruns + 1):
+        start, date = time.perf_counter(), provenance.now()
+        results = _run_cells(claim, quick=quick, subjects=subjects, timeout_s=timeout, report=report,
+                             run_label=f" (run {i}/{reruns})" if reruns > 1 else "")
+        runs.append(RunRecord(date=date, duration_s=round(time.perf_counter() - start, 3), subjects=results))
+    return runs
+
+
+def judge_runs(claim: Claim, runs: Sequence[RunRecord], *, quick: bool) -> Judged:
+    """Judge each run in two steps (:meth:`Claim.assess`, then :meth:`Claim.verdict`) and the runs together
+    (:func:`stability`). The one judge of a run, whether it was made in one piece or merged from shards."""
+    verdicts: list[Rerun] = []
+    for run_record in runs:
+        assessment = claim.assess(run_record.subjects, quick)
+        last = claim.verdict(assessment)
+        verdicts.append(Rerun(verdict=last.verdict, summary=last.summary, date=run_record.date,
+                              duration_s=run_record.duration_s))
+    return Judged(assessment, stability(verdicts, last), runs[-1].subjects, verdicts if len(runs) > 1 else [])
+
+
 def run_claim(
     claim: Claim,
     *,
@@ -217,59 +275,45 @@ def run_claim(
     verdict is :func:`stability`'s; None runs the claim's own number (:attr:`Claim.reruns`). Nothing is
     written before the last run ends, so an interrupted run leaves the previous result file as it was.
     """
-    reruns = resolve_reruns(claim, quick=quick, reruns=reruns)
-    timeout = timeout_s or claim.timeout_s[0 if quick else 1]
     start = time.perf_counter()
-    runs: list[Rerun] = []
-    for i in range(1, reruns + 1):
-        run_start = time.perf_counter()
-        date = provenance.now()
-        results = _run_cells(claim, quick=quick, subjects=subjects, timeout_s=timeout, report=report,
-                             run_label=f" (run {i}/{reruns})" if reruns > 1 else "")
-        assessment = claim.assess(results, quick)
-        last = claim.verdict(assessment)
-        runs.append(Rerun(verdict=last.verdict, summary=last.summary, date=date,
-                          duration_s=round(time.perf_counter() - run_start, 3)))
-    return write_run(claim, assessment, stability(runs, last), results, runs if reruns > 1 else [],
-                     quick=quick, duration_s=time.perf_counter() - start, subjects=subjects,
-                     results_dir=results_dir)
+    runs = collect_runs(claim, quick=quick, subjects=subjects, timeout_s=timeout_s, report=report, reruns=reruns)
+    judged = judge_runs(claim, runs, quick=quick)
+    prov = run_provenance(claim, quick=quick, duration_s=time.perf_counter() - start,
+                          subjects_run=list(judged.subjects), subjects=subjects)
+    result = assemble_result(claim, judged, prov)
+    write_result(result, results_dir)
+    return result
 
 
-def build_result(claim: Claim, assessment: Assessment, verdict: Verdict, results: dict[str, SubjectResult],
-                 runs: list[Rerun], *, quick: bool, duration_s: float, subjects: Sequence[str]) -> ResultFile:
-    """The result file of a finished run: the claim's declarations, its typed assessment, verdict, subjects,
-    provenance and venue."""
-    prov = Provenance(**provenance.collect(
+def run_provenance(claim: Claim, *, quick: bool, duration_s: float, subjects_run: list[str],
+                   subjects: Sequence[str]) -> Provenance:
+    """The provenance of a run of ``claim`` made in this process, on this machine."""
+    return Provenance(**provenance.collect(
         mode="quick" if quick else "full",
         duration_s=duration_s,
         repeats=claim.repeats[0 if quick else 1],
         warmup=claim.warmup,
-        subjects_run=list(results),
+        subjects_run=subjects_run,
         env=worker_env(claim, subjects[0] if subjects else ""),
     ))
-    return ResultFile[type(assessment)](
+
+
+def assemble_result(claim: Claim, judged: Judged, prov: Provenance) -> ResultFile:
+    """The result file of judged runs: the claim's declarations, its typed assessment, verdict, subjects,
+    provenance and the venue the provenance names."""
+    return ResultFile[type(judged.assessment)](
         schema_version=SCHEMA_VERSION,
         claim=ClaimInfo(**claim.describe()),
         code_hash=claim.code_hash(),
         venue=current_venue(prov.gpu, prov.cpu_count),
-        verdict=verdict.verdict,
-        summary=verdict.summary,
-        findings=verdict.findings,
-        assessment=assessment,
-        subjects=results,
+        verdict=judged.verdict.verdict,
+        summary=judged.verdict.summary,
+        findings=judged.verdict.findings,
+        assessment=judged.assessment,
+        subjects=judged.subjects,
         provenance=prov,
-        reruns=runs,
+        reruns=judged.reruns,
     )
-
-
-def write_run(claim: Claim, assessment: Assessment, verdict: Verdict, results: dict[str, SubjectResult],
-              runs: list[Rerun], *, quick: bool, duration_s: float, subjects: Sequence[str],
-              results_dir: Path | None) -> ResultFile:
-    """:func:`build_result`, validated and written atomically into ``results_dir``."""
-    result = build_result(claim, assessment, verdict, results, runs, quick=quick, duration_s=duration_s,
-                          subjects=subjects)
-    write_result(result, results_dir)
-    return result
 
 
 def run(
