@@ -30,12 +30,14 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kvt``."""
     from advisor.cli import add_parsers as add_advisor_commands
+    from evidence.check.cli import add_parsers as add_check_command
     from evidence.cli import add_parsers as add_evidence_commands
 
     parser = _Parser(prog="kvt",
                      description="Keras vs TensorFlow: claims settled by experiments, and advice from the numbers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     add_evidence_commands(sub)
+    add_check_command(sub)
     add_advisor_commands(sub)
     return parser
 

@@ -1,0 +1,12 @@
+"""``kvt check PATH``: a user's own model, module or script put through the experiments the claims run.
+
+- :mod:`evidence.check.inputs` tells what PATH is (a ``.keras`` file, a module with ``build_model()``, a script)
+  and refuses bad input with a one-line message (exit 2), with the standard library only;
+- :mod:`evidence.check.scan` finds the backend-specific calls in Python sources (``ast``, no import of them);
+- :mod:`evidence.check.run` runs every trial in its own worker process (:mod:`evidence.check.trial`) under each
+  backend, through :func:`evidence.processes.run_process`, and turns what they wrote into a report;
+- :mod:`evidence.check.report` is the report (typed, pydantic), its rules and its table, Markdown and JSON forms;
+- :mod:`evidence.check.cli` is the ``kvt check`` command.
+
+Only the trial workers import a framework; the CLI process never does.
+"""

@@ -1,0 +1,112 @@
+"""What PATH is, for ``kvt check``, and the refusal of bad input, with the standard library only.
+
+PATH is a ``.keras`` file (a zip archive holding ``config.json``, as Keras 3 saves it), a Python module that
+defines ``build_model()``, or, with ``--script``, any Python script. Anything else is a
+:class:`~kvt.usage.UsageError` (one line, exit status 2): a missing file, a folder, another format (``.h5``, a
+SavedModel folder), a ``.keras`` file that is not such an archive, a module that does not parse or defines no
+``build_model()``, an unknown backend or target.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from evidence.check.scan import defines
+from evidence.options import TRAINING_BACKENDS
+from kvt.usage import UsageError
+
+
+def classify(path: Path, *, script: bool) -> str:
+    """``keras_file``, ``module`` or ``script`` for ``path``, after checking it can be one.
+
+    Raises:
+        UsageError: ``path`` is missing, a folder, or not a Keras model, module or script.
+    """
+    if not path.exists():
+        raise UsageError(f"no such file: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: expected a .keras file, a Python module defining build_model(), "
+                         "or a script with --script")
+    if script:
+        _parse(path)
+        return "script"
+    if path.suffix == ".keras":
+        check_keras_file(path)
+        return "keras_file"
+    if path.suffix == ".py":
+        source = _parse(path)
+        if not defines(source, "build_model"):
+            raise UsageError(f"{path} defines no build_model(): a module must define build_model() returning a "
+                             "compiled Keras model (to run it as it is, pass --script)")
+        return "module"
+    raise UsageError(f"{path} is not a Keras model: expected a .keras file (the Keras 3 format), a Python module "
+                     f"defining build_model(), or a script with --script; received a {path.suffix or 'file'} "
+                     "file")
+
+
+def _parse(path: Path) -> str:
+    """The text of the Python file ``path``, after checking that it parses."""
+    import ast
+
+    try:
+        source = path.read_text(encoding="utf-8")
+        ast.parse(source, filename=path.name)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    except SyntaxError as exc:
+        raise UsageError(f"{path} is not valid Python: {exc.msg} (line {exc.lineno})") from None
+    return source
+
+
+def check_keras_file(path: Path) -> None:
+    """Check that ``path`` is a ``.keras`` archive: a zip file with a ``config.json`` describing a Keras object.
+
+    Raises:
+        UsageError: it is not.
+    """
+    if not zipfile.is_zipfile(path):
+        raise UsageError(f"{path} is not a valid .keras file: not a zip archive (a .keras file is the zip "
+                         "archive that model.save() writes)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "config.json" not in names:
+                raise UsageError(f"{path} is not a Keras model: the archive has no config.json")
+            config = json.loads(archive.read("config.json"))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise UsageError(f"{path} is not a valid .keras file: {exc}") from None
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise UsageError(f"{path} is not a Keras model: its config.json describes no Keras object")
+
+
+def parse_backends(text: str) -> tuple[str, ...]:
+    """``tensorflow,jax`` as a tuple of backends, in the order given, checked against Keras's training backends.
+
+    Raises:
+        UsageError: an unknown or missing backend; the message lists the valid ones.
+    """
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in TRAINING_BACKENDS]
+    if unknown or not names:
+        raise UsageError(f"Expected backends among {', '.join(TRAINING_BACKENDS)} (comma-separated); received: "
+                         f"{text!r}")
+    return names
+
+
+def parse_targets(text: str | None, known: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """The export targets asked (``none`` for none), and whether they were asked (None: every known target).
+
+    Raises:
+        UsageError: an unknown target; the message lists the valid ones.
+    """
+    if text is None:
+        return known, False
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    if names == ("none",):
+        return (), True
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise UsageError(f"Expected targets among {', '.join(known) or '(none known)'}, or none; received: {text!r}")
+    return names, True

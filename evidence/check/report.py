@@ -1,0 +1,446 @@
+"""The report of ``kvt check``: typed (pydantic, no framework), judged by rules declared here, and printed as a
+table, Markdown or JSON.
+
+The judge is a function of the report's own fields and the declared tolerances (:func:`problems_of`), so a
+report read back from JSON is judged the same way. A backend *ports* when everything tried under it works:
+
+- a module: it trains ``--steps`` steps with a finite loss, its loss stays within :data:`TOLERANCES` ``loss`` of
+  the reference backend's when both started from the same weights and data, it saves, and it loads every file
+  the other backends saved and predicts what they predicted (within ``prediction``);
+- a ``.keras`` file: it loads (``safe_mode`` on) and predicts what the reference backend predicts;
+- a script: it exits with status 0 before its timeout;
+- and, whatever PATH is, it exports to every target named with ``--targets`` (targets tried by default are
+  reported, not counted: a user who did not ask for LiteRT is not told the model does not port).
+
+A backend that could not be tried (its framework is not installed) is ``unavailable``, never "does not port".
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from evidence.check.scan import Finding
+from evidence.contract import ContractModel, ErrorInfo, KnownIssue, Outcome, Threshold
+from evidence.errors import IssuePattern, known_issues
+
+Kind = Literal["keras_file", "module", "script"]
+
+#: The tolerances of the comparisons, fixed before the corpus ran (2026-12-02).
+TOLERANCES: dict[str, Threshold] = {
+    "prediction": Threshold(
+        value=1e-4,
+        reason="largest absolute difference between two backends' predictions of the same file on the same "
+               "inputs, over max(1, largest |prediction|): float32 arithmetic in another order differs in the "
+               "last digits (~1e-7 relative); a gap of 1e-4 means the model computes something else there"),
+    "loss": Threshold(
+        value=1e-3,
+        reason="relative difference of the last training loss from the reference backend's, both started from "
+               "the same initial weights and data, unshuffled: a few steps of float32 rounding stay orders "
+               "below it; a random layer (dropout) or a backend-specific op moves the loss by more"),
+}
+
+#: Errors with a known cause and fix, matched in the first error's text (see :func:`evidence.errors.known_issues`).
+KNOWN_CAUSES: tuple[IssuePattern, ...] = (
+    IssuePattern(r"Requested the deserialization of a `?Lambda`? layer|safe_mode=False|unsafe_deserialization",
+                 "https://keras.io/api/layers/core_layers/lambda/",
+                 "a Lambda layer holding a Python lambda is refused by safe_mode on load: write it as a Layer "
+                 "subclass with keras.ops"),
+    IssuePattern(r"Could not locate (class|function)|Unknown (layer|loss|metric)",
+                 "https://keras.io/guides/serialization_and_saving/",
+                 "the file names a custom object whose code is not registered: decorate it with "
+                 "@keras.saving.register_keras_serializable() (and give it get_config()), or pass its module "
+                 "with --custom-objects"),
+    IssuePattern(r"KerasTensor cannot be used as input to a TensorFlow function|A KerasTensor is symbolic",
+                 "https://keras.io/guides/functional_api/",
+                 "a TensorFlow op was applied to a symbolic Keras input: wrap it in a layer that uses keras.ops"),
+    IssuePattern(r"TracerArrayConversionError|Tracer|ConcretizationTypeError",
+                 "https://jax.readthedocs.io/en/latest/errors.html",
+                 "under JAX, a traced value reached code that needs a concrete array (a TensorFlow or NumPy op in "
+                 "the model): use keras.ops"),
+)
+
+
+class Step(ContractModel):
+    """One thing tried under one backend."""
+
+    status: Outcome
+    """``works``, ``fails`` (tried, and it broke), ``unavailable`` (could not be tried: a framework is not
+    installed) or ``not_applicable`` (not tried, because a step it needs did not work)."""
+    seconds: float | None = None
+    """Wall seconds it took inside the trial."""
+    error: ErrorInfo | None = None
+    """How it failed."""
+    reason: str | None = None
+    """Why it was not tried, or how the trial ended (``timed out after 60 s and was killed``)."""
+
+    def text(self) -> str:
+        """The status with its error or reason, on one line."""
+        if self.error is not None:
+            return f"{self.status}: {self.error.text(160)}"
+        return f"{self.status}: {self.reason}" if self.reason else self.status
+
+
+class Comparison(ContractModel):
+    """Numbers of one backend compared with another's."""
+
+    status: Outcome
+    """``works`` within the tolerance, ``fails`` beyond it, ``not_applicable`` when there is nothing to compare."""
+    reference: str | None = None
+    """The backend compared against."""
+    difference: float | None = None
+    """The difference, in the tolerance's terms (see :data:`TOLERANCES`)."""
+    tolerance: float
+    """The tolerance applied."""
+    reason: str | None = None
+    """Why nothing was compared."""
+
+
+class Training(Step):
+    """``build_model()`` trained ``--steps`` steps with ``fit`` under one backend."""
+
+    losses: list[float] = []
+    """The loss Keras logged after each step (its running mean over the epoch)."""
+    start_from: str | None = None
+    """The backend whose initial weights it started from; None: its own (it is the reference, or loading the
+    reference's weights failed)."""
+    data: str | None = None
+    """How its data was made (``make_data()``, or synthetic from the model's inputs and loss)."""
+    data_digest: str | None = None
+    """A digest of the data it trained on: equal digests, equal data."""
+    init_error: ErrorInfo | None = None
+    """Why the reference's initial weights did not load, when they did not."""
+
+
+class Load(Step):
+    """A file saved under another backend, loaded under this one (``safe_mode`` on) and run on the saving
+    backend's inputs."""
+
+    saved_under: str
+    """The backend that saved the file."""
+    difference: float | None = None
+    """Largest absolute difference from the saving backend's own predictions, over max(1, largest |value|)."""
+
+
+class Export(Step):
+    """The model exported to one deployment target under this backend."""
+
+    target: str
+    """The target (``onnx``, ``litert`` …), as the deployment claim names it."""
+    parity: float | None = None
+    """Largest absolute difference between the exported artifact's outputs and the model's own."""
+    artifact_bytes: int | None = None
+    """Size of what the export wrote."""
+    known_issue: KnownIssue | None = None
+    """A public report that matches the failure."""
+
+
+class ScriptRun(Step):
+    """The script run unchanged under one backend."""
+
+    exit_status: int | None = None
+    """Its exit status; None when it timed out."""
+    wall_s: float
+    """Wall seconds from start to end (or to the kill)."""
+    first_error: str | None = None
+    """The first error line of its stderr (the exception, when it raised one)."""
+
+
+class BackendResult(ContractModel):
+    """Everything tried under one backend, and whether the model ports to it."""
+
+    backend: str
+    """``tensorflow``, ``jax`` or ``torch``."""
+    keras_version: str | None = None
+    """The Keras version the trial ran."""
+    imports: Step | None = None
+    """Keras under this backend, then the user's module, imported."""
+    build: Step | None = None
+    """``build_model()`` called (a module)."""
+    trains: Training | None = None
+    """The training run (a module)."""
+    same_loss: Comparison | None = None
+    """The last loss against the reference backend's (a module)."""
+    saves: Step | None = None
+    """``model.save`` to ``.keras`` (a module)."""
+    loads: dict[str, Load] = {}
+    """Per saving backend, its file loaded here (a module), or the user's file (a ``.keras`` file: key ``file``)."""
+    predicts: Step | None = None
+    """Predictions on the generated inputs (a ``.keras`` file) or on one batch after training (a module)."""
+    predicts_same: Comparison | None = None
+    """The predictions against the reference backend's (a ``.keras`` file) or, for a module, the largest
+    difference over the files of the other backends loaded here."""
+    exports: dict[str, Export] = {}
+    """Per deployment target, the export and its parity."""
+    script: ScriptRun | None = None
+    """The script's run (a script)."""
+    problems: list[str] = []
+    """Why it does not port, one line each (empty: it ports, or it could not be tried)."""
+    ports: bool | None = None
+    """True: it ports; False: it does not; None: it could not be tried (unavailable)."""
+
+
+class CheckReport(ContractModel):
+    """What ``kvt check PATH`` found."""
+
+    path: str
+    """PATH as given."""
+    kind: Kind
+    """``keras_file``, ``module`` or ``script``."""
+    backends: list[str]
+    """The backends asked for, in the order they ran."""
+    targets: list[str]
+    """The export targets tried."""
+    targets_asked: bool
+    """Whether the targets were named with ``--targets`` (then they count towards porting)."""
+    steps: int
+    """Training steps per backend (a module)."""
+    batch_size: int
+    """Samples per step, and per prediction batch."""
+    timeout_s: float
+    """Seconds a trial may run before it is killed."""
+    venue: str
+    """The kind of machine it ran on (``cpu-2core``)."""
+    keras_version: str | None = None
+    """The Keras version of the trials."""
+    model: dict[str, str | int | list[list[str]] | None] | None = None
+    """What the first trial saw of the model: class, inputs (name, shape, dtype), parameters, loss."""
+    results: dict[str, BackendResult]
+    """Per backend, what was tried and how it went."""
+    findings: list[Finding] = []
+    """Backend-specific calls in the source (Python sources only)."""
+    tolerances: dict[str, Threshold]
+    """The tolerances of the comparisons (see :data:`TOLERANCES`)."""
+    ports: bool
+    """True when the model ports to every backend asked (exit status 0)."""
+    first_change: str
+    """One line: what to change first."""
+    notes: list[str] = []
+    """What the reader should know about how it was checked (data derived, folder not copied …)."""
+    wall_s: float
+    """Wall seconds of the whole check."""
+
+
+# -- the judge ---------------------------------------------------------------------------------------------------
+def _failed(step: Step | None) -> bool:
+    return step is not None and step.status == "fails"
+
+
+def problems_of(result: BackendResult, kind: Kind, targets_asked: bool) -> list[str]:
+    """Why ``result``'s backend does not port, one line each, from its fields alone."""
+    out: list[str] = []
+
+    def add(what: str, step: Step | None) -> None:
+        if step is not None and step.status == "fails":
+            out.append(f"{what}: {step.text()[len('fails: '):] if step.error or step.reason else 'fails'}")
+
+    add("import", result.imports)
+    if kind == "script":
+        if result.script is not None and result.script.status == "fails":
+            out.append(f"script: {result.script.reason or 'failed'}"
+                       + (f" ({result.script.first_error})" if result.script.first_error else ""))
+        return out
+    add("build_model()", result.build)
+    add("training", result.trains)
+    if result.same_loss is not None and result.same_loss.status == "fails":
+        out.append(f"training: last loss differs from {result.same_loss.reference}'s by "
+                   f"{result.same_loss.difference:.2g} (relative; tolerance {result.same_loss.tolerance:g})")
+    add("saving", result.saves)
+    for name, load in result.loads.items():
+        add("loading the file" if name == "file" else f"loading the file saved under {name}", load)
+    add("prediction", result.predicts)
+    if result.predicts_same is not None and result.predicts_same.status == "fails":
+        out.append(f"predictions differ from {result.predicts_same.reference}'s by "
+                   f"{result.predicts_same.difference:.2g} (tolerance {result.predicts_same.tolerance:g})")
+    if targets_asked:
+        for target, export in result.exports.items():
+            add(f"export to {target}", export)
+    return out
+
+
+def is_unavailable(result: BackendResult) -> bool:
+    """Whether the backend could not be tried at all (its framework, or one the model needs, is missing)."""
+    first = result.imports if result.imports is not None else result.script
+    return first is not None and first.status == "unavailable"
+
+
+def judged(result: BackendResult, kind: Kind, targets_asked: bool) -> BackendResult:
+    """``result`` with its ``problems`` and ``ports`` filled in by :func:`problems_of`."""
+    problems = problems_of(result, kind, targets_asked)
+    ports = None if is_unavailable(result) and not problems else not problems
+    return result.model_copy(update={"problems": problems, "ports": ports})
+
+
+def _first_error(result: BackendResult) -> tuple[str, ErrorInfo | None, str | None]:
+    """The first thing that broke under a backend: (what, its error, its reason)."""
+    candidates: list[tuple[str, Step | None]] = [("importing", result.imports), ("build_model()", result.build),
+                                                 ("training", result.trains), ("saving", result.saves)]
+    candidates += [(f"loading the {k} file" if k != "file" else "loading the file", v) for k, v in result.loads.items()]
+    candidates += [("predicting", result.predicts), ("the script", result.script)]
+    candidates += [(f"exporting to {k}", v) for k, v in result.exports.items()]
+    for what, step in candidates:
+        if _failed(step):
+            return what, step.error, step.reason
+    return "", None, None
+
+
+def _matching_finding(error: ErrorInfo | None, findings: list[Finding], backend: str) -> Finding | None:
+    """The finding on the line the error arose at, else the first one in the model of another framework."""
+    if error is not None and error.at:
+        location = error.at.split(" in ")[0]
+        for f in findings:
+            if f.location == location:
+                return f
+    foreign = [f for f in findings if f.in_model and f.framework != backend]
+    return foreign[0] if foreign else None
+
+
+def first_change(results: dict[str, BackendResult], findings: list[Finding], kind: Kind) -> str:
+    """One line saying what to change first, from the first backend that does not port."""
+    failing = [r for r in results.values() if r.ports is False]
+    if not failing:
+        missing = [r.backend for r in results.values() if r.ports is None]
+        if missing:
+            return (f"Nothing failed, but {', '.join(missing)} could not be tried: install "
+                    f"{' and '.join(missing)} to check {'it' if len(missing) == 1 else 'them'}.")
+        data = [f for f in findings if f.scope == "data"]
+        line = f"Nothing to change: it ports to {', '.join(results)}."
+        if any(f.framework == "tensorflow" for f in data):
+            line += " Its tf.data pipeline needs TensorFlow installed whatever the backend."
+        return line
+    result = failing[0]
+    what, error, reason = _first_error(result)
+    others = [r.backend for r in failing[1:]]
+    also = f" (also {', '.join(others)})" if others else ""
+    finding = _matching_finding(error, findings, result.backend) if kind != "keras_file" else None
+    error_text = error.text(160) if error is not None else (reason or "")
+    if finding is not None and what in ("training", "build_model()", "predicting", "the script", "importing"):
+        fix = (f"replace it with {finding.keras_ops}" if finding.keras_ops
+               else finding.advice or "rewrite it with keras.ops")
+        return (f"{finding.call} at {finding.location} (in {finding.where}): {fix}; under {result.backend}{also} "
+                f"{what} fails with {error_text}")
+    issues = known_issues(error_text, KNOWN_CAUSES) if error is not None else []
+    if issues:
+        return f"Under {result.backend}{also}, {what} fails ({error_text}): {issues[0].title}."
+    if what:
+        return f"Under {result.backend}{also}, {what} fails: {error_text}"
+    return f"Under {result.backend}{also}: {result.problems[0]}"
+
+
+# -- rendering ---------------------------------------------------------------------------------------------------
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}g}"
+
+
+def _step_cell(step: Step | None, extra: str = "") -> str:
+    if step is None:
+        return "-"
+    text = step.status.replace("_", " ")
+    if step.status == "fails" and step.reason:
+        text += f" ({step.reason})"
+    if step.seconds is not None and step.status == "works":
+        text += f" {step.seconds:.1f} s"
+    return f"{text}{extra}"
+
+
+def _cmp_cell(cmp: Comparison | None) -> str:
+    if cmp is None:
+        return "-"
+    if cmp.status == "not_applicable":
+        return "n/a" + (f" ({cmp.reason})" if cmp.reason else "")
+    ref = "" if cmp.reference is None else f" vs {cmp.reference}"
+    return f"{'same' if cmp.status == 'works' else 'DIFFERS'} ({_num(cmp.difference)}{ref})"
+
+
+def _verdict_cell(result: BackendResult) -> str:
+    return {True: "ports", False: "does not port", None: "unavailable"}[result.ports]
+
+
+def _exports_cell(result: BackendResult) -> str:
+    if not result.exports:
+        return "-"
+    parts = []
+    for target, e in result.exports.items():
+        mark = {"works": "ok", "fails": "fails", "unavailable": "unavailable", "not_applicable": "n/a"}[e.status]
+        parts.append(f"{target} {mark}" + (f" ({_num(e.parity)})" if e.parity is not None else ""))
+    return ", ".join(parts)
+
+
+def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report as (title, headers, rows) tables: per backend, the first errors, the static findings."""
+    out = []
+    rows = []
+    for b, r in report.results.items():
+        if report.kind == "module":
+            loss = f" (loss {r.trains.losses[-1]:.4g})" if r.trains is not None and r.trains.losses else ""
+            loads = ", ".join(f"{k}: {_step_cell(v) if v.status != 'works' else 'ok'}"
+                              for k, v in r.loads.items()) or "-"
+            rows.append([b, _step_cell(r.trains, loss), _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
+                         _cmp_cell(r.predicts_same), _exports_cell(r), _verdict_cell(r)])
+        elif report.kind == "keras_file":
+            rows.append([b, _step_cell(r.loads.get("file")), _step_cell(r.predicts), _cmp_cell(r.predicts_same),
+                         _exports_cell(r), _verdict_cell(r)])
+        else:
+            s = r.script
+            rows.append([b, "-" if s is None or s.exit_status is None else str(s.exit_status),
+                         "-" if s is None else f"{s.wall_s:.1f} s", (s.reason or "") if s else "",
+                         (s.first_error or "") if s else "", _verdict_cell(r)])
+    headers = {
+        "module": ["backend", "trains", "same loss", "saves", "loads the others' files", "same predictions",
+                   "exports", "verdict"],
+        "keras_file": ["backend", "loads", "predicts", "same predictions", "exports", "verdict"],
+        "script": ["backend", "exit", "wall", "how it ended", "first error", "verdict"],
+    }[report.kind]
+    out.append((f"kvt check {report.path} ({report.kind.replace('_', ' ')}, {report.venue})", headers, rows))
+    errors = []
+    for b, r in report.results.items():
+        what, error, reason = _first_error(r)
+        if what and (error is not None or reason):
+            errors.append([b, what, error.text(200) if error else (reason or ""), (error.at or "") if error else ""])
+    if errors:
+        out.append(("First errors", ["backend", "while", "error", "at"], errors))
+    if report.findings:
+        out.append(("Backend-specific calls (static scan)", ["at", "call", "reachable from", "keras.ops / advice"],
+                    [[f.location, f.call, f"{f.scope}: {f.where}", f.keras_ops or f.advice or "-"]
+                     for f in report.findings]))
+    return out
+
+
+def summary_lines(report: CheckReport) -> list[str]:
+    """The closing lines: what to change first, which backends it ports to, the notes."""
+    ports = [b for b, r in report.results.items() if r.ports]
+    not_ports = [b for b, r in report.results.items() if r.ports is False]
+    missing = [b for b, r in report.results.items() if r.ports is None]
+    verdict = f"Ports to: {', '.join(ports) or 'none'}"
+    if not_ports:
+        verdict += f"; does not port to: {', '.join(not_ports)}"
+    if missing:
+        verdict += f"; not tried (unavailable): {', '.join(missing)}"
+    return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)",
+            *(f"Note: {n}" for n in report.notes)]
+
+
+def render_markdown(report: CheckReport) -> str:
+    """The report as Markdown: tables and the closing lines."""
+
+    def esc(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    parts = []
+    for title, headers, rows in tables(report):
+        parts.append(f"**{esc(title)}**\n")
+        parts.append("| " + " | ".join(headers) + " |")
+        parts.append("|" + "---|" * len(headers))
+        parts += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+        parts.append("")
+    parts += [f"- {esc(line)}" for line in summary_lines(report)]
+    return "\n".join(parts) + "\n"
+
+
+def render_table(report: CheckReport) -> None:
+    """Print the report with Rich tables."""
+    from evidence.cli import print_table
+
+    for title, headers, rows in tables(report):
+        print_table(title, headers, rows)
+    for line in summary_lines(report):
+        print(line)

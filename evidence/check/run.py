@@ -1,0 +1,403 @@
+"""The parent side of ``kvt check``: every trial in its own worker process, then the report.
+
+Each trial runs under one backend (``KERAS_BACKEND`` set, the runner's fixed worker settings) through
+:func:`evidence.processes.run_process`: its own session, killed with its whole process group at ``--timeout``.
+Everything happens in a temporary folder holding a copy of PATH's folder (or of PATH alone, when that folder is
+large), so nothing is written beside the user's files; ``--out DIR`` keeps the report and the saved models.
+
+A module runs one ``module`` trial per backend, in order: the first that builds the model saves its initial
+weights and data, and every later one starts from them (so their losses compare) and loads the ``.keras`` files
+saved before it; then a ``load`` trial per backend for the files saved after it. A ``.keras`` file runs one
+trial per backend, the first one's inputs shared by the others. A script runs as ``python SCRIPT`` per backend.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence import provenance
+from evidence.check import trial
+from evidence.check.arrays import load_arrays, max_abs_diff
+from evidence.check.report import (
+    TOLERANCES,
+    BackendResult,
+    CheckReport,
+    Comparison,
+    Load,
+    ScriptRun,
+    Step,
+    Training,
+    first_change,
+    judged,
+)
+from evidence.check.scan import Finding
+from evidence.contract import ErrorInfo
+from evidence.errors import error_from_text
+from evidence.processes import ProcessOutcome, run_process
+from evidence.runner import WORKER_ENV, WORKER_ENV_REMOVED
+from evidence.venue import current_venue
+
+#: A folder bigger than this is not copied whole: only PATH is (and the report says so).
+COPY_LIMIT_BYTES = 50 * 2**20
+COPY_LIMIT_FILES = 2000
+#: Folders never copied.
+NOT_COPIED = ("__pycache__", ".git", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What ``kvt check`` was asked to do (validated by :mod:`evidence.check.inputs`)."""
+
+    path: Path
+    kind: str
+    backends: tuple[str, ...]
+    targets: tuple[str, ...] = ()
+    targets_asked: bool = False
+    steps: int = 5
+    batch_size: int = 8
+    timeout_s: float = 300.0
+    custom_objects: Path | None = None
+    findings: tuple[Finding, ...] = ()
+    shown_path: str = ""
+
+
+@dataclass
+class _Run:
+    """One check in progress: its folders and the trials' records."""
+
+    options: CheckOptions
+    work: Path
+    source: Path  # PATH inside the copy
+    notes: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> last `module` trial record
+    outcomes: dict[str, ProcessOutcome] = field(default_factory=dict)
+    extra: dict[str, list[tuple[dict[str, Any], ProcessOutcome]]] = field(default_factory=dict)
+
+    def folder(self, backend: str) -> Path:
+        path = self.work / "trials" / backend
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def _copy_source(path: Path, dest: Path) -> tuple[Path, str | None]:
+    """Copy PATH's folder (or, when it is large, PATH alone) into ``dest``; PATH's copy and a note."""
+    folder = path.parent
+    total, files = 0, 0
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in NOT_COPIED]
+        files += len(names)
+        total += sum((Path(root) / n).stat().st_size for n in names if (Path(root) / n).is_file())
+        if total > COPY_LIMIT_BYTES or files > COPY_LIMIT_FILES:
+            dest.mkdir(parents=True)
+            shutil.copy2(path, dest / path.name)
+            return dest / path.name, (f"{folder} is larger than {COPY_LIMIT_BYTES >> 20} MB or "
+                                      f"{COPY_LIMIT_FILES} files, so only {path.name} was copied to run from: "
+                                      "imports of its sibling files fail")
+    shutil.copytree(folder, dest, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
+    return dest / path.name, None
+
+
+def trial_env(backend: str, *, project_path: bool = True) -> dict[str, str]:
+    """The environment of a trial under ``backend``: the runner's worker settings, ``KERAS_BACKEND``, and no
+    bytecode written beside the user's files."""
+    env = {k: v for k, v in os.environ.items() if k not in WORKER_ENV_REMOVED}
+    env.update(WORKER_ENV)
+    env["KERAS_BACKEND"] = backend
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if project_path:  # after the caller's own PYTHONPATH, so that one wins (a test hiding a framework)
+        root = str(provenance.PROJECT_ROOT)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), root) if p)
+    return env
+
+
+def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str) -> tuple[dict[str, Any], ProcessOutcome]:
+    here = run.folder(backend)
+    job = {**job, "backend": backend, "dir": str(here), "out": str(here / f"{tag}.json"),
+           "steps": run.options.steps, "batch_size": run.options.batch_size, "seed": 0}
+    job_file = here / f"{tag}.job.json"
+    job_file.write_text(json.dumps(job), encoding="utf-8")
+    proc = run_process([sys.executable, "-m", "evidence.check.trial", str(job_file)],
+                       timeout_s=run.options.timeout_s, cwd=run.source.parent, env=trial_env(backend),
+                       stdout=here / f"{tag}.stdout.txt", stderr=here / f"{tag}.stderr.txt")
+    try:
+        record = json.loads(Path(job["out"]).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {"steps": {}, "bad_input": None}
+    _close_running(record, proc)
+    return record, proc
+
+
+def _close_running(record: dict[str, Any], proc: ProcessOutcome) -> None:
+    """A step still ``running`` when its trial ended was cut off: it failed, with how the trial ended."""
+
+    def walk(steps: dict[str, Any]) -> None:
+        for value in steps.values():
+            if isinstance(value, dict) and value.get("status") == "running":
+                value["status"] = "fails"
+                value["reason"] = proc.how()
+                if not proc.timed_out and proc.stderr_tail:
+                    value["error"] = error_from_text(proc.stderr_tail).model_dump()
+            elif isinstance(value, dict) and "status" not in value:
+                walk(value)
+
+    walk(record.get("steps", {}))
+    if not record.get("steps") and not proc.ok:
+        record["steps"]["import"] = {"status": "fails", "reason": proc.how(),
+                                     "error": error_from_text(proc.stderr_tail).model_dump()}
+
+
+# -- modules -------------------------------------------------------------------------------------------------
+def _saved(record: dict[str, Any]) -> bool:
+    return record.get("steps", {}).get("saves", {}).get("status") == "works"
+
+
+def _run_module(run: _Run) -> None:
+    reference: str | None = None
+    saved: list[str] = []
+    for backend in run.options.backends:
+        job = {"mode": "module", "path": str(run.source),
+               "load_from": {b: str(run.folder(b)) for b in saved}}
+        if reference is not None:
+            job.update(reference=str(run.folder(reference)), reference_backend=reference)
+        record, proc = _run_trial(run, backend, job, "module")
+        run.records[backend], run.outcomes[backend] = record, proc
+        if record.get("bad_input"):
+            return
+        if reference is None and (run.folder(backend) / trial.INIT_WEIGHTS).exists():
+            reference = backend
+        if _saved(record):
+            saved.append(backend)
+    for backend in run.options.backends:
+        later = [b for b in saved if b != backend and b not in run.records[backend].get("steps", {}).get("loads", {})]
+        if later and run.records[backend].get("steps", {}).get("module", {}).get("status") == "works":
+            record, proc = _run_trial(run, backend, {"mode": "load", "path": str(run.source),
+                                                     "load_from": {b: str(run.folder(b)) for b in later}}, "load")
+            run.records[backend].setdefault("steps", {}).setdefault("loads", {}).update(
+                record.get("steps", {}).get("loads", {}))
+            run.extra.setdefault(backend, []).append((record, proc))
+
+
+def _step(entry: dict[str, Any] | None, cls: type[Step] = Step, **extra: Any) -> Any:
+    if entry is None:
+        return None
+    fields = {k: entry[k] for k in ("status", "seconds", "reason") if entry.get(k) is not None}
+    if entry.get("error"):
+        fields["error"] = ErrorInfo(**entry["error"])
+    return cls(**fields, **extra)
+
+
+def _imports(steps: dict[str, Any]) -> Step | None:
+    """The import of Keras and of the user's module, as one step (the first that did not work decides)."""
+    first = steps.get("import")
+    second = steps.get("module")
+    if first is None:
+        return None
+    if first.get("status") != "works" or second is None:
+        return _step(first)
+    step = _step(second)
+    return step.model_copy(update={"seconds": round((first.get("seconds") or 0) + (second.get("seconds") or 0), 3)})
+
+
+def _compare(a_file: Path, b_file: Path) -> tuple[float | None, str | None]:
+    """Scaled max abs difference between the predictions in two files, or why there is none."""
+    try:
+        diff, scale = max_abs_diff(load_arrays(a_file), load_arrays(b_file))
+    except (OSError, ValueError) as exc:
+        return None, str(exc)
+    return diff / max(1.0, scale), None
+
+
+def _module_results(run: _Run) -> dict[str, BackendResult]:
+    tol_pred, tol_loss = TOLERANCES["prediction"].value, TOLERANCES["loss"].value
+    out: dict[str, BackendResult] = {}
+    reference = next((b for b in run.options.backends
+                      if (run.folder(b) / trial.INIT_WEIGHTS).exists()), None)
+    ref_losses = (run.records.get(reference, {}).get("steps", {}).get("trains", {}) or {}).get("losses") \
+        if reference else None
+    ref_digest = (run.records.get(reference, {}).get("steps", {}).get("data", {}) or {}).get("digest") \
+        if reference else None
+    for backend in run.options.backends:
+        record = run.records.get(backend)
+        if record is None:
+            continue
+        steps = record.get("steps", {})
+        data = steps.get("data") or {}
+        trains_entry = steps.get("trains")
+        if trains_entry is None and data.get("status") not in (None, "works"):
+            trains_entry = {**data, "reason": data.get("reason")}  # the data step broke: training never started
+        trains = None
+        if trains_entry is not None:
+            trains = _step(trains_entry, Training, losses=trains_entry.get("losses") or [],
+                           start_from=trains_entry.get("start_from"), data=data.get("source"),
+                           data_digest=data.get("digest"),
+                           init_error=ErrorInfo(**trains_entry["init_error"]) if trains_entry.get("init_error")
+                           else None)
+        same_loss = None
+        if trains is not None and trains.status == "works" and reference is not None:
+            if backend == reference:
+                same_loss = Comparison(status="not_applicable", tolerance=tol_loss, reason="the reference")
+            elif trains.start_from != reference:
+                same_loss = Comparison(status="not_applicable", reference=reference, tolerance=tol_loss,
+                                       reason="did not start from the reference's weights")
+            elif ref_digest and trains.data_digest != ref_digest:
+                same_loss = Comparison(status="not_applicable", reference=reference, tolerance=tol_loss,
+                                       reason="make_data() gave other data under this backend")
+            elif ref_losses:
+                diff = abs(trains.losses[-1] - ref_losses[-1]) / max(abs(ref_losses[-1]), 1e-12)
+                same_loss = Comparison(status="works" if diff <= tol_loss else "fails", reference=reference,
+                                       difference=diff, tolerance=tol_loss)
+        loads = {}
+        for other, entry in (steps.get("loads") or {}).items():
+            diff = None
+            if entry.get("status") == "works":
+                diff, why = _compare(run.folder(backend) / f"loaded_{other}.npz",
+                                     run.folder(other) / trial.PREDICTIONS)
+                if diff is None:
+                    entry = {**entry, "status": "fails", "reason": f"predictions not comparable: {why}"}
+            loads[other] = _step(entry, Load, saved_under=other, difference=diff)
+        diffs = [(v.difference, k) for k, v in loads.items() if v.difference is not None]
+        predicts_same = None
+        if diffs:
+            worst, against = max(diffs)
+            predicts_same = Comparison(status="works" if worst <= tol_pred else "fails", reference=against,
+                                       difference=worst, tolerance=tol_pred)
+        out[backend] = BackendResult(
+            backend=backend, keras_version=(steps.get("import") or {}).get("keras_version"),
+            imports=_imports(steps), build=_step(steps.get("build")), trains=trains, same_loss=same_loss,
+            saves=_step(steps.get("saves")), loads=loads, predicts=_step(steps.get("predicts")),
+            predicts_same=predicts_same)
+    return out
+
+
+# -- .keras files ------------------------------------------------------------------------------------------------
+def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
+    tol = TOLERANCES["prediction"].value
+    reference: str | None = None
+    out: dict[str, BackendResult] = {}
+    for backend in run.options.backends:
+        job: dict[str, Any] = {"mode": "keras_file", "path": str(run.source),
+                               "custom_objects": str(run.options.custom_objects) if run.options.custom_objects
+                               else None}
+        if reference is not None:
+            job.update(reference=str(run.folder(reference)), reference_backend=reference)
+        record, proc = _run_trial(run, backend, job, "keras_file")
+        run.records[backend], run.outcomes[backend] = record, proc
+        steps = record.get("steps", {})
+        predicted = (steps.get("predicts") or {}).get("status") == "works"
+        same = None
+        if predicted and reference is None:
+            reference = backend
+            same = Comparison(status="not_applicable", tolerance=tol, reason="the reference")
+        elif predicted:
+            diff, why = _compare(run.folder(backend) / trial.PREDICTIONS, run.folder(reference) / trial.PREDICTIONS)
+            same = (Comparison(status="fails", reference=reference, tolerance=tol, reason=why) if diff is None else
+                    Comparison(status="works" if diff <= tol else "fails", reference=reference, difference=diff,
+                               tolerance=tol))
+        imports = _step(steps.get("import"))
+        if steps.get("module") and imports is not None and imports.status == "works":
+            imports = _step(steps["module"])
+        loads = {"file": _step(steps["loads"], Load, saved_under="file")} if steps.get("loads") else {}
+        out[backend] = BackendResult(backend=backend, keras_version=(steps.get("import") or {}).get("keras_version"),
+                                     imports=imports, loads=loads, predicts=_step(steps.get("predicts")),
+                                     predicts_same=same)
+        if record.get("bad_input"):
+            break
+    return out
+
+
+# -- scripts -----------------------------------------------------------------------------------------------------
+def _run_script(run: _Run) -> dict[str, BackendResult]:
+    out = {}
+    for backend in run.options.backends:
+        here = run.folder(backend)
+        # The script's own folder (its copy) is its working folder, as when its user runs it from there.
+        proc = run_process([sys.executable, str(run.source)], timeout_s=run.options.timeout_s,
+                           cwd=run.source.parent, env=trial_env(backend, project_path=False),
+                           stdout=here / "script.stdout.txt", stderr=here / "script.stderr.txt")
+        first_error = None
+        if not proc.ok and proc.stderr_tail:
+            error = error_from_text(proc.stderr_tail)
+            first_error = error.text(300)
+        missing = _missing_framework(proc.stderr_tail) if not proc.ok else None
+        status = "works" if proc.ok else ("unavailable" if missing else "fails")
+        out[backend] = BackendResult(backend=backend, script=ScriptRun(
+            status=status, seconds=round(proc.duration_s, 3), wall_s=round(proc.duration_s, 3),
+            exit_status=proc.returncode, first_error=first_error,
+            reason=None if proc.ok else (f"{missing} is not installed" if missing else proc.how())))
+    return out
+
+
+def _missing_framework(text: str) -> str | None:
+    """The framework a script could not import, from its stderr (``No module named 'jax'``)."""
+    for name in trial.FRAMEWORK_MODULES:
+        if f"No module named '{name}'" in text:
+            return name
+    return None
+
+
+# -- the check ---------------------------------------------------------------------------------------------------
+class BadInputError(Exception):
+    """A trial found the input unusable (its message is the one line to print)."""
+
+
+def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport:
+    """Run every trial of ``options`` and return the report; with ``out_dir``, keep the trials' files there.
+
+    Raises:
+        BadInputError: a trial found the input unusable (``build_model()`` returned no Keras model, data that
+            cannot be derived); nothing else of the run is reported.
+    """
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kvt-check-") as tmp:
+        work = Path(tmp)
+        source, note = _copy_source(options.path, work / "source")
+        run = _Run(options, work, source, notes=[note] if note else [])
+        if options.custom_objects is not None:
+            copied = work / "custom_objects" / options.custom_objects.name
+            copied.parent.mkdir()
+            shutil.copy2(options.custom_objects, copied)
+            run = _Run(CheckOptions(**{**options.__dict__, "custom_objects": copied}), work, source, run.notes)
+        if options.kind == "module":
+            _run_module(run)
+            results = _module_results(run)
+        elif options.kind == "keras_file":
+            results = _run_keras_file(run)
+        else:
+            results = _run_script(run)
+        bad = next((r.get("bad_input") for r in run.records.values() if r.get("bad_input")), None)
+        if bad:
+            raise BadInputError(bad)
+        report = _report(run, results, time.perf_counter() - start)
+        if out_dir is not None:
+            shutil.copytree(work / "trials", out_dir / "trials")
+            (out_dir / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    return report
+
+
+def _report(run: _Run, results: dict[str, BackendResult], wall_s: float) -> CheckReport:
+    o = run.options
+    results = {b: judged(r, o.kind, o.targets_asked) for b, r in results.items()}
+    findings = list(o.findings)
+    first_record = next(iter(run.records.values()), {})
+    notes = list(run.notes)
+    if o.kind == "module":
+        data = next(((r.get("steps", {}).get("data") or {}).get("source") for r in run.records.values()
+                     if (r.get("steps", {}).get("data") or {}).get("source")), None)
+        if data:
+            notes.append(f"data: {data}")
+    return CheckReport(
+        path=o.shown_path or str(o.path), kind=o.kind, backends=list(o.backends), targets=list(o.targets),
+        targets_asked=o.targets_asked, steps=o.steps, batch_size=o.batch_size, timeout_s=o.timeout_s,
+        venue=current_venue(provenance.gpu_name(), os.cpu_count() or 1),
+        keras_version=next((r.keras_version for r in results.values() if r.keras_version), None),
+        model=first_record.get("model"), results=results, findings=findings, tolerances=dict(TOLERANCES),
+        ports=bool(results) and all(r.ports for r in results.values()),
+        first_change=first_change(results, findings, o.kind), notes=notes, wall_s=round(wall_s, 2))
