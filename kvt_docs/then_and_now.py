@@ -67,9 +67,11 @@ def _sentence(changes: list[Change]) -> str:
     fields = [c for c in changes if c.kind == "field"]
     if fields:
         parts.append(f"{len(fields)} field(s) appeared or vanished")
-    if not parts:
-        return "nothing in the assessment changed"
-    return "; ".join(parts)
+    said = "; ".join(parts) or "nothing in the assessment changed"
+    versions = [c for c in changes if c.kind == "version" and c.where in (*FRAMEWORKS, "tensorflow", "jaxlib")]
+    if versions:
+        said += " (" + ", ".join(f"{c.where} {c.old} → {c.new}" for c in versions) + ")"
+    return said
 
 
 def _versions(manifest: ReleaseRun | None) -> list[str]:

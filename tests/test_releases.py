@@ -1,0 +1,165 @@
+"""Release sets: what cannot run on a release is unavailable with the reason, never a crash; the Then and now page."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from evidence import releases, runner
+from evidence.runner import CellOutcome
+from kvt_docs.then_and_now import render_then_and_now
+from tests.conftest import ROOT, VENUE, result_file
+
+EXTRA = "fake=tests.fake_claims,splittable=tests.shard_claims"
+
+
+@pytest.fixture
+def extra_claims(monkeypatch):
+    monkeypatch.setenv("KVT_EXTRA_CLAIMS", EXTRA)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    from evidence import registry
+
+    registry.get_claim.cache_clear()
+    yield
+    registry.get_claim.cache_clear()
+
+
+def test_the_release_sets_pin_what_they_say():
+    sets = releases.RELEASE_SETS
+    assert {"keras-2.15", "keras-3.0", "today"} <= set(sets)
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["evidence"]
+    assert sets["today"].pins() == tuple(extra)
+    old = sets["keras-2.15"].pins()
+    assert "tensorflow-cpu==2.15.1" in old and "keras==2.15.0" in old
+    assert {"jax", "torch"} <= set(sets["keras-2.15"].absent)
+    first = sets["keras-3.0"].pins()
+    assert any(p.startswith("keras==3.0.") for p in first) and "tensorflow-cpu==2.16.1" in first
+    assert "torch" in sets["keras-3.0"].absent and not any(p.startswith("torch") for p in first)
+    assert [s.released for s in sets.values()] == sorted(s.released for s in sets.values())
+    # Environments are cached outside the checkout, one per set and pins.
+    paths = {releases.environment_path(s) for s in sets.values()}
+    assert len(paths) == len(sets) and not any(ROOT in p.parents for p in paths)
+    with pytest.raises(releases.ReleaseError, match=r"Expected one of: keras-2\.15, keras-3\.0, today"):
+        releases.get_release_set("keras-1.0")
+
+
+def test_a_subject_needing_an_absent_framework_is_unavailable(extra_claims):
+    from evidence.registry import get_claim
+
+    old = releases.RELEASE_SETS["keras-2.15"]
+    fake = get_claim("fake")
+    # `ok` runs under KERAS_BACKEND=jax, `missing` needs a module of its own, `crash` needs nothing.
+    assert "jax is not part of the keras-2.15 release set" in old.unavailable_reason(fake, "ok")
+    assert old.unavailable_reason(fake, "crash") is None
+    assert releases.RELEASE_SETS["today"].unavailable_reason(fake, "ok") is None
+
+
+def test_an_api_the_release_lacks_is_unavailable_and_other_failures_stay_failures():
+    old = releases.RELEASE_SETS["keras-2.15"]
+    gap = CellOutcome("failed", "worker exited 1", "Traceback ...\nAttributeError: module 'keras' has no attribute "
+                                                   "'ops'", 2.0)
+    explained = old.explain(gap)
+    assert explained.status == "unavailable" and explained.stderr_tail == gap.stderr_tail
+    assert "the keras-2.15 release set lacks (keras): AttributeError: module 'keras' has no attribute 'ops'" \
+        in explained.reason
+    cannot_import = CellOutcome("failed", "x", "ImportError: cannot import name 'ops' from 'keras' (/x.py)")
+    assert old.explain(cannot_import).status == "unavailable"
+    crash = CellOutcome("failed", "x", "RuntimeError: deliberate crash\nAttributeError: 'NoneType' object has no "
+                                       "attribute 'shape'")
+    assert old.explain(crash) is crash
+    ok = CellOutcome("ok")
+    assert old.explain(ok) is ok
+
+
+def test_the_runner_asks_the_active_release_set(extra_claims, monkeypatch, tmp_path):
+    monkeypatch.setenv(releases.RELEASE_ENV, "keras-2.15")
+    [result] = runner.run(["fake"], quick=True, subjects=["ok", "crash"], results_dir=tmp_path)
+    assert result.subjects["ok"].status == "unavailable"
+    assert "Keras 2.15 runs on TensorFlow only" in result.subjects["ok"].reason
+    assert result.subjects["crash"].status == "failed"  # a real crash is never explained away
+    monkeypatch.setenv(releases.RELEASE_ENV, "nope")
+    with pytest.raises(releases.ReleaseError):
+        releases.active()
+
+
+def test_a_release_run_records_each_claim_and_never_crashes(extra_claims, monkeypatch, tmp_path):
+    """One claim runs; one cannot even load (its module is missing there): unavailable with the reason."""
+    monkeypatch.setenv("KVT_EXTRA_CLAIMS", EXTRA + ",broken=tests.no_such_module")
+    monkeypatch.setattr(releases, "ensure_environment",
+                        lambda release, log: (Path(sys.executable), {"install_s": 1.5, "pip_check": "ok"}))
+    manifest = releases.run_release(releases.RELEASE_SETS["keras-3.0"], ["splittable", "broken"], ["--quick"],
+                                    results_root=tmp_path, log=lambda *_: None)
+    folder = tmp_path / "keras-3.0"
+    assert manifest.claims["splittable"].status == "ran" and manifest.claims["splittable"].verdict == "supported"
+    assert result_file(folder, "splittable").exists()
+    broken = manifest.claims["broken"]
+    assert broken.status == "unavailable" and "tests.no_such_module" in broken.reason
+    assert manifest.mode == "quick" and manifest.install_s == 1.5 and manifest.installed["pydantic"]
+    assert releases.load_manifest(folder) == manifest
+    (folder / releases.MANIFEST).write_text("{}")
+    with pytest.raises(releases.ReleaseError, match="not a valid release manifest"):
+        releases.load_manifest(folder)
+
+
+def _release_folder(root: Path, name: str, source: Path, verdict: str, claims: dict) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    data = json.loads(result_file(source, "splittable").read_text())
+    data["verdict"] = verdict
+    data["provenance"]["packages"]["keras"] = {"keras-2.15": "2.15.0", "keras-3.0": "3.0.5"}[name]
+    result_file(folder, "splittable").write_text(json.dumps(data))
+    release = releases.RELEASE_SETS[name]
+    manifest = releases.ReleaseRun(
+        release_set=name, title=release.title, released=release.released, notes=release.notes,
+        requirements=list(release.pins()), absent=release.absent, python="3.11.7",
+        installed={"tensorflow-cpu": "2.15.1", "keras": data["provenance"]["packages"]["keras"]},
+        pip_check="No broken requirements found.", install_s=40.0, date="2026-12-01T10:00:00+00:00", mode="quick",
+        claims={k: releases.ClaimOutcome(**v) for k, v in claims.items()})
+    (folder / releases.MANIFEST).write_text(manifest.model_dump_json())
+    return folder
+
+
+def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_claims, tmp_path):
+    committed = tmp_path / "results"
+    runner.run(["splittable"], quick=True, results_dir=committed)
+    root = tmp_path / "releases"
+    _release_folder(root, "keras-2.15", committed, "inconclusive",
+                    {"splittable": {"status": "ran", "verdict": "inconclusive", "seconds": 1.0},
+                     "fake": {"status": "unavailable", "reason": "needs keras.ops", "seconds": 0.5}})
+    _release_folder(root, "keras-3.0", committed, "supported",
+                    {"splittable": {"status": "ran", "verdict": "supported", "seconds": 1.0}})
+    page = render_then_and_now(committed, root)
+    assert page.startswith("# Then and now")
+    assert f"| claim | keras-2.15 ({VENUE}) | keras-3.0 ({VENUE}) | committed ({VENUE}) |" in page
+    assert "| `splittable` | **inconclusive** | **supported** | **supported** |" in page
+    assert "| `fake` | unavailable: needs keras.ops | not run | not run |" in page
+    assert ("From `keras-2.15` to `keras-3.0`: the verdict went from **inconclusive** to **supported** "
+            "(keras 2.15.0 → 3.0.5)") in page
+    assert "From `keras-3.0` to `committed`: nothing in the assessment changed (keras 3.0.5 → 3.15.1)" in page
+    assert "| `keras-2.15` | 2023-11 | 2.15.1 | 2.15.0 |" in page
+    # It reads verdicts and assessments, never the raw measurements.
+    path = result_file(committed, "splittable")
+    data = json.loads(path.read_text())
+    data["subjects"]["beta"]["measurements"] = {"score": -1}
+    path.write_text(json.dumps(data))
+    assert render_then_and_now(committed, root) == page
+    empty = tmp_path / "none"
+    empty.mkdir()
+    assert "No release set has been run yet" in render_then_and_now(committed, empty)
+
+
+def test_release_results_committed_are_readable():
+    """Every committed release folder has a manifest, and its results are v2 results the diff can read."""
+    from evidence.drift import load_source
+
+    for folder in sorted(p for p in releases.RELEASES_DIR.glob("*") if p.is_dir()):
+        manifest = releases.load_manifest(folder)
+        assert manifest is not None and manifest.release_set == folder.name
+        source = load_source(str(folder))
+        assert {c for c, _ in source.results} <= set(manifest.claims)
+        assert all(s.schema == 2 for s in source.results.values())
