@@ -1,25 +1,33 @@
-"""The backend_portability claim: its verdict rules on synthetic results, and a real quick run on every backend."""
+"""The backend_portability claim: the switch rule, the corpus's judging and its failure classes on synthetic
+results, and a real quick run on every backend."""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
-from evidence.claims.backend_portability import BACKENDS, CLAIM, INFERENCE_ONLY, TRAINING
+from evidence.claim import PROGRAMS_DIR
+from evidence.claims.backend_portability import CLAIM, CORPUS, PortabilityAssessment
+from evidence.claims.backend_portability.claim import BACKENDS, CORPUS_QUICK, INFERENCE_ONLY
+from evidence.claims.backend_portability.corpus import FAILURE_RULES, classify, describe_program, outcome
+from evidence.options import KERAS_OPTIONS
 from evidence.results import SubjectResult, load_result
 from tests.conftest import needs_frameworks
 
+TRAINING = KERAS_OPTIONS
 
-# -- synthetic results ------------------------------------------------------------------------------------------
-def _train(acc: float, mode: str = "full") -> dict:
+
+# -- synthetic raw results ---------------------------------------------------------------------------------------
+def _train(acc: float) -> dict:
     return {
-        "backend": "?", "mode": mode, "program": "digits_mlp.py", "epochs": 20, "batch_size": 32,
-        "train_samples": 1437, "test_samples": 360, "test_accuracy": acc, "final_loss": 0.1,
-        "loss_per_epoch": [0.1], "warmup_epochs": 1, "warmup_epoch_s": [0.8],
+        "backend": "?", "program": "digits_mlp.py", "epochs": 20, "batch_size": 32, "train_samples": 1437,
+        "test_samples": 360, "test_accuracy": acc, "final_loss": 0.1, "loss_per_epoch": [0.1], "warmup_epochs": 1,
+        "warmup_epoch_s": [0.8],
         "epoch_time": {"median_s": 0.05, "iqr_s": 0.01, "min_s": 0.04, "max_s": 0.06, "repeats": 19,
-                       "samples_s": [0.05] * 19},
-        "train_s": 2.0, "saved": "x.keras", "saved_bytes": 1000, "inputs_identical": True,
+                       "samples_s": [0.04, 0.05, 0.05, 0.06]},
+        "train_s": 2.0, "saved": "x.keras", "saved_bytes": 1000, "inputs_identical": True, "torch_threads": None,
     }
 
 
@@ -35,36 +43,56 @@ def _load(loader: str, sources: tuple[str, ...], diff: float = 3e-7) -> dict:
         entries[src] = entry
     out = {"backend": loader, "inputs": 360, "sources": entries}
     if loader in ("numpy", "openvino"):
-        out["train_attempt"] = {"works": False, "error": {"type": "NotImplementedError", "message": "no fit",
-                                                          "root": None}}
+        out["train_attempt"] = {"works": False, "error": {"type": "NotImplementedError", "message": "no fit"}}
     return out
 
 
-def _limits(backend: str) -> dict:
-    def attempt(works: bool) -> dict:
-        if works:
-            return {"works": True, "loss": 1.0, "finite": True, "seconds": 0.1}
-        return {"works": False, "error": {"type": "TypeError", "message": "nope", "root": None}, "seconds": 0.1}
-
-    return {"backend": backend, "attempts": {
-        "tf_op_layer.py": {"tf": attempt(backend == "tensorflow"), "ops": attempt(True)},
-        "jax_train_step.py": {"jax": attempt(backend == "jax"), "portable": attempt(True)},
-    }}
+def _ran(before: float = 1.0, after: float = 0.5, **checks: bool) -> dict:
+    return {"ran": True, "loss_before": before, "loss_after": after, "checks": checks, "seconds": 0.5}
 
 
-def synthetic(accs: dict[str, float] | None = None, mode: str = "full", diff: float = 3e-7) -> dict:
-    """A complete, agreeing set of results for all five subjects; ``accs`` maps training backends to accuracies."""
+def _raised(type_: str, message: str, root: str | None = None, line: str | None = None) -> dict:
+    return {"ran": False, "seconds": 0.1,
+            "error": {"type": type_, "message": message, "root": root, "at": None, "line": line}}
+
+
+_TF_UNDER_JAX = _raised("AttributeError", "'str' object has no attribute '_error_repr'",
+                        root="jax.errors.TracerArrayConversionError: The numpy.ndarray conversion method")
+_TF_UNDER_TORCH = _raised("RuntimeError", "Can't call numpy() on Tensor that requires grad.",
+                          line="return tf.math.cumsum(inputs, axis=1)")
+_JAX_STEP = _raised("TypeError", "JaxStepModel.train_step() missing 1 required positional argument: 'data'")
+
+#: program -> (imports, entry per backend): one Keras-only program that ports, one TensorFlow layer and one JAX step
+#: that port nowhere else, as the real corpus's first members do.
+CORPUS_RUNS: dict[str, tuple[list[str], dict[str, dict]]] = {
+    "corpus/custom_layer_ops.py": (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": _ran()}),
+    "corpus/layer_tf_ops.py": (["tensorflow"], {"tensorflow": _ran(), "jax": _TF_UNDER_JAX,
+                                                "torch": _TF_UNDER_TORCH}),
+    "corpus/train_step_jax.py": (["jax"], {"tensorflow": _JAX_STEP, "jax": _ran(), "torch": _JAX_STEP}),
+}
+
+
+def _corpus(backend: str, runs: dict[str, tuple[list[str], dict[str, dict]]]) -> dict:
+    programs = {}
+    for name, (imports, per_backend) in runs.items():
+        info = {"title": name, "modelled_on": "https://keras.io/guides/", "features": ["x"], "imports": imports}
+        programs[name] = {"info": info, **copy.deepcopy(per_backend[backend])}
+    return {"backend": backend, "epochs": 3, "programs": programs}
+
+
+def synthetic(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: dict | None = None) -> dict:
+    """A complete set of results for all five subjects; ``accs`` maps training backends to accuracies."""
     accs = accs or {"tensorflow": 0.96, "jax": 0.965, "torch": 0.958}
-    trained = tuple(accs)
+    corpus = CORPUS_RUNS if corpus is None else corpus
     results = {}
     for subject in TRAINING + INFERENCE_ONLY:
         backend = BACKENDS[subject]
-        measurements = {"load": _load(backend, trained, diff)}
+        measurements = {"load": _load(backend, tuple(accs), diff)}
         stages = {"load": "ok"}
         if subject in TRAINING:
-            measurements["train"] = {**_train(accs[backend], mode), "backend": backend}
-            measurements["limits"] = _limits(backend)
-            stages = {"train": "ok", "load": "ok", "limits": "ok"}
+            measurements["train"] = {**_train(accs[backend]), "backend": backend}
+            measurements["corpus"] = _corpus(backend, corpus)
+            stages = {"train": "ok", "load": "ok", "corpus": "ok"}
         results[subject] = SubjectResult(status="ok", stages=stages, measurements=measurements)
     return results
 
@@ -82,114 +110,245 @@ def unavailable(results: dict, subject: str) -> dict:
     return results
 
 
-# -- judge ------------------------------------------------------------------------------------------------------
-def test_all_agreeing_is_supported_with_limits_named():
-    verdict = CLAIM.judge(synthetic())
+def assess(results: dict, quick: bool = False) -> PortabilityAssessment:
+    return CLAIM.assess(results, quick)
+
+
+# -- the switch rule ---------------------------------------------------------------------------------------------
+def test_all_agreeing_switch_both_ways_in_either_order():
+    a = assess(synthetic())
+    for x, y in (("keras-tensorflow", "keras-jax"), ("keras-torch", "keras-jax"), ("keras-tensorflow", "keras-torch")):
+        ok, detail = a.switch(x, y)
+        assert ok, detail
+        assert a.switch(y, x) == (ok, detail)
+        assert "digits_mlp.py" in detail and "3.0e-07" in detail
+    assert set(a.partners("keras-jax")) == {"keras-tensorflow", "keras-torch"}
+    with pytest.raises(ValueError, match="tensorflow-core"):
+        a.switch("keras-jax", "tensorflow-core")
+
+
+def test_no_switch_when_one_did_not_train():
+    ok, detail = assess(unavailable(synthetic(), "keras-torch")).switch("keras-jax", "keras-torch")
+    assert not ok and "keras-torch did not train (unavailable" in detail
+
+
+def test_no_switch_below_the_accuracy_floor():
+    floor = CLAIM.threshold("min_accuracy")
+    a = assess(synthetic({"tensorflow": 0.96, "jax": floor - 0.01, "torch": floor - 0.02}))
+    ok, detail = a.switch("keras-jax", "keras-torch")
+    assert not ok and "below the floor" in detail
+    assert not a.switch("keras-tensorflow", "keras-jax")[0]
+
+
+def test_no_switch_when_accuracies_differ_beyond_the_tolerance_and_quick_mode_is_looser():
+    tol = CLAIM.threshold("accuracy_tolerance")
+    accs = {"tensorflow": 0.96, "jax": 0.96 - 1.5 * tol, "torch": 0.958}
+    ok, detail = assess(synthetic(accs)).switch("keras-tensorflow", "keras-jax")
+    assert not ok and "differ by more than" in detail
+    assert assess(synthetic(accs)).switch("keras-tensorflow", "keras-torch")[0]
+    assert 1.5 * tol < CLAIM.threshold("accuracy_tolerance", quick=True)
+    assert assess(synthetic(accs), quick=True).switch("keras-tensorflow", "keras-jax")[0]
+
+
+def test_no_switch_when_a_saved_model_does_not_load_under_the_other():
+    results = synthetic()
+    results["keras-torch"].measurements["load"]["sources"]["jax"] = {
+        "status": "error", "error": {"type": "ValueError", "message": "cannot load this file"}}
+    a = assess(results)
+    ok, detail = a.switch("keras-jax", "keras-torch")
+    assert not ok and "keras-jax's saved model did not load under keras-torch (ValueError: cannot load" in detail
+    assert a.load("jax", "torch").status == "fails"
+    assert a.switch("keras-tensorflow", "keras-torch")[0]  # only that direction of that pair broke
+
+
+def test_no_switch_when_predictions_differ_beyond_the_tolerance():
+    a = assess(synthetic(diff=1e-2))
+    ok, detail = a.switch("keras-tensorflow", "keras-jax")
+    assert not ok and "predicts 1.0e-02 apart" in detail
+
+
+def test_reduced_precision_engine_is_equal_only_with_the_f32_hint_within_tolerance():
+    a = assess(synthetic())
+    ov = a.load("jax", "openvino")
+    assert ov.reduced_precision and ov.equal and ov.max_abs_diff == 5e-3 and ov.f32_max_abs_diff == 3e-7
+    results = synthetic()
+    results["keras-openvino"].measurements["load"]["sources"]["jax"]["f32_hint"]["max_abs_diff"] = 1e-2
+    assert not assess(results).load("jax", "openvino").equal
+
+
+# -- the corpus: outcome, classes, shares ------------------------------------------------------------------------
+def test_outcome_needs_a_finished_run_a_falling_loss_and_every_check():
+    assert outcome(_ran()) == ("works", None)
+    status, error = outcome(_ran(before=1.0, after=1.2))
+    assert status == "fails" and error["type"] == "CheckFailed" and "did not go down" in error["message"]
+    status, error = outcome(_ran(before=None))
+    assert status == "fails" and "not a finite number" in error["message"]
+    status, error = outcome(_ran(**{"reloaded model predicts the same": False, "other": True}))
+    assert status == "fails" and error["message"] == "did not hold: reloaded model predicts the same"
+    assert outcome(_JAX_STEP) == ("fails", _JAX_STEP["error"])
+
+
+def test_failures_are_classed_by_their_error_and_the_program_s_imports():
+    assert classify(_JAX_STEP["error"], ["jax"], "torch") == "backend_specific_train_step"
+    assert classify({"type": "TypeError", "message": "M.train_step() takes 2 positional arguments but 3 were "
+                                                     "given"}, ["keras"], "jax") == "backend_specific_train_step"
+    assert classify(_TF_UNDER_JAX["error"], ["tensorflow"], "jax") == "tf_ops_in_model"
+    assert classify(_TF_UNDER_TORCH["error"], ["tensorflow"], "torch") == "tf_ops_in_model"
+    # The same text from a program that does not import TensorFlow, or under TensorFlow itself, is not that class.
+    assert classify(_TF_UNDER_TORCH["error"], ["keras"], "torch") == "unclassified"
+    assert classify(_TF_UNDER_TORCH["error"], ["tensorflow"], "tensorflow") == "unclassified"
+    assert classify({"type": "ZeroDivisionError", "message": "division by zero"}, ["keras"], "jax") == "unclassified"
+    assert len({r.id for r in FAILURE_RULES}) == len(FAILURE_RULES)
+    assert all(r.reference.startswith("https://") and r.why and r.portable_route for r in FAILURE_RULES)
+
+
+def test_corpus_shares_and_failure_classes():
+    a = assess(synthetic())
+    assert [p.program for p in a.corpus] == list(CORPUS_RUNS)
+    assert {b: (s.ported, s.tried) for b, s in a.shares.items()} == {"tensorflow": (2, 3), "jax": (2, 3),
+                                                                     "torch": (1, 3)}
+    assert (a.share_overall.ported, a.share_overall.tried) == (1, 3)
+    assert (a.share_keras_only.ported, a.share_keras_only.tried, a.share_keras_only.share) == (1, 1, 1.0)
+    classes = {f.id: f for f in a.failure_classes}
+    assert set(classes) == {"tf_ops_in_model", "backend_specific_train_step"}
+    tf_ops = classes["tf_ops_in_model"]
+    assert (tf_ops.runs, tf_ops.share_of_runs, tf_ops.programs, tf_ops.backends) == (
+        2, 2 / 9, ["corpus/layer_tf_ops.py"], ["jax", "torch"])
+    assert tf_ops.share_of_programs == 1 / 3
+    assert tf_ops.example.root.startswith("jax.errors.TracerArrayConversionError")
+    assert (tf_ops.example_program, tf_ops.example_backend) == ("corpus/layer_tf_ops.py", "jax")
+    assert a.program("train_step_jax.py").worked_on() == ["jax"]
+    assert a.program("corpus/custom_layer_ops.py").ported()
+    assert a.corpus_ported_between("jax", "torch").ported == 1
+
+
+def test_a_program_that_works_nowhere_is_left_out_of_the_shares():
+    runs = dict(CORPUS_RUNS)
+    oops = _raised("ZeroDivisionError", "division by zero")
+    runs["corpus/broken.py"] = (["keras"], {"tensorflow": oops, "jax": oops, "torch": oops})
+    a = assess(synthetic(corpus=runs))
+    assert a.broken == ["corpus/broken.py"]
+    assert (a.share_keras_only.ported, a.share_keras_only.tried) == (1, 1)
+    assert "unclassified" not in {f.id for f in a.failure_classes}
+    assert "corpus/broken.py" in CLAIM.verdict(a).findings["c"]
+
+
+def test_an_unavailable_backend_is_not_a_failure():
+    a = assess(unavailable(synthetic(), "keras-torch"))
+    run = a.program("custom_layer_ops.py").runs["torch"]
+    assert run.status == "unavailable" and run.failure_class is None
+    assert a.program("custom_layer_ops.py").ported()  # on the two backends that ran
+    assert a.shares["torch"].tried == 0
+    assert all("torch" not in f.backends for f in a.failure_classes)
+
+
+# -- the verdict -------------------------------------------------------------------------------------------------
+def test_all_agreeing_is_supported_with_the_corpus_and_its_classes_named():
+    verdict = CLAIM.verdict(assess(synthetic()))
     assert verdict.verdict == "supported"
+    assert "1 of 1 corpus programs written to the Keras API alone" in verdict.summary
+    assert "1 of 3 of the whole corpus" in verdict.summary
     assert "12 of 12 cross-backend loads" in verdict.summary
-    assert "tf.math.cumsum ran only on tensorflow" in verdict.summary
-    assert "train_step ran only on jax" in verdict.summary
-    assert set(verdict.findings) == {"a", "b", "c"}
+    assert "a custom train_step written for one backend's trainer (2 of 9 runs)" in verdict.summary
+    assert {"a", "b", "c", "switches"} <= set(verdict.findings)
+    assert "TracerArrayConversionError" in verdict.findings["c"]
 
 
-def test_accuracy_out_of_tolerance_changes_the_verdict():
-    full_tol = CLAIM.thresholds["accuracy_tolerance_full"]
-    accs = {"tensorflow": 0.96, "jax": 0.96 - 1.5 * full_tol, "torch": 0.958}
-    verdict = CLAIM.judge(synthetic(accs))
-    assert verdict.verdict == "partly supported"  # (b) still holds
-    assert "beyond the full-mode tolerance" in verdict.summary
-    assert "does not hold" in verdict.findings["a"]
-    # The same spread is within the looser quick-mode tolerance, which is declared and named.
-    assert 1.5 * full_tol < CLAIM.thresholds["accuracy_tolerance_quick"]
-    quick = CLAIM.judge(synthetic(accs, mode="quick"))
-    assert quick.verdict == "supported"
-    assert "quick-mode tolerance" in quick.summary
+def test_the_keras_only_share_decides_between_supported_partly_and_refuted():
+    def with_keras_only(ported: int, failing: int) -> str:
+        runs = dict(CORPUS_RUNS)
+        bad = _ran(before=1.0, after=2.0)
+        for i in range(ported):
+            runs[f"corpus/ok_{i}.py"] = (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": _ran()})
+        for i in range(failing):
+            runs[f"corpus/bad_{i}.py"] = (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": bad})
+        return CLAIM.verdict(assess(synthetic(corpus=runs))).verdict
+
+    # 1 + ported of 1 + ported + failing Keras-only programs port.
+    assert with_keras_only(9, 1) == "supported"      # 10/11 >= 0.9
+    assert with_keras_only(5, 3) == "partly supported"  # 6/9
+    assert with_keras_only(0, 2) == "refuted"          # 1/3 < 0.5
 
 
-def test_accuracy_below_the_floor_is_not_agreement():
-    verdict = CLAIM.judge(synthetic({"tensorflow": 0.3, "jax": 0.3, "torch": 0.3}))
-    assert verdict.verdict == "partly supported"
-    assert "below the" in verdict.summary
-
-
-def test_predictions_beyond_tolerance_and_accuracy_beyond_tolerance_refute():
+def test_mlp_disagreement_is_partly_supported_and_both_failing_refutes():
     accs = {"tensorflow": 0.96, "jax": 0.80, "torch": 0.958}
-    verdict = CLAIM.judge(synthetic(accs, diff=1e-2))
-    assert verdict.verdict == "refuted"
-    assert "Not equal" in verdict.findings["b"]
+    assert CLAIM.verdict(assess(synthetic(accs))).verdict == "partly supported"
+    assert CLAIM.verdict(assess(synthetic(accs, diff=1e-2))).verdict == "refuted"
 
 
 def test_unavailable_subject_is_named_and_the_rest_decides():
-    results = unavailable(synthetic(), "keras-torch")
-    verdict = CLAIM.judge(results)
-    assert verdict.verdict == "supported"  # two training backends still agree
+    a = assess(unavailable(synthetic(), "keras-torch"))
+    verdict = CLAIM.verdict(a)
+    assert verdict.verdict == "supported"
     assert "keras-torch (unavailable: torch cannot be imported)" in verdict.summary
-    assert "keras-torch" in verdict.findings["missing"]
     # Loaders tensorflow and jax each load the other's file; numpy and openvino load both: 6 cross-loads.
     assert "6 of 6 cross-backend loads" in verdict.summary
-    assert "No file from torch" in verdict.findings["b"]
-
-
-def test_unavailable_inference_backend_is_named():
-    results = synthetic()
-    results["keras-openvino"] = SubjectResult(status="unavailable", reason="openvino cannot be imported",
-                                              stages={"load": "unavailable"})
-    verdict = CLAIM.judge(results)
-    assert verdict.verdict == "supported"
-    assert "keras-openvino (unavailable" in verdict.summary
-    assert "9 of 9 cross-backend loads" in verdict.summary
 
 
 def test_fewer_than_two_trainers_is_inconclusive():
-    results = unavailable(unavailable(synthetic(), "keras-torch"), "keras-jax")
-    verdict = CLAIM.judge(results)
+    verdict = CLAIM.verdict(assess(unavailable(unavailable(synthetic(), "keras-torch"), "keras-jax")))
     assert verdict.verdict == "inconclusive"
     assert "keras-jax" in verdict.summary and "keras-torch" in verdict.summary
 
 
+# -- the corpus's files and the runner hooks ---------------------------------------------------------------------
+def test_every_corpus_file_is_declared_and_describes_itself():
+    on_disk = sorted(f"corpus/{p.name}" for p in (PROGRAMS_DIR / "corpus").glob("*.py"))
+    assert sorted(CORPUS) == on_disk
+    assert set(CORPUS_QUICK) < set(CORPUS)
+    for name in CORPUS:
+        info = describe_program(name)
+        assert info["title"] and info["modelled_on"].startswith("https://keras.io/") and info["features"], name
+    assert describe_program("corpus/layer_tf_ops.py")["imports"] == ["tensorflow"]
+    assert describe_program("corpus/train_step_jax.py")["imports"] == ["jax"]
+    assert describe_program("corpus/custom_layer_ops.py")["imports"] == ["keras"]
+
+
+def test_describe_program_names_a_missing_declaration(tmp_path, monkeypatch):
+    from evidence.claims.backend_portability import corpus
+
+    (tmp_path / "bare.py").write_text("TITLE = 'x'\nimport torch\n")
+    monkeypatch.setattr(corpus, "PROGRAMS_DIR", Path(tmp_path))
+    with pytest.raises(ValueError, match="MODELLED_ON, FEATURES"):
+        corpus.describe_program("bare.py")
+
+
 def test_runner_hooks():
     assert CLAIM.stage_subjects("train") == TRAINING
-    assert CLAIM.stage_subjects("limits") == TRAINING
+    assert CLAIM.stage_subjects("corpus") == TRAINING
     assert CLAIM.stage_subjects("load") == TRAINING + INFERENCE_ONLY
     assert [CLAIM.keras_backend(s) for s in CLAIM.subjects] == ["tensorflow", "jax", "torch", "numpy", "openvino"]
     assert CLAIM.requirements("keras-numpy") == ("keras",)
     assert CLAIM.requirements("keras-openvino") == ("keras", "openvino")
-    assert {p.name for p in CLAIM.code_files()} >= {"digits_mlp.py", "tf_op_layer.py", "jax_train_step.py"}
+    assert {p.name for p in CLAIM.code_files()} >= {"digits_mlp.py", "layer_tf_ops.py", "train_step_jax.py",
+                                                    "claim.py", "corpus.py", "assessment.py", "measure.py"}
 
 
-# -- a real run -------------------------------------------------------------------------------------------------
+# -- a real run --------------------------------------------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.frameworks
 @needs_frameworks
 def test_quick_run_on_every_backend(quick_results):
     res = load_result("backend_portability", quick_results)
     assert {s: r.status for s, r in res.subjects.items()} == dict.fromkeys(CLAIM.subjects, "ok"), res.subjects
-    m = {BACKENDS[s]: r.measurements for s, r in res.subjects.items()}
-    tol = CLAIM.thresholds["prediction_tolerance"]
-    for backend in ("tensorflow", "jax", "torch"):
-        train = m[backend]["train"]
-        assert train["backend"] == backend and train["mode"] == "quick"
-        assert train["test_accuracy"] > 0.8
-        assert train["epoch_time"]["repeats"] == train["epochs"] - train["warmup_epochs"] >= 2
-    for loader in ("tensorflow", "jax", "torch", "numpy", "openvino"):
-        sources = m[loader]["load"]["sources"]
-        assert set(sources) == {"tensorflow", "jax", "torch"}
-        for src, entry in sources.items():
-            assert entry["status"] == "loaded", (src, loader, entry)
-            # OpenVINO's default CPU precision may be bf16: the file's portability shows at the f32 hint.
-            diff = entry["f32_hint"]["max_abs_diff"] if loader == "openvino" else entry["max_abs_diff"]
-            assert diff < tol, (src, loader, diff)
-    for backend in ("numpy", "openvino"):
-        assert m[backend]["load"]["train_attempt"]["works"] is False
-        assert m[backend]["load"]["train_attempt"]["error"]["type"] == "NotImplementedError"
-    tf_layer = {b: m[b]["limits"]["attempts"]["tf_op_layer.py"] for b in ("tensorflow", "jax", "torch")}
-    assert tf_layer["tensorflow"]["tf"]["works"] is True
-    assert tf_layer["jax"]["tf"]["works"] is False and tf_layer["torch"]["tf"]["works"] is False
-    assert tf_layer["jax"]["tf"]["error"]["message"] and tf_layer["torch"]["tf"]["error"]["type"]
-    assert all(t["ops"]["works"] for t in tf_layer.values())
-    step = {b: m[b]["limits"]["attempts"]["jax_train_step.py"] for b in ("tensorflow", "jax", "torch")}
-    assert step["jax"]["jax"]["works"] is True
-    assert step["tensorflow"]["jax"]["works"] is False and step["torch"]["jax"]["works"] is False
-    assert all(s["portable"]["works"] for s in step.values())
+    a = res.assessment
+    assert a.quick and res.provenance.mode == "quick"
+    for run in a.trained.values():
+        assert run.status == "works" and run.test_accuracy > CLAIM.threshold("min_accuracy", quick=True), run
+        assert run.epoch_s is not None
+    for option_a, option_b in (("keras-tensorflow", "keras-jax"), ("keras-jax", "keras-torch")):
+        assert a.switch(option_a, option_b)[0], a.switch(option_a, option_b)
+    assert len(a.loads) == 15 and all(c.status == "works" and c.equal for c in a.loads), a.loads
+    assert all(i.status == "fails" and i.error.type == "NotImplementedError" for i in a.inference_only.values())
+    assert [p.program for p in a.corpus] == list(CORPUS_QUICK)
+    assert a.program("custom_layer_ops.py").ported()
+    tf_layer = a.program("layer_tf_ops.py").runs
+    assert tf_layer["tensorflow"].status == "works"
+    assert {b: r.failure_class for b, r in tf_layer.items() if b != "tensorflow"} == dict.fromkeys(
+        ("jax", "torch"), "tf_ops_in_model")
+    step = a.program("train_step_jax.py").runs
+    assert step["jax"].status == "works"
+    assert step["tensorflow"].failure_class == step["torch"].failure_class == "backend_specific_train_step"
+    assert step["torch"].error.at.startswith("train_step_jax.py:")
+    assert not a.broken and "unclassified" not in {f.id for f in a.failure_classes}
     assert res.verdict == "supported"
-    assert res.provenance.mode == "quick"

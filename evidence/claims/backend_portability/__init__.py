@@ -1,0 +1,32 @@
+"""Claim ``backend_portability``: Keras moves between backend engines with ease; TensorFlow has one engine.
+
+The article pairs two statements: Keras can swap the engine underneath it, and TensorFlow has a single engine
+tuned for speed. This package tests the first half only; the speed half is the ``performance`` claim.
+
+Evidence, in three stages, each (stage, subject) cell in its own worker process (:mod:`.measure`):
+
+``train`` (tensorflow, jax, torch)
+    ``evidence/programs/digits_mlp.py``, one Keras 3 program with no backend import, trains on scikit-learn's
+    bundled digits under each backend with no change. It records test accuracy, final loss and per-epoch seconds
+    (the first, compiling epoch apart), and saves ``<backend>.keras`` and the model's test-set probabilities in the
+    run's shared folder.
+``load`` (tensorflow, jax, torch, numpy, openvino)
+    Every backend, the two inference-only ones included, loads every saved file with
+    ``keras.saving.load_model(compile=False)`` and predicts on the same test inputs; the largest absolute
+    difference from the saving backend's own probabilities is recorded. OpenVINO predicts at its CPU plugin's
+    default precision (bfloat16 on CPUs with bf16 units), so its loads are rerun with the ``f32`` inference-precision
+    hint, to tell the file's portability from the engine's arithmetic. The inference-only backends also try to
+    train, and their refusal is recorded.
+``corpus`` (tensorflow, jax, torch)
+    Every program under ``evidence/programs/corpus/`` (:mod:`.corpus`): the kinds of program keras.io's guides
+    and examples show, written by us, each run unchanged for a few epochs under each backend. A failure is the
+    measurement: its error, located in the program, and its class (:data:`.corpus.FAILURE_RULES`).
+
+:mod:`.assessment` holds the typed assessment readers read; :mod:`.claim` the declarations, ``assess`` (the switch
+rule and the shares) and ``verdict``.
+"""
+
+from evidence.claims.backend_portability.assessment import PortabilityAssessment
+from evidence.claims.backend_portability.claim import CLAIM, CORPUS, BackendPortabilityClaim
+
+__all__ = ["CLAIM", "CORPUS", "BackendPortabilityClaim", "PortabilityAssessment"]
