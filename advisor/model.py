@@ -1,11 +1,19 @@
-"""The advisor: a scikit-learn estimator that scores the options on measured criteria and ranks them for answers.
+"""The advisor: a scikit-learn estimator that scores the options from the claims' assessments and ranks them.
 
-``fit`` reads the claims' results and builds ``criterion_scores_`` (options x criteria) with one named reader
-per criterion (:mod:`advisor.criteria`), normalised with scikit-learn's :class:`~sklearn.preprocessing.MaxAbsScaler`
-so that ratios between options survive; it also checks every hard constraint against the evidence
-(:mod:`advisor.constraints`). ``rank`` weighs the criteria by the answers (:mod:`advisor.questions`), puts the
-options that fail a hard constraint below those that do not, and measures a confidence by perturbing weights and
-measurements. A criterion without evidence contributes nothing and is reported as missing; nothing is invented.
+``fit`` reads every claim's typed assessment (:mod:`advisor.assessments`), reads each criterion's every variant
+with its reader (:mod:`advisor.criteria`) and normalises it (best option = 1, ratios kept, the uncertainty
+interval scaled alike), and checks every hard requirement for every option (:mod:`advisor.constraints`).
+``rank`` turns the answers into a :class:`~advisor.questions.Profile` and ranks with this arithmetic, simple on
+purpose so that a browser can repeat it exactly (:func:`advisor.export.export_advisor` gives it the data):
+
+1. ``score(o) = sum_c weight_c * s[c][variant_c][o]``, left to right over the criteria, ``+ weight_fit * fit(o)``;
+   a criterion without evidence for an option scores 0 there (and carries the interval [0, 1]);
+2. the order: fewest ``failed`` requirements, then fewest ``not_verified``, then the higher score, then the
+   option order of :data:`evidence.options.OPTIONS` (exact ties);
+3. the confidence: among the options whose requirement counts equal the top pick's (those that meet every
+   requirement, when the top pick does), the share of seeded draws (:func:`advisor.confidence.stays_on_top`)
+   that keep the top pick strictly first. With no rival there is no percentage: the output says in words that
+   it is the only option that meets the requirements.
 """
 
 from __future__ import annotations
@@ -15,22 +23,88 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from advisor import constraints as hard
-from advisor.criteria import CRITERIA, CriterionEvidence, OptionValue, evaluate
-from advisor.options import ENGINE, OPTIONS
-from advisor.questions import complete, weights_for
-from advisor.result_files import ClaimResult, from_mapping, read_results
+from advisor.assessments import Readings, claim_page, from_mapping, read_assessments
+from advisor.confidence import stays_on_top
+from advisor.criteria import BY_ID as CRITERIA_BY_ID
+from advisor.criteria import CRITERIA, Reading, read
+from advisor.questions import FIT, Profile, profile
+from evidence.options import OPTIONS
 
-#: Claims the advisor reads: those of the criteria and of the hard constraints.
+#: Claims the advisor reads: those of the criteria and of the hard requirements.
 CLAIMS_READ: tuple[str, ...] = tuple(dict.fromkeys(
-    [cid for crit in CRITERIA for cid in crit.claims] + [c.claim for c in hard.HARD_CONSTRAINTS]))
-
-#: Two totals closer than this are a tie.
+    [cid for crit in CRITERIA for cid in crit.claims] + [r.claim for r in hard.REQUIREMENTS]))
+#: Two scores closer than this are reported as tied (the order still follows the exact scores).
 TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One option's normalised score on one criterion's variant, with its uncertainty.
+
+    Attributes:
+        score: in [0, 1] for the point value (best option = 1); 0 without evidence.
+        low: lower end of its uncertainty interval (normalised); ``high``: upper end.
+        note: one plain line naming the evidence (or why there is none).
+        basis: ``measured``, ``definition`` or ``missing``.
+        uncertainty: where the interval comes from: ``interval`` (the assessment's own), ``declared`` (the
+            criterion's declared width) or ``none`` (no evidence: the whole scale).
+    """
+
+    score: float
+    low: float
+    high: float
+    note: str
+    basis: str
+    uncertainty: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"score": self.score, "low": self.low, "high": self.high, "note": self.note, "basis": self.basis,
+                "uncertainty": self.uncertainty}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One criterion's variant: a cell per option, and where the values came from."""
+
+    criterion: str
+    variant: str
+    cells: dict[str, Cell]
+    claim: str | None
+    venue: str | None
+    missing: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"claim": self.claim, "venue": self.venue, "missing": self.missing,
+                "options": {o: c.to_dict() for o, c in self.cells.items()}}
+
+
+def normalise(reading: Reading, width: float) -> Table:
+    """Divide a reading's values (and their intervals) by the largest value: the best option scores 1.
+
+    Where a value has no interval, ``±width`` (normalised units) is its uncertainty; where there is no value, the
+    score is 0 and the interval the whole scale [0, 1]. Lower ends are clipped at 0.
+    """
+    present = [v.value for v in reading.values.values() if v.value is not None]
+    top = max(present) if present else 0.0
+    cells = {}
+    for option, v in reading.values.items():
+        if v.value is None:
+            cells[option] = Cell(0.0, 0.0, 1.0, v.note or reading.missing or "no evidence", "missing", "none")
+            continue
+        score = v.value / top if top > 0 else 0.0
+        if v.low is not None and v.high is not None:
+            low, high = (v.low / top, v.high / top) if top > 0 else (0.0, 0.0)
+            how = "interval"
+        else:
+            low, high, how = score - width, score + width, "declared"
+        cells[option] = Cell(score, max(0.0, min(low, score)), max(high, score), v.note, v.basis, how)
+    return Table(reading.criterion, reading.variant, cells, reading.claim, reading.venue, reading.missing)
 
 
 @dataclass(frozen=True)
@@ -40,85 +114,101 @@ class RankedOption:
     Attributes:
         rank: 1 for the top pick.
         option: the option id.
-        score: the weighted sum of the contributions (in [0, 1]).
-        contributions: per criterion (and ``ecosystem_fit``), weight x normalised score; None where the option
-            has no evidence for that criterion.
-        failed_constraints: the active hard constraints this option fails, each with its claim and reason.
-        evidence_coverage: the share of the criteria's weight for which this option has evidence.
+        score: the weighted sum (see the module docstring), unrounded.
+        contributions: per criterion (and ``fit``), weight x normalised score; None where the option has no
+            evidence for that criterion.
+        intervals: per criterion, the normalised uncertainty ``[low, high]`` behind the draws.
+        requirements: per active hard requirement, ``{"state", "reason"}``.
+        failed: the active requirements the evidence shows failing; ``not_verified``: those nobody could verify.
     """
 
     rank: int
     option: str
     score: float
     contributions: dict[str, float | None]
-    failed_constraints: list[dict[str, str]]
-    evidence_coverage: float
+    intervals: dict[str, list[float]]
+    requirements: dict[str, dict[str, str]]
+    failed: list[str]
+    not_verified: list[str]
+
+    @property
+    def meets_requirements(self) -> bool:
+        """Whether every active requirement is met."""
+        return not self.failed and not self.not_verified
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {"rank": self.rank, "option": self.option, "score": self.score,
-                "contributions": self.contributions, "failed_constraints": self.failed_constraints,
-                "evidence_coverage": self.evidence_coverage}
+                "meets_requirements": self.meets_requirements, "contributions": self.contributions,
+                "intervals": self.intervals, "requirements": self.requirements, "failed": self.failed,
+                "not_verified": self.not_verified}
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """What :meth:`Advisor.rank` returns.
+    """What :meth:`Advisor.rank` returns (``to_dict`` is ``kvt advise --format json``).
 
     Attributes:
-        answers: the complete answers (defaults filled in).
-        weights: the normalised weight of each criterion and of ``ecosystem_fit``.
+        answers: the complete answers; ``notes``: old answers mapped to their new names.
+        weights: the weight of each criterion and of ``fit``.
+        requirements: the active hard requirements, each with what it needs and its claim.
         ranking: every option, best first.
-        confidence: the share of perturbed weightings and measurement-noise draws under which the top pick
-            stays strictly on top of the other options that fail no more constraints than it does.
-        confidence_draws: how many draws that share is over.
-        tied_with: options whose score and failures equal the top pick's (the tie is broken by id).
-        satisfied: whether the top pick satisfies every active hard constraint.
-        missing_evidence: the criteria with no evidence, each with the claims that would supply it.
-        evidence: the claims read, with their verdict, mode, date, staleness and page.
-        criteria: per criterion, the claims and reader behind it and, per option, the normalised score, whether
-            it was measured or holds by definition, and how it was computed.
+        confidence: the share of draws that keep the top pick first among ``confidence_among``; None when it has
+            no rival there (then ``confidence_text`` says so in words).
+        confidence_draws: how many draws; ``confidence_among``: the options compared (the top pick first).
+        confidence_text: the confidence in words.
+        tied_with: options in the top pick's group whose score is within :data:`TIE_TOLERANCE` of its own.
+        reasons: one plain line per reason for the top pick, each naming its evidence, claim and page.
+        venues: per criterion, the venue whose numbers it used (None: not venue-specific or missing).
+        criteria: per criterion, the variant used and its table.
+        missing_evidence: the criteria without evidence, with the reason.
+        evidence: the claims read (state, venues, verdict, page; the reader's message when one needs a rerun).
     """
 
     answers: dict[str, str]
+    notes: list[str]
     weights: dict[str, float]
+    requirements: list[dict[str, str]]
     ranking: list[RankedOption]
-    confidence: float
+    confidence: float | None
     confidence_draws: int
+    confidence_among: list[str]
+    confidence_text: str
     tied_with: list[str]
-    satisfied: bool
-    missing_evidence: list[dict[str, Any]]
-    evidence: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[dict[str, Any]]
+    venues: dict[str, str | None]
     criteria: dict[str, Any] = field(default_factory=dict)
+    missing_evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def top_pick(self) -> str:
         """The first option of the ranking."""
         return self.ranking[0].option
 
+    @property
+    def satisfied(self) -> bool:
+        """Whether the top pick meets every active requirement."""
+        return self.ranking[0].meets_requirements
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``answers``, ``ranking``, ``confidence`` and the details around them."""
+        """JSON-ready form."""
         return {
-            "answers": self.answers,
-            "top_pick": self.top_pick,
-            "satisfied": self.satisfied,
-            "ranking": [r.to_dict() for r in self.ranking],
-            "confidence": self.confidence,
-            "confidence_draws": self.confidence_draws,
-            "tied_with": self.tied_with,
-            "weights": self.weights,
-            "missing_evidence": self.missing_evidence,
-            "evidence": self.evidence,
-            "criteria": self.criteria,
+            "answers": self.answers, "notes": self.notes, "top_pick": self.top_pick, "satisfied": self.satisfied,
+            "ranking": [r.to_dict() for r in self.ranking], "confidence": self.confidence,
+            "confidence_draws": self.confidence_draws, "confidence_among": self.confidence_among,
+            "confidence_text": self.confidence_text, "tied_with": self.tied_with, "weights": self.weights,
+            "requirements": self.requirements, "reasons": self.reasons, "venues": self.venues,
+            "criteria": self.criteria, "missing_evidence": self.missing_evidence, "evidence": self.evidence,
         }
 
 
-def _as_results(X: Any) -> dict[str, ClaimResult]:
+def _as_readings(X: Any) -> tuple[Readings, Any]:
     if X is None or isinstance(X, str | os.PathLike):
-        return read_results(CLAIMS_READ, X)
+        return read_assessments(CLAIMS_READ, X), X
     if isinstance(X, Mapping):
-        return {cid: from_mapping(cid, X.get(cid)) for cid in CLAIMS_READ}
-    raise TypeError(f"Expected a results folder (str or path), a mapping claim id -> result, or None; "
+        return from_mapping(CLAIMS_READ, X), None
+    raise TypeError(f"Expected a results folder (str or path), a mapping claim id -> assessment, or None; "
                     f"received {type(X).__name__}")
 
 
@@ -127,238 +217,241 @@ class Advisor(BaseEstimator):
 
     Parameters:
         n_draws: number of perturbed draws behind the confidence.
-        weight_noise: standard deviation of the log-normal factor each weight is multiplied by in a draw.
-        noise_scale: multiplier on the results' own spread when drawing measurement noise (0 turns it off).
-        random_state: seed of the draws, anything :func:`numpy.random.default_rng` takes (an int, the default,
-            makes every ``rank`` call give the same confidence).
+        weight_noise: half-width of the uniform factor (``1 ± weight_noise``) each weight is multiplied by in a
+            draw.
+        random_state: the seed of the draws (an int; the same seed gives the same confidence, in Python and in
+            the browser).
 
     Attributes:
         options_: the option ids, in row order.
         criteria_: the criterion ids, in column order.
-        criterion_scores_: array (n_options, n_criteria): each criterion normalised to [0, 1] over the options
-            (best = 1, ratios kept); NaN where an option has no evidence.
-        criterion_spread_: array like ``criterion_scores_``: the measurement spread in the same units (0 where
-            the result gives none or the score is missing).
-        evidence_: criterion id -> :class:`~advisor.criteria.CriterionEvidence` (raw values, notes, or why the
-            criterion is missing).
-        constraint_checks_: hard-constraint id (``question=answer``) -> option -> check (satisfied, reason).
-        results_: claim id -> :class:`~advisor.result_files.ClaimResult` read by ``fit``.
+        tables_: criterion id -> variant -> :class:`Table` (normalised cells per option).
+        criterion_scores_: criterion id -> variant -> option -> normalised score.
+        checks_: requirement id -> option -> :class:`~advisor.constraints.Check`.
+        check_venues_: requirement id -> the venue whose assessment was checked.
+        readings_: claim id -> :class:`~advisor.assessments.ClaimReading`.
 
     Examples:
-        With no results at all, every criterion is missing and only the user's own preference separates the
-        options; a hard requirement is failed by every option, with the reason:
+        With no results at all, every criterion is missing and only what the user brings separates the options,
+        with less than full confidence (the missing evidence could reorder them); a hard requirement is met by no
+        option, and said to be unverified rather than failed:
 
         >>> advisor = Advisor(n_draws=100).fit({})
-        >>> sorted(advisor.evidence_)  # doctest: +NORMALIZE_WHITESPACE
-        ['backend_flexibility', 'community', 'deployment', 'distributed_scale', 'ease_of_use',
-         'extensibility', 'performance']
-        >>> advisor.evidence_["community"].missing_reason
-        'needs claim community, which has no result yet'
+        >>> advisor.tables_["community"]["all"].missing
+        'claim community has no result yet (`kvt evidence run community`)'
         >>> rec = advisor.rank({"ecosystem": "pytorch"})
-        >>> rec.top_pick, rec.ranking[0].failed_constraints, rec.confidence
-        ('keras-torch', [], 1.0)
+        >>> rec.top_pick, rec.ranking[0].failed, rec.confidence < 1
+        ('keras-torch', [], True)
         >>> rec = advisor.rank({"scale": "multi_node"})
-        >>> rec.satisfied, rec.ranking[0].failed_constraints[0]["reason"]
-        (False, 'no evidence yet (claim distributed_scaling has no result)')
+        >>> rec.satisfied, rec.ranking[0].requirements["scale=multi_node"]["state"]
+        (False, 'not_verified')
 
         It composes with scikit-learn's tools:
 
         >>> from sklearn.base import clone
         >>> clone(advisor).get_params()
-        {'n_draws': 100, 'noise_scale': 1.0, 'random_state': 0, 'weight_noise': 0.3}
+        {'n_draws': 100, 'random_state': 0, 'weight_noise': 0.5}
     """
 
-    def __init__(self, *, n_draws: int = 500, weight_noise: float = 0.3, noise_scale: float = 1.0,
-                 random_state: int | None = 0):
+    def __init__(self, *, n_draws: int = 500, weight_noise: float = 0.5, random_state: int = 0):
         self.n_draws = n_draws
         self.weight_noise = weight_noise
-        self.noise_scale = noise_scale
         self.random_state = random_state
 
     # -- fitting ----------------------------------------------------------------------------------------------
-    def _validate_params(self) -> None:
-        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int | np.integer) or self.n_draws < 1:
+    def _check_params(self) -> None:
+        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int) or self.n_draws < 1:
             raise ValueError(f"Expected n_draws to be an int >= 1; received: n_draws={self.n_draws!r}")
-        for name in ("weight_noise", "noise_scale"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float | np.number) or not (
-                    np.isfinite(value) and value >= 0):
-                raise ValueError(f"Expected {name} to be a finite number >= 0; received: {name}={value!r}")
+        wn = self.weight_noise
+        if isinstance(wn, bool) or not isinstance(wn, int | float) or not 0 <= wn < 1:
+            raise ValueError(f"Expected weight_noise to be a number in [0, 1); received: weight_noise={wn!r}")
+        if isinstance(self.random_state, bool) or not isinstance(self.random_state, int):
+            raise ValueError(f"Expected random_state to be an int; received: random_state={self.random_state!r}")
 
     def fit(self, X: Any, y: None = None) -> Advisor:
-        """Read the evidence and build ``criterion_scores_`` and ``constraint_checks_``.
+        """Read the assessments, build ``tables_`` and ``checks_``.
 
         Parameters:
-            X: the results: a folder of result files (str or path; None means ``$KVT_RESULTS_DIR`` or
-                ``evidence/results``), or a mapping claim id -> result (a dict as in a result file, a
-                :class:`~advisor.result_files.ClaimResult`, an ``evidence.results.ResultFile``, or None).
-            y: ignored; there is nothing to learn from labels.
+            X: a folder of result files (str or path; None: ``$KVT_RESULTS_DIR`` or ``evidence/results``), or a
+                mapping claim id -> assessment (see :func:`advisor.assessments.from_mapping`).
+            y: ignored.
 
         Returns:
             self.
         """
-        from sklearn.preprocessing import MaxAbsScaler
-
-        self._validate_params()
-        results = _as_results(X)
-        n_opt, n_crit = len(OPTIONS), len(CRITERIA)
-        scores = np.full((n_opt, n_crit), np.nan)
-        spread = np.zeros((n_opt, n_crit))
-        evidence: dict[str, CriterionEvidence] = {}
-        for j, crit in enumerate(CRITERIA):
-            ev = evaluate(crit, results)
-            bad = [o for o, v in ev.values.items() if v.value is not None
-                   and not (np.isfinite(v.value) and v.value >= 0 and np.isfinite(v.spread) and v.spread >= 0)]
-            if bad:
-                reason = (f"{ev.reader} returned values that break the reader contract (finite, >= 0) for "
-                          f"{', '.join(bad)}")
-                ev = CriterionEvidence(crit.id, crit.claims, ev.reader,
-                                       {o: OptionValue(None, note=reason) for o in OPTIONS}, reason)
-            evidence[crit.id] = ev
-            rows = [i for i, o in enumerate(OPTIONS) if ev.values[o].value is not None]
-            if not rows:
-                continue
-            raw = np.array([[ev.values[OPTIONS[i]].value] for i in rows], dtype=float)
-            scaler = MaxAbsScaler().fit(raw)
-            scores[rows, j] = scaler.transform(raw).ravel()
-            spread[rows, j] = [ev.values[OPTIONS[i]].spread / scaler.scale_[0] for i in rows]
+        self._check_params()
+        readings, folder = _as_readings(X)
+        tables: dict[str, dict[str, Table]] = {}
+        for crit in CRITERIA:
+            tables[crit.id] = {}
+            for variant in crit.variants:
+                tables[crit.id][variant] = normalise(read(crit, readings, variant), crit.width)
+        checks, venues = {}, {}
+        for req in hard.REQUIREMENTS:
+            checks[req.id], venue = {}, None
+            for option in OPTIONS:
+                checks[req.id][option], venue = hard.check(req, readings, option)
+            venues[req.id] = venue
         self.options_ = OPTIONS
         self.criteria_ = tuple(c.id for c in CRITERIA)
-        self.criterion_scores_ = scores
-        self.criterion_spread_ = spread
-        self.evidence_ = evidence
-        self.results_ = results
-        self.constraint_checks_ = {c.id: {o: hard.check(c, results, o) for o in OPTIONS}
-                                   for c in hard.HARD_CONSTRAINTS}
+        self.tables_ = tables
+        self.criterion_scores_ = {c: {v: {o: cell.score for o, cell in t.cells.items()} for v, t in vs.items()}
+                                  for c, vs in tables.items()}
+        self.checks_ = checks
+        self.check_venues_ = venues
+        self.readings_ = readings
+        self.results_folder_ = folder
         return self
 
     # -- ranking ----------------------------------------------------------------------------------------------
-    def _failed(self, answers: Mapping[str, str]) -> list[list[dict[str, str]]]:
+    def profile(self, answers: Mapping[str, Any], notes: tuple[str, ...] | list[str] = ()) -> Profile:
+        """The :class:`~advisor.questions.Profile` of ``answers`` (see :func:`advisor.questions.profile`)."""
+        return profile(answers, notes)
+
+    def scores(self, p: Profile) -> list[float]:
+        """Each option's score for profile ``p``, in :attr:`options_` order (the module docstring's step 1)."""
         out = []
         for option in self.options_:
-            failed = []
-            for c in hard.active(answers):
-                verdict = self.constraint_checks_[c.id][option]
-                if not verdict.satisfied:
-                    failed.append({"constraint": c.id, "claim": c.claim, "requirement": c.requirement,
-                                   "reason": verdict.reason})
-            out.append(failed)
+            total = 0.0
+            for crit in self.criteria_:
+                total += p.weights[crit] * self.tables_[crit][p.variants[crit]].cells[option].score
+            total += p.weights[FIT] * p.fit[option]
+            out.append(total)
         return out
 
-    def _totals(self, answers: Mapping[str, str]) -> tuple[dict[str, float], np.ndarray, np.ndarray, np.ndarray]:
-        """The weights, the criterion weight vector, the ecosystem-fit vector and the contributions matrix."""
-        weights = weights_for(answers)
-        w = np.array([weights[c] for c in self.criteria_])
-        fit = np.array([1.0 if ENGINE[o] == answers["ecosystem"] else 0.0 for o in self.options_])
-        contrib = np.nan_to_num(self.criterion_scores_) * w
-        return weights, w, fit, contrib
-
-    def _confidence(self, top: int, rivals: list[int], w: np.ndarray, fit: np.ndarray, w_fit: float) -> float:
-        if not rivals:
-            return 1.0
-        rng = np.random.default_rng(self.random_state)
-        d = self.n_draws
-        wd = w * np.exp(rng.normal(0.0, self.weight_noise, size=(d, w.size)))
-        wfit = w_fit * np.exp(rng.normal(0.0, self.weight_noise, size=d))
-        noise = rng.normal(0.0, 1.0, size=(d, *self.criterion_scores_.shape)) * (
-            self.criterion_spread_ * self.noise_scale)
-        scores = np.nan_to_num(self.criterion_scores_) + noise
-        totals = np.einsum("doc,dc->do", scores, wd) + wfit[:, None] * fit
-        stays = totals[:, top] > totals[:, rivals].max(axis=1) + TIE_TOLERANCE
-        return float(stays.mean())
-
-    def rank(self, answers: Mapping[str, str]) -> Recommendation:
-        """Rank every option for ``answers`` (question id -> choice; missing questions take their default).
-
-        Options that fail fewer active hard constraints rank first; within that, higher score first; exact ties
-        are broken by option id and reported in ``tied_with``.
+    def rank(self, answers: Mapping[str, Any] | Profile, notes: tuple[str, ...] | list[str] = ()) -> Recommendation:
+        """Rank every option for ``answers`` (question id -> choice; missing questions take their default), or
+        for a :class:`~advisor.questions.Profile`.
 
         Raises:
             advisor.questions.AnswerError: an unknown question or choice (a ``ValueError``).
         """
         check_is_fitted(self)
-        answers = complete(answers)
-        weights, w, fit, contrib = self._totals(answers)
-        w_fit = weights["ecosystem_fit"]
-        totals = contrib.sum(axis=1) + w_fit * fit
-        failed = self._failed(answers)
+        p = answers if isinstance(answers, Profile) else profile(answers, notes)
+        totals = self.scores(p)
+        states = [{r: self.checks_[r][o] for r in p.requirements} for o in self.options_]
+        failed = [[r for r, c in s.items() if c.state == "failed"] for s in states]
+        unverified = [[r for r, c in s.items() if c.state == "not_verified"] for s in states]
         order = sorted(range(len(self.options_)),
-                       key=lambda i: (len(failed[i]), -round(float(totals[i]), 9), self.options_[i]))
+                       key=lambda i: (len(failed[i]), len(unverified[i]), -totals[i], i))
         top = order[0]
-        group = [i for i in order if len(failed[i]) == len(failed[top])]
+        group = [i for i in order if (len(failed[i]), len(unverified[i])) == (len(failed[top]),
+                                                                             len(unverified[top]))]
         tied = [self.options_[i] for i in group[1:] if abs(totals[i] - totals[top]) <= TIE_TOLERANCE]
-        confidence = self._confidence(top, group[1:], w, fit, w_fit)
+        confidence, text = self._confidence(p, top, group, meets=not failed[top] and not unverified[top])
 
-        criteria_weight = float(w.sum())
         ranking = []
         for rank, i in enumerate(order, start=1):
-            present = ~np.isnan(self.criterion_scores_[i])
-            contributions: dict[str, float | None] = {
-                c: (round(float(contrib[i, j]), 6) if present[j] else None) for j, c in enumerate(self.criteria_)}
-            contributions["ecosystem_fit"] = round(float(w_fit * fit[i]), 6)
-            coverage = float(w[present].sum() / criteria_weight) if criteria_weight else 0.0
-            ranking.append(RankedOption(rank, self.options_[i], round(float(totals[i]), 6), contributions,
-                                        failed[i], round(coverage, 4)))
+            option = self.options_[i]
+            contributions: dict[str, float | None] = {}
+            intervals = {}
+            for crit in self.criteria_:
+                cell = self.tables_[crit][p.variants[crit]].cells[option]
+                contributions[crit] = None if cell.basis == "missing" else p.weights[crit] * cell.score
+                intervals[crit] = [cell.low, cell.high]
+            contributions[FIT] = p.weights[FIT] * p.fit[option]
+            ranking.append(RankedOption(
+                rank, option, totals[i], contributions, intervals,
+                {r: {"state": c.state, "reason": c.reason} for r, c in states[i].items()}, failed[i], unverified[i]))
         return Recommendation(
-            answers=answers,
-            weights={k: round(v, 6) for k, v in weights.items()},
-            ranking=ranking,
-            confidence=round(confidence, 4),
-            confidence_draws=self.n_draws if group[1:] else 0,
-            tied_with=tied,
-            satisfied=not failed[top],
-            missing_evidence=self.missing_evidence(),
-            evidence=[r.describe() for r in self.results_.values()],
-            criteria=self._criteria_detail(),
+            answers=p.answers, notes=list(p.notes), weights=p.weights,
+            requirements=[{"id": r, "needs": hard.BY_ID[r].needs, "claim": hard.BY_ID[r].claim,
+                           "venue": self.check_venues_[r]} for r in p.requirements],
+            ranking=ranking, confidence=confidence, confidence_draws=self.n_draws if confidence is not None else 0,
+            confidence_among=[self.options_[i] for i in group], confidence_text=text, tied_with=tied,
+            reasons=self.reasons(p, self.options_[top]), venues=self._venues(p),
+            criteria={c: {"variant": p.variants[c], **self.tables_[c][p.variants[c]].to_dict()}
+                      for c in self.criteria_},
+            missing_evidence=[{"criterion": c, "variant": p.variants[c], "reason": t.missing}
+                              for c in self.criteria_ if (t := self.tables_[c][p.variants[c]]).missing],
+            evidence=self.evidence(),
         )
 
-    def _criteria_detail(self) -> dict[str, Any]:
-        out = {}
-        for j, crit in enumerate(self.criteria_):
-            ev = self.evidence_[crit]
-            out[crit] = {
-                "claims": list(ev.claims), "reader": ev.reader, "missing_reason": ev.missing_reason,
-                "options": {} if ev.missing else {
-                    o: {"score": None if np.isnan(s := self.criterion_scores_[i, j]) else round(float(s), 6),
-                        "basis": ev.values[o].basis if ev.values[o].value is not None else "missing",
-                        "note": ev.values[o].note}
-                    for i, o in enumerate(self.options_)},
-            }
+    def _confidence(self, p: Profile, top: int, group: list[int], *, meets: bool) -> tuple[float | None, str]:
+        name = self.options_[top]
+        if len(group) == 1:
+            if meets:
+                return None, (f"{name} is the only option that meets your requirements" if p.requirements
+                              else f"{name} is the only option")
+            return None, (f"no option meets every requirement; {name} is the only one with the fewest unmet "
+                          f"({', '.join(p.requirements)})")
+        cells = [[self.tables_[c][p.variants[c]].cells[self.options_[i]] for c in self.criteria_] for i in group]
+        intervals = [[(cell.low, cell.high) for cell in row] for row in cells]
+        kept = stays_on_top(weights=[p.weights[c] for c in self.criteria_], fit_weight=p.weights[FIT],
+                            intervals=intervals, fit=[p.fit[self.options_[i]] for i in group], top=0,
+                            n_draws=self.n_draws, weight_noise=self.weight_noise, seed=self.random_state)
+        share = kept / self.n_draws
+        among = (f"the {len(group)} options that meet your requirements" if meets and p.requirements else
+                 f"all {len(group)} options" if meets else
+                 f"the {len(group)} options that miss as many requirements")
+        return share, (f"{share:.0%} of {self.n_draws} draws of weights and measurement uncertainty keep {name} "
+                       f"first among {among}")
+
+    def _venues(self, p: Profile) -> dict[str, str | None]:
+        return {c: self.tables_[c][p.variants[c]].venue for c in self.criteria_}
+
+    def reasons(self, p: Profile, option: str, limit: int = 4) -> list[dict[str, Any]]:
+        """The top reasons for ``option``: its largest contributions, one plain line each naming the evidence,
+        its claim, venue and page; the fit to the user's code and models when it counts."""
+        rows = []
+        for crit in self.criteria_:
+            table = self.tables_[crit][p.variants[crit]]
+            cell = table.cells[option]
+            if cell.basis == "missing" or p.weights[crit] == 0:
+                continue
+            where = "by definition" if cell.basis == "definition" else (
+                f"{table.claim} on {table.venue}" if table.venue else table.claim)
+            rows.append({"criterion": crit, "label": CRITERIA_BY_ID[crit].label,
+                         "contribution": p.weights[crit] * cell.score, "score": cell.score,
+                         "text": cell.note, "claim": table.claim, "venue": table.venue,
+                         "page": claim_page(table.claim) if table.claim else None, "where": where})
+        rows.sort(key=lambda r: -r["contribution"])
+        rows = rows[:limit]
+        if p.weights[FIT] > 0:
+            rows.insert(0, {"criterion": FIT, "label": "fit", "contribution": p.weights[FIT] * p.fit[option],
+                            "score": p.fit[option], "text": "; ".join(p.fit_why[option]), "claim": None,
+                            "venue": None, "page": None, "where": "your answers, public record"})
+        return rows
+
+    def evidence(self) -> list[dict[str, Any]]:
+        """The claims read: state, venues, verdict, mode, page, staleness, and the reason when one is unusable."""
+        check_is_fitted(self)
+        out = []
+        for reading in self.readings_.values():
+            stale = None
+            if reading.ok and reading.results:
+                from evidence.results import is_stale
+
+                stale = is_stale(reading.results[reading.first_venue()])
+            out.append(reading.describe(stale))
         return out
 
     def missing_evidence(self) -> list[dict[str, Any]]:
-        """The criteria without evidence, each with the claims that would supply it and the reason."""
+        """Per criterion, the variants without evidence and why."""
         check_is_fitted(self)
-        return [{"criterion": ev.criterion, "claims": list(ev.claims), "reason": ev.missing_reason}
-                for ev in self.evidence_.values() if ev.missing]
+        return [{"criterion": c, "variant": v, "reason": t.missing}
+                for c, vs in self.tables_.items() for v, t in vs.items() if t.missing]
 
-    def decision_function(self, X: list[Mapping[str, str]]) -> np.ndarray:
-        """Scores (n_samples, n_options) whose order is the ranking: higher is better, constraint failures last.
+    def decision_function(self, X: list[Mapping[str, Any]]) -> Any:
+        """Scores (n_samples, n_options) whose order is the ranking: higher is better, requirement problems last.
 
-        Each failed hard constraint lowers an option by 2 (scores lie in [0, 1]), so the order matches
-        :meth:`rank`'s; this is the input sklearn's ranking metrics take.
+        Each failed requirement lowers an option by 4 and each unverified one by 2 (scores lie in [0, 1]), so the
+        order matches :meth:`rank`'s; the input sklearn's ranking metrics take.
         """
+        import numpy as np
+
         check_is_fitted(self)
         out = np.empty((len(X), len(self.options_)))
         for row, answers in enumerate(X):
-            rec = self.rank(answers)
-            for item in rec.ranking:
-                # Strictly decreasing along the ranking, even through ties broken by id.
+            for item in self.rank(answers).ranking:
                 out[row, self.options_.index(item.option)] = (
-                    item.score - 2 * len(item.failed_constraints) - 1e-6 * item.rank)
+                    item.score - 4 * len(item.failed) - 2 * len(item.not_verified) - 1e-6 * item.rank)
         return out
 
-    def predict(self, X: list[Mapping[str, str]]) -> np.ndarray:
+    def predict(self, X: list[Mapping[str, Any]]) -> Any:
         """The top pick for each answers mapping in ``X``."""
+        import numpy as np
+
         check_is_fitted(self)
         return np.array([self.rank(answers).top_pick for answers in X], dtype=object)
 
-
-def scenario_report(path: str | os.PathLike | None = None, results: Any = None) -> list[dict[str, Any]]:
-    """The reference scenarios ranked by an advisor fitted on ``results``.
-
-    The rows the docs site prints; see :func:`advisor.scenarios.scenario_report`.
-    """
-    from advisor.scenarios import scenario_report as report
-
-    return report(path, results)

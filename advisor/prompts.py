@@ -1,28 +1,37 @@
 """Asking the questionnaire at a terminal: arrow-key choices with questionary, a numbered menu without it.
 
 Only ``kvt advise`` at a terminal, with answers still missing, comes here; scripts never import this module.
-Prompts go to standard error, so ``kvt advise --format json > advice.json`` can still ask its questions.
+Prompts go to standard error, so ``kvt advise --format json > advice.json`` can still ask its questions. Every
+line a prompt draws fits 80 columns: the question and each choice are short, and the help is wrapped between
+words above the prompt.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from typing import Protocol, TextIO
 
-from advisor.questions import Question
+from advisor.questions import Question, parse_answer
 
 
 class Prompter(Protocol):
-    """Asks one question and returns a valid choice; raises KeyboardInterrupt when the user cancels."""
+    """Asks one question and returns a valid answer; raises KeyboardInterrupt when the user cancels."""
 
     def ask(self, question: Question, default: str) -> str:
         """Ask ``question`` with ``default`` preselected."""
         ...
 
 
+def _help_lines(question: Question, width: int) -> list[str]:
+    return textwrap.wrap(question.help, width=max(width, 40) - 1, initial_indent="  ", subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 class ArrowKeyPrompter:
-    """Arrow-key selection with questionary; each choice's label shown, the question's help as the instruction.
+    """Arrow-key selection with questionary (a checkbox for a question that takes several answers).
 
     ``input`` and ``output`` are passed to prompt_toolkit (tests give a pipe and a dummy output); by default
     the prompt reads the terminal and draws on standard error.
@@ -36,18 +45,29 @@ class ArrowKeyPrompter:
         """Ask with questionary; Ctrl-C raises KeyboardInterrupt."""
         import questionary
 
-        choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value) for c in question.choices]
         output = self.output
         if output is None:
             from prompt_toolkit.output import create_output
 
             output = create_output(stdout=sys.stderr)
+            print("\n".join(_help_lines(question, shutil.get_terminal_size((80, 24)).columns)), file=sys.stderr)
         extra = {"output": output} | ({"input": self.input} if self.input is not None else {})
+        if question.multiple:
+            chosen = set(default.split(","))
+            choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value, checked=c.value in chosen)
+                       for c in question.choices]
+            answer = questionary.checkbox(question.text, choices=choices, instruction="(space, Enter)",
+                                          **extra).unsafe_ask()
+            if answer is None:  # pragma: no cover - questionary returns None only on cancel, which raises here
+                raise KeyboardInterrupt
+            picked = [a for a in answer if a != "none"] or ["none"]
+            return parse_answer(question.id, picked)[0]
+        choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value) for c in question.choices]
         answer = questionary.select(
             question.text, choices=choices, default=next(c for c in choices if c.value == default),
-            instruction=f"(↑/↓ and Enter; default {default}) {question.help}", **extra,
+            instruction="(↑/↓, Enter)", **extra,
         ).unsafe_ask()
-        if answer is None:  # pragma: no cover - questionary returns None only on cancel, which raises here
+        if answer is None:  # pragma: no cover
             raise KeyboardInterrupt
         return answer
 
@@ -65,27 +85,36 @@ def _read_line(prompt: str) -> str:
 class NumberedPrompter:
     """A numbered menu on standard error: the fallback where questionary is not installed."""
 
-    def __init__(self, read: Callable[[str], str] = _read_line, out: TextIO | None = None):
+    def __init__(self, read: Callable[[str], str] = _read_line, out: TextIO | None = None, width: int = 80):
         self.read = read
         self.out = out
+        self.width = width
 
     def ask(self, question: Question, default: str) -> str:
-        """Print the choices numbered; accept a number, a value, or Enter for the default; ask again if wrong."""
+        """Print the choices numbered; accept numbers or values (several, comma-separated, where the question
+        takes several), or Enter for the default; ask again if wrong."""
         out = self.out or sys.stderr
-        print(f"\n{question.text}\n  {question.help}", file=out)
+        print(f"\n{question.text}", file=out)
+        print("\n".join(_help_lines(question, self.width)), file=out)
         for n, c in enumerate(question.choices, start=1):
             print(f"  {n}. {c.value}: {c.label}{'  (default)' if c.value == default else ''}", file=out)
+        many = ", several comma-separated" if question.multiple else ""
         while True:
             try:
-                reply = self.read(f"Choice [1-{len(question.choices)}, Enter for {default}]: ").strip()
+                reply = self.read(f"Choice [1-{len(question.choices)}{many}, Enter for {default}]: ").strip()
             except EOFError:
                 raise KeyboardInterrupt from None
             if not reply:
                 return default
-            if reply.isdigit() and 1 <= int(reply) <= len(question.choices):
-                return question.choices[int(reply) - 1].value
-            if reply in question.values:
-                return reply
+            parts = [p.strip() for p in reply.split(",")] if question.multiple else [reply]
+            values = [question.choices[int(p) - 1].value if p.isdigit() and 1 <= int(p) <= len(question.choices)
+                      else p for p in parts]
+            if all(v in question.values for v in values):
+                try:
+                    return parse_answer(question.id, values if question.multiple else values[0])[0]
+                except ValueError as exc:
+                    print(f"  {str(exc).split(': ', 1)[-1]}", file=out)
+                    continue
             print(f"  Expected a number from 1 to {len(question.choices)} or one of: "
                   f"{', '.join(question.values)}", file=out)
 

@@ -1,8 +1,17 @@
-"""The questionnaire, as data: each question's id, text, help, choices, default, and what each answer weighs.
+"""The questionnaire, as data, and the one step from answers to what ranking consumes (:class:`Profile`).
 
-Rendering lives elsewhere (:mod:`advisor.prompts` asks, :mod:`advisor.advise_cli` parses flags and files);
-:mod:`advisor.model` turns answers into criterion weights with :func:`weights_for` and into hard constraints
-with :func:`advisor.constraints.active`. Ids and choices are a public interface: scripts rely on them.
+Each question has an id (also its flag, ``deploy_target`` -> ``--deploy-target``, and its key in an answers file),
+a text, a help line, its choices and a default. A choice may
+
+- raise or lower the *importance* of criteria (named levels, :data:`LEVELS`), combined by the rule of
+  :func:`weights_for`, which no number of answers can blow up;
+- switch on a *hard requirement* (``requires``): only an option whose evidence shows the path working meets it;
+- and a question may choose which *variant* of a criterion counts (``variant_of``: the accelerator chooses the
+  venue of the performance evidence, the deploy target the target whose effort is scored).
+
+:func:`profile` turns complete answers into a :class:`Profile` (weights, requirements, variants, fit) in one step;
+the estimator ranks from that value. Ids and choices are a public interface: scripts rely on them, so an old
+answer is mapped to its new name and announced (:data:`Question.legacy`), never refused.
 """
 
 from __future__ import annotations
@@ -11,38 +20,60 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Weight every criterion starts with; answers multiply it. ``ecosystem_fit`` is the answer-driven term
-#: (not a measured criterion) that favours options running on the engine the user already has code for.
-BASE_WEIGHTS: dict[str, float] = {
-    "ease_of_use": 1.0,
-    "backend_flexibility": 1.0,
-    "performance": 1.0,
-    "distributed_scale": 1.0,
-    "deployment": 1.0,
-    "extensibility": 1.0,
-    "community": 1.0,
-    "ecosystem_fit": 2.0,
-}
+from advisor.criteria import CRITERION_IDS
+from advisor.options import ECOSYSTEM_FRAMEWORK, OPTIONS, PRETRAINED, ecosystem_reach
+
+#: Importance levels a choice can give a criterion (every criterion starts at 1).
+LEVELS: dict[str, float] = {"less": 0.5, "more": 2.0, "most": 3.0}
+#: Raw weight of the fit term (the user's own code and models) when the answers name an ecosystem or a hub.
+FIT_WEIGHT = 2.0
+#: The id of the fit term among the weights and contributions.
+FIT = "fit"
+#: Longest quoted value in a message.
+QUOTE_LIMIT = 80
 
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed answer: its value, a label for prompts, and its multipliers on criterion weights."""
+    """One allowed answer.
+
+    Attributes:
+        value: what a flag or an answers file gives.
+        label: a short label for prompts (fits an 80-column terminal).
+        importance: criterion id -> a level of :data:`LEVELS`.
+        requires: the hard requirement this answer switches on (``question=answer``), if any.
+    """
 
     value: str
     label: str
-    weights: dict[str, float] = field(default_factory=dict)
+    importance: dict[str, str] = field(default_factory=dict)
+    requires: str | None = None
 
 
 @dataclass(frozen=True)
 class Question:
-    """One question. ``flag`` is its command-line option (``deploy_target`` -> ``--deploy-target``)."""
+    """One question.
+
+    Attributes:
+        id: its id; ``flag`` is the command-line option.
+        text: the question, one line.
+        help: what the answer changes, one or two sentences.
+        choices: the allowed answers.
+        default: the answer taken with ``--no-input``.
+        multiple: several choices may be given, comma-separated (``pytorch,tensorflow``) or as a list; ``none``
+            stands alone.
+        variant_of: criteria whose variant the answer chooses (the answer's value is the variant's key).
+        legacy: old answer -> (its new name, the note announced when an old answer is read).
+    """
 
     id: str
     text: str
     help: str
     choices: tuple[Choice, ...]
     default: str
+    multiple: bool = False
+    variant_of: tuple[str, ...] = ()
+    legacy: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -59,88 +90,140 @@ class Question:
         return next(c for c in self.choices if c.value == value)
 
     def describe(self) -> dict[str, Any]:
-        """A JSON-ready description: id, flag, text, help, choices (with labels) and default."""
+        """JSON-ready: id, flag, text, help, choices, labels, default, multiple, variant_of, legacy, and per choice
+        its importance levels and the requirement it switches on."""
         return {"id": self.id, "flag": self.flag, "text": self.text, "help": self.help,
                 "choices": list(self.values), "labels": {c.value: c.label for c in self.choices},
-                "default": self.default}
+                "default": self.default, "multiple": self.multiple, "variant_of": list(self.variant_of),
+                "legacy": {old: new for old, (new, _) in self.legacy.items()},
+                "importance": {c.value: dict(c.importance) for c in self.choices},
+                "requires": {c.value: c.requires for c in self.choices if c.requires}}
+
+
+def _targets() -> tuple[Choice, ...]:
+    return (
+        Choice("none", "Nowhere special: in Python, where it was trained", {"deployment": "less"}),
+        Choice("tf_serving", "TensorFlow Serving (a SavedModel)", {"deployment": "most"},
+               "deploy_target=tf_serving"),
+        Choice("web_service", "A web service of our own (Python, ONNX or .pt2)", {"deployment": "more"},
+               "deploy_target=web_service"),
+        Choice("android", "Android (LiteRT)", {"deployment": "most"}, "deploy_target=android"),
+        Choice("ios", "iOS (LiteRT)", {"deployment": "most"}, "deploy_target=ios"),
+        Choice("browser", "A web browser (ONNX Runtime Web, TensorFlow.js)", {"deployment": "most"},
+               "deploy_target=browser"),
+        Choice("onnx", "ONNX Runtime", {"deployment": "most"}, "deploy_target=onnx"),
+        Choice("openvino", "OpenVINO", {"deployment": "most"}, "deploy_target=openvino"),
+    )
 
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "experience", "How much deep-learning experience does the team have?",
         "Beginners gain most from a small API with few concepts; experts from control over the details.",
-        (Choice("beginner", "Beginner: new to training models", {"ease_of_use": 3.0, "extensibility": 0.5}),
-         Choice("intermediate", "Intermediate: has trained and shipped a few models", {"ease_of_use": 1.5}),
-         Choice("expert", "Expert: writes custom layers and training loops", {"extensibility": 1.5,
-                                                                              "ease_of_use": 0.75})),
+        (Choice("beginner", "Beginner: new to training models", {"ease_of_use": "most", "extensibility": "less"}),
+         Choice("intermediate", "Intermediate: has trained and shipped a few models", {"ease_of_use": "more"}),
+         Choice("expert", "Expert: writes custom layers and training loops",
+                {"extensibility": "more", "ease_of_use": "less"})),
         "intermediate"),
     Question(
         "goal", "What is the work mainly for?",
         "Prototypes favour quick iteration; research favours flexibility and speed; production favours "
         "deployment, speed and a large community.",
-        (Choice("prototype", "Prototype: try ideas quickly", {"ease_of_use": 2.0, "deployment": 0.5,
-                                                              "distributed_scale": 0.5}),
+        (Choice("prototype", "Prototype: try ideas quickly",
+                {"ease_of_use": "more", "deployment": "less", "distributed_scale": "less"}),
          Choice("research", "Research: new architectures and experiments",
-                {"extensibility": 2.0, "backend_flexibility": 1.5, "performance": 1.5}),
+                {"extensibility": "more", "backend_flexibility": "more", "performance": "more"}),
          Choice("production", "Production: models that serve users",
-                {"deployment": 2.5, "performance": 2.0, "community": 1.5})),
+                {"deployment": "more", "performance": "more", "community": "more"})),
         "prototype"),
     Question(
+        "accelerator", "What will you train on?",
+        "Chooses whose performance evidence counts: numbers hold for the machine they ran on, so where the "
+        "evidence has no result for your hardware the advisor says so rather than borrow another machine's.",
+        (Choice("cpu", "CPUs"),
+         Choice("nvidia_gpu", "NVIDIA GPUs"),
+         Choice("amd_gpu", "AMD GPUs"),
+         Choice("tpu", "TPUs"),
+         Choice("apple_silicon", "Apple silicon (M-series)")),
+        "nvidia_gpu", variant_of=("performance",)),
+    Question(
         "deploy_target", "Where must the trained model run?",
-        "mobile, onnx and openvino are hard requirements: only an option whose export to that target was "
-        "verified by the deployment evidence can satisfy them.",
-        (Choice("none", "Nowhere special: in Python, where it was trained", {"deployment": 0.25}),
-         Choice("server", "A server (TensorFlow Serving, a web service)", {"deployment": 2.0}),
-         Choice("mobile", "Mobile or edge devices (LiteRT, formerly TensorFlow Lite)", {"deployment": 3.0}),
-         Choice("onnx", "ONNX Runtime", {"deployment": 3.0}),
-         Choice("openvino", "OpenVINO", {"deployment": 3.0})),
-        "none"),
+        "Every target but none is a hard requirement: only an option whose export to it was verified by the "
+        "deployment evidence meets it; the effort scored is that target's.",
+        _targets(), "none", variant_of=("deployment",),
+        legacy={"server": ("web_service", "deploy_target 'server' is now 'web_service' (choose tf_serving for "
+                                          "TensorFlow Serving)"),
+                "mobile": ("android", "deploy_target 'mobile' is now 'android' (LiteRT; choose ios for iOS)")}),
     Question(
         "scale", "How large is training?",
-        "multi_node is a hard requirement: only an option whose multi-worker training was verified by the "
-        "distributed_scaling evidence can satisfy it.",
-        (Choice("single_device", "One device (a CPU or one GPU)", {"distributed_scale": 0.25}),
-         Choice("multi_device", "Several devices in one machine", {"distributed_scale": 2.0, "performance": 1.5}),
-         Choice("multi_node", "Several machines", {"distributed_scale": 3.0, "performance": 1.5})),
+        "multi_node is a hard requirement: only an option whose training across worker processes was verified "
+        "by the distributed_scaling evidence meets it.",
+        (Choice("single_device", "One device (a CPU or one GPU)", {"distributed_scale": "less"}),
+         Choice("multi_device", "Several devices in one machine",
+                {"distributed_scale": "more", "performance": "more"}),
+         Choice("multi_node", "Several machines", {"distributed_scale": "most", "performance": "more"},
+                "scale=multi_node")),
         "single_device"),
     Question(
-        "custom_ops", "How far beyond built-in building blocks must you go?",
-        "compiled_kernels is a hard requirement: only an option whose compiled C++ op was verified by the "
-        "extensibility evidence can satisfy it.",
-        (Choice("none", "Built-in layers, losses and training are enough", {"extensibility": 0.5}),
-         Choice("layers", "Custom layers, losses or metrics", {"extensibility": 1.5}),
-         Choice("training_loop", "Custom training steps or gradients", {"extensibility": 2.0}),
-         Choice("compiled_kernels", "Compiled kernels (C++/CUDA ops)", {"extensibility": 3.0})),
-        "none"),
+        "model_size", "Does the model fit on one device?",
+        "needs_sharding is a hard requirement: only an option with a measured model-parallel path (variables "
+        "sharded across devices) meets it.",
+        (Choice("fits_one_device", "Yes: its weights and activations fit on one device"),
+         Choice("needs_sharding", "No: its variables must be sharded across devices",
+                {"distributed_scale": "most"}, "model_size=needs_sharding")),
+        "fits_one_device"),
     Question(
-        "ecosystem", "Which framework does your existing code or tooling use?",
-        "Options that run on that engine can reuse it; this is a preference, not a requirement.",
-        (Choice("none", "None: starting fresh", {"ecosystem_fit": 0.0}),
+        "custom_ops", "How far beyond built-in building blocks must you go?",
+        "compiled_kernels is a hard requirement: only an option whose compiled C++ op, through its own "
+        "framework's mechanism, was verified by the extensibility evidence meets it.",
+        (Choice("none", "Built-in layers, losses and training are enough", {"extensibility": "less"}),
+         Choice("layers", "Custom layers, losses or metrics", {"extensibility": "more"}),
+         Choice("training_loop", "Custom training steps or gradients", {"extensibility": "more"}),
+         Choice("compiled_kernels", "Compiled kernels (C++/CUDA ops)", {"extensibility": "most"},
+                "custom_ops=compiled_kernels")),
+        "none", variant_of=("extensibility",)),
+    Question(
+        "ecosystem", "Which frameworks does your existing code or tooling use?",
+        "Options that run on one of them can reuse it; several may be named (pytorch,tensorflow). A preference, "
+        "not a requirement.",
+        (Choice("none", "None: starting fresh"),
          Choice("tensorflow", "TensorFlow"),
          Choice("jax", "JAX"),
          Choice("pytorch", "PyTorch")),
+        "none", multiple=True),
+    Question(
+        "pretrained", "Which pretrained models will you start from?",
+        "Options that load that hub's models directly fit better (public record, not measured here). A "
+        "preference, not a requirement.",
+        (Choice("none", "None, or our own"),
+         Choice("kerashub", "KerasHub (Keras presets)"),
+         Choice("huggingface", "Hugging Face Transformers")),
         "none"),
     Question(
         "switch_backends", "Must the same model code run on more than one engine?",
         "yes is a hard requirement: only an option whose portability was verified by the backend_portability "
-        "evidence can satisfy it.",
-        (Choice("yes", "Yes: switch engines without rewriting", {"backend_flexibility": 3.0}),
-         Choice("no", "No: one engine is fine", {"backend_flexibility": 0.5})),
+        "evidence meets it.",
+        (Choice("yes", "Yes: switch engines without rewriting", {"backend_flexibility": "most"},
+                "switch_backends=yes"),
+         Choice("no", "No: one engine is fine", {"backend_flexibility": "less"})),
         "no"),
     Question(
-        "priority", "If you had to pick one thing that matters most, what would it be?",
-        "Tilts the weights towards one criterion; 'balanced' leaves them as the other answers set them.",
+        "priority", "If one thing matters most, what is it?",
+        "Raises one criterion to the highest importance; 'balanced' leaves the weights as the other answers "
+        "set them.",
         (Choice("balanced", "Balanced"),
-         Choice("simplicity", "Simplicity", {"ease_of_use": 2.0}),
-         Choice("speed", "Speed", {"performance": 2.0}),
-         Choice("portability", "Portability across engines and targets", {"backend_flexibility": 2.0,
-                                                                           "deployment": 1.5}),
-         Choice("longevity", "A large, active community", {"community": 2.0})),
+         Choice("simplicity", "Simplicity", {"ease_of_use": "most"}),
+         Choice("speed", "Speed", {"performance": "most"}),
+         Choice("portability", "Portability across engines and targets",
+                {"backend_flexibility": "most", "deployment": "more"}),
+         Choice("longevity", "A large, active community", {"community": "most"})),
         "balanced"),
 )
 
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+#: Every hard requirement an answer can switch on, in question order.
+REQUIREMENT_IDS: tuple[str, ...] = tuple(c.requires for q in QUESTIONS for c in q.choices if c.requires)
 
 
 class AnswerError(ValueError):
@@ -151,15 +234,85 @@ class AnswerError(ValueError):
         self.question = question
 
 
+def quote(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, cut to ``limit`` characters (with ``…``), for messages that show what was received.
+
+    Examples:
+        >>> len(quote("x" * 1000)) <= 80, quote("scale")
+        (True, "'scale'")
+    """
+    import reprlib
+
+    # reprlib bounds the depth and length it renders, so a value nested thousands deep costs nothing.
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 3, limit, limit
+    short.maxlist = short.maxdict = short.maxtuple = short.maxset = 6
+    text = short.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def allowed(question: Question) -> str:
     """The allowed values of ``question`` as ``a, b, c``."""
     return ", ".join(question.values)
 
 
-def validate_answer(question_id: str, value: Any, source: str = "answer") -> str:
-    """The valid answer ``value`` to ``question_id``, or :class:`AnswerError` naming the question and choices.
+def _received(value: Any) -> str:
+    return quote(value) if isinstance(value, str) else f"{quote(value)} ({type(value).__name__})"
 
-    ``true``/``false`` are accepted for yes/no questions (convenient in TOML).
+
+def parse_answer(question_id: Any, value: Any, source: str = "answer") -> tuple[str, str | None]:
+    """The canonical answer ``value`` gives to ``question_id``, and the note to announce if it was an old name.
+
+    ``true``/``false`` are accepted for yes/no questions (convenient in TOML); a question with ``multiple`` takes
+    a comma-separated string or a list of strings, returned comma-joined in the choices' order.
+
+    Raises:
+        AnswerError: an unknown question, or a value that is not one of its choices (both quoted, at most 80
+            characters).
+
+    Examples:
+        >>> parse_answer("ecosystem", "pytorch, tensorflow")
+        ('tensorflow,pytorch', None)
+        >>> parse_answer("deploy_target", "mobile")[0]
+        'android'
+    """
+    if not isinstance(question_id, str) or question_id not in BY_ID:
+        raise AnswerError(f"{source}: unknown question {quote(question_id)}. Expected one of: "
+                          f"{', '.join(QUESTION_IDS)}")
+    question = BY_ID[question_id]
+
+    def bad(why: str = "") -> AnswerError:
+        return AnswerError(f"{source}: {_received(value)} is not a valid answer to question {question_id!r}"
+                           f"{why}. Expected one of: {allowed(question)}"
+                           + (" (several may be given, comma-separated)" if question.multiple else ""), question_id)
+
+    if isinstance(value, bool) and set(question.values) == {"yes", "no"}:
+        return ("yes" if value else "no"), None
+    if question.multiple:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")]
+        elif isinstance(value, list) and value and all(isinstance(p, str) for p in value):
+            parts = [p.strip() for p in value]
+        else:
+            raise bad()
+        if not all(p in question.values for p in parts):
+            raise bad()
+        chosen = set(parts)
+        if "none" in chosen and len(chosen) > 1:
+            raise bad(" ('none' cannot be combined with a framework)")
+        return ",".join(v for v in question.values if v in chosen), None
+    if not isinstance(value, str):
+        raise bad()
+    if value in question.legacy:
+        new, note = question.legacy[value]
+        return new, note
+    if value not in question.values:
+        raise bad()
+    return value, None
+
+
+def validate_answer(question_id: str, value: Any, source: str = "answer") -> str:
+    """:func:`parse_answer` without the note: the canonical answer.
 
     Examples:
         >>> validate_answer("scale", "multi_node")
@@ -171,25 +324,26 @@ def validate_answer(question_id: str, value: Any, source: str = "answer") -> str
         answer: 'huge' is not a valid answer to question 'scale'.
         Expected one of: single_device, multi_device, multi_node
     """
-    if question_id not in BY_ID:
-        raise AnswerError(f"{source}: unknown question {question_id!r}. Expected one of: {', '.join(QUESTION_IDS)}")
-    question = BY_ID[question_id]
-    if isinstance(value, bool) and set(question.values) == {"yes", "no"}:
-        value = "yes" if value else "no"
-    if not isinstance(value, str) or value not in question.values:
-        shown = repr(value) if isinstance(value, str) else f"{value!r} ({type(value).__name__})"
-        raise AnswerError(f"{source}: {shown} is not a valid answer to question {question_id!r}. "
-                          f"Expected one of: {allowed(question)}", question_id)
-    return value
+    return parse_answer(question_id, value, source)[0]
+
+
+def parse_answers(answers: Any, source: str = "answers") -> tuple[dict[str, str], list[str]]:
+    """Validate a mapping of question id -> answer (a subset is fine): the canonical answers and the notes of
+    old names mapped; the first problem raises :class:`AnswerError`."""
+    if not isinstance(answers, Mapping):
+        raise AnswerError(f"{source}: expected a table of question id = answer; received "
+                          f"{type(answers).__name__}. Question ids: {', '.join(QUESTION_IDS)}")
+    out, notes = {}, []
+    for key, value in answers.items():
+        out[key], note = parse_answer(key, value, source)
+        if note:
+            notes.append(note)
+    return out, notes
 
 
 def validate_answers(answers: Any, source: str = "answers") -> dict[str, str]:
-    """Validate a mapping of question id -> answer (a subset is fine); the first problem raises AnswerError."""
-    if not isinstance(answers, Mapping):
-        raise AnswerError(f"{source}: expected a table of question id = answer; received {type(answers).__name__}. "
-                          f"Question ids: {', '.join(QUESTION_IDS)}")
-    return {str(k): validate_answer(k, v, source) if isinstance(k, str) else validate_answer(repr(k), v, source)
-            for k, v in answers.items()}
+    """:func:`parse_answers` without the notes."""
+    return parse_answers(answers, source)[0]
 
 
 def defaults() -> dict[str, str]:
@@ -197,25 +351,151 @@ def defaults() -> dict[str, str]:
     return {q.id: q.default for q in QUESTIONS}
 
 
-def complete(answers: Mapping[str, str]) -> dict[str, str]:
+def complete(answers: Mapping[str, Any]) -> dict[str, str]:
     """``answers`` validated, with defaults for the questions they leave out, in question order."""
     given = validate_answers(answers)
     return {q.id: given.get(q.id, q.default) for q in QUESTIONS}
 
 
-def weights_for(answers: Mapping[str, str]) -> dict[str, float]:
-    """Criterion weights (``ecosystem_fit`` included) for complete, valid ``answers``, summing to 1.
+def values_of(question: Question, answer: str) -> list[str]:
+    """The choices an answer names (several for a ``multiple`` question)."""
+    return answer.split(",") if question.multiple else [answer]
 
-    Every weight starts at :data:`BASE_WEIGHTS` and each answer multiplies the ones its choice names.
+
+def weights_for(answers: Mapping[str, str]) -> dict[str, float]:
+    """Criterion weights (and :data:`FIT`) for complete, valid ``answers``, summing to 1.
+
+    The rule, declared so that no number of answers can blow one criterion up:
+
+    1. every criterion starts at 1;
+    2. the answers that *raise* a criterion (a level above 1 in :data:`LEVELS`) set it to the highest of
+       those levels; otherwise the answers that *lower* it set it to the lowest of theirs: an answer that states
+       a need (deploy to Android) outranks one that states a tendency (prototypes deploy less), and three answers
+       that each raise a criterion raise it no more than the strongest of them;
+    3. the fit term is :data:`FIT_WEIGHT` when the answers name an ecosystem or a pretrained hub, else 0;
+    4. each weight is divided by the total, summed left to right in the order criteria, then fit.
+
+    So a criterion weighs at most ``3 / 0.5 = 6`` times another, whatever the answers.
 
     Examples:
+        >>> w = weights_for(complete({"experience": "expert", "goal": "research", "custom_ops": "training_loop"}))
+        >>> w["extensibility"] / w["community"]
+        2.0
         >>> w = weights_for(complete({"experience": "beginner"}))
-        >>> round(sum(w.values()), 6), w["ease_of_use"] > w["performance"], w["ecosystem_fit"]
+        >>> round(sum(w.values()), 6), w["ease_of_use"] > w["performance"], w["fit"]
         (1.0, True, 0.0)
     """
-    weights = dict(BASE_WEIGHTS)
+    raises: dict[str, list[float]] = {c: [] for c in CRITERION_IDS}
+    lowers: dict[str, list[float]] = {c: [] for c in CRITERION_IDS}
     for question in QUESTIONS:
-        for crit, factor in question.choice(answers[question.id]).weights.items():
-            weights[crit] *= factor
-    total = sum(weights.values())
-    return {k: v / total for k, v in weights.items()}
+        for value in values_of(question, answers[question.id]):
+            for crit, level in question.choice(value).importance.items():
+                (raises if LEVELS[level] > 1 else lowers)[crit].append(LEVELS[level])
+    raw = {c: (max(raises[c]) if raises[c] else min(lowers[c]) if lowers[c] else 1.0) for c in CRITERION_IDS}
+    raw[FIT] = FIT_WEIGHT if fit_sources(answers) else 0.0
+    total = 0.0
+    for value in raw.values():  # left to right, as the browser's copy of this rule does
+        total += value
+    return {k: v / total for k, v in raw.items()}
+
+
+def fit_sources(answers: Mapping[str, str]) -> list[tuple[str, str]]:
+    """What the user brings: ``("ecosystem", name)`` per framework named, then ``("pretrained", hub)``."""
+    out = [("ecosystem", e) for e in values_of(BY_ID["ecosystem"], answers["ecosystem"]) if e != "none"]
+    if answers["pretrained"] != "none":
+        out.append(("pretrained", answers["pretrained"]))
+    return out
+
+
+def fit_for(answers: Mapping[str, str]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Each option's fit to what the user brings (in [0, 1]) and one line per source saying why.
+
+    The fit is the mean, over the sources of :func:`fit_sources` (in that order), of the share of each that the
+    option can use (:func:`advisor.options.ecosystem_reach`, :data:`advisor.options.PRETRAINED`); 0 for every
+    option when the user brings nothing.
+    """
+    sources = fit_sources(answers)
+    fit, why = {}, {}
+    for option in OPTIONS:
+        reaches = [ecosystem_reach(name, option) if kind == "ecosystem" else PRETRAINED[name][option]
+                   for kind, name in sources]
+        total = 0.0
+        for reach in reaches:
+            total += reach.share
+        fit[option] = total / len(reaches) if reaches else 0.0
+        why[option] = [f"{name}: {reach.why}" for (_, name), reach in zip(sources, reaches, strict=True)]
+    return fit, why
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What ranking consumes, made from complete answers in one step by :func:`profile`.
+
+    Attributes:
+        answers: the complete, canonical answers.
+        weights: criterion id (and :data:`FIT`) -> weight, summing to 1 (:func:`weights_for`).
+        requirements: the hard requirements the answers switch on (``question=answer``), in question order.
+        variants: criterion id -> the key of the variant that counts (the answer of the question whose
+            ``variant_of`` names it; ``all`` for a criterion no question chooses).
+        fit: option -> fit to the user's code and models, in [0, 1] (:func:`fit_for`).
+        fit_why: option -> one line per source of the fit.
+        notes: old answers mapped to their new names, announced.
+    """
+
+    answers: dict[str, str]
+    weights: dict[str, float]
+    requirements: tuple[str, ...]
+    variants: dict[str, str]
+    fit: dict[str, float]
+    fit_why: dict[str, list[str]]
+    notes: tuple[str, ...] = ()
+
+
+def profile(answers: Mapping[str, Any], notes: tuple[str, ...] | list[str] = ()) -> Profile:
+    """The :class:`Profile` of ``answers`` (validated; missing questions take their defaults).
+
+    Raises:
+        AnswerError: an unknown question or answer.
+
+    Examples:
+        >>> p = profile({"deploy_target": "onnx", "accelerator": "cpu", "scale": "multi_node"})
+        >>> p.requirements, p.variants["deployment"], p.variants["performance"], p.variants["community"]
+        (('deploy_target=onnx', 'scale=multi_node'), 'onnx', 'cpu', 'all')
+    """
+    given, mapped = parse_answers(answers)
+    complete_answers = {q.id: given.get(q.id, q.default) for q in QUESTIONS}
+    requirements = tuple(c.requires for q in QUESTIONS for v in values_of(q, complete_answers[q.id])
+                         if (c := q.choice(v)).requires)
+    variants = {c: "all" for c in CRITERION_IDS}
+    for q in QUESTIONS:
+        for crit in q.variant_of:
+            variants[crit] = complete_answers[q.id]
+    fit, why = fit_for(complete_answers)
+    return Profile(answers=complete_answers, weights=weights_for(complete_answers), requirements=requirements,
+                   variants=variants, fit=fit, fit_why=why, notes=tuple(dict.fromkeys([*notes, *mapped])))
+
+
+__all__ = [
+    "BY_ID",
+    "ECOSYSTEM_FRAMEWORK",
+    "FIT",
+    "LEVELS",
+    "QUESTIONS",
+    "QUESTION_IDS",
+    "REQUIREMENT_IDS",
+    "AnswerError",
+    "Choice",
+    "Profile",
+    "Question",
+    "allowed",
+    "complete",
+    "defaults",
+    "fit_for",
+    "parse_answer",
+    "parse_answers",
+    "profile",
+    "quote",
+    "validate_answer",
+    "validate_answers",
+    "weights_for",
+]

@@ -1,0 +1,223 @@
+"""The recommendation for people: plain text that reads at 80 columns (and uses more when there is more), and
+Markdown to paste into a design document.
+
+Nothing a reader must copy is ever broken across lines: the table's cells are short and fixed (an option id is
+at most 16 characters, a value 4), and prose wraps between words only (``break_long_words=False``,
+``break_on_hyphens=False``), so ``keras-tensorflow`` or a path stays whole.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable
+
+from advisor.criteria import BY_ID as CRITERIA
+from advisor.questions import FIT, QUESTIONS
+
+#: Below this width the compact table is used (at most 78 columns wide).
+WIDE_AT = 132
+NARROWEST = 40
+_STATE = {"met": "met", "failed": "failed", "not_verified": "not verified"}
+
+
+_CODE = re.compile(r"`[^`]*`")
+_NBSP = "\xa0"
+
+
+def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` wrapped between words; a `command` in backticks is never split (its spaces held together)."""
+    held = _CODE.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
+    lines = textwrap.wrap(held, width=max(width, NARROWEST), initial_indent=indent if first is None else first,
+                          subsequent_indent=indent, break_long_words=False, break_on_hyphens=False) or [""]
+    return [line.replace(_NBSP, " ") for line in lines]
+
+
+def _columns(rec) -> list[str]:
+    cols = list(CRITERIA)
+    if rec.weights[FIT] > 0:
+        cols.append(FIT)
+    return cols
+
+
+def _needs(row) -> str:
+    if not row.failed and not row.not_verified:
+        return "ok" if row.requirements else "—"
+    parts = ([f"{len(row.failed)}✗"] if row.failed else []) + ([f"{len(row.not_verified)}?"] if row.not_verified
+                                                              else [])
+    return " ".join(parts)
+
+
+def _label(col: str, wide: bool) -> str:
+    if col == FIT:
+        return "fit"
+    return CRITERIA[col].label if wide else CRITERIA[col].short
+
+
+def table_lines(rec, width: int) -> list[str]:
+    """The ranking as fixed-width lines: compact (72 columns) below :data:`WIDE_AT`, else with the criteria's
+    full labels and each contribution's uncertainty."""
+    wide = width >= WIDE_AT
+    cols = _columns(rec)
+    cw = [max(len(_label(c, True)), 10) + 1 if wide else 6 for c in cols]
+    head = f"# {'option':<17}{'score':>6}" + "".join(f"{_label(c, wide):>{w}}" for c, w in zip(cols, cw,
+                                                                                                        strict=True))
+    lines = [head + "  req"]
+    for row in rec.ranking:
+        cells = []
+        for col, w in zip(cols, cw, strict=True):
+            value = row.contributions[col]
+            if value is None:
+                cells.append(f"{'—':>{w}}")
+            elif wide and col != FIT:
+                low, high = row.intervals[col]
+                half = rec.weights[col] * (high - low) / 2
+                cells.append(f"{f'{value:.2f}±{half:.2f}':>{w}}")
+            else:
+                cells.append(f"{value:>{w}.2f}")
+        lines.append(f"{row.rank} {row.option:<17}{row.score:>6.3f}" + "".join(cells) + f"  {_needs(row)}")
+    legend = ("Each column is weight × score (best option = 1); — no evidence; req: ok meets every requirement, "
+              "✗ failed, ? not verified.")
+    if wide:
+        legend += " ± is half the uncertainty interval behind the confidence."
+    return lines + _wrap(legend, width)
+
+
+def answers_line(rec) -> str:
+    """The answers as ``id=value`` words."""
+    return "Your answers: " + " ".join(f"{q.id}={rec.answers[q.id]}" for q in QUESTIONS)
+
+
+def venue_line(rec) -> str:
+    """Where the numbers came from, in words."""
+    used = sorted({v for v in rec.venues.values() if v})
+    perf = rec.criteria["performance"]
+    text = f"Numbers from {', '.join(used)}." if used else "No venue's numbers could be used."
+    if perf["missing"]:
+        text += f" Performance: {perf['missing']}."
+    elif perf["venue"]:
+        text += f" Performance on {perf['venue']}."
+    return text
+
+
+def requirement_lines(rec, width: int) -> list[str]:
+    """Per active requirement: what it needs, then each option that does not meet it, with the reason."""
+    if not rec.requirements:
+        return []
+    lines = ["Hard requirements:"]
+    for req in rec.requirements:
+        lines += _wrap(f"{req['id']}: needs {req['needs']} (claim {req['claim']}).", width, "    ", "  ")
+        for who, state, reason in _grouped(rec, req["id"]):
+            lines += _wrap(f"{who}: {_STATE[state]}: {reason}", width, "      ", "    ")
+    return lines
+
+
+def _grouped(rec, req_id: str) -> list[tuple[str, str, str]]:
+    """The options' checks of one requirement, options with the same state and reason said once."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in rec.ranking:
+        check = row.requirements[req_id]
+        groups.setdefault((check["state"], check["reason"]), []).append(row.option)
+    every = len(rec.ranking)
+    return [("every option" if len(opts) == every > 1 else ", ".join(opts), state, reason)
+            for (state, reason), opts in groups.items()]
+
+
+def reason_lines(rec, width: int) -> list[str]:
+    """One plain line per reason for the top pick, naming its evidence and the claim's page."""
+    lines = [f"Why {rec.top_pick}:"]
+    for r in rec.reasons:
+        where = r["where"] + (f", {r['page']}" if r.get("page") else "")
+        lines += _wrap(f"- {r['label']}: {r['text']} ({where})", width, "    ", "  ")
+    return lines
+
+
+def evidence_lines(rec, width: int) -> list[str]:
+    """Missing evidence, then the claims read with their verdicts and pages."""
+    lines = []
+    if rec.missing_evidence:
+        lines.append("Evidence the advisor lacks (these criteria score 0 and the widest uncertainty):")
+        for m in rec.missing_evidence:
+            lines += _wrap(f"- {CRITERIA[m['criterion']].label}: {m['reason']}", width, "    ", "  ")
+    lines.append("Evidence read (`kvt evidence show CLAIM` or the pages):")
+    for e in rec.evidence:
+        if e["state"] == "ok":
+            extra = ", ".join(filter(None, [e.get("mode"), ", ".join(e["venues"]),
+                                            "stale: its code changed, rerun it" if e.get("stale") else None]))
+            lines += _wrap(f"- {e['claim']}: {e.get('verdict', 'read')} ({extra}) {e['page']}", width, "    ", "  ")
+        elif e["state"] == "invalid":
+            lines += _wrap(f"- {e['claim']}: not used: {e['reason']}", width, "    ", "  ")
+    absent = [e["claim"] for e in rec.evidence if e["state"] == "missing"]
+    if absent:
+        lines += _wrap(f"- no result yet: {', '.join(absent)} (`kvt evidence run CLAIM`)", width, "    ", "  ")
+    return lines
+
+
+def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
+    """The whole recommendation as plain text for a terminal ``width`` columns wide."""
+    out: list[str] = []
+    if show_answers:
+        out += _wrap(answers_line(rec), width, "  ", "")
+    for note in rec.notes:
+        out += _wrap(f"Note: {note}.", width, "  ")
+    out += ["", *table_lines(rec, width), ""]
+    head = f"Top pick: {rec.top_pick}."
+    if not rec.satisfied:
+        head += " No option meets every hard requirement according to the evidence."
+    out += _wrap(f"{head} {rec.confidence_text[0].upper()}{rec.confidence_text[1:]}.", width)
+    if rec.tied_with:
+        out += _wrap(f"Tied with {', '.join(rec.tied_with)}: no evidence separates them (ordered by option).", width)
+    out += _wrap(venue_line(rec), width)
+    out += ["", *reason_lines(rec, width)]
+    req = requirement_lines(rec, width)
+    if req:
+        out += ["", *req]
+    out += ["", *evidence_lines(rec, width)]
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    head = list(head)
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    return lines + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+
+
+def markdown_report(rec) -> str:
+    """The recommendation as Markdown: answers, the ranking table, confidence, reasons, requirements, evidence."""
+    cols = _columns(rec)
+    md = [f"## kvt advise: {rec.top_pick}", "", "**Answers:** " + ", ".join(
+        f"`{q.id}={rec.answers[q.id]}`" for q in QUESTIONS), ""]
+    md += [f"*Note: {n}.*" for n in rec.notes] + ([""] if rec.notes else [])
+    rows = []
+    for row in rec.ranking:
+        cells = ["—" if row.contributions[c] is None else f"{row.contributions[c]:.3f}" for c in cols]
+        needs = "meets all" if row.meets_requirements else "; ".join(
+            [f"fails {r}" for r in row.failed] + [f"{r} not verified" for r in row.not_verified])
+        rows.append([str(row.rank), f"`{row.option}`", f"{row.score:.3f}", *cells,
+                     needs if row.requirements else "—"])
+    md += _md_table(["#", "option", "score", *(_label(c, True) for c in cols), "requirements"], rows)
+    md += ["", "Each column is weight × score (best option = 1); — means no evidence.", "",
+           f"**Top pick: `{rec.top_pick}`.** {rec.confidence_text[0].upper()}{rec.confidence_text[1:]}. "
+           f"{venue_line(rec)}", "", f"### Why {rec.top_pick}", ""]
+    for r in rec.reasons:
+        page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""
+        md.append(f"- **{r['label']}**: {_md_cell(r['text'])} ({r['where']}{page})")
+    if rec.requirements:
+        md += ["", "### Hard requirements", ""]
+        for req in rec.requirements:
+            md.append(f"- `{req['id']}`: needs {req['needs']} (claim `{req['claim']}`)")
+            for who, state, reason in _grouped(rec, req["id"]):
+                md.append(f"    - {who}: {_STATE[state]}: {_md_cell(reason)}")
+    md += ["", "### Evidence", ""]
+    for m in rec.missing_evidence:
+        md.append(f"- missing, {CRITERIA[m['criterion']].label}: {_md_cell(m['reason'])}")
+    for e in rec.evidence:
+        if e["state"] == "ok":
+            md.append(f"- [{e['claim']}]({e['page']}): {e.get('verdict', 'read')} ({', '.join(e['venues'])})")
+        else:
+            md.append(f"- {e['claim']}: not used: {_md_cell(e['reason'])}")
+    return "\n".join(md) + "\n"
