@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from evidence.options import KERAS_BACKEND, KERAS_OPTIONS
+from evidence.options import KERAS_BACKEND
 
 State = Literal["met", "not_verified", "failed"]
 #: Longest error text shown for a failed requirement.
@@ -81,17 +81,22 @@ def short_error(error: Any, limit: int = ERROR_LIMIT) -> str:
 
 # -- backend_portability -------------------------------------------------------------------------------------------
 def portability_check(a: Any, option: str) -> Check:
-    """``switch_backends=yes``: the option's code and saved models move to at least one other Keras backend
-    (``switch(a, b)`` of the backend_portability assessment). TensorFlow core is not Keras: its code runs on
-    TensorFlow only, by definition."""
+    """``switch_backends=yes``: the option's code and saved models move to at least one other Keras option
+    (``partners(option)`` of the backend_portability assessment: the claim's switch rule). TensorFlow core is not
+    Keras: its code runs on TensorFlow only, by definition."""
     if KERAS_BACKEND[option] is None:
         return Check("failed", f"{option} is not Keras: its code runs on TensorFlow only (by definition)")
-    results = {other: a.switch(option, other) for other in KERAS_OPTIONS if other != option}
-    ok = [o for o, (switches, _) in results.items() if switches]
+    training = a.trained.get(KERAS_BACKEND[option])
+    if training is None or training.status == "unavailable":
+        return Check("not_verified", f"the model program was not run on {KERAS_BACKEND[option]} "
+                                     f"({training.reason if training else 'no run recorded'})")
+    partners = a.partners(option)
+    ok = [o for o, (switches, _) in partners.items() if switches]
     if ok:
-        return Check("met", f"switches with {', '.join(ok)} ({results[ok[0]][1]})")
+        return Check("met", f"switches with {', '.join(ok)} ({partners[ok[0]][1]})")
     return Check("failed", "switches with no other backend: " + "; ".join(
-        f"{o}: {detail}" for o, (_, detail) in results.items()))
+        f"{o}: {detail}" for o, (_, detail) in partners.items()) if partners else
+        f"the model program did not train on {KERAS_BACKEND[option]}: {training.reason or 'no reason recorded'}")
 
 
 def _pending(claim: str) -> Callable[[Any, str], Check]:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from evidence.options import KERAS_BACKEND, OPTIONS, TF_CORE
+from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTIONS, TF_CORE
 
 #: The criteria's ids, in column order (the questions' importance levels name them).
 CRITERION_IDS: tuple[str, ...] = ("ease_of_use", "backend_flexibility", "performance", "distributed_scale",
@@ -166,8 +166,9 @@ def backend_flexibility_values(readings: Any, variant: str = "all") -> Found:
     """Backend flexibility: on how many engines the option's model code works without a change.
 
     From ``backend_portability`` when it has a result: a Keras option counts its own backend plus each other
-    Keras option it *switches* with (``switch(a, b)``: the same program trained to comparable accuracy on both,
-    and each one's saved model predicts the same under the other, by the claim's own judgement). Otherwise from
+    Keras option it *switches* with (``partners(option)``: the same program trained to comparable accuracy on
+    both, and each one's saved model predicts the same under the other, by the claim's own judgement), each
+    weighted by the share of the claim's corpus of Keras programs that ran unchanged on both. Otherwise from
     ``architecture``: the backends where one and the same Keras program trains (``training_backends()``), for
     each Keras option whose own backend is among them. TensorFlow core's code runs on TensorFlow only, by
     definition: 1 engine.
@@ -187,18 +188,29 @@ def backend_flexibility_values(readings: Any, variant: str = "all") -> Found:
 
 
 def _flexibility_from_portability(a: Any, venue: str | None) -> Found:
+    """1 for the option's own backend, plus, for each other Keras option it switches with (``partners``), the share
+    of the claim's corpus that ran unchanged on both (``corpus_ported_between``; 1 where no corpus program was
+    tried on both)."""
     out = {}
-    keras = [o for o in OPTIONS if KERAS_BACKEND[o]]
-    for option in keras:
-        ok, no = [], []
-        for other in keras:
-            if other == option:
+    for option in KERAS_OPTIONS:
+        backend = KERAS_BACKEND[option]
+        training = a.trained.get(backend)
+        if training is None or training.status != "works":
+            why = f"{training.status}: {training.reason or 'no reason recorded'}" if training else "not run"
+            out[option] = Value(None, note=f"the model program did not train on {backend} ({why})")
+            continue
+        value, ok, no = 1.0, [], []
+        for other, (switches, detail) in a.partners(option).items():
+            if not switches:
+                no.append(f"{other} ({detail})")
                 continue
-            switches, detail = a.switch(option, other)
-            (ok if switches else no).append(other if switches else f"{other} ({detail})")
+            share = a.corpus_ported_between(backend, KERAS_BACKEND[other])
+            value += share.share if share.tried else 1.0
+            ok.append(f"{other} ({share.ported} of {share.tried} corpus programs ran on both)" if share.tried
+                      else other)
         note = (f"switches with {', '.join(ok)}" if ok else "switches with no other backend") + (
-            f"; not with {'; '.join(no)}" if no else "")
-        out[option] = Value(1.0 + len(ok), note=note)
+            f"; not with {', '.join(no)}" if no else "")
+        out[option] = Value(value, note=note)
     return Found(out, "backend_portability", venue)
 
 

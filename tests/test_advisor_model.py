@@ -39,9 +39,13 @@ def test_each_variant_is_normalised_best_one_with_its_uncertainty(fitted):
         assert cell.uncertainty == "interval"
         assert cell.low == pytest.approx(cell.score / band) and cell.high == pytest.approx(cell.score * band)
     flex = fitted.tables_["backend_flexibility"]["all"]
-    assert flex.claim == "architecture" and flex.cells["tensorflow-core"].basis == "definition"
-    assert flex.cells["keras-jax"].score == 1.0 and flex.cells["tensorflow-core"].score == pytest.approx(1 / 3)
+    # 1 + two switches, each weighted by the 2 of 3 corpus programs that ran on both; TensorFlow core: 1.
+    assert flex.claim == "backend_portability" and flex.cells["tensorflow-core"].basis == "definition"
+    assert flex.cells["keras-jax"].score == 1.0 and flex.cells["tensorflow-core"].score == pytest.approx(3 / 7)
     assert flex.cells["keras-jax"].uncertainty == "declared" and flex.cells["keras-jax"].high == pytest.approx(1.1)
+    # Without backend_portability, from architecture: the same program trains on three engines.
+    arch = Advisor(n_draws=10).fit(evidence(backend_portability=None)).tables_["backend_flexibility"]["all"]
+    assert arch.claim == "architecture" and arch.cells["tensorflow-core"].score == pytest.approx(1 / 3)
     for crit, variants in fitted.tables_.items():
         for table in variants.values():
             for cell in table.cells.values():
@@ -67,7 +71,7 @@ def test_scores_follow_the_evidence():
 def test_removing_evidence_lowers_confidence():
     answers = {"ecosystem": "pytorch", "priority": "longevity"}
     full = Advisor().fit(evidence()).rank(answers)
-    less = Advisor().fit(evidence(architecture=None)).rank(answers)
+    less = Advisor().fit(evidence(architecture=None, backend_portability=None)).rank(answers)
     none = Advisor().fit({}).rank(answers)
     assert full.top_pick == less.top_pick == none.top_pick == "keras-torch"
     assert full.confidence > less.confidence > none.confidence

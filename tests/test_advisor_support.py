@@ -108,9 +108,69 @@ def community(**best_ranks: int) -> Any:
     return _COMMUNITY.model_copy(update={"options": options})
 
 
+def portability(no_switch: tuple[tuple[str, str], ...] = (), corpus_works: dict[str, tuple[str, ...]] | None = None
+                ) -> Any:
+    """A ``PortabilityAssessment``: the model program trains on the three backends to ~0.92 and every file loads
+    everywhere with equal predictions; every pair switches except ``no_switch``; a corpus of program -> backends
+    it ran on (default: two Keras-only programs on all three, one with TensorFlow ops on tensorflow only)."""
+    from evidence.claims.backend_portability.assessment import (
+        CorpusProgram,
+        CorpusRun,
+        CrossLoad,
+        FailureClass,
+        PortabilityAssessment,
+        Share,
+        Switch,
+        Training,
+    )
+    from evidence.contract import ErrorInfo
+    from evidence.options import BACKEND_OPTION, KERAS_OPTIONS, TRAINING_BACKENDS
+
+    corpus_works = corpus_works or {"corpus/custom_layer_ops.py": TRAINING_BACKENDS,
+                                    "corpus/compute_loss_override.py": TRAINING_BACKENDS,
+                                    "corpus/layer_tf_ops.py": ("tensorflow",)}
+    trained = {b: Training(option=BACKEND_OPTION[b], backend=b, status="works", program="digits_mlp.py", epochs=3,
+                           batch_size=32, test_accuracy=0.92 + 0.001 * i) for i, b in enumerate(TRAINING_BACKENDS)}
+    loads = [CrossLoad(saved_under=s, loaded_by=lb, status="works", equal=True, max_abs_diff=1e-7)
+             for s in TRAINING_BACKENDS for lb in TRAINING_BACKENDS]
+    blocked = {frozenset(p) for p in no_switch}
+    switches = [Switch(a=a, b=b, ok=frozenset((a, b)) not in blocked,
+                       detail="accuracies 0.920/0.921; saved models predict within 1e-07 both ways"
+                       if frozenset((a, b)) not in blocked else "its saved model predicts differently under the other")
+                for i, a in enumerate(KERAS_OPTIONS) for b in KERAS_OPTIONS[i + 1:]]
+    error = ErrorInfo(type="NotImplementedError", message="Cannot convert a symbolic tf.Tensor under this backend")
+    corpus = []
+    for program, works in corpus_works.items():
+        runs = {b: CorpusRun(backend=b, status="works" if b in works else "fails",
+                             failure_class=None if b in works else "tf_ops_in_model",
+                             error=None if b in works else error) for b in TRAINING_BACKENDS}
+        keras_only = "tf_ops" not in program
+        corpus.append(CorpusProgram(program=program, title=program, modelled_on="keras.io", features=[],
+                                    imports=["keras"] if keras_only else ["tensorflow"], runs=runs))
+
+    def share(programs) -> Share:
+        ok = sum(p.ported() for p in programs)
+        return Share(ported=ok, tried=len(programs), share=ok / len(programs) if programs else 0.0)
+
+    failed = [p for p in corpus if not p.ported()]
+    classes = [FailureClass(id="tf_ops_in_model", title="TensorFlow ops in a model", why="tf ops need tf tensors",
+                            reference="https://keras.io/guides/migrating_to_keras_3/", portable_route="keras.ops",
+                            runs=2 * len(failed), share_of_runs=2 * len(failed) / (3 * len(corpus)),
+                            programs=[p.program for p in failed], share_of_programs=len(failed) / len(corpus),
+                            backends=["jax", "torch"], example=error, example_program=failed[0].program,
+                            example_backend="jax")] if failed else []
+    per_backend = {b: Share(ported=sum(b in p.worked_on() for p in corpus), tried=len(corpus),
+                            share=sum(b in p.worked_on() for p in corpus) / len(corpus)) for b in TRAINING_BACKENDS}
+    return PortabilityAssessment(
+        quick=False, trained=trained, loads=loads, switches=switches, inference_only={}, corpus=corpus,
+        shares=per_backend, share_overall=share(corpus), share_keras_only=share([p for p in corpus if p.keras_only]),
+        failure_classes=classes, broken=[], not_measured=[])
+
+
 def evidence(**overrides: Any) -> dict[str, Any]:
     """The synthetic evidence of every claim that has landed, claim id -> assessment; ``overrides`` replace one
     (None removes it)."""
-    out: dict[str, Any] = {"architecture": architecture(), "community": community()}
+    out: dict[str, Any] = {"architecture": architecture(), "community": community(),
+                           "backend_portability": portability()}
     out.update(overrides)
     return {k: v for k, v in out.items() if v is not None}
