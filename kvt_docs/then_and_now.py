@@ -36,7 +36,10 @@ def _columns(sources: dict[str, Source]) -> list[tuple[str, str]]:
 def _cell(sources: dict[str, Source], manifests: dict[str, ReleaseRun], claim: str, name: str, venue: str) -> str:
     stored = sources[name].results.get((claim, venue))
     if stored is not None:
-        return f"**{stored.verdict}**" if stored.schema == 2 else f"{stored.verdict} (older schema)"
+        return f"**{stored.verdict}**"
+    legacy = sources[name].results.get((claim, None))
+    if legacy is not None:
+        return f"{legacy.verdict} (a result of schema {legacy.schema}, venue unknown: needs a rerun)"
     outcome = manifests[name].claims.get(claim) if name in manifests else None
     if outcome is not None and outcome.status == "unavailable":
         return f"unavailable: {_escape(outcome.reason or 'no reason recorded')}"
@@ -53,6 +56,10 @@ def _sentence(changes: list[Change]) -> str:
     verdict = [c for c in changes if c.kind == "verdict"]
     if verdict:
         parts.append(f"the verdict went from **{verdict[0].old}** to **{verdict[0].new}**")
+    schema = [c for c in changes if c.kind == "schema"]
+    if schema:
+        parts.append(f"one side is a result of an older layout ({schema[0].old}, then {schema[0].new}): only the "
+                     f"verdicts compare")
     venue = [c for c in changes if c.kind == "venue"]
     if venue:
         parts.append(f"the numbers are from another venue ({venue[0].old}, then {venue[0].new})")
