@@ -30,8 +30,18 @@ def _help_lines(question: Question, width: int) -> list[str]:
                          break_long_words=False, break_on_hyphens=False)
 
 
+def _intro(question: Question, width: int) -> str:
+    """The question and its help, wrapped between words, drawn above the prompt."""
+    text = textwrap.wrap(question.text, width=max(width, 40) - 1, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(["", *text, *_help_lines(question, width)])
+
+
 class ArrowKeyPrompter:
     """Arrow-key selection with questionary (a checkbox for a question that takes several answers).
+
+    The question and its help are printed above the prompt, wrapped; the prompt itself is the question's id
+    (its flag and answers-file key), so that the line questionary leaves once answered, ``? id value: label``,
+    fits 80 columns.
 
     ``input`` and ``output`` are passed to prompt_toolkit (tests give a pipe and a dummy output); by default
     the prompt reads the terminal and draws on standard error.
@@ -50,13 +60,13 @@ class ArrowKeyPrompter:
             from prompt_toolkit.output import create_output
 
             output = create_output(stdout=sys.stderr)
-            print("\n".join(_help_lines(question, shutil.get_terminal_size((80, 24)).columns)), file=sys.stderr)
+            print(_intro(question, shutil.get_terminal_size((80, 24)).columns), file=sys.stderr)
         extra = {"output": output} | ({"input": self.input} if self.input is not None else {})
         if question.multiple:
             chosen = set(default.split(","))
             choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value, checked=c.value in chosen)
                        for c in question.choices]
-            answer = questionary.checkbox(question.text, choices=choices, instruction="(space, Enter)",
+            answer = questionary.checkbox(question.id, choices=choices, instruction="(space to tick, Enter)",
                                           **extra).unsafe_ask()
             if answer is None:  # pragma: no cover - questionary returns None only on cancel, which raises here
                 raise KeyboardInterrupt
@@ -64,7 +74,7 @@ class ArrowKeyPrompter:
             return parse_answer(question.id, picked)[0]
         choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value) for c in question.choices]
         answer = questionary.select(
-            question.text, choices=choices, default=next(c for c in choices if c.value == default),
+            question.id, choices=choices, default=next(c for c in choices if c.value == default),
             instruction="(↑/↓, Enter)", **extra,
         ).unsafe_ask()
         if answer is None:  # pragma: no cover

@@ -49,8 +49,9 @@ def test_ids_and_choices_are_the_contract():
     for q in QUESTIONS:
         assert q.default in q.values and q.text and q.help
         assert len(q.text) <= 76, q.text  # one line of a prompt at 80 columns
-        for c in q.choices:
+        for c in q.choices:  # the prompt's line, and the line questionary leaves once it is answered
             assert len(f"  » {c.value}: {c.label}") <= 80, c.label
+            assert len(f"? {q.id} {c.value}: {c.label}") < 80, c.label  # 80 exactly wraps the cursor
 
 
 def test_old_answers_still_load_mapped_and_announced():
