@@ -8,6 +8,10 @@ Conversion runs TensorFlow's converter (``tf.lite.TFLiteConverter``) on every op
 - Keras on PyTorch: ``model.export(format="litert")`` needs the ``litert-torch`` package.
 - TensorFlow core: the converter on the module's concrete function.
 
+LiteRT.js (LiteRT in a web page) takes static shapes only: it refuses a model whose batch dimension is
+variable (``-1``), as the converter writes it by default. The ``*_batch1`` routes write a model with a fixed batch
+of 1 for it (``litert-torch`` writes static shapes already, so the torch route serves both).
+
 Serving needs ``ai-edge-litert`` only: its interpreter is the LiteRT runtime without TensorFlow
 (``tf.lite.Interpreter`` would import all of TensorFlow, and is deprecated). Inputs of a new batch size are
 resized by the signature runner.
@@ -40,12 +44,41 @@ def export_keras_jax(model, path):
         Path(path).write_bytes(converter.convert())
 
 
+def export_keras_batch1(model, path):
+    """Write ``model`` as ``path`` with a fixed batch of 1 (TensorFlow backend), for static-shape runtimes."""
+    import keras
+
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype="float32")
+    model.export(path, format="litert", verbose=False, input_signature=[spec])
+
+
+def export_keras_jax_batch1(model, path):
+    """On the JAX backend: a SavedModel with a fixed batch of 1, converted with TensorFlow."""
+    import keras
+    import tensorflow as tf
+
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype="float32")
+    with tempfile.TemporaryDirectory() as saved:
+        model.export(saved, format="tf_saved_model", verbose=False, input_signature=[spec])
+        Path(path).write_bytes(tf.lite.TFLiteConverter.from_saved_model(saved).convert())
+
+
 def export_tf_core(module, path):
     """Convert a ``tf.Module``'s ``__call__`` (a ``tf.function`` with an input signature)."""
     import tensorflow as tf
 
     converter = tf.lite.TFLiteConverter.from_concrete_functions([module.__call__.get_concrete_function()], module)
     Path(path).write_bytes(converter.convert())
+
+
+def export_tf_core_batch1(module, path):
+    """Convert a ``tf.Module``'s ``__call__`` traced with a fixed batch of 1, for static-shape runtimes."""
+    import tensorflow as tf
+
+    (spec,) = module.__call__.input_signature
+    fixed = tf.TensorSpec([1, *spec.shape[1:]], spec.dtype)
+    function = tf.function(lambda x: module(x)).get_concrete_function(fixed)
+    Path(path).write_bytes(tf.lite.TFLiteConverter.from_concrete_functions([function], module).convert())
 
 
 def load(path):
