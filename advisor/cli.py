@@ -3,8 +3,9 @@
 Answers come from, in order of precedence: flags (one per question), an ``--answers`` file (TOML or JSON with
 the same ids), the questions' defaults with ``--no-input``, and otherwise the interactive prompt, which asks only
 what flags and file left open. Bad input (a flag, a file, a results folder) exits 2 with one line naming it and
-the problem, before any evidence is read. Start-up stays lean: the estimator (scikit-learn) is imported only when
-``advise`` ranks, questionary only to prompt, and no framework ever.
+the problem, before any evidence is read. Start-up stays lean: ``advise`` ranks with
+:class:`advisor.ranking.Ranker` (the estimator's arithmetic without scikit-learn), questionary is imported only
+to prompt, and no framework ever.
 """
 
 from __future__ import annotations
@@ -97,9 +98,10 @@ def cmd_advise(args: argparse.Namespace) -> int:
         print("kvt: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     from advisor.assessments import folder_problem
-    from advisor.model import Advisor
+    from advisor.ranking import Ranker
 
-    advisor = Advisor().fit(args.results_dir)
+    # The ranker without scikit-learn's estimator around it: the same ranking, without importing scikit-learn.
+    advisor = Ranker().fit(args.results_dir)
     problem = folder_problem(args.results_dir, advisor.readings_)
     if problem:
         return _usage_error(f"{problem}; nothing to recommend from")

@@ -99,6 +99,60 @@ def portability_check(a: Any, option: str) -> Check:
         f"the model program did not train on {KERAS_BACKEND[option]}: {training.reason or 'no reason recorded'}")
 
 
+# -- deployment -----------------------------------------------------------------------------------------------------
+def _cell_problem(cell: Any) -> str:
+    """A deployment cell that does not work, in one line: target, status, stage, the error in short."""
+    if cell.status == "unavailable":
+        return f"{cell.target} not verified ({cell.why_unavailable or cell.reason or 'could not be tried'})"
+    if cell.status == "not_applicable":
+        return f"{cell.target} does not apply ({cell.reason or 'no such artifact'})"
+    where = f" at {cell.stage}" if cell.stage else ""
+    issue = f"; {cell.known_issue.url}" if cell.known_issue else ""
+    return f"{cell.target} fails{where}: {short_error(cell.error) if cell.error else cell.reason or 'no error'}{issue}"
+
+
+def deploy_check(answer: str) -> Callable[[Any, str], Check]:
+    """The check of ``deploy_target=answer``: some cell of the targets that serve the answer
+    (:data:`advisor.criteria.DEPLOY_TARGETS`) works for the option. Met when one works; failed when every one was
+    tried and failed (or does not apply); not verified when one could not be tried or was not run."""
+    from advisor.criteria import DEPLOY_TARGETS, cell_facts
+
+    targets = DEPLOY_TARGETS[answer]
+
+    def check(a: Any, option: str) -> Check:
+        cells = {t: a.cell(option, t) for t in targets}
+        working = [c for c in cells.values() if c is not None and c.status == "works"]
+        if working:
+            return Check("met", f"{working[0].target} works: {cell_facts(working[0])}")
+        problems = [_cell_problem(c) if c is not None else f"{t} was not run" for t, c in cells.items()]
+        tried = [c for c in cells.values() if c is not None and c.status in ("fails", "not_applicable")]
+        state = "failed" if len(tried) == len(cells) else "not_verified"
+        return Check(state, "; ".join(problems))
+
+    check.__name__ = f"deploy_{answer}_check"
+    check.__doc__ = f"``deploy_target={answer}``: a working cell among {', '.join(targets)}."
+    return check
+
+
+# -- extensibility --------------------------------------------------------------------------------------------------
+def compiled_op_check(a: Any, option: str) -> Check:
+    """``custom_ops=compiled_kernels``: the option's compiled C++ op through its own framework's mechanism
+    (``compiled_op(option)``: ``tf.load_op_library``, ``jax.ffi``, ``torch.utils.cpp_extension``) works inside a
+    model, gradient checked."""
+    cell = a.compiled_op(option)
+    if cell is None:
+        return Check("not_verified", "the extensibility claim tried no compiled op for it")
+    if cell.status == "works":
+        grad = " and gradient-checked" if cell.gradient_check and cell.gradient_check.passed else ""
+        return Check("met", f"{cell.mechanism}: a C++ op built{grad} inside a model ({cell.lines} lines, "
+                            f"{len(cell.build_steps)} build steps)")
+    if cell.status == "unavailable":
+        return Check("not_verified", f"{cell.mechanism} could not be tried ({cell.reason or 'a tool was missing'})")
+    if cell.status == "not_applicable":
+        return Check("failed", f"{cell.mechanism} does not apply ({cell.reason or 'no such mechanism'})")
+    return Check("failed", f"{cell.mechanism} fails: {short_error(cell.error) if cell.error else cell.reason}")
+
+
 def _pending(claim: str) -> Callable[[Any, str], Check]:
     def check(assessment: Any, option: str) -> Check:
         return Check("not_verified", f"the advisor does not read claim {claim}'s typed assessment yet")
@@ -111,24 +165,24 @@ def _pending(claim: str) -> Callable[[Any, str], Check]:
 #: Every hard requirement, in the order of :data:`advisor.questions.REQUIREMENT_IDS`.
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("deploy_target=tf_serving", "deployment",
-                "a SavedModel export that TensorFlow Serving loads and that agrees with the model",
-                _pending("deployment")),
+                "a SavedModel that loads in a fresh process and agrees with the model (what TensorFlow Serving "
+                "loads)", deploy_check("tf_serving")),
     Requirement("deploy_target=web_service", "deployment",
-                "a model a web service can load and answer with (native .keras, SavedModel, ONNX or .pt2)",
-                _pending("deployment")),
+                "a model a Python service loads and answers with (native .keras, SavedModel, ONNX or .pt2)",
+                deploy_check("web_service")),
     Requirement("deploy_target=android", "deployment",
-                "a LiteRT (.tflite) model that the LiteRT interpreter runs and that agrees with the model",
-                _pending("deployment")),
+                "a LiteRT (.tflite) or ExecuTorch model that its runtime runs and that agrees with the model",
+                deploy_check("android")),
     Requirement("deploy_target=ios", "deployment",
-                "a LiteRT (.tflite) model (LiteRT runs on iOS) that agrees with the model",
-                _pending("deployment")),
+                "a LiteRT (.tflite) or ExecuTorch model (both run on iOS) that agrees with the model",
+                deploy_check("ios")),
     Requirement("deploy_target=browser", "deployment",
-                "a model that a browser runtime loads in a real browser and that agrees with the model",
-                _pending("deployment")),
+                "a model that ONNX Runtime Web or LiteRT.js runs in a real browser and that agrees with the model",
+                deploy_check("browser")),
     Requirement("deploy_target=onnx", "deployment",
-                "an ONNX export that runs in ONNX Runtime and agrees with the model", _pending("deployment")),
+                "an ONNX export that runs in ONNX Runtime and agrees with the model", deploy_check("onnx")),
     Requirement("deploy_target=openvino", "deployment",
-                "an OpenVINO model that runs in OpenVINO and agrees with the model", _pending("deployment")),
+                "an OpenVINO model that runs in OpenVINO and agrees with the model", deploy_check("openvino")),
     Requirement("scale=multi_node", "distributed_scaling",
                 "training across real worker processes whose losses agree with one-device training",
                 _pending("distributed_scaling")),
@@ -137,7 +191,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 _pending("distributed_scaling")),
     Requirement("custom_ops=compiled_kernels", "extensibility",
                 "a compiled C++ op, built through the option's own framework, that runs inside a model",
-                _pending("extensibility")),
+                compiled_op_check),
     Requirement("switch_backends=yes", "backend_portability",
                 "the same model code training on another backend, and saved models loading there with equal "
                 "predictions", portability_check),

@@ -235,10 +235,109 @@ def _flexibility_from_architecture(a: Any, venue: str | None) -> Found:
 
 #: Deploy-target variants; ``none`` scores the breadth of targets reached.
 DEPLOY_VARIANTS = ("none", "tf_serving", "web_service", "android", "ios", "browser", "onnx", "openvino")
+#: The deployment claim's targets that serve each answer of ``deploy_target``: any one working meets it.
+#: TensorFlow Serving loads SavedModels only; a web service of one's own can load the native file, a SavedModel,
+#: an ONNX file or a .pt2 program; Android and iOS run LiteRT (ai.google.dev/edge/litert) and ExecuTorch
+#: (pytorch.org/executorch); a browser runs ONNX Runtime Web or LiteRT.js.
+DEPLOY_TARGETS: dict[str, tuple[str, ...]] = {
+    "tf_serving": ("savedmodel",),
+    "web_service": ("keras", "savedmodel", "onnx", "torch_pt2"),
+    "android": ("litert", "executorch"),
+    "ios": ("litert", "executorch"),
+    "browser": ("browser_onnx", "browser_litert"),
+    "onnx": ("onnx",),
+    "openvino": ("openvino",),
+}
+
 #: Accelerator variants of the performance criterion.
 ACCELERATOR_VARIANTS = ("cpu", "nvidia_gpu", "amd_gpu", "tpu", "apple_silicon")
-#: Custom-ops variants of the extensibility criterion.
-EXTENSION_VARIANTS = ("none", "layers", "training_loop", "compiled_kernels")
+#: Custom-ops variants of the extensibility criterion, and the extensibility claim's needs each one asks for.
+EXTENSION_NEEDS: dict[str, tuple[str, ...]] = {
+    "none": ("layer", "loss", "metric", "custom training", "custom gradient", "compiled op"),
+    "layers": ("layer", "loss", "metric"),
+    "training_loop": ("custom training", "custom gradient"),
+    "compiled_kernels": ("compiled op", "custom gradient"),
+}
+EXTENSION_VARIANTS = tuple(EXTENSION_NEEDS)
+
+
+def cell_facts(cell: Any) -> str:
+    """A working deployment cell's costs in a few words: lines, steps, packages, size, cold start, parity."""
+    facts = [f"{cell.lines} lines" if cell.lines is not None else None,
+             f"{cell.steps} steps" if cell.steps is not None else None,
+             f"needs {', '.join(cell.extra_packages)}" if cell.extra_packages else None,
+             f"{cell.artifact_bytes / 1e6:.2f} MB" if cell.artifact_bytes else None,
+             f"cold start {cell.cold_start_s.estimate:.2f} s" if cell.cold_start_s else None,
+             f"outputs within {cell.parity_max_abs_diff:.0e}" if cell.parity_max_abs_diff is not None else None]
+    return ", ".join(f for f in facts if f)
+
+
+def deployment_values(readings: Any, variant: str = "none") -> Found:
+    """Deployment: for a deploy target, the effort of the option's easiest working route to it; with no target,
+    the breadth of targets it reaches.
+
+    From ``DeploymentAssessment.cell(option, target)``. For a target (:data:`DEPLOY_TARGETS`), each working cell's
+    effort is the lines plus the library calls (``steps``) a user writes to export, load and predict; the value is
+    ``1 / effort`` of the cheapest working cell, 0 when the claim tried every route and none works, and unknown
+    when a route could not be tried (``unavailable``: "not verified"). With no target (``none``), the share of the
+    targets that apply to the option (not ``not_applicable``) that work end to end.
+    """
+    a, venue = _need(readings, "deployment")
+    out = {}
+    for option in OPTIONS:
+        if variant == "none":
+            cells = [c for c in a.cells if c.option == option and c.status != "not_applicable"]
+            if not cells:
+                out[option] = Value(None, note="no deployment target was run for it")
+                continue
+            works = [c.target for c in cells if c.status == "works"]
+            out[option] = Value(len(works) / len(cells), note=(
+                f"reaches {len(works)} of {len(cells)} targets ({', '.join(works) or 'none'})"))
+            continue
+        cells = [c for t in DEPLOY_TARGETS[variant] if (c := a.cell(option, t)) is not None
+                 and c.status != "not_applicable"]
+        working = [c for c in cells if c.status == "works" and c.lines is not None]
+        if working:
+            best = min(working, key=lambda c: (c.lines + (c.steps or 0), c.target))
+            out[option] = Value(1.0 / max(best.lines + (best.steps or 0), 1), note=f"{best.target} works: "
+                                f"{cell_facts(best)}")
+        elif cells and all(c.status == "fails" for c in cells):
+            out[option] = Value(0.0, note="; ".join(f"{c.target} fails" + (f" at {c.stage}" if c.stage else "")
+                                                   for c in cells))
+        else:
+            why = "; ".join(f"{c.target} {c.status.replace('_', ' ')}"
+                            + (f" ({c.why_unavailable})" if c.why_unavailable else "") for c in cells)
+            out[option] = Value(None, note=f"not verified: {why or 'no route to it was run'}")
+    return Found(out, "deployment", venue)
+
+
+def extensibility_values(readings: Any, variant: str = "none") -> Found:
+    """Extensibility: the share of the extensions you need that work through the option's own mechanisms.
+
+    From ``ExtensibilityAssessment.covers(option)`` (Keras's portable API and the option's own framework's
+    mechanisms: ``jax.custom_vjp``, ``torch.autograd.Function``, ``tf.custom_gradient``, ``jax.ffi``,
+    ``torch.utils.cpp_extension``, ``tf.load_op_library``...): over the needs the answer names
+    (:data:`EXTENSION_NEEDS`; every need with no custom code asked), the met needs over those tried.
+    Another backend's code is portability, not capability, and does not count.
+    """
+    a, venue = _need(readings, "extensibility")
+    wanted = EXTENSION_NEEDS[variant]
+    out = {}
+    for option in OPTIONS:
+        cov = a.covers(option)
+        if cov is None:
+            out[option] = Value(None, note="the extensibility claim did not run it")
+            continue
+        met = [n for n in wanted if n in cov.met]
+        unmet = [n for n in wanted if n in cov.unmet]
+        if not met and not unmet:
+            out[option] = Value(None, note=f"not verified: none of {', '.join(wanted)} could be tried")
+            continue
+        how = "; ".join(f"{n} by {', '.join(cov.met[n])}" for n in met)
+        out[option] = Value(len(met) / (len(met) + len(unmet)), note=(
+            f"{len(met)} of {len(met) + len(unmet)} needs met with its own tools" + (f" ({how})" if how else "")
+            + (f"; not {', '.join(unmet)}" if unmet else "")))
+    return Found(out, "extensibility", venue)
 
 
 def _pending(claim: str) -> Callable[[Any, str], Found]:
@@ -269,11 +368,11 @@ CRITERIA: tuple[Criterion, ...] = (
               _pending("distributed_scaling"),
               0.15, "each path works or not on a small machine; the width stands for what scale adds",
               "distributed training shown correct on several devices, across processes, and model-parallel"),
-    Criterion("deployment", "deployment", "depl", ("deployment",), DEPLOY_VARIANTS, _pending("deployment"),
+    Criterion("deployment", "deployment", "depl", ("deployment",), DEPLOY_VARIANTS, deployment_values,
               0.1, "a verified export works or not; the width stands for effort counted in lines and steps",
               "your target reached with less effort (no target: more targets reached)"),
     Criterion("extensibility", "extensibility", "ext", ("extensibility",), EXTENSION_VARIANTS,
-              _pending("extensibility"),
+              extensibility_values,
               0.1, "each extension works or not; the width stands for extensions the claim does not try",
               "more of the custom components you need work through the option's own mechanisms"),
     Criterion("community", "community", "comm", ("community",), ("all",), community_values,

@@ -23,7 +23,8 @@ EXPORT_VERSION = 1
 
 
 def export_advisor(advisor: Any) -> dict[str, Any]:
-    """The fitted ``advisor`` as data: questions, weights rule, tables, requirement checks, confidence, evidence.
+    """The fitted ``advisor`` (an :class:`~advisor.model.Advisor` or :class:`~advisor.ranking.Ranker`) as data:
+    questions, weights rule, tables, requirement checks, confidence, evidence.
 
     The format (``format: "kvt-advisor"``, ``version``: :data:`EXPORT_VERSION`)::
 
@@ -60,14 +61,12 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
         reproduce      which outputs a browser must reproduce exactly.
 
     Examples:
-        >>> from advisor.model import Advisor
-        >>> data = export_advisor(Advisor(n_draws=50).fit({}))
+        >>> from advisor.ranking import Ranker
+        >>> data = export_advisor(Ranker(n_draws=50).fit({}))
         >>> data["format"], data["options"][0], sorted(data["tables"]["deployment"])[:2]
         ('kvt-advisor', 'keras-tensorflow', ['android', 'browser'])
     """
-    from sklearn.utils.validation import check_is_fitted
-
-    check_is_fitted(advisor)
+    advisor._check_fitted()
     fit: dict[str, Any] = {"ecosystem": {}, "pretrained": {}}
     for eco in ECOSYSTEM_FRAMEWORK:
         fit["ecosystem"][eco] = {o: {"share": (r := ecosystem_reach(eco, o)).share, "why": r.why} for o in OPTIONS}

@@ -1,436 +1,38 @@
-"""The advisor: a scikit-learn estimator that scores the options from the claims' assessments and ranks them.
+"""The advisor as a scikit-learn estimator: :class:`Advisor` is :class:`advisor.ranking.Ranker` with scikit-learn's
+conventions and tools (``get_params``, ``clone``, ``check_is_fitted``), and the input of sklearn's ranking
+metrics (:meth:`Advisor.decision_function`).
 
-``fit`` reads every claim's typed assessment (:mod:`advisor.assessments`), reads each criterion's every variant
-with its reader (:mod:`advisor.criteria`) and normalises it (best option = 1, ratios kept, the uncertainty
-interval scaled alike), and checks every hard requirement for every option (:mod:`advisor.constraints`).
-``rank`` turns the answers into a :class:`~advisor.questions.Profile` and ranks with this arithmetic, simple on
-purpose so that a browser can repeat it exactly (:func:`advisor.export.export_advisor` gives it the data):
-
-1. ``score(o) = sum_c weight_c * s[c][variant_c][o]``, left to right over the criteria, ``+ weight_fit * fit(o)``;
-   a criterion without evidence for an option scores 0 there (and carries the interval [0, 1]);
-2. the order: fewest ``failed`` requirements, then fewest ``not_verified``, then the higher score, then the
-   option order of :data:`evidence.options.OPTIONS` (exact ties);
-3. the confidence: among the options whose requirement counts equal the top pick's (those that meet every
-   requirement, when the top pick does), the share of seeded draws (:func:`advisor.confidence.stays_on_top`)
-   that keep the top pick strictly first. With no rival there is no percentage: the output says in words that
-   it is the only option that meets the requirements.
+See :mod:`advisor.ranking` for how it scores and ranks; the arithmetic is the same to the last bit.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from advisor import constraints as hard
-from advisor.assessments import Readings, claim_page, from_mapping, read_assessments
-from advisor.confidence import stays_on_top
-from advisor.criteria import BY_ID as CRITERIA_BY_ID
-from advisor.criteria import CRITERIA, Reading, read
-from advisor.questions import FIT, Profile, profile
-from evidence.options import OPTIONS
-
-#: Claims the advisor reads: those of the criteria and of the hard requirements.
-CLAIMS_READ: tuple[str, ...] = tuple(dict.fromkeys(
-    [cid for crit in CRITERIA for cid in crit.claims] + [r.claim for r in hard.REQUIREMENTS]))
-#: Two scores closer than this are reported as tied (the order still follows the exact scores).
-TIE_TOLERANCE = 1e-9
+from advisor.ranking import CLAIMS_READ, TIE_TOLERANCE, Cell, RankedOption, Ranker, Recommendation, Table, normalise
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One option's normalised score on one criterion's variant, with its uncertainty.
-
-    Attributes:
-        score: in [0, 1] for the point value (best option = 1); 0 without evidence.
-        low: lower end of its uncertainty interval (normalised); ``high``: upper end.
-        note: one plain line naming the evidence (or why there is none).
-        basis: ``measured``, ``definition`` or ``missing``.
-        uncertainty: where the interval comes from: ``interval`` (the assessment's own), ``declared`` (the
-            criterion's declared width) or ``none`` (no evidence: the whole scale).
-    """
-
-    score: float
-    low: float
-    high: float
-    note: str
-    basis: str
-    uncertainty: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"score": self.score, "low": self.low, "high": self.high, "note": self.note, "basis": self.basis,
-                "uncertainty": self.uncertainty}
-
-
-@dataclass(frozen=True)
-class Table:
-    """One criterion's variant: a cell per option, and where the values came from."""
-
-    criterion: str
-    variant: str
-    cells: dict[str, Cell]
-    claim: str | None
-    venue: str | None
-    missing: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"claim": self.claim, "venue": self.venue, "missing": self.missing,
-                "options": {o: c.to_dict() for o, c in self.cells.items()}}
-
-
-def normalise(reading: Reading, width: float) -> Table:
-    """Divide a reading's values (and their intervals) by the largest value: the best option scores 1.
-
-    Where a value has no interval, ``±width`` (normalised units) is its uncertainty; where there is no value, the
-    score is 0 and the interval the whole scale [0, 1]. Lower ends are clipped at 0.
-    """
-    present = [v.value for v in reading.values.values() if v.value is not None]
-    top = max(present) if present else 0.0
-    cells = {}
-    for option, v in reading.values.items():
-        if v.value is None:
-            cells[option] = Cell(0.0, 0.0, 1.0, v.note or reading.missing or "no evidence", "missing", "none")
-            continue
-        score = v.value / top if top > 0 else 0.0
-        if v.low is not None and v.high is not None:
-            low, high = (v.low / top, v.high / top) if top > 0 else (0.0, 0.0)
-            how = "interval"
-        else:
-            low, high, how = score - width, score + width, "declared"
-        cells[option] = Cell(score, max(0.0, min(low, score)), max(high, score), v.note, v.basis, how)
-    return Table(reading.criterion, reading.variant, cells, reading.claim, reading.venue, reading.missing)
-
-
-@dataclass(frozen=True)
-class RankedOption:
-    """One row of a ranking.
-
-    Attributes:
-        rank: 1 for the top pick.
-        option: the option id.
-        score: the weighted sum (see the module docstring), unrounded.
-        contributions: per criterion (and ``fit``), weight x normalised score; None where the option has no
-            evidence for that criterion.
-        intervals: per criterion, the normalised uncertainty ``[low, high]`` behind the draws.
-        requirements: per active hard requirement, ``{"state", "reason"}``.
-        failed: the active requirements the evidence shows failing; ``not_verified``: those nobody could verify.
-    """
-
-    rank: int
-    option: str
-    score: float
-    contributions: dict[str, float | None]
-    intervals: dict[str, list[float]]
-    requirements: dict[str, dict[str, str]]
-    failed: list[str]
-    not_verified: list[str]
-
-    @property
-    def meets_requirements(self) -> bool:
-        """Whether every active requirement is met."""
-        return not self.failed and not self.not_verified
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"rank": self.rank, "option": self.option, "score": self.score,
-                "meets_requirements": self.meets_requirements, "contributions": self.contributions,
-                "intervals": self.intervals, "requirements": self.requirements, "failed": self.failed,
-                "not_verified": self.not_verified}
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """What :meth:`Advisor.rank` returns (``to_dict`` is ``kvt advise --format json``).
-
-    Attributes:
-        answers: the complete answers; ``notes``: old answers mapped to their new names.
-        weights: the weight of each criterion and of ``fit``.
-        requirements: the active hard requirements, each with what it needs and its claim.
-        ranking: every option, best first.
-        confidence: the share of draws that keep the top pick first among ``confidence_among``; None when it has
-            no rival there (then ``confidence_text`` says so in words).
-        confidence_draws: how many draws; ``confidence_among``: the options compared (the top pick first).
-        confidence_text: the confidence in words.
-        tied_with: options in the top pick's group whose score is within :data:`TIE_TOLERANCE` of its own.
-        reasons: one plain line per reason for the top pick, each naming its evidence, claim and page.
-        venues: per criterion, the venue whose numbers it used (None: not venue-specific or missing).
-        criteria: per criterion, the variant used and its table.
-        missing_evidence: the criteria without evidence, with the reason.
-        evidence: the claims read (state, venues, verdict, page; the reader's message when one needs a rerun).
-    """
-
-    answers: dict[str, str]
-    notes: list[str]
-    weights: dict[str, float]
-    requirements: list[dict[str, str]]
-    ranking: list[RankedOption]
-    confidence: float | None
-    confidence_draws: int
-    confidence_among: list[str]
-    confidence_text: str
-    tied_with: list[str]
-    reasons: list[dict[str, Any]]
-    venues: dict[str, str | None]
-    criteria: dict[str, Any] = field(default_factory=dict)
-    missing_evidence: list[dict[str, Any]] = field(default_factory=list)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def top_pick(self) -> str:
-        """The first option of the ranking."""
-        return self.ranking[0].option
-
-    @property
-    def satisfied(self) -> bool:
-        """Whether the top pick meets every active requirement."""
-        return self.ranking[0].meets_requirements
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "answers": self.answers, "notes": self.notes, "top_pick": self.top_pick, "satisfied": self.satisfied,
-            "ranking": [r.to_dict() for r in self.ranking], "confidence": self.confidence,
-            "confidence_draws": self.confidence_draws, "confidence_among": self.confidence_among,
-            "confidence_text": self.confidence_text, "tied_with": self.tied_with, "weights": self.weights,
-            "requirements": self.requirements, "reasons": self.reasons, "venues": self.venues,
-            "criteria": self.criteria, "missing_evidence": self.missing_evidence, "evidence": self.evidence,
-        }
-
-
-def _as_readings(X: Any) -> tuple[Readings, Any]:
-    if X is None or isinstance(X, str | os.PathLike):
-        return read_assessments(CLAIMS_READ, X), X
-    if isinstance(X, Mapping):
-        return from_mapping(CLAIMS_READ, X), None
-    raise TypeError(f"Expected a results folder (str or path), a mapping claim id -> assessment, or None; "
-                    f"received {type(X).__name__}")
-
-
-class Advisor(BaseEstimator):
+class Advisor(Ranker, BaseEstimator):
     """Ranks Keras 3 on TensorFlow, JAX or PyTorch, and TensorFlow core, for a user's answers, from the evidence.
 
-    Parameters:
-        n_draws: number of perturbed draws behind the confidence.
-        weight_noise: half-width of the uniform factor (``1 ± weight_noise``) each weight is multiplied by in a
-            draw.
-        random_state: the seed of the draws (an int; the same seed gives the same confidence, in Python and in
-            the browser).
-
-    Attributes:
-        options_: the option ids, in row order.
-        criteria_: the criterion ids, in column order.
-        tables_: criterion id -> variant -> :class:`Table` (normalised cells per option).
-        criterion_scores_: criterion id -> variant -> option -> normalised score.
-        checks_: requirement id -> option -> :class:`~advisor.constraints.Check`.
-        check_venues_: requirement id -> the venue whose assessment was checked.
-        readings_: claim id -> :class:`~advisor.assessments.ClaimReading`.
+    A scikit-learn estimator (keyword-only parameters stored unchanged, ``fit`` returns self, fitted attributes
+    end in ``_``) over :class:`~advisor.ranking.Ranker`: parameters, attributes and methods are the ranker's.
 
     Examples:
-        With no results at all, every criterion is missing and only what the user brings separates the options,
-        with less than full confidence (the missing evidence could reorder them); a hard requirement is met by no
-        option, and said to be unverified rather than failed:
-
         >>> advisor = Advisor(n_draws=100).fit({})
-        >>> advisor.tables_["community"]["all"].missing
-        'claim community has no result yet (`kvt evidence run community`)'
-        >>> rec = advisor.rank({"ecosystem": "pytorch"})
-        >>> rec.top_pick, rec.ranking[0].failed, rec.confidence < 1
-        ('keras-torch', [], True)
-        >>> rec = advisor.rank({"scale": "multi_node"})
-        >>> rec.satisfied, rec.ranking[0].requirements["scale=multi_node"]["state"]
-        (False, 'not_verified')
-
-        It composes with scikit-learn's tools:
-
+        >>> advisor.rank({"ecosystem": "pytorch"}).top_pick
+        'keras-torch'
         >>> from sklearn.base import clone
         >>> clone(advisor).get_params()
         {'n_draws': 100, 'random_state': 0, 'weight_noise': 0.5}
     """
 
-    def __init__(self, *, n_draws: int = 500, weight_noise: float = 0.5, random_state: int = 0):
-        self.n_draws = n_draws
-        self.weight_noise = weight_noise
-        self.random_state = random_state
-
-    # -- fitting ----------------------------------------------------------------------------------------------
-    def _check_params(self) -> None:
-        if isinstance(self.n_draws, bool) or not isinstance(self.n_draws, int) or self.n_draws < 1:
-            raise ValueError(f"Expected n_draws to be an int >= 1; received: n_draws={self.n_draws!r}")
-        wn = self.weight_noise
-        if isinstance(wn, bool) or not isinstance(wn, int | float) or not 0 <= wn < 1:
-            raise ValueError(f"Expected weight_noise to be a number in [0, 1); received: weight_noise={wn!r}")
-        if isinstance(self.random_state, bool) or not isinstance(self.random_state, int):
-            raise ValueError(f"Expected random_state to be an int; received: random_state={self.random_state!r}")
-
-    def fit(self, X: Any, y: None = None) -> Advisor:
-        """Read the assessments, build ``tables_`` and ``checks_``.
-
-        Parameters:
-            X: a folder of result files (str or path; None: ``$KVT_RESULTS_DIR`` or ``evidence/results``), or a
-                mapping claim id -> assessment (see :func:`advisor.assessments.from_mapping`).
-            y: ignored.
-
-        Returns:
-            self.
-        """
-        self._check_params()
-        readings, folder = _as_readings(X)
-        tables: dict[str, dict[str, Table]] = {}
-        for crit in CRITERIA:
-            tables[crit.id] = {}
-            for variant in crit.variants:
-                tables[crit.id][variant] = normalise(read(crit, readings, variant), crit.width)
-        checks, venues = {}, {}
-        for req in hard.REQUIREMENTS:
-            checks[req.id], venue = {}, None
-            for option in OPTIONS:
-                checks[req.id][option], venue = hard.check(req, readings, option)
-            venues[req.id] = venue
-        self.options_ = OPTIONS
-        self.criteria_ = tuple(c.id for c in CRITERIA)
-        self.tables_ = tables
-        self.criterion_scores_ = {c: {v: {o: cell.score for o, cell in t.cells.items()} for v, t in vs.items()}
-                                  for c, vs in tables.items()}
-        self.checks_ = checks
-        self.check_venues_ = venues
-        self.readings_ = readings
-        self.results_folder_ = folder
-        return self
-
-    # -- ranking ----------------------------------------------------------------------------------------------
-    def profile(self, answers: Mapping[str, Any], notes: tuple[str, ...] | list[str] = ()) -> Profile:
-        """The :class:`~advisor.questions.Profile` of ``answers`` (see :func:`advisor.questions.profile`)."""
-        return profile(answers, notes)
-
-    def scores(self, p: Profile) -> list[float]:
-        """Each option's score for profile ``p``, in :attr:`options_` order (the module docstring's step 1)."""
-        out = []
-        for option in self.options_:
-            total = 0.0
-            for crit in self.criteria_:
-                total += p.weights[crit] * self.tables_[crit][p.variants[crit]].cells[option].score
-            total += p.weights[FIT] * p.fit[option]
-            out.append(total)
-        return out
-
-    def rank(self, answers: Mapping[str, Any] | Profile, notes: tuple[str, ...] | list[str] = ()) -> Recommendation:
-        """Rank every option for ``answers`` (question id -> choice; missing questions take their default), or
-        for a :class:`~advisor.questions.Profile`.
-
-        Raises:
-            advisor.questions.AnswerError: an unknown question or choice (a ``ValueError``).
-        """
+    def _check_fitted(self) -> None:
         check_is_fitted(self)
-        p = answers if isinstance(answers, Profile) else profile(answers, notes)
-        totals = self.scores(p)
-        states = [{r: self.checks_[r][o] for r in p.requirements} for o in self.options_]
-        failed = [[r for r, c in s.items() if c.state == "failed"] for s in states]
-        unverified = [[r for r, c in s.items() if c.state == "not_verified"] for s in states]
-        order = sorted(range(len(self.options_)),
-                       key=lambda i: (len(failed[i]), len(unverified[i]), -totals[i], i))
-        top = order[0]
-        group = [i for i in order if (len(failed[i]), len(unverified[i])) == (len(failed[top]),
-                                                                             len(unverified[top]))]
-        tied = [self.options_[i] for i in group[1:] if abs(totals[i] - totals[top]) <= TIE_TOLERANCE]
-        confidence, text = self._confidence(p, top, group, meets=not failed[top] and not unverified[top])
-
-        ranking = []
-        for rank, i in enumerate(order, start=1):
-            option = self.options_[i]
-            contributions: dict[str, float | None] = {}
-            intervals = {}
-            for crit in self.criteria_:
-                cell = self.tables_[crit][p.variants[crit]].cells[option]
-                contributions[crit] = None if cell.basis == "missing" else p.weights[crit] * cell.score
-                intervals[crit] = [cell.low, cell.high]
-            contributions[FIT] = p.weights[FIT] * p.fit[option]
-            ranking.append(RankedOption(
-                rank, option, totals[i], contributions, intervals,
-                {r: {"state": c.state, "reason": c.reason} for r, c in states[i].items()}, failed[i], unverified[i]))
-        return Recommendation(
-            answers=p.answers, notes=list(p.notes), weights=p.weights,
-            requirements=[{"id": r, "needs": hard.BY_ID[r].needs, "claim": hard.BY_ID[r].claim,
-                           "venue": self.check_venues_[r]} for r in p.requirements],
-            ranking=ranking, confidence=confidence, confidence_draws=self.n_draws if confidence is not None else 0,
-            confidence_among=[self.options_[i] for i in group], confidence_text=text, tied_with=tied,
-            reasons=self.reasons(p, self.options_[top]), venues=self._venues(p),
-            criteria={c: {"variant": p.variants[c], **self.tables_[c][p.variants[c]].to_dict()}
-                      for c in self.criteria_},
-            missing_evidence=[{"criterion": c, "variant": p.variants[c], "reason": t.missing}
-                              for c in self.criteria_ if (t := self.tables_[c][p.variants[c]]).missing],
-            evidence=self.evidence(),
-        )
-
-    def _confidence(self, p: Profile, top: int, group: list[int], *, meets: bool) -> tuple[float | None, str]:
-        name = self.options_[top]
-        if len(group) == 1:
-            if meets:
-                return None, (f"{name} is the only option that meets your requirements" if p.requirements
-                              else f"{name} is the only option")
-            return None, (f"no option meets every requirement; {name} is the only one with the fewest unmet "
-                          f"({', '.join(p.requirements)})")
-        cells = [[self.tables_[c][p.variants[c]].cells[self.options_[i]] for c in self.criteria_] for i in group]
-        intervals = [[(cell.low, cell.high) for cell in row] for row in cells]
-        kept = stays_on_top(weights=[p.weights[c] for c in self.criteria_], fit_weight=p.weights[FIT],
-                            intervals=intervals, fit=[p.fit[self.options_[i]] for i in group], top=0,
-                            n_draws=self.n_draws, weight_noise=self.weight_noise, seed=self.random_state)
-        share = kept / self.n_draws
-        among = (f"the {len(group)} options that meet your requirements" if meets and p.requirements else
-                 f"all {len(group)} options" if meets else
-                 f"the {len(group)} options that miss as many requirements")
-        return share, (f"{share:.0%} of {self.n_draws} draws of weights and measurement uncertainty keep {name} "
-                       f"first among {among}")
-
-    def _venues(self, p: Profile) -> dict[str, str | None]:
-        return {c: self.tables_[c][p.variants[c]].venue for c in self.criteria_}
-
-    def reasons(self, p: Profile, option: str, limit: int = 4) -> list[dict[str, Any]]:
-        """The top reasons for ``option``: its largest contributions, one plain line each naming the evidence,
-        its claim, venue and page; the fit to the user's code and models when it counts."""
-        rows = []
-        for crit in self.criteria_:
-            table = self.tables_[crit][p.variants[crit]]
-            cell = table.cells[option]
-            if cell.basis == "missing" or p.weights[crit] == 0:
-                continue
-            where = "by definition" if cell.basis == "definition" else (
-                f"{table.claim} on {table.venue}" if table.venue else table.claim)
-            rows.append({"criterion": crit, "label": CRITERIA_BY_ID[crit].label,
-                         "contribution": p.weights[crit] * cell.score, "score": cell.score,
-                         "text": cell.note, "claim": table.claim, "venue": table.venue,
-                         "page": claim_page(table.claim) if table.claim else None, "where": where})
-        rows.sort(key=lambda r: -r["contribution"])
-        rows = rows[:limit]
-        if p.weights[FIT] > 0:
-            rows.insert(0, {"criterion": FIT, "label": "fit", "contribution": p.weights[FIT] * p.fit[option],
-                            "score": p.fit[option], "text": "; ".join(p.fit_why[option]), "claim": None,
-                            "venue": None, "page": None, "where": "your answers, public record"})
-        return rows
-
-    def evidence(self) -> list[dict[str, Any]]:
-        """The claims read: state, venues, verdict, mode, page, staleness, and the reason when one is unusable."""
-        check_is_fitted(self)
-        out = []
-        for reading in self.readings_.values():
-            stale = None
-            if reading.ok and reading.results:
-                from evidence.results import is_stale
-
-                stale = is_stale(reading.results[reading.first_venue()])
-            out.append(reading.describe(stale))
-        return out
-
-    def missing_evidence(self) -> list[dict[str, Any]]:
-        """Per criterion, the variants without evidence and why."""
-        check_is_fitted(self)
-        return [{"criterion": c, "variant": v, "reason": t.missing}
-                for c, vs in self.tables_.items() for v, t in vs.items() if t.missing]
 
     def decision_function(self, X: list[Mapping[str, Any]]) -> Any:
         """Scores (n_samples, n_options) whose order is the ranking: higher is better, requirement problems last.
@@ -455,3 +57,6 @@ class Advisor(BaseEstimator):
         check_is_fitted(self)
         return np.array([self.rank(answers).top_pick for answers in X], dtype=object)
 
+
+__all__ = ["CLAIMS_READ", "TIE_TOLERANCE", "Advisor", "Cell", "RankedOption", "Recommendation", "Table",
+           "normalise"]

@@ -124,6 +124,13 @@ def test_the_recommendation_is_json_ready(fitted):
     assert data["ranking"][0]["requirements"]["deploy_target=android"]["state"] == "not_verified"
 
 
+def test_the_estimator_and_the_cli_ranker_rank_alike():
+    from advisor.ranking import Ranker
+
+    for answers in ({}, {"ecosystem": "pytorch", "deploy_target": "onnx"}, {"priority": "longevity"}):
+        assert Ranker().fit(evidence()).rank(answers).to_dict() == Advisor().fit(evidence()).rank(answers).to_dict()
+
+
 def test_ties_are_reported_and_broken_by_option_order():
     rec = Advisor(n_draws=20).fit({}).rank({})
     assert [r.option for r in rec.ranking] == list(OPTIONS)
