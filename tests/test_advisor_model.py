@@ -121,7 +121,7 @@ def test_the_recommendation_is_json_ready(fitted):
     assert data["answers"]["deploy_target"] == "android" and "mobile" in data["notes"][0]
     assert [r["rank"] for r in data["ranking"]] == [1, 2, 3, 4]
     assert data["requirements"][0]["id"] == "deploy_target=android"
-    assert data["ranking"][0]["requirements"]["deploy_target=android"]["state"] == "not_verified"
+    assert data["ranking"][0]["requirements"]["deploy_target=android"]["state"] == "met"
 
 
 def test_the_estimator_and_the_cli_ranker_rank_alike():

@@ -11,7 +11,7 @@ from advisor.constraints import check
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.criteria import read
 from advisor.model import CLAIMS_READ
-from tests.test_advisor_support import architecture, community, portability
+from tests.test_advisor_support import architecture, community, deployment, portability
 
 
 def readings(**assessments):
@@ -66,3 +66,43 @@ def test_switch_backends_requires_a_verified_switch():
     assert result.state == "failed" and "switches with no other backend" in result.reason
     missing = check(req, readings(), "keras-jax")[0]
     assert missing.state == "not_verified" and "no result yet" in missing.reason
+
+
+# -- deployment and deploy_target=... -------------------------------------------------------------------------------
+def test_deployment_scores_the_chosen_target_not_the_average():
+    d = readings(deployment=deployment())
+    onnx = read(CRITERIA["deployment"], d, "onnx").values
+    assert onnx["keras-torch"].value == pytest.approx(1 / (7 + 3))  # the cheapest working route: lines + steps
+    assert onnx["keras-jax"].value is None and "not verified" in onnx["keras-jax"].note  # jax2onnx unavailable
+    serving = read(CRITERIA["deployment"], d, "tf_serving").values
+    assert serving["keras-torch"].value == 0.0 and "savedmodel fails at export" in serving["keras-torch"].note
+    assert serving["keras-tensorflow"].value > serving["tensorflow-core"].value  # 6+3 against 9+4
+    web = read(CRITERIA["deployment"], d, "web_service").values
+    assert "keras works" in web["keras-torch"].note and "savedmodel works" in web["tensorflow-core"].note
+    breadth = read(CRITERIA["deployment"], d, "none").values
+    assert breadth["keras-tensorflow"].value == 1.0 and breadth["keras-jax"].value == pytest.approx(4 / 7)
+
+
+@pytest.mark.parametrize("answer, option, state, words", [
+    ("tf_serving", "keras-tensorflow", "met", "savedmodel works: 6 lines, 3 steps"),
+    ("tf_serving", "keras-torch", "failed", "savedmodel fails at export: Unsupported: export failed"),
+    ("onnx", "keras-jax", "not_verified", "onnx not verified (needs a package"),
+    ("onnx", "keras-torch", "met", "onnx works"),
+    ("openvino", "keras-jax", "failed", "openvino fails"),
+    ("android", "keras-torch", "met", "executorch works"),  # LiteRT unavailable, ExecuTorch verified
+    ("browser", "keras-jax", "met", "browser_litert works"),
+    ("web_service", "tensorflow-core", "met", "savedmodel works"),
+])
+def test_deploy_targets_are_met_only_by_a_working_cell(answer, option, state, words):
+    result, venue = check(REQUIREMENTS[f"deploy_target={answer}"], readings(deployment=deployment()), option)
+    assert result.state == state and words in result.reason, result
+    assert venue == "cpu-2core"
+
+
+def test_an_untried_route_is_not_verified_and_all_failed_routes_fail():
+    req = REQUIREMENTS["deploy_target=android"]
+    half = deployment({("keras-torch", "executorch"): ("fails",)})  # LiteRT unavailable, ExecuTorch broke
+    result = check(req, readings(deployment=half), "keras-torch")[0]
+    assert result.state == "not_verified" and "litert not verified" in result.reason
+    both = deployment({("keras-torch", "executorch"): ("fails",), ("keras-torch", "litert"): ("fails",)})
+    assert check(req, readings(deployment=both), "keras-torch")[0].state == "failed"

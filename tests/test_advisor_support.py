@@ -167,10 +167,71 @@ def portability(no_switch: tuple[tuple[str, str], ...] = (), corpus_works: dict[
         failure_classes=classes, broken=[], not_measured=[])
 
 
+#: The deployment cells the probes of shared/FINDINGS.md lead one to expect: option -> target -> (status, lines,
+#: steps). The torch backend's SavedModel export fails in torch.export; JAX's OpenVINO export fails
+#: (XlaCallModule); jax2onnx needs an environment of its own (unavailable here); .pt2 and ExecuTorch are torch's.
+DEPLOYMENT = {
+    "keras-tensorflow": {"keras": ("works", 4, 2), "savedmodel": ("works", 6, 3), "onnx": ("works", 8, 4),
+                         "litert": ("works", 9, 4), "openvino": ("works", 8, 4), "torch_pt2": ("not_applicable",),
+                         "executorch": ("not_applicable",), "browser_onnx": ("works", 12, 5),
+                         "browser_litert": ("works", 13, 5)},
+    "keras-jax": {"keras": ("works", 4, 2), "savedmodel": ("works", 7, 3), "onnx": ("unavailable",),
+                  "litert": ("works", 10, 5), "openvino": ("fails",), "torch_pt2": ("not_applicable",),
+                  "executorch": ("not_applicable",), "browser_onnx": ("unavailable",),
+                  "browser_litert": ("works", 14, 6)},
+    "keras-torch": {"keras": ("works", 4, 2), "savedmodel": ("fails",), "onnx": ("works", 7, 3),
+                    "litert": ("unavailable",), "openvino": ("works", 8, 4), "torch_pt2": ("works", 6, 3),
+                    "executorch": ("works", 11, 5), "browser_onnx": ("works", 11, 5),
+                    "browser_litert": ("unavailable",)},
+    "tensorflow-core": {"keras": ("not_applicable",), "savedmodel": ("works", 9, 4), "onnx": ("works", 11, 5),
+                        "litert": ("works", 12, 5), "openvino": ("works", 11, 5), "torch_pt2": ("not_applicable",),
+                        "executorch": ("not_applicable",), "browser_onnx": ("works", 15, 6),
+                        "browser_litert": ("works", 16, 6)},
+}
+
+
+def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
+    """A ``DeploymentAssessment`` with the cells of :data:`DEPLOYMENT` (``overrides``: (option, target) -> cell
+    tuple), its ease and weight comparisons made by the claim's own functions."""
+    from evidence.claims.deployment.assessment import Cell, DeploymentAssessment, TargetInfo, TrainedModel
+    from evidence.claims.deployment.claim import compare_ease, compare_weight
+    from evidence.claims.deployment.targets import SPECS
+    from evidence.contract import ErrorInfo, Interval
+    from evidence.options import KERAS_OPTIONS
+
+    table = {o: dict(t) for o, t in DEPLOYMENT.items()}
+    for (option, target), value in (overrides or {}).items():
+        table[option][target] = value
+    cells = []
+    for option, targets in table.items():
+        for target, (status, *cost) in targets.items():
+            extra: dict[str, Any] = {}
+            if status == "works":
+                extra = {"lines": cost[0], "steps": cost[1], "artifact_bytes": 200_000 + 1000 * cost[0],
+                         "cold_start_s": Interval(estimate=0.4, low=0.35, high=0.45, method="IQR"),
+                         "import_s": 0.3, "load_s": 0.05, "first_answer_s": 0.05,
+                         "parity_max_abs_diff": 3e-7}
+            elif status == "fails":
+                extra = {"stage": "export", "reason": "the export raised",
+                         "error": ErrorInfo(type="torch._dynamo.exc.Unsupported", message="export failed")}
+            elif status == "unavailable":
+                extra = {"why_unavailable": "needs a package in an environment of its own, not built here"}
+            else:
+                extra = {"reason": "the target has no meaning for this option"}
+            cells.append(Cell(option=option, target=target, status=status, **extra))
+    return DeploymentAssessment(
+        cells=cells, targets={t: TargetInfo(label=s.label, kind=s.kind, runtime=s.runtime, reuses=s.reuses)
+                              for t, s in SPECS.items()},
+        models={o: TrainedModel(program="deploy_model.py", epochs=3, test_accuracy=0.9, test_samples=64)
+                for o in table},
+        tolerance=1e-4, ease={o: compare_ease(cells, o, 3, 1) for o in KERAS_OPTIONS}, ease_margin_lines=3,
+        weight=compare_weight(cells, 0.9), environments={}, npm=None, browser=None, corruption=[], not_measured=[])
+
+
 def evidence(**overrides: Any) -> dict[str, Any]:
     """The synthetic evidence of every claim that has landed, claim id -> assessment; ``overrides`` replace one
     (None removes it)."""
     out: dict[str, Any] = {"architecture": architecture(), "community": community(),
-                           "backend_portability": portability()}
+                           "backend_portability": portability(), "deployment": deployment()}
     out.update(overrides)
     return {k: v for k, v in out.items() if v is not None}
