@@ -134,6 +134,52 @@ def deploy_check(answer: str) -> Callable[[Any, str], Check]:
     return check
 
 
+# -- distributed_scaling -----------------------------------------------------------------------------------------
+def _run_problem(run: Any) -> str:
+    """A distributed run that does not work, in one line: its id, status, the error in short, a public report."""
+    why = short_error(run.error) if run.error else run.reason or "no error recorded"
+    issue = f"; {run.known_issues[0].url}" if run.known_issues else ""
+    return f"{run.id} {run.status.replace('_', ' ')}: {why}{issue}"
+
+
+def multi_process_check(a: Any, option: str) -> Check:
+    """``scale=multi_node``: some run of the option trained correctly across several worker processes
+    (``multi_process_ok(option)``; each run is one configuration, so a 2-process run counts whatever its
+    1-process reference did)."""
+    runs = [r for r in a.paths_for(option) if r.multi_process]
+    working = [r for r in runs if r.status == "works"]
+    if working:
+        best = working[0]
+        fault = a.fault_outcome(option)
+        diff = f", loss within {best.loss_rel_diff:.0e} of one device's" if best.loss_rel_diff is not None else ""
+        return Check("met", f"{best.id} ({best.api}, {best.processes} processes) trains{diff}"
+                            + (f"; a killed worker: {fault.outcome.replace('_', ' ')}" if fault else ""))
+    if not runs:
+        return Check("failed", f"no multi-process path of {option} was found to run (runs: "
+                               f"{', '.join(r.id for r in a.paths_for(option)) or 'none'})")
+    tried = [r for r in runs if r.status in ("fails", "not_applicable")]
+    return Check("failed" if len(tried) == len(runs) else "not_verified",
+                 "; ".join(_run_problem(r) for r in runs))
+
+
+def model_parallel_check(a: Any, option: str) -> Check:
+    """``model_size=needs_sharding``: a measured model-parallel run of the option trained with its weights really
+    sharded (``model_parallel_ok(option)``); otherwise what its model-parallel routes are (run here and failed,
+    not applicable, or recorded from the public record only: not verified)."""
+    working = [r for r in a.paths_for(option) if r.kind == "model_parallel" and r.status == "works"]
+    if working:
+        run = working[0]
+        spec = next((f"{s.variable} {s.spec}" for s in run.sharding if s.sharded), "weights sharded")
+        return Check("met", f"{run.id} ({run.api}) trains with {spec} over {run.devices} devices")
+    routes = a.model_parallel_routes(option)
+    if not routes:
+        return Check("not_verified", "the distributed_scaling claim records no model-parallel route for it")
+    if any(r.status is None or r.status == "unavailable" for r in routes):
+        return Check("not_verified", "; ".join(f"{r.route}: {r.statement}" for r in routes))
+    return Check("failed", "; ".join(f"{r.route} {(r.status or '').replace('_', ' ')}: {r.statement}"
+                                     for r in routes))
+
+
 # -- extensibility --------------------------------------------------------------------------------------------------
 def compiled_op_check(a: Any, option: str) -> Check:
     """``custom_ops=compiled_kernels``: the option's compiled C++ op through its own framework's mechanism
@@ -151,15 +197,6 @@ def compiled_op_check(a: Any, option: str) -> Check:
     if cell.status == "not_applicable":
         return Check("failed", f"{cell.mechanism} does not apply ({cell.reason or 'no such mechanism'})")
     return Check("failed", f"{cell.mechanism} fails: {short_error(cell.error) if cell.error else cell.reason}")
-
-
-def _pending(claim: str) -> Callable[[Any, str], Check]:
-    def check(assessment: Any, option: str) -> Check:
-        return Check("not_verified", f"the advisor does not read claim {claim}'s typed assessment yet")
-
-    check.pending = True  # type: ignore[attr-defined]
-    check.__name__ = f"{claim}_check"
-    return check
 
 
 #: Every hard requirement, in the order of :data:`advisor.questions.REQUIREMENT_IDS`.
@@ -185,10 +222,10 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "an OpenVINO model that runs in OpenVINO and agrees with the model", deploy_check("openvino")),
     Requirement("scale=multi_node", "distributed_scaling",
                 "training across real worker processes whose losses agree with one-device training",
-                _pending("distributed_scaling")),
+                multi_process_check),
     Requirement("model_size=needs_sharding", "distributed_scaling",
                 "a model-parallel path: variables sharded across devices, training correctly",
-                _pending("distributed_scaling")),
+                model_parallel_check),
     Requirement("custom_ops=compiled_kernels", "extensibility",
                 "a compiled C++ op, built through the option's own framework, that runs inside a model",
                 compiled_op_check),

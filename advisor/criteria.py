@@ -233,6 +233,82 @@ def _flexibility_from_architecture(a: Any, venue: str | None) -> Found:
     return Found(out, "architecture", venue)
 
 
+# -- performance -----------------------------------------------------------------------------------------------------
+def performance_values(readings: Any, variant: str = "cpu") -> Found:
+    """Performance: throughput relative to the fastest option, on the venue that stands for your accelerator.
+
+    The accelerator (the variant) chooses the venue (:func:`advisor.options.venue_for`); a venue's numbers are
+    never borrowed for another: where no result holds for your hardware the criterion is missing, "not measured
+    on your hardware", with the widest uncertainty. From ``PerformanceAssessment.option_speed(option)``: the
+    geometric mean, over every model and phase timed for every option, of the option's best-setting throughput
+    over the fastest option-and-setting's in the same run (1 = fastest everywhere), with the claim's bootstrap
+    interval.
+    """
+    from advisor.options import ACCELERATOR_NAMES, venue_for
+
+    reading = readings.get("performance")
+    if reading is None or not reading.ok:
+        raise MissingEvidence(reading.absent() if reading is not None else "claim performance was not read")
+    venue = venue_for(variant, reading.venues)
+    if venue is None:
+        raise MissingEvidence(f"not measured on your hardware ({ACCELERATOR_NAMES[variant]}): performance has "
+                              f"results for {', '.join(reading.venues)} only, and their numbers are not borrowed")
+    a = reading.assessment(venue)
+    out = {}
+    for option in OPTIONS:
+        speed = a.option_speed(option)
+        if speed is None:
+            result = a.options.get(option)
+            why = f"{result.status}" if result is not None else "not run"
+            out[option] = Value(None, note=f"no timings on {venue} ({why})")
+            continue
+        out[option] = Value(speed.estimate, speed.low, speed.high, note=(
+            f"{speed.estimate:.2f}x the fastest option's throughput at its best settings ({speed.level:.0%} "
+            f"interval {speed.low:.2f}-{speed.high:.2f}; {a.mode} mode, {len(a.models)} models)"))
+    return Found(out, "performance", venue)
+
+
+# -- distributed scale -----------------------------------------------------------------------------------------------
+#: Points a fault outcome of the option's best multi-process run adds (``fault_outcome(option)``): a job that
+#: recovers from a killed worker, or fails fast, is robust; one that hangs is not.
+FAULT_POINTS: dict[str, float] = {"recovers": 0.5, "fails_fast": 0.25, "hangs": 0.0, "not_reached": 0.0}
+
+
+def _runs(runs: list[Any]) -> str:
+    return ", ".join(r.id for r in runs) or "no"
+
+
+def distributed_scale_values(readings: Any, variant: str = "all") -> Found:
+    """Distributed scale: which kinds of distributed training are shown correct for the option, and how robust.
+
+    From ``DistributedAssessment``: 1 point each for ``multi_device_ok``, ``multi_process_ok`` and
+    ``model_parallel_ok`` (a run whose loss is within the claim's tolerance of one device's, and for model
+    parallelism whose weights were really sharded), plus :data:`FAULT_POINTS` for what a killed worker did to the
+    option's best multi-process job (``fault_outcome``). Speed-up is not scored: on a small CPU machine the runs
+    show correctness, overhead and fault behaviour, not scaling (the claim's ``scope``).
+    """
+    a, venue = _need(readings, "distributed_scaling")
+    out = {}
+    for option in OPTIONS:
+        runs = a.paths_for(option)
+        if not runs:
+            out[option] = Value(None, note="the distributed_scaling claim ran no path for it")
+            continue
+        ok = [r for r in runs if r.status == "works"]
+        devices = [r for r in ok if r.multi_device]
+        processes = [r for r in ok if r.multi_process]
+        sharded = [r for r in ok if r.kind == "model_parallel"]
+        fault = a.fault_outcome(option)
+        value = float(bool(devices)) + float(bool(processes)) + float(bool(sharded))
+        value += FAULT_POINTS[fault.outcome] if fault is not None and processes else 0.0
+        note = (f"several devices: {_runs(devices)}; several processes: {_runs(processes)}; model-parallel: "
+                f"{_runs(sharded)}")
+        if fault is not None and processes:
+            note += f"; a killed worker: {fault.outcome.replace('_', ' ')}"
+        out[option] = Value(value, note=note)
+    return Found(out, "distributed_scaling", venue)
+
+
 #: Deploy-target variants; ``none`` scores the breadth of targets reached.
 DEPLOY_VARIANTS = ("none", "tf_serving", "web_service", "android", "ios", "browser", "onnx", "openvino")
 #: The deployment claim's targets that serve each answer of ``deploy_target``: any one working meets it.
@@ -361,11 +437,11 @@ CRITERIA: tuple[Criterion, ...] = (
               0.1, "a verified switch either works or not; the width stands for programs the corpus lacks",
               "the same model code trains on more engines"),
     Criterion("performance", "performance", "perf", ("performance",), ACCELERATOR_VARIANTS,
-              _pending("performance"),
+              performance_values,
               0.5, "used only where a venue's result lacks an interval: half the scale",
               "faster training and inference on the same models, on your hardware"),
     Criterion("distributed_scale", "distributed scale", "dist", ("distributed_scaling",), ("all",),
-              _pending("distributed_scaling"),
+              distributed_scale_values,
               0.15, "each path works or not on a small machine; the width stands for what scale adds",
               "distributed training shown correct on several devices, across processes, and model-parallel"),
     Criterion("deployment", "deployment", "depl", ("deployment",), DEPLOY_VARIANTS, deployment_values,
