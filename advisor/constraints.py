@@ -190,8 +190,9 @@ def compiled_op_check(a: Any, option: str) -> Check:
         return Check("not_verified", "the extensibility claim tried no compiled op for it")
     if cell.status == "works":
         grad = " and gradient-checked" if cell.gradient_check and cell.gradient_check.passed else ""
+        steps = len(cell.build_steps)
         return Check("met", f"{cell.mechanism}: a C++ op built{grad} inside a model ({cell.lines} lines, "
-                            f"{len(cell.build_steps)} build steps)")
+                            f"{steps} build step{'s' if steps != 1 else ''})")
     if cell.status == "unavailable":
         return Check("not_verified", f"{cell.mechanism} could not be tried ({cell.reason or 'a tool was missing'})")
     if cell.status == "not_applicable":
