@@ -23,8 +23,8 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message):  # argparse's own errors (an unknown flag, a missing argument)
-        self.print_usage(sys.stderr)
-        raise SystemExit(usage_error(f"{self.prog}: {message}"))
+        # One line (issue 15: a script reads the problem, not a usage block); --help has the usage.
+        raise SystemExit(usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
