@@ -1,12 +1,19 @@
-"""kvt's advisor and command line. Reads result files only; never imports a deep-learning framework.
+"""kvt's advisor: ranks the options for a user's answers from the claims' typed assessments; never imports a
+deep-learning framework, and never reads a result's raw measurements.
 
-- :mod:`advisor.options`: the options compared and what holds of them by definition;
-- :mod:`advisor.result_files`: result files read with :mod:`json` (no pydantic on the ``advise`` path);
-- :mod:`advisor.criteria`: one named reader per criterion, from the claims' results;
-- :mod:`advisor.constraints`: hard constraints and the lookups that show a path working;
-- :mod:`advisor.portability`, :mod:`advisor.distributed`: shared reading of those two claims' results;
-- :mod:`advisor.questions`: the questionnaire as data, and answers -> weights;
-- :mod:`advisor.model`: the scikit-learn estimator (``fit`` on results, ``rank`` for answers);
-- :mod:`advisor.scenarios`: reference scenarios scored with scikit-learn's ranking metrics;
-- :mod:`advisor.prompts`, :mod:`advisor.advise_cli`: ``kvt advise`` and ``kvt questions``; :mod:`advisor.cli`: ``kvt``.
+- :mod:`advisor.assessments`: the assessments, read through :mod:`evidence.results` (the one reader of result
+  files), per claim and venue, or the reader's message when a result needs a rerun;
+- :mod:`advisor.criteria`: one named reader per criterion and variant, asking an assessment's fields and queries;
+- :mod:`advisor.constraints`: the hard requirements (met / not verified / failed) and their checks;
+- :mod:`advisor.questions`: the questionnaire as data, and answers -> :class:`~advisor.questions.Profile`
+  (weights by a declared rule, requirements, variants, fit) in one step;
+- :mod:`advisor.options`: what the advisor knows beyond the evidence (ecosystems, pretrained hubs, accelerators
+  and venues), with its public sources; the option map itself is :mod:`evidence.options`;
+- :mod:`advisor.ranking`: :class:`~advisor.ranking.Ranker`, the scoring and ranking arithmetic (no scikit-learn);
+  :mod:`advisor.model`: :class:`~advisor.model.Advisor`, the same as a scikit-learn estimator;
+- :mod:`advisor.confidence`: the seeded draws behind the confidence (reproducible in a browser);
+- :mod:`advisor.export`: everything the ranking needs as JSON, for the site's browser advisor;
+- :mod:`advisor.scenarios`: reference personas scored with scikit-learn's ranking metrics;
+- :mod:`advisor.answers`, :mod:`advisor.prompts`, :mod:`advisor.render`, :mod:`advisor.cli`: answers files,
+  the questionnaire at a terminal, the output (80 columns, wider, Markdown), ``kvt advise`` and ``kvt questions``.
 """
