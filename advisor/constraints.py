@@ -238,11 +238,12 @@ BY_ID: dict[str, Requirement] = {r.id: r for r in REQUIREMENTS}
 
 
 def check(requirement: Requirement, readings: Any, option: str) -> tuple[Check, str | None]:
-    """Whether ``option`` meets ``requirement`` according to ``readings``, and the venue read; never met without
-    evidence."""
+    """Whether ``option`` meets ``requirement`` according to ``readings``, and the venue read (the first whose
+    assessment shows it met, else the first); never met without evidence."""
     reading = readings.get(requirement.claim)
     if reading is None or not reading.ok:
         why = reading.absent() if reading is not None else f"claim {requirement.claim} was not read"
         return Check("not_verified", f"no usable evidence: {why}"), None
-    venue = reading.first_venue()
-    return requirement.check(reading.assessment(venue), option), venue
+    # A path shown working on any venue works; otherwise the first venue (CPU first) says why not.
+    checks = [(requirement.check(reading.assessment(v), option), v) for v in reading.venues]
+    return next((c for c in checks if c[0].met), checks[0])

@@ -106,3 +106,13 @@ def test_an_untried_route_is_not_verified_and_all_failed_routes_fail():
     assert result.state == "not_verified" and "litert not verified" in result.reason
     both = deployment({("keras-torch", "executorch"): ("fails",), ("keras-torch", "litert"): ("fails",)})
     assert check(req, readings(deployment=both), "keras-torch")[0].state == "failed"
+
+
+def test_a_requirement_met_on_any_venue_is_met():
+    broken = deployment({("keras-torch", "onnx"): ("fails",)})
+    both = readings(deployment={"cpu-2core": broken, "gpu-h200": deployment()})
+    result, venue = check(REQUIREMENTS["deploy_target=onnx"], both, "keras-torch")
+    assert result.state == "met" and venue == "gpu-h200"
+    result, venue = check(REQUIREMENTS["deploy_target=onnx"], readings(deployment={"cpu-2core": broken}),
+                          "keras-torch")
+    assert result.state == "failed" and venue == "cpu-2core"
