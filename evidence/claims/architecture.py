@@ -124,7 +124,7 @@ def release_history() -> dict[str, Any]:
 
 
 Backend = Literal["tensorflow", "jax", "torch", "numpy", "openvino", "theano", "cntk"]
-Capability = Literal["trains", "inference_only", "rejected", "broken", "unavailable", "failed"]
+Capability = Literal["trains", "inference_only", "rejected", "ignored", "broken", "unavailable", "failed"]
 
 
 class BackendTrial(ContractModel):
@@ -134,10 +134,14 @@ class BackendTrial(ContractModel):
     """The name given to ``KERAS_BACKEND``."""
     status: Capability
     """``trains``: one ``fit`` epoch ran; ``inference_only``: ``predict`` ran but ``fit`` raised;
-    ``rejected``: ``import keras`` raised for the name; ``broken``: it imported but could not predict;
+    ``rejected``: ``import keras`` raised for the name; ``ignored``: Keras imported but ran on another backend
+    (Keras 2 reads no ``KERAS_BACKEND`` and always runs on TensorFlow); ``broken``: it imported but could not
+    predict;
     ``unavailable``: the backend's package is not installed (not tried); ``failed``: the worker crashed."""
     keras_version: str | None = None
     """The Keras version that ran."""
+    active_backend: str | None = None
+    """The backend Keras reported running on (``keras.backend.backend()``)."""
     error: ErrorInfo | None = None
     """The error of the first step that failed (the import for a rejected name, ``fit`` for inference only)."""
     reason: str | None = None
@@ -202,6 +206,10 @@ class ArchitectureAssessment(Assessment):
         """The names Keras refused at import."""
         return [b for b, t in self.backends.items() if t.status == "rejected"]
 
+    def ignored_backends(self) -> list[str]:
+        """The names Keras accepted but did not run on (it ran on another backend)."""
+        return [b for b, t in self.backends.items() if t.status == "ignored"]
+
 
 def trial(backend: str, res) -> BackendTrial:
     """A :class:`BackendTrial` from one ``backend-NAME`` subject's result."""
@@ -213,14 +221,18 @@ def trial(backend: str, res) -> BackendTrial:
     timing = interval(cold) if cold and "median_s" in cold else None
     if not m.get("imports"):
         return BackendTrial(backend=backend, status="rejected", error=m.get("import_error"))
+    active = m.get("active_backend")
+    if active and active != backend:  # the name was not honoured: whatever ran, it was not this backend
+        return BackendTrial(backend=backend, status="ignored", keras_version=m.get("keras_version"),
+                            active_backend=active, reason=f"Keras ran on {active} instead", cold_import_s=timing)
     if m.get("trains"):
         status, error = "trains", None
     elif m.get("predicts"):
         status, error = "inference_only", m.get("train_error")
     else:
         status, error = "broken", m.get("predict_error") or m.get("ops_error")
-    return BackendTrial(backend=backend, status=status, keras_version=m.get("keras_version"), error=error,
-                        cold_import_s=timing)
+    return BackendTrial(backend=backend, status=status, keras_version=m.get("keras_version"), active_backend=active,
+                        error=error, cold_import_s=timing)
 
 
 class ArchitectureClaim(Claim):
@@ -299,14 +311,18 @@ class ArchitectureClaim(Claim):
                                       not_measured=missing_subjects(results, self.subjects))
 
     def verdict(self, a: ArchitectureAssessment) -> Verdict:
-        """Outdated when Theano and CNTK are rejected while TensorFlow (and the new engines) train."""
-        training, inference_only, rejected = a.training_backends(), a.inference_only_backends(), \
-            a.rejected_backends()
+        """Outdated when Keras no longer runs on Theano and CNTK (it rejects the names, or ignores them and runs on
+        another backend) while it trains on TensorFlow; partly supported when only one of them is gone;
+        supported when both still train."""
+        training, inference_only = a.training_backends(), a.inference_only_backends()
+        rejected, ignored = a.rejected_backends(), a.ignored_backends()
         version = next((t.keras_version for t in a.backends.values() if t.keras_version), "?")
         findings: dict[str, str] = {
             "a": (f"Keras {version} trains on {', '.join(training) or 'no backend'}; predicts only on "
                   f"{', '.join(inference_only) or 'none'}; rejects "
-                  f"{', '.join(f'{b} ({a.backends[b].error.text()})' for b in rejected) or 'none'}."),
+                  f"{', '.join(f'{b} ({a.backends[b].error.text()})' for b in rejected) or 'none'}"
+                  + (f"; ignores {', '.join(ignored)} (it ran on {a.backends[ignored[0]].active_backend} "
+                     "whatever the name)" if ignored else "") + "."),
             "c": "Tested by the extensibility claim (custom layers, losses, training steps, gradients, C++ ops).",
         }
         if a.tf_keras:
@@ -321,15 +337,19 @@ class ArchitectureClaim(Claim):
             return Verdict("inconclusive",
                            "Keras could not be shown training on TensorFlow here"
                            + (f" ({'; '.join(a.not_measured)})" if a.not_measured else "") + ".", findings)
-        old_gone = [b for b in ("theano", "cntk") if b in rejected]
+        old_gone = [b for b in ("theano", "cntk") if b in rejected or b in ignored]
         if len(old_gone) == 2:
             verdict = "outdated"
-            summary = (f"Half true in 2018, outdated now: Keras {version} rejects theano and cntk at import "
-                       f"('{a.backends['theano'].error.text()}'), trains on {', '.join(training)} and runs "
-                       f"inference on {', '.join(inference_only) or 'no other backend'}")
+            how = (f"rejects theano and cntk at import ('{a.backends['theano'].error.text()}')"
+                   if all(b in rejected for b in old_gone) else
+                   f"ignores the theano and cntk backend names and runs on "
+                   f"{a.backends[old_gone[0]].active_backend or 'another backend'}"
+                   if all(b in ignored for b in old_gone) else "no longer runs on theano or cntk")
+            summary = (f"Half true in 2018, outdated now: Keras {version} {how}, trains on {', '.join(training)} "
+                       f"and runs inference on {', '.join(inference_only) or 'no other backend'}")
         elif old_gone:
             verdict = "partly supported"
-            summary = f"Keras trains on {', '.join(training)} but rejects {', '.join(old_gone)}"
+            summary = f"Keras trains on {', '.join(training)} but no longer runs on {', '.join(old_gone)}"
         else:
             verdict = "supported"
             summary = f"Keras still accepts theano and cntk alongside {', '.join(training)}"
