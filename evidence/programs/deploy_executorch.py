@@ -6,6 +6,10 @@ The route ExecuTorch's documentation gives: a ``torch.export`` program (here Ker
 ``to_executorch``. Serving loads the file with ``executorch.runtime.Runtime`` (no Keras at serving time). The
 batch dimension stays variable up to ``MAX_BATCH`` (ExecuTorch plans memory for the upper bound).
 
+Serving here goes through ExecuTorch's Python bindings, which take and return torch tensors, so a Python server
+imports torch (seconds of its cold start); on a phone the same ``.pte`` file runs in ExecuTorch's C++ runtime,
+without torch.
+
 ExecuTorch is installed in a virtual environment of its own (``torch==2.13.0`` then ``executorch``), since it
 brings its own ``torchao`` and build tooling.
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import fcntl
 import hashlib
 import http.server
 import importlib.util
@@ -42,6 +41,7 @@ from evidence.errors import error_from_text
 from evidence.processes import run_process
 
 from .child import percentiles
+from .envs import locked
 from .targets import BROWSER_PROGRAMS, program_path
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,6 +50,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 #: The npm packages of the browser runtimes, pinned (npm's registry holds them; see FINDINGS.md).
 NPM_PACKAGES: dict[str, str] = {"onnxruntime-web": "1.30.0", "@litertjs/core": "2.5.3"}
 NPM_ENV = "KVT_NPM_DIR"
+#: The npm package that serves each browser target.
+NPM_RUNTIME: dict[str, str] = {"browser_onnx": "onnxruntime-web", "browser_litert": "@litertjs/core"}
 #: What each browser target's page imports, mapped to files of the npm packages (the page's import map).
 IMPORT_MAPS: dict[str, dict[str, str]] = {
     "browser_onnx": {"onnxruntime-web/wasm": "/npm/onnxruntime-web/dist/ort.wasm.bundle.min.mjs"},
@@ -98,8 +100,7 @@ def ensure_npm(timeout_s: float = 600) -> dict[str, Any]:
     if npm is None:
         return {**base, "ok": False, "reused": False, "why": "npm is not installed (apt-get install -y npm)"}
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / f".{folder.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with locked(folder.parent / f".{folder.name}.lock"):
         if marker.exists() and all(_npm_versions(folder).values()):
             return {**base, **json.loads(marker.read_text(encoding="utf-8")), "ok": True, "reused": True}
         spec = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
@@ -118,13 +119,15 @@ def ensure_npm(timeout_s: float = 600) -> dict[str, Any]:
 
 
 def _tool_version(cmd: list[str]) -> str | None:
-    import subprocess
-
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        out = subprocess.run([*cmd, "--version"], capture_output=True, text=True, timeout=30,
-                             stdin=subprocess.DEVNULL)
-        return (out.stdout.strip().splitlines() or [None])[-1]
-    return None
+    """The last line ``cmd --version`` prints, None when it does not run."""
+    with tempfile.TemporaryDirectory(prefix="kvt-version-") as tmp:
+        try:
+            out = run_process([*cmd, "--version"], timeout_s=30, cwd=tmp, env=dict(os.environ),
+                              stdout=Path(tmp) / "out", stderr=Path(tmp) / "err")
+            lines = (Path(tmp) / "out").read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        except OSError:
+            return None
+    return lines[-1] if out.ok and lines else None
 
 
 def browser_available() -> dict[str, Any]:

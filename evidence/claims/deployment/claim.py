@@ -35,6 +35,7 @@ from .assessment import (
     TrainedModel,
     Weight,
 )
+from .child import write_json
 from .metrics import js_route_metrics, route_metrics
 from .serving import judge_parity, parity, run_serving_process, serve_artifact
 from .targets import (
@@ -62,12 +63,6 @@ TF_CORE_MODEL = "digits_mlp_tf_core.py"
 #: the batch size they were converted with in their input tensor (1: Keras's LiteRT export from torch takes
 #: static shapes only, keras/src/export/litert.py), so LiteRT.js is asked one row at a time.
 BROWSER_BATCHES: dict[str, tuple[int, tuple[int, ...]]] = {"browser_onnx": (32, (1, 32)), "browser_litert": (1, (1,))}
-
-
-def _write_json(path: Path, payload: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _save_npy(path: Path, array) -> None:
@@ -204,9 +199,9 @@ class DeploymentClaim(Claim):
                                   "environments": {}}
         for target in EXPORTED:
             record["targets"][target] = {"status": "in progress"}
-            _write_json(base / "export.json", record)
+            write_json(base / "export.json", record)
             record["targets"][target] = self._export_target(ctx, target, model, base, record)
-            _write_json(base / "export.json", record)
+            write_json(base / "export.json", record)
         return record
 
     def _export_target(self, ctx: Context, target: str, model: Any, base: Path,
@@ -350,7 +345,7 @@ class DeploymentClaim(Claim):
             latency_warmup=settings["latency_warmup_calls"])
         for target in targets:
             res = records[target]
-            package = "onnxruntime-web" if target == "browser_onnx" else "@litertjs/core"
+            package = browser.NPM_RUNTIME[target]
             cell: dict[str, Any] = {"runtime": f"{package} {npm['versions'].get(package)} in Chromium "
                                                f"{res.get('browser_version') or available.get('chromium')}",
                                     "code": {"serve": js_route_metrics(BROWSER_PROGRAMS[target])}}
@@ -500,18 +495,22 @@ def corruption_check(target: str, check: dict[str, Any]) -> CorruptionCheck:
     return CorruptionCheck(target=target, option=check["option"], outcomes=outcomes)
 
 
-def _code_fields(exported: dict[str, Any], serve_code: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Lines, steps and packages of a route; a browser target adds its JavaScript serving code to the export."""
+def _code_fields(exported: dict[str, Any], option: str, target: str,
+                 serve_code: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Lines, steps and packages of a route; a browser target adds its JavaScript serving code to the export,
+    and its runtime is an npm package instead of the Python runtime of the target whose export it serves."""
     code = exported.get("code")
     if not code:
         return {}
     if serve_code is None:
         lines, steps = code["total"]["lines"], code["total"]["steps"]
+        extra = exported["packages"]["extra"]
     else:
         lines = code["export"]["lines"] + serve_code["lines"]
         steps = code["export"]["steps"] + serve_code["steps"]
-    return {"lines": lines, "steps": steps, "export_lines": code["export"]["lines"],
-            "extra_packages": exported["packages"]["extra"]}
+        extra = sorted(set(exported["packages"].get("export", ())) - set(BASE_PACKAGES[option]))
+        extra.append(browser.NPM_RUNTIME[target])
+    return {"lines": lines, "steps": steps, "export_lines": code["export"]["lines"], "extra_packages": extra}
 
 
 def _measured_fields(served: dict[str, Any]) -> dict[str, Any]:
@@ -546,7 +545,7 @@ def build_cell(res, option: str, target: str) -> Cell | None:
                         reason="the export stage left no record of this target (its worker stopped before it)")
         return Cell(**base, status="fails", stage="export", reason=f"{option} {res.status}: {res.short_reason()}")
     env_name = SPECS[source].env.get(option)
-    fields: dict[str, Any] = {**base, "environment": env_name, **_code_fields(exported)}
+    fields: dict[str, Any] = {**base, "environment": env_name, **_code_fields(exported, option, target)}
     attempts = exported.get("attempts", [])
     failed = [a for a in attempts if not a["ok"]]
     if exported["status"] == "in progress":
@@ -568,7 +567,7 @@ def build_cell(res, option: str, target: str) -> Cell | None:
     if spec.kind == "browser":
         served = serve.get("browser_targets", {}).get(target)
         if served is not None and served.get("code"):
-            fields.update(_code_fields(exported, served["code"]["serve"]))
+            fields.update(_code_fields(exported, option, target, served["code"]["serve"]))
             fields["program"] = BROWSER_PROGRAMS[target]
     else:
         served = serve.get("targets", {}).get(target)
@@ -643,7 +642,7 @@ def compare_weight(cells: list[Cell], max_ratio: float) -> Weight:
     """Artifact sizes of Keras on TensorFlow against TensorFlow core's on the exported targets both reach."""
     by = {(c.option, c.target): c for c in cells}
     pairs = []
-    for target in EXPORTED:
+    for target in SERVED:  # the browser's artifacts repeat the ONNX and LiteRT ones
         k, c = by.get(("keras-tensorflow", target)), by.get((TF_CORE, target))
         if k and c and k.status == c.status == "works" and k.artifact_bytes and c.artifact_bytes:
             pairs.append(SizePair(target=target, keras_bytes=k.artifact_bytes, core_bytes=c.artifact_bytes))

@@ -88,7 +88,8 @@ def read_marker(folder: Path) -> dict[str, Any] | None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing): one builder at a time."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -133,7 +134,7 @@ def ensure(spec: EnvSpec, *, build: bool = True, timeout_s: float = STEP_TIMEOUT
         return {**base, "ok": False, "reused": False,
                 "why": f"the {spec.name} environment is not built on this machine and this run does not build it "
                        f"(quick mode); a full run builds it under {envs_dir()}"}
-    with _locked(envs_dir() / f".{spec.name}-{spec.key()}.lock"):
+    with locked(envs_dir() / f".{spec.name}-{spec.key()}.lock"):
         marker = read_marker(folder)  # another worker may have built it while we waited
         if marker is not None:
             return {**base, **marker, "ok": True, "reused": True, "python": str(python_of(folder))}

@@ -18,9 +18,10 @@ def cell_text(a: DeploymentAssessment, c: Cell) -> str:
     """One cell in words: its cost and numbers when it works, else what happened."""
     if c.status == "works":
         parts = [f"{c.lines} lines/{c.steps} steps"]
-        if c.route and c.route not in ("export_keras", "export_tf_core"):
-            parts.append(f"via {c.route}, since the direct export failed: "
-                         f"{c.direct_route_error.text(140) if c.direct_route_error else '?'}")
+        if c.direct_route_error:
+            parts.append(f"via {c.route}, since the direct export failed: {c.direct_route_error.text(140)}")
+        elif c.route and c.route not in ("export_keras", "export_tf_core"):
+            parts.append(f"via {c.route}")
         if c.environment:
             parts.append(f"exported in the {c.environment} environment")
         if c.extra_packages:
