@@ -47,8 +47,9 @@ concepts
 
 Entry points: :func:`analyse_file` (a file: its metrics, project-relative path and sha256),
 :func:`analyse_source` (a string), :func:`analyse_symbols` (some classes/functions of a file, measured with the
-file's imports), :func:`symbol_source`, :func:`logical_lines` (just the count), :func:`cpp_logical_lines`
-(C/C++ code lines), :func:`module_constants` (a program's ``UPPER_CASE`` literals) and :func:`file_sha256`.
+file's imports), :func:`symbol_source`, :func:`completing_calls`, :func:`logical_lines` (just the count),
+:func:`cpp_logical_lines` (C/C++ code lines), :func:`module_constants` (a program's ``UPPER_CASE`` literals)
+and :func:`file_sha256`.
 """
 
 from __future__ import annotations
@@ -593,16 +594,41 @@ def symbol_source(path: str | Path, symbol: str) -> str:
     return textwrap.dedent("".join(lines[first - 1:node.end_lineno]))
 
 
-def analyse_symbols(path: str | Path, symbols: Iterable[str], **kwargs: Any) -> ProgramMetrics:
+def completing_calls(path: str | Path, symbols: Iterable[str]) -> list[str]:
+    """The module-level call statements of a file made on one of ``symbols``, in file order.
+
+    Some definitions are finished by a call after them: ``f.defvjp(fwd, bwd)`` gives a ``jax.custom_vjp``
+    function its rule, ``op.register_autograd(backward)`` a torch custom op its gradient. Only a bare call
+    statement whose callee is an attribute of a symbol counts (not an assignment or a table that names it).
+    """
+    wanted = set(symbols)
+    source = Path(path).read_text(encoding="utf-8")
+    out = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            callee = _dotted(node.value.func)
+            if callee and len(callee) > 1 and callee[0] in wanted:
+                out.append(ast.get_source_segment(source, node) or ast.unparse(node))
+    return out
+
+
+def analyse_symbols(path: str | Path, symbols: Iterable[str], *, completions: bool = False,
+                    **kwargs: Any) -> ProgramMetrics:
     """The metrics of several classes/functions of one file measured together, with the file's imports.
 
     The imports are prepended so that API names resolve; they are counted in neither lines nor tokens (the
     import lines are measured alone and subtracted), since a file imports a framework once for all it holds.
+    With ``completions``, the module-level calls that finish a symbol's definition (:func:`completing_calls`)
+    count with it.
     """
     path = Path(path)
+    symbols = list(symbols)
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = "".join(ast.unparse(n) + "\n" for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom))
-    body = "\n\n".join(symbol_source(path, s) for s in symbols)
+    parts = [symbol_source(path, s) for s in symbols]
+    if completions:
+        parts += completing_calls(path, symbols)
+    body = "\n\n".join(parts)
     whole = analyse_source(imports + body, file=f"{display_path(path)}::{'+'.join(symbols)}",
                            sha256=file_sha256(path), **kwargs)
     base_spans, base_tokens = _logical_line_spans(imports, set())

@@ -1,7 +1,8 @@
-"""ease_of_use: the code metrics respond to the code, the judge follows its thresholds, and the real quick run.
+"""ease_of_use: the code metrics respond to the code, every verdict branch on synthetic runs, and the real quick run.
 
-The first part needs no framework: the metrics are static (``ast``/``tokenize``) and the judge runs on synthetic
-results. The last part reads the shared quick-mode run of every claim (the ``quick_results`` fixture).
+The first part needs no framework: the metrics are static (``ast``/``tokenize``) and the assessment and verdict
+run on synthetic results made from the real programs' records. The last part reads the shared quick-mode run of
+every claim (the ``quick_results`` fixture).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from evidence import claim as claim_module
 from evidence import code_metrics
 from evidence.claim import PROGRAMS_DIR
-from evidence.claims.ease_of_use import CLAIM, PAIRS, measure_program
+from evidence.claims.ease_of_use import CLAIM, STYLES, TASKS, measure_program, program_name
 from evidence.results import SubjectResult, load_result
 from tests.conftest import needs_frameworks
 
@@ -131,7 +132,7 @@ def test_concepts_follow_the_declared_mapping_and_list_unmapped_names():
     assert unmapped == ("tensorflow.some.new_api",)
 
 
-@pytest.mark.parametrize("name", [n for pair in PAIRS.values() for n in pair])
+@pytest.mark.parametrize("name", list(CLAIM.programs))
 def test_every_api_name_of_the_programs_maps_to_a_concept(name):
     m = code_metrics.analyse_file(PROGRAMS_DIR / name)
     assert m.unmapped_api_names == ()
@@ -139,25 +140,25 @@ def test_every_api_name_of_the_programs_maps_to_a_concept(name):
     assert m.sha256 == code_metrics.file_sha256(PROGRAMS_DIR / name)
 
 
-def test_pairs_are_programs_that_the_site_pairs_and_share_hyperparameters():
-    from kvt_docs.programs import split_programs
-
-    pairs, singles = split_programs(CLAIM.programs)
-    assert {(p.task, p.keras, p.tfcore) for p in pairs} == {(t, k, tf) for t, (k, tf) in PAIRS.items()}
-    assert singles == []
-    for keras_file, tf_file in PAIRS.values():
-        assert code_metrics.module_constants(PROGRAMS_DIR / keras_file) == \
-            code_metrics.module_constants(PROGRAMS_DIR / tf_file)
-        for path in (PROGRAMS_DIR / keras_file, PROGRAMS_DIR / tf_file):
-            text = path.read_text(encoding="utf-8")
+def test_three_programs_per_task_share_hyperparameters_and_the_run_settings():
+    # The site groups a task's programs by these suffixes (kvt_docs.programs).
+    assert [program_name("mlp", s) for s in STYLES] == ["mlp_keras.py", "mlp_gradienttape.py", "mlp_tfcore.py"]
+    assert CLAIM.pairs == {t: (program_name(t, "keras_fit"), program_name(t, "tf_core")) for t in TASKS}
+    for task in TASKS:
+        constants = [code_metrics.module_constants(PROGRAMS_DIR / program_name(task, s)) for s in STYLES]
+        assert constants[0] == constants[1] == constants[2], task
+        assert constants[0]["EPOCHS"] == CLAIM.settings[f"epochs_{task}"].full
+        for style in STYLES:
+            text = (PROGRAMS_DIR / program_name(task, style)).read_text(encoding="utf-8")
             assert 'if __name__ == "__main__":' in text and "def run(epochs=EPOCHS, seed=SEED" in text
+        assert "tf.GradientTape" in (PROGRAMS_DIR / program_name(task, "keras_gradienttape")).read_text()
 
 
 def test_the_record_and_the_code_hash_change_when_a_program_changes(tmp_path, monkeypatch):
     for name in CLAIM.programs:
         shutil.copy(PROGRAMS_DIR / name, tmp_path / name)
     monkeypatch.setattr(claim_module, "PROGRAMS_DIR", tmp_path)
-    target = tmp_path / "mlp_keras.py"
+    target = tmp_path / "mlp_gradienttape.py"
     before_hash, before = CLAIM.code_hash(), measure_program(target)
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("    model = build_model()\n",
@@ -169,68 +170,114 @@ def test_the_record_and_the_code_hash_change_when_a_program_changes(tmp_path, mo
     assert after["metrics"]["api_name_count"] == before["metrics"]["api_name_count"] + 1
 
 
-# -- the judge on synthetic results ------------------------------------------------------------------------------
-def synthetic(accuracy=None, *, tfcore_accuracy=0.95, mode="full", drop=()):
-    """Results as the workers write them, with the real programs' static records and made-up accuracies."""
-    accuracy = accuracy or {"mlp": 0.96, "cnn": 0.97, "early_stopping": 0.97}
+# -- the assessment and the verdict on synthetic results ---------------------------------------------------------
+RECORDS = {(t, s): measure_program(PROGRAMS_DIR / program_name(t, s)) for t in TASKS for s in STYLES}
+
+
+def synthetic(accuracy=0.96, *, mode="full", drop=(), records=None, broken=()):
+    """Results as the workers write them, with the real programs' records (or ``records``) and accuracies
+    (``accuracy``: one number, or a dict per (task, style)); ``broken`` (option, style, task) raise."""
+    from evidence.claims.ease_of_use import STYLE_OPTIONS
+
+    records = records or RECORDS
     results = {}
     for subject in CLAIM.subjects:
         if subject in drop:
             results[subject] = SubjectResult(status="unavailable", reason="torch cannot be imported (hidden)")
             continue
-        side = 1 if subject == "tensorflow-core" else 0
-        m = {"api": "tensorflow-core" if side else "keras", "mode": mode, "runs": {}, "metrics": {},
-             "hyperparameters": {}}
-        for task, pair in PAIRS.items():
-            record = measure_program(PROGRAMS_DIR / pair[side])
-            m["metrics"][pair[side]] = record["metrics"]
-            m["hyperparameters"][pair[side]] = record["hyperparameters"]
-            if "handwritten" in record:
-                m.setdefault("handwritten", {})[pair[side]] = record["handwritten"]
-            acc = tfcore_accuracy if side else accuracy[task]
-            m["runs"][task] = {"status": "ran", "accuracy": acc, "epochs_run": 3, "epochs": 3,
-                               "program": record["metrics"]["file"], "sha256": record["metrics"]["sha256"]}
-        results[subject] = SubjectResult(status="ok", measurements=m)
+        runs = {}
+        for style in STYLES:
+            if subject not in STYLE_OPTIONS[style]:
+                continue
+            for task in TASKS:
+                record = records[(task, style)]
+                acc = accuracy if isinstance(accuracy, float) else accuracy[(task, style)]
+                entry = {"program": record["metrics"]["file"], "sha256": record["metrics"]["sha256"],
+                         "record": record, "epochs": 3, "seconds": 1.0}
+                if (subject, style, task) in broken:
+                    entry.update(status="raised", error={"type": "TypeError", "message": "no"})
+                else:
+                    entry.update(status="ran", accuracy=acc, epochs_run=3)
+                runs.setdefault(style, {})[task] = entry
+        results[subject] = SubjectResult(status="ok", measurements={"mode": mode, "runs": runs})
     return results
 
 
-def test_judge_supported_when_programs_compare_and_tfcore_needs_more():
-    verdict = CLAIM.judge(synthetic())
-    assert verdict.verdict == "supported"
-    assert "mlp" in verdict.summary and "logical lines" in verdict.summary
+def judge(results, quick=False):
+    a = CLAIM.assess(results, quick)
+    return a, CLAIM.verdict(a)
+
+
+def test_the_real_programs_are_supported_when_they_do_the_same_job():
+    a, verdict = judge(synthetic())
+    assert verdict.verdict == "supported", verdict.summary
+    assert a.comparable_tasks() == list(TASKS)
+    for task in TASKS:
+        lines = [a.program(task, s).metrics.logical_lines for s in STYLES]
+        assert lines[0] < lines[1] < lines[2], (task, lines)
+    assert "Keras layers + tf.GradientTape" in verdict.summary and "TensorFlow core" in verdict.summary
     assert set(CLAIM.sub_claims) <= set(verdict.findings)
-    assert "mlp_keras.py" in verdict.findings["traceability"]
+    assert "mlp_gradienttape.py" in verdict.findings["traceability"]
 
 
-def test_judge_excludes_tasks_whose_accuracies_differ_beyond_tolerance():
-    tol = CLAIM.thresholds["accuracy_tolerance_full"]
-    verdict = CLAIM.judge(synthetic({"mlp": 0.95 - 2 * tol, "cnn": 0.95, "early_stopping": 0.95}))
-    assert verdict.verdict == "partly supported"
-    assert "2 of 3 task(s)" in verdict.summary
-    assert "not comparable" in verdict.findings["same_job"]
-    assert CLAIM.judge(synthetic({t: 0.5 for t in PAIRS}, tfcore_accuracy=0.5)).verdict == "inconclusive"
+def with_metrics_of(source_style, target_styles):
+    """The real records, with each ``target_styles`` program given ``source_style``'s metrics."""
+    records = dict(RECORDS)
+    for task in TASKS:
+        for style in target_styles:
+            records[(task, style)] = {**RECORDS[(task, style)],
+                                      "metrics": {**RECORDS[(task, source_style)]["metrics"],
+                                                  "file": RECORDS[(task, style)]["metrics"]["file"]}}
+    return records
 
 
-def test_judge_uses_the_quick_tolerance_in_quick_mode():
-    acc = {t: 0.95 - CLAIM.thresholds["accuracy_tolerance_full"] * 2 for t in PAIRS}
-    assert CLAIM.judge(synthetic(acc, mode="quick")).verdict == "supported"
+def test_partly_supported_when_only_tensorflow_core_needs_more():
+    _, verdict = judge(synthetic(records=with_metrics_of("keras_fit", ["keras_gradienttape"])))
+    assert verdict.verdict == "partly supported", verdict.summary
+    assert "not more code and less simple for: Keras layers + tf.GradientTape" in verdict.summary
 
 
-def test_judge_refutes_when_keras_needs_as_much(monkeypatch):
-    results = synthetic()
-    tf_m = results["tensorflow-core"].measurements
-    for subject in ("keras-tensorflow", "keras-jax", "keras-torch"):
-        keras_m = results[subject].measurements
-        for keras_name, tf_name in PAIRS.values():
-            keras_m["metrics"][keras_name] = dict(tf_m["metrics"][tf_name])
-    assert CLAIM.judge(results).verdict == "refuted"
+def test_refuted_when_the_tensorflow_styles_need_as_much_as_fit():
+    _, verdict = judge(synthetic(records=with_metrics_of("keras_fit", ["keras_gradienttape", "tf_core"])))
+    assert verdict.verdict == "refuted", verdict.summary
 
 
-def test_judge_names_missing_subjects():
-    verdict = CLAIM.judge(synthetic(drop=("keras-torch",)))
+def test_a_task_beyond_the_tolerance_is_not_compared():
+    tol = CLAIM.threshold("accuracy_tolerance")
+    acc = {(t, s): 0.96 for t in TASKS for s in STYLES}
+    acc[("mlp", "keras_gradienttape")] = 0.96 - 2 * tol
+    a, verdict = judge(synthetic(acc))
+    assert not a.tasks["mlp"].comparable and a.comparable_tasks() == ["cnn", "early_stopping"]
+    assert "2 of 3 task(s)" in verdict.summary and "not comparable" in verdict.findings["same_job"]
+    a, verdict = judge(synthetic(acc, mode="quick"), quick=True)
+    assert a.tasks["mlp"].comparable and a.accuracy_tolerance == CLAIM.threshold("accuracy_tolerance", True)
+
+
+def test_inconclusive_when_nothing_learns_and_a_broken_program_fails_its_option():
+    _, verdict = judge(synthetic(0.5))
+    assert verdict.verdict == "inconclusive"
+    a, _ = judge(synthetic(broken={("keras-torch", "keras_fit", "cnn")}))
+    fit = a.program("cnn", "keras_fit")
+    assert fit.runs["keras-torch"].status == "fails" and fit.backends == ["tensorflow", "jax"]
+    assert a.option_cost("keras-torch").tasks["cnn"] is None and a.option_cost("keras-torch").tasks_done == 2
+
+
+def test_option_costs_take_the_cheapest_working_style():
+    a, _ = judge(synthetic())
+    assert a.styles_for("keras-tensorflow") == ["keras_fit", "keras_gradienttape"]
+    assert a.styles_for("keras-jax") == ["keras_fit"] and a.styles_for("tensorflow-core") == ["tf_core"]
+    for option in ("keras-tensorflow", "keras-jax", "keras-torch"):
+        cost = a.option_cost(option)
+        assert all(c.style == "keras_fit" for c in cost.tasks.values()) and cost.tasks_done == 3
+    assert a.option_cost("tensorflow-core").cost > a.option_cost("keras-jax").cost
+
+
+def test_missing_subjects_are_named():
+    a, verdict = judge(synthetic(drop=("keras-torch",)))
     assert verdict.verdict == "supported"
     assert "keras-torch" in verdict.summary and "keras-torch" in verdict.findings["not_measured"]
-    verdict = CLAIM.judge(synthetic(drop=("tensorflow-core",)))
+    assert a.option_cost("keras-torch") is None
+    _, verdict = judge(synthetic(drop=("tensorflow-core",)))
     assert verdict.verdict == "inconclusive" and "tensorflow-core" in verdict.summary
 
 
@@ -238,27 +285,22 @@ def test_judge_names_missing_subjects():
 @pytest.mark.slow
 @pytest.mark.frameworks
 @needs_frameworks
-def test_quick_run(quick_results):
+def test_quick_run_has_three_styles_per_task_that_do_the_same_job(quick_results):
     res = load_result("ease_of_use", quick_results)
-    assert res is not None
     assert {s: r.status for s, r in res.subjects.items()} == dict.fromkeys(CLAIM.subjects, "ok")
-    tol = res.claim.thresholds["accuracy_tolerance_quick"]
-    floor = res.claim.thresholds["min_accuracy_quick"]
-    tf_runs = res.subjects["tensorflow-core"].measurements["runs"]
-    for subject in ("keras-tensorflow", "keras-jax", "keras-torch"):
-        m = res.subjects[subject].measurements
-        assert m["backend"] == subject.removeprefix("keras-")
-        for task, (keras_name, tf_name) in PAIRS.items():
-            run, tf_run = m["runs"][task], tf_runs[task]
-            assert run["status"] == tf_run["status"] == "ran"
-            assert run["epochs"] == tf_run["epochs"]
-            assert min(run["accuracy"], tf_run["accuracy"]) >= floor
-            assert abs(run["accuracy"] - tf_run["accuracy"]) <= tol, (subject, task)
-            # Each metric traces to the file it measured, and that file is the one in the tree now.
-            assert run["sha256"] == m["metrics"][keras_name]["sha256"] == \
-                code_metrics.file_sha256(PROGRAMS_DIR / keras_name)
-            assert tf_run["sha256"] == code_metrics.file_sha256(PROGRAMS_DIR / tf_name)
-    es = tf_runs["early_stopping"]
-    assert 1 <= es["best_epoch"] <= es["epochs_run"] <= es["epochs"]
+    a = res.assessment
+    assert a.mode == "quick"
+    for task in TASKS:
+        result = a.tasks[task]
+        assert result.comparable, task
+        for style in STYLES:
+            p = result.programs[style]
+            assert p.status == "works" and p.accuracy >= a.accuracy_floor
+            assert p.sha256 == code_metrics.file_sha256(PROGRAMS_DIR / program_name(task, style))
+            assert all(r.epochs == CLAIM.setting(f"epochs_{task}", True) for r in p.runs.values())
+        assert result.programs["keras_fit"].backends == ["tensorflow", "jax", "torch"]
+        assert result.programs["keras_gradienttape"].backends == ["tensorflow"]
+    es = a.program("early_stopping", "tf_core").runs["tensorflow-core"]
+    assert 1 <= es.best_epoch <= es.epochs_run <= es.epochs
     assert res.verdict in {"supported", "partly supported"}
     assert res.code_hash == CLAIM.code_hash()
