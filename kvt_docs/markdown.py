@@ -1,17 +1,17 @@
 """Small Markdown builders. They escape what they are given, so text from result files cannot break a page.
 
-Only plain Markdown and the pymdown extensions named in ``mkdocs.yml`` are produced (admonitions,
-``pymdownx.tabbed``, fenced code with titles), plus one inline ``<span>`` for verdict badges, so that a later
-move to another static site generator stays cheap.
+Plain Markdown and the pymdown extensions named in ``mkdocs.yml`` (admonitions, collapsible details,
+``pymdownx.tabbed``, fenced code with titles), plus a few HTML elements where Markdown has none (the verdict
+badge, the home table that turns into cards on a phone, figures with a phone-sized drawing), so that a later
+move to another static site generator stays cheap. Values are formatted by :mod:`kvt_docs.formatting`; nothing
+here prints a data structure as JSON.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 #: CSS class suffix for each verdict and for the states that stand in for one (see docs/stylesheets/kvt.css).
 VERDICT_CLASSES = {
@@ -22,6 +22,7 @@ VERDICT_CLASSES = {
     "inconclusive": "inconclusive",
     "not run": "missing",
     "not written": "missing",
+    "needs a rerun": "missing",
     "invalid": "invalid",
 }
 
@@ -33,10 +34,9 @@ def badge(verdict: str, *, stale: bool = False) -> str:
     return f'<span class="kvt-verdict kvt-verdict--{css}">{text}</span>'
 
 
-def cell(text: Any) -> str:
+def cell(text: str) -> str:
     """Text made safe for one table cell: no line breaks, pipes escaped, HTML-special characters escaped."""
-    value = text if isinstance(text, str) else format_value(text)
-    return inline(" ".join(value.split())).replace("|", "\\|")
+    return inline(" ".join(str(text).split())).replace("|", "\\|")
 
 
 def inline(text: str) -> str:
@@ -51,16 +51,23 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\*_\[\]])", r"\\\1", text)
 
 
+def code(text: str) -> str:
+    """``text`` as an inline code span (a longer fence when it holds backticks)."""
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A pipe table; cells are used as given (wrap raw values with :func:`cell`)."""
+    """A pipe table; cells are used as given (wrap raw text with :func:`cell`)."""
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def admonition(kind: str, title: str, body: str, *, collapsible: bool = False) -> str:
-    """An admonition (``!!!``) or, when ``collapsible``, a closed details block (``???``)."""
-    marker = "???" if collapsible else "!!!"
+def admonition(kind: str, title: str, body: str, *, collapsible: bool = False, open_: bool = False) -> str:
+    """An admonition (``!!!``) or, when ``collapsible``, a details block (``???``, ``???+`` when ``open_``)."""
+    marker = ("???+" if open_ else "???") if collapsible else "!!!"
     return f'{marker} {kind} "{title.replace(chr(34), chr(39))}"\n\n{indent(body)}\n'
 
 
@@ -70,12 +77,12 @@ def indent(text: str, spaces: int = 4) -> str:
     return "\n".join(pad + line if line.strip() else "" for line in text.rstrip("\n").split("\n"))
 
 
-def fence(code: str, language: str = "", title: str | None = None) -> str:
-    """A fenced code block whose fence is longer than any backtick run inside ``code``."""
-    longest = max((len(m) for m in re.findall(r"`+", code)), default=0)
+def fence(source: str, language: str = "", title: str | None = None) -> str:
+    """A fenced code block whose fence is longer than any backtick run inside ``source``."""
+    longest = max((len(m) for m in re.findall(r"`+", source)), default=0)
     ticks = "`" * max(3, longest + 1)
     info = language + (f' title="{title}"' if title else "")
-    return f"{ticks}{info}\n{code.rstrip()}\n{ticks}\n"
+    return f"{ticks}{info}\n{source.rstrip()}\n{ticks}\n"
 
 
 def tabs(items: Sequence[tuple[str, str]]) -> str:
@@ -86,30 +93,18 @@ def tabs(items: Sequence[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
-def format_number(value: float | int) -> str:
-    """Numbers as read from a result: integers in full, floats to four significant digits."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if value != value:  # NaN
-        return "NaN"
-    return f"{value:.4g}"
+def search_excluded(body: str) -> str:
+    """``body`` (Markdown) in a block that the site's search does not index (code listings).
+
+    A ``<section>``, not a ``<div>``: Material's search indexer tells elements apart by tag only, so the first
+    ``</div>`` inside an excluded ``<div>`` (a tab set's, a code block's) would end the exclusion.
+    """
+    return f'<section class="kvt-noindex" data-search-exclude markdown="block">\n\n{body}\n\n</section>\n'
 
 
-def format_value(value: Any) -> str:
-    """Any JSON value as short text: numbers via :func:`format_number`, lists joined, dicts as compact JSON."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool | int | float):
-        return format_number(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        if all(isinstance(v, list) for v in value):
-            return "; ".join(" ".join(format_value(x) for x in v) for v in value) or "—"
-        return ", ".join(format_value(v) for v in value) or "—"
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+def escape_attr(text: str) -> str:
+    """Text for an HTML attribute value."""
+    return html.escape(" ".join(str(text).split()), quote=True)
 
 
 def rst_to_markdown(text: str) -> str:

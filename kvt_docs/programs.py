@@ -1,19 +1,19 @@
-"""The code a claim ran, shown as tabs: the claim module, then its programs, Keras | TensorFlow core side by side.
+"""The programs a claim ran, shown as tabs: one tab set per task with its Keras and TensorFlow core versions side by
+side, and the claim's own modules linked in the repository rather than printed.
 
-Pairing convention (a naming rule, so claims need no extra attribute): among a claim's ``programs``, a file
-whose stem ends in ``_tfcore`` (or ``_tf_core``) is the TensorFlow-core version of a task, and its Keras twin is
-``<task>_keras`` or, when there is none, plain ``<task>``, with any extension:
+Grouping convention (a naming rule, so claims need no extra attribute): among a claim's ``programs``, files whose
+stems share a task prefix and end in a style suffix are one task written several ways:
 
-- ``cnn_keras.py`` + ``cnn_tfcore.py`` → task "Cnn";
-- ``digits_mlp.py`` + ``digits_mlp_tf_core.py`` → task "Digits mlp".
+- ``_keras`` → "Keras", ``_gradienttape`` → "Keras + GradientTape", ``_tfcore`` or ``_tf_core`` →
+  "TensorFlow core";
+- a TensorFlow core file whose task has no ``_keras`` twin pairs with the plain ``<task>`` file, which is then the
+  Keras version (``digits_mlp.py`` + ``digits_mlp_tf_core.py``).
 
-Each pair is one tab set labelled "Keras" and "TensorFlow core" under the task's name. Every other program
-(``tf_op_layer.py``, a ``.cc`` op, a shared spec) is one tab in the claim's code tab set, after the claim module
-itself. Tab labels are linked across a page (``content.tabs.link``), so choosing "TensorFlow core" once switches
-every pair on the page.
-
-Every listing is the file read at build time — the file that ran, and the file hashed for staleness — never a
-copy.
+A task with two or more versions is one tab set; every other program is one tab of the claim's "other programs"
+set. Tab labels are linked across a page (``content.tabs.link``), so choosing "TensorFlow core" once switches
+every task on the page. Every listing is the file read at build time — the file that ran and that is hashed for
+staleness — never a copy. Long listings are shown without syntax highlighting, which would triple the page's
+weight.
 """
 
 from __future__ import annotations
@@ -26,40 +26,50 @@ from evidence.claim import PROGRAMS_DIR, Claim
 from evidence.provenance import PROJECT_ROOT
 from kvt_docs.markdown import fence, tabs
 
-#: Stem suffixes that mark a TensorFlow-core program, and the one that marks its Keras twin.
+#: Style suffixes of a program's stem, with their tab labels, in tab order.
+STYLES: dict[str, str] = {"_keras": "Keras", "_gradienttape": "Keras + GradientTape", "_tfcore": "TensorFlow core",
+                          "_tf_core": "TensorFlow core"}
 TFCORE_SUFFIXES = ("_tfcore", "_tf_core")
-KERAS_SUFFIX = "_keras"
-
 LANGUAGES = {".py": "python", ".cc": "cpp", ".cpp": "cpp", ".h": "cpp", ".sh": "bash", ".toml": "toml",
-             ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+             ".js": "javascript", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+#: Characters of listings a page highlights; a page with more shows them all as plain text.
+HIGHLIGHT_BUDGET = 24_000
 
 
 @dataclass(frozen=True)
-class ProgramPair:
-    """One task written both ways."""
+class ProgramGroup:
+    """One task written in several styles: (tab label, program name) in tab order."""
 
     task: str
-    keras: str
-    tfcore: str
+    versions: tuple[tuple[str, str], ...]
+
+    @property
+    def label(self) -> str:
+        """The task's name in words."""
+        return Path(self.task).name.replace("_", " ").capitalize()
 
 
-def split_programs(programs: tuple[str, ...] | list[str]) -> tuple[list[ProgramPair], list[str]]:
-    """(pairs, single programs) by the naming rule of the module docstring, in declaration order."""
-    by_stem = {Path(p).stem: p for p in programs}
-    pairs, paired = [], set()
-    for name in programs:
-        stem = Path(name).stem
-        suffix = next((s for s in TFCORE_SUFFIXES if stem.endswith(s)), None)
-        if suffix is None:
-            continue
-        task = stem.removesuffix(suffix)
-        keras = by_stem.get(task + KERAS_SUFFIX) or by_stem.get(task)
-        if keras and keras not in paired:
-            pairs.append(ProgramPair(task, keras, name))
-            paired |= {keras, name}
+def split_programs(programs: tuple[str, ...] | list[str]) -> tuple[list[ProgramGroup], list[str]]:
+    """(task groups, single programs) by the naming rule of the module docstring, in declaration order."""
     order = {name: i for i, name in enumerate(programs)}
-    pairs.sort(key=lambda pair: order[pair.keras])
-    return pairs, [p for p in programs if p not in paired]
+    by_stem = {str(Path(p).with_suffix("")): p for p in programs}
+    tasks: dict[str, dict[str, str]] = {}
+    for name in programs:
+        stem = str(Path(name).with_suffix(""))
+        suffix = next((s for s in STYLES if stem.endswith(s)), None)
+        if suffix:
+            tasks.setdefault(stem.removesuffix(suffix), {})[STYLES[suffix]] = name
+    groups, grouped = [], set()
+    for task, versions in tasks.items():
+        if "TensorFlow core" in versions and "Keras" not in versions and task in by_stem:
+            versions["Keras"] = by_stem[task]
+        if len(versions) < 2:
+            continue
+        ordered = tuple((label, versions[label]) for label in dict.fromkeys(STYLES.values()) if label in versions)
+        groups.append(ProgramGroup(task, ordered))
+        grouped |= set(versions.values())
+    groups.sort(key=lambda g: min(order[n] for _, n in g.versions))
+    return groups, [p for p in programs if p not in grouped]
 
 
 def program_paths(claim: Claim) -> dict[str, Path]:
@@ -68,25 +78,39 @@ def program_paths(claim: Claim) -> dict[str, Path]:
     return {name: by_name.get(Path(name).name, PROGRAMS_DIR / name) for name in claim.programs}
 
 
-def listing(path: Path) -> str:
-    """A titled code block with ``path``'s text."""
-    title = path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else path.name
-    return fence(path.read_text(encoding="utf-8"), LANGUAGES.get(path.suffix, ""), title)
+def relative(path: Path) -> str:
+    """``path`` relative to the project (``evidence/programs/x.py``), or its name outside it."""
+    path = Path(path).resolve()
+    return path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else path.name
+
+
+def listing(path: Path, highlight: bool) -> str:
+    """A titled code block with ``path``'s text, highlighted or plain."""
+    language = LANGUAGES.get(path.suffix, "") if highlight else "text"
+    return fence(path.read_text(encoding="utf-8"), language, relative(path))
+
+
+def module_files(claim: Claim) -> list[Path]:
+    """The claim's own modules (not programs nor data): the claim module, or every module of its package."""
+    programs = {p.resolve() for p in program_paths(claim).values()}
+    data = {p.name for p in claim.code_files() if p.parent.name == "data"}
+    files = [p for p in claim.code_files() if p.resolve() not in programs and p.name not in data
+             and p.suffix == ".py"]
+    return files or [Path(inspect.getfile(type(claim)))]
 
 
 def code_section(claim: Claim) -> str:
-    """Markdown for the claim's code: the paired programs first, then a tab set of the module and the rest."""
-    pairs, singles = split_programs(claim.programs)
+    """Markdown for the programs the claim ran: task groups first, then a tab set of the other programs."""
+    groups, singles = split_programs(claim.programs)
     paths = program_paths(claim)
+    total = sum(p.stat().st_size for p in paths.values() if p.exists())
+    highlight = total <= HIGHLIGHT_BUDGET
     parts = []
-    for pair in pairs:
-        parts.append(f"#### {pair.task.replace('_', ' ').capitalize()}\n\n"
-                     + tabs([("Keras", listing(paths[pair.keras])),
-                             ("TensorFlow core", listing(paths[pair.tfcore]))]))
-    module_file = Path(inspect.getfile(type(claim)))
-    items = [(f"{module_file.name} (claim)", listing(module_file))]
-    items += [(name, listing(paths[name])) for name in singles]
-    if pairs:
-        parts.append("#### The claim module and other programs\n")
-    parts.append(tabs(items))
+    for group in groups:
+        parts.append(f"**{group.label}**\n\n"
+                     + tabs([(label, listing(paths[name], highlight)) for label, name in group.versions]))
+    if singles:
+        if groups:
+            parts.append("**Other programs**\n")
+        parts.append(tabs([(Path(name).name, listing(paths[name], highlight)) for name in singles]))
     return "\n".join(parts)

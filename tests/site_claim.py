@@ -1,21 +1,49 @@
-"""A framework-free claim for the site's tests: paired programs, several subjects, numbers to chart.
+"""A framework-free claim for the site's tests: paired programs, several subjects, a typed assessment to show.
 
 Registered only by the site tests, through ``KVT_EXTRA_CLAIMS=toy_pair=tests.site_claim``. Its programs live
 in ``tests/site_programs/`` (its :meth:`code_files` says so, and the site shows the files that are hashed), so
-the tests can check the Keras | TensorFlow core tabs before any real claim declares a pair.
+the tests can check the Keras | TensorFlow core tabs on a claim whose numbers they know. It has no story of its
+own, so its page is the generic one (:class:`kvt_docs.stories.Story`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from evidence.claim import Claim, Context, Verdict, missing_subjects
+from evidence.contract import Assessment, ContractModel, Interval, Outcome, Threshold
+from evidence.timing import interval, summarize
 
 PROGRAMS = Path(__file__).parent / "site_programs"
 
 #: Made-up but fixed measurements per subject, so the site's numbers are known to the tests.
 TOY_ACCURACY = {"keras-tensorflow": 0.912, "keras-jax": 0.925, "tensorflow-core": 0.903}
+Subject = Literal["keras-tensorflow", "keras-jax", "tensorflow-core"]
+
+
+class ToyRun(ContractModel):
+    """One subject's toy run."""
+
+    status: Outcome
+    """``works`` when the subject ran."""
+    accuracy: float | None
+    """Its fixed accuracy."""
+    train_s: Interval | None
+    """Its fake training time (median within the interquartile range)."""
+
+
+class ToyAssessment(Assessment):
+    """Each subject's accuracy and the spread between them."""
+
+    STATUSES: ClassVar[tuple[str, ...]] = ("works", "fails", "unavailable", "not_applicable")
+
+    runs: dict[Subject, ToyRun]
+    """One run per subject."""
+    spread: float | None
+    """Largest accuracy minus the smallest."""
+    not_measured: list[str]
+    """Subjects that did not run ok."""
 
 
 class ToyPairClaim(Claim):
@@ -28,10 +56,9 @@ class ToyPairClaim(Claim):
     sub_claims = {"accuracy": "Accuracy of each subject on the toy task."}
     subjects = tuple(TOY_ACCURACY)
     programs = ("toy_mlp_keras.py", "toy_mlp_tfcore.py", "toy_notes.py")
-    thresholds = {
-        # Accuracies within this of each other count as similar.
-        "accuracy_tolerance": 0.05,
-    }
+    assessment_type = ToyAssessment
+    thresholds = {"accuracy_tolerance": Threshold(value=0.05, reason="accuracies within this count as similar")}
+    decision_rule_fixed = "2026-12-01"
     repeats = (1, 1)
     timeout_s = (60, 60)
     reruns = (2, 2)  # so that the page shows its table of runs
@@ -43,20 +70,26 @@ class ToyPairClaim(Claim):
     def measure(self, ctx: Context) -> dict[str, Any]:
         """The subject's fixed accuracy and a fake timing summary."""
         acc = TOY_ACCURACY[ctx.subject]
-        return {"accuracy": acc, "epochs": 3,
-                "train_s": {"median_s": acc * 2, "iqr_s": 0.01, "min_s": acc * 2, "max_s": acc * 2,
-                            "repeats": 1, "samples_s": [acc * 2]}}
+        return {"accuracy": acc, "epochs": 3, "train_s": summarize([acc * 2, acc * 2 + 0.01, acc * 2 + 0.02])}
 
-    def judge(self, results) -> Verdict:
+    def assess(self, results, quick) -> ToyAssessment:
+        """Each subject's accuracy and timing, and the spread."""
+        runs = {}
+        for s, r in results.items():
+            ok = r.status == "ok"
+            runs[s] = ToyRun(status="works" if ok else "fails", accuracy=r.measurements["accuracy"] if ok else None,
+                             train_s=interval(r.measurements["train_s"]) if ok else None)
+        accs = [r.accuracy for r in runs.values() if r.accuracy is not None]
+        return ToyAssessment(runs=runs, spread=max(accs) - min(accs) if accs else None,
+                             not_measured=missing_subjects(results, self.subjects))
+
+    def verdict(self, a: ToyAssessment) -> Verdict:
         """Supported when every subject's accuracy is within the tolerance of the best."""
-        missing = missing_subjects(results, self.subjects)
-        if missing:
-            return Verdict("inconclusive", f"Not measured: {'; '.join(missing)}.")
-        accs = {s: r.measurements["accuracy"] for s, r in results.items()}
-        spread = max(accs.values()) - min(accs.values())
-        verdict = "supported" if spread <= self.thresholds["accuracy_tolerance"] else "refuted"
-        return Verdict(verdict, f"Accuracies differ by {spread:.3f} at most.",
-                       {"accuracy": ", ".join(f"{s} {a}" for s, a in accs.items()),
+        if a.not_measured or a.spread is None:
+            return Verdict("inconclusive", f"Not measured: {'; '.join(a.not_measured)}.")
+        verdict = "supported" if a.spread <= self.threshold("accuracy_tolerance") else "refuted"
+        return Verdict(verdict, f"Accuracies differ by {a.spread:.3f} at most.",
+                       {"accuracy": ", ".join(f"{s} {r.accuracy}" for s, r in a.runs.items()),
                         "caveat": "A toy claim: its numbers are fixed by the test."})
 
 

@@ -1,0 +1,394 @@
+/*
+ * The advisor in the browser: ranks the options for the answers in the form, exactly as `kvt advise` does.
+ *
+ * It reads the build's export of the fitted advisor (advisor.export.export_advisor, whose docstring is the
+ * format) and repeats, in the same order of operations, advisor.questions (answers -> profile: weights,
+ * requirements, variants, fit) and advisor.ranking (profile -> scores, order, confidence, reasons). Additions,
+ * multiplications and divisions of doubles in the same order give the same bits as Python; the confidence's
+ * draws come from the same seeded generator (mulberry32). No server, no third-party code.
+ *
+ * window.kvtAdvisor.rank(answers) returns what `kvt advise --format json` prints, for the fields the page
+ * shows (the browser test compares them on more than 200 answer sets).
+ */
+(function () {
+  "use strict";
+
+  // -- the generator of advisor.confidence ------------------------------------------------------------------
+  function mulberry32(seed) {
+    let a = seed >>> 0;
+    return function () {
+      a = (a + 0x6D2B79F5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // advisor.confidence.stays_on_top, step for step.
+  function staysOnTop(weights, fitWeight, intervals, fit, top, nDraws, weightNoise, seed) {
+    const u = mulberry32(seed);
+    const nCrit = weights.length;
+    let kept = 0;
+    for (let d = 0; d < nDraws; d++) {
+      const w = [];
+      for (let c = 0; c < nCrit; c++) w.push(weights[c] * (1.0 + weightNoise * (2.0 * u() - 1.0)));
+      const wf = fitWeight * (1.0 + weightNoise * (2.0 * u() - 1.0));
+      const totals = [];
+      for (let i = 0; i < intervals.length; i++) {
+        let total = 0.0;
+        for (let c = 0; c < nCrit; c++) {
+          const low = intervals[i][c][0], high = intervals[i][c][1];
+          total += w[c] * (low + (high - low) * u());
+        }
+        total += wf * fit[i];
+        totals.push(total);
+      }
+      let wins = true;
+      for (let i = 0; i < totals.length; i++) if (i !== top && !(totals[top] > totals[i])) wins = false;
+      if (wins) kept += 1;
+    }
+    return kept;
+  }
+
+  function Advisor(data) {
+    this.data = data;
+    this.options = data.options;
+    this.criteria = data.criteria.map(function (c) { return c.id; });
+    this.byId = {};
+    for (const q of data.questions) this.byId[q.id] = q;
+  }
+
+  Advisor.prototype.valuesOf = function (q, answer) {
+    return q.multiple ? answer.split(",") : [answer];
+  };
+
+  // advisor.questions.parse_answer, for answers that come from the form or a caller: canonical values.
+  Advisor.prototype.canonical = function (qid, value) {
+    const q = this.byId[qid];
+    if (!q) throw new Error("unknown question " + qid);
+    if (typeof value === "boolean" && q.choices.length === 2 && q.choices.indexOf("yes") >= 0) {
+      return [value ? "yes" : "no", null];
+    }
+    if (q.multiple) {
+      const parts = (Array.isArray(value) ? value : String(value).split(",")).map(function (p) { return p.trim(); });
+      for (const p of parts) if (q.choices.indexOf(p) < 0) throw new Error("bad answer " + value + " to " + qid);
+      if (parts.indexOf("none") >= 0 && new Set(parts).size > 1) throw new Error("'none' cannot be combined");
+      return [q.choices.filter(function (c) { return parts.indexOf(c) >= 0; }).join(","), null];
+    }
+    if (Object.prototype.hasOwnProperty.call(q.legacy, value)) return [q.legacy[value], "legacy"];
+    if (q.choices.indexOf(value) < 0) throw new Error("bad answer " + value + " to " + qid);
+    return [value, null];
+  };
+
+  // advisor.questions.profile: complete answers, weights, requirements, variants, fit.
+  Advisor.prototype.profile = function (given) {
+    const data = this.data;
+    const answers = {};
+    for (const q of data.questions) {
+      answers[q.id] = Object.prototype.hasOwnProperty.call(given, q.id) ? this.canonical(q.id, given[q.id])[0]
+        : q.default;
+    }
+    const levels = data.weights_rule.levels;
+    const raises = {}, lowers = {};
+    for (const c of this.criteria) { raises[c] = []; lowers[c] = []; }
+    for (const q of data.questions) {
+      for (const v of this.valuesOf(q, answers[q.id])) {
+        const importance = q.importance[v] || {};
+        for (const crit of Object.keys(importance)) {
+          const level = levels[importance[crit]];
+          (level > 1 ? raises : lowers)[crit].push(level);
+        }
+      }
+    }
+    const raw = {};
+    for (const c of this.criteria) {
+      raw[c] = raises[c].length ? Math.max.apply(null, raises[c])
+        : lowers[c].length ? Math.min.apply(null, lowers[c]) : 1.0;
+    }
+    const sources = this.fitSources(answers);
+    raw[data.weights_rule.fit] = sources.length ? data.weights_rule.fit_weight : 0.0;
+    let total = 0.0;
+    for (const k of Object.keys(raw)) total += raw[k];
+    const weights = {};
+    for (const k of Object.keys(raw)) weights[k] = raw[k] / total;
+
+    const requirements = [];
+    for (const q of data.questions) {
+      for (const v of this.valuesOf(q, answers[q.id])) if (q.requires[v]) requirements.push(q.requires[v]);
+    }
+    const variants = {};
+    for (const c of this.criteria) variants[c] = "all";
+    for (const q of data.questions) for (const crit of q.variant_of) variants[crit] = answers[q.id];
+
+    const fit = {}, fitWhy = {};
+    for (const o of this.options) {
+      const reaches = sources.map(function (s) { return data.fit[s[0]][s[1]][o]; });
+      let sum = 0.0;
+      for (const r of reaches) sum += r.share;
+      fit[o] = reaches.length ? sum / reaches.length : 0.0;
+      fitWhy[o] = reaches.map(function (r, i) { return sources[i][1] + ": " + r.why; });
+    }
+    return {answers: answers, weights: weights, requirements: requirements, variants: variants, fit: fit,
+            fitWhy: fitWhy};
+  };
+
+  Advisor.prototype.fitSources = function (answers) {
+    const out = [];
+    for (const e of this.valuesOf(this.byId.ecosystem, answers.ecosystem)) if (e !== "none") out.push(["ecosystem", e]);
+    if (answers.pretrained !== "none") out.push(["pretrained", answers.pretrained]);
+    return out;
+  };
+
+  Advisor.prototype.cell = function (p, crit, option) {
+    return this.data.tables[crit][p.variants[crit]].options[option];
+  };
+
+  // advisor.ranking.Ranker.rank
+  Advisor.prototype.rank = function (given) {
+    const data = this.data, self = this;
+    const p = this.profile(given || {});
+    const fitKey = data.weights_rule.fit;
+    const totals = this.options.map(function (o) {
+      let total = 0.0;
+      for (const c of self.criteria) total += p.weights[c] * self.cell(p, c, o).score;
+      total += p.weights[fitKey] * p.fit[o];
+      return total;
+    });
+    const states = this.options.map(function (o) {
+      const s = {};
+      for (const r of p.requirements) s[r] = data.requirements[r].checks[o];
+      return s;
+    });
+    const failed = states.map(function (s) { return p.requirements.filter(function (r) { return s[r].state === "failed"; }); });
+    const unverified = states.map(function (s) {
+      return p.requirements.filter(function (r) { return s[r].state === "not_verified"; });
+    });
+    const order = this.options.map(function (_, i) { return i; });
+    order.sort(function (i, j) {
+      return (failed[i].length - failed[j].length) || (unverified[i].length - unverified[j].length)
+        || (totals[j] > totals[i] ? 1 : totals[j] < totals[i] ? -1 : 0) || (i - j);
+    });
+    const top = order[0];
+    const group = order.filter(function (i) {
+      return failed[i].length === failed[top].length && unverified[i].length === unverified[top].length;
+    });
+    const tied = group.slice(1).filter(function (i) { return Math.abs(totals[i] - totals[top]) <= data.ranking.tie_tolerance; })
+      .map(function (i) { return self.options[i]; });
+    const meets = !failed[top].length && !unverified[top].length;
+    const conf = this.confidence(p, top, group, meets);
+
+    const ranking = order.map(function (i, k) {
+      const o = self.options[i];
+      const contributions = {}, intervals = {};
+      for (const c of self.criteria) {
+        const cell = self.cell(p, c, o);
+        contributions[c] = cell.basis === "missing" ? null : p.weights[c] * cell.score;
+        intervals[c] = [cell.low, cell.high];
+      }
+      contributions[fitKey] = p.weights[fitKey] * p.fit[o];
+      const reqs = {};
+      for (const r of p.requirements) reqs[r] = {state: states[i][r].state, reason: states[i][r].reason};
+      return {rank: k + 1, option: o, score: totals[i], meets_requirements: !failed[i].length && !unverified[i].length,
+              contributions: contributions, intervals: intervals, requirements: reqs, failed: failed[i],
+              not_verified: unverified[i]};
+    });
+    const missing = [];
+    for (const c of this.criteria) {
+      const t = data.tables[c][p.variants[c]];
+      if (t.missing) missing.push({criterion: c, variant: p.variants[c], reason: t.missing});
+    }
+    return {
+      answers: p.answers, top_pick: ranking[0].option, satisfied: ranking[0].meets_requirements, ranking: ranking,
+      confidence: conf[0], confidence_draws: conf[0] === null ? 0 : data.confidence.n_draws,
+      confidence_among: group.map(function (i) { return self.options[i]; }), confidence_text: conf[1],
+      tied_with: tied, weights: p.weights,
+      requirements: p.requirements.map(function (r) {
+        return {id: r, needs: data.requirements[r].needs, claim: data.requirements[r].claim,
+                venue: data.requirements[r].venue};
+      }),
+      reasons: this.reasons(p, ranking[0].option), missing_evidence: missing
+    };
+  };
+
+  Advisor.prototype.confidence = function (p, top, group, meets) {
+    const data = this.data, self = this;
+    const name = this.options[top];
+    if (group.length === 1) {
+      if (meets) return [null, p.requirements.length ? name + " is the only option that meets your requirements"
+        : name + " is the only option"];
+      return [null, "no option meets every requirement; " + name + " is the only one with the fewest unmet (" +
+        p.requirements.join(", ") + ")"];
+    }
+    const intervals = group.map(function (i) {
+      return self.criteria.map(function (c) { const cell = self.cell(p, c, self.options[i]); return [cell.low, cell.high]; });
+    });
+    const c = data.confidence;
+    const kept = staysOnTop(this.criteria.map(function (k) { return p.weights[k]; }), p.weights[data.weights_rule.fit],
+      intervals, group.map(function (i) { return p.fit[self.options[i]]; }), 0, c.n_draws, c.weight_noise, c.seed);
+    const share = kept / c.n_draws;
+    const among = meets && p.requirements.length ? "the " + group.length + " options that meet your requirements"
+      : meets ? "all " + group.length + " options" : "the " + group.length + " options that miss as many requirements";
+    return [share, (share * 100).toFixed(0) + "% of " + c.n_draws + " draws of weights and measurement uncertainty keep " +
+      name + " first among " + among];
+  };
+
+  // advisor.ranking.Ranker.reasons
+  Advisor.prototype.reasons = function (p, option, limit) {
+    limit = limit || 4;
+    const data = this.data, self = this;
+    let rows = [];
+    for (const c of this.criteria) {
+      const table = data.tables[c][p.variants[c]];
+      const cell = table.options[option];
+      if (cell.basis === "missing" || p.weights[c] === 0) continue;
+      const where = cell.basis === "definition" ? "by definition" : (table.venue ? table.claim + " on " + table.venue : table.claim);
+      rows.push({criterion: c, label: self.label(c), contribution: p.weights[c] * cell.score, score: cell.score,
+                 text: cell.note, claim: table.claim, venue: table.venue, where: where});
+    }
+    rows.sort(function (a, b) { return b.contribution - a.contribution; });
+    rows = rows.slice(0, limit);
+    const fitKey = data.weights_rule.fit;
+    if (p.weights[fitKey] > 0) {
+      rows.unshift({criterion: fitKey, label: "fit", contribution: p.weights[fitKey] * p.fit[option],
+                    score: p.fit[option], text: p.fitWhy[option].join("; "), claim: null, venue: null,
+                    where: "your answers, public record"});
+    }
+    return rows;
+  };
+
+  Advisor.prototype.label = function (criterion) {
+    const c = this.data.criteria.find(function (x) { return x.id === criterion; });
+    return c ? c.label : criterion;
+  };
+
+  // -- the page ------------------------------------------------------------------------------------------------
+  const LABELS = {"keras-tensorflow": "Keras · TensorFlow", "keras-jax": "Keras · JAX", "keras-torch": "Keras · PyTorch",
+                  "tensorflow-core": "TensorFlow core"};
+  const STATE = {met: "met", failed: "failed", not_verified: "not verified"};
+
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const k of Object.keys(attrs || {})) {
+      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
+    }
+    for (const child of children || []) if (child) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    return node;
+  }
+
+  function formAnswers(form, advisor) {
+    const answers = {};
+    for (const q of advisor.data.questions) {
+      const checked = Array.from(form.querySelectorAll('input[name="' + q.id + '"]:checked')).map(function (i) { return i.value; });
+      answers[q.id] = checked.length ? checked.join(",") : q.default;
+    }
+    return answers;
+  }
+
+  function command(advisor, answers) {
+    const flags = advisor.data.questions.filter(function (q) { return answers[q.id] !== q.default; })
+      .map(function (q) { return q.flag + " " + answers[q.id]; });
+    return "kvt advise --no-input" + (flags.length ? " " + flags.join(" ") : "");
+  }
+
+  function render(root, advisor, rec, siteRoot) {
+    const data = advisor.data;
+    const fitKey = data.weights_rule.fit;
+    const columns = advisor.criteria.concat(rec.weights[fitKey] > 0 ? [fitKey] : []);
+    const out = [];
+    const top = rec.ranking[0];
+    out.push(el("p", {class: "kvt-advisor__top"}, [
+      "Top pick: ", el("strong", {text: LABELS[top.option] || top.option}), " (" + top.option + "), score " + top.score.toFixed(3) +
+        (rec.satisfied ? "" : " — it does not meet every requirement") + ". ",
+      el("span", {text: rec.confidence_text.charAt(0).toUpperCase() + rec.confidence_text.slice(1) + "."})]));
+    const head = el("tr", {}, [el("th", {scope: "col", text: "#"}), el("th", {scope: "col", text: "option"}),
+      el("th", {scope: "col", text: "score"}), el("th", {scope: "col", text: "made of (weight × score per criterion)"}),
+      el("th", {scope: "col", text: "requirements"})]);
+    const body = rec.ranking.map(function (row) {
+      const bar = el("div", {class: "kvt-stack", role: "img",
+        "aria-label": columns.map(function (c) {
+          const v = row.contributions[c];
+          return (c === fitKey ? "fit" : advisor.label(c)) + " " + (v === null ? "no evidence" : v.toFixed(3));
+        }).join(", ")});
+      for (const c of columns) {
+        const v = row.contributions[c];
+        if (v === null || v <= 0) continue;
+        bar.appendChild(el("span", {class: "kvt-stack__part kvt-c-" + c, style: "width:" + (v * 100).toFixed(2) + "%",
+          title: (c === fitKey ? "fit" : advisor.label(c)) + ": " + v.toFixed(3)}));
+      }
+      let req = "—";
+      if (Object.keys(row.requirements).length) {
+        req = row.meets_requirements ? "✓ meets all" : [row.failed.length ? "✗ fails " + row.failed.join(", ") : "",
+          row.not_verified.length ? "? not verified: " + row.not_verified.join(", ") : ""].filter(Boolean).join("; ");
+      }
+      return el("tr", {"data-option": row.option}, [el("td", {text: String(row.rank)}),
+        el("td", {}, [el("strong", {text: LABELS[row.option] || row.option})]),
+        el("td", {class: "kvt-num", "data-score": String(row.score), text: row.score.toFixed(3)}),
+        el("td", {}, [bar]), el("td", {text: req})]);
+    });
+    out.push(el("table", {class: "kvt-ranking"}, [el("thead", {}, [head]), el("tbody", {}, body)]));
+    const legend = el("p", {class: "kvt-legend"}, []);
+    for (const c of columns) {
+      legend.appendChild(el("span", {class: "kvt-legend__item"}, [el("span", {class: "kvt-swatch kvt-c-" + c}),
+        c === fitKey ? "fit to your code and models" : advisor.label(c)]));
+    }
+    out.push(legend);
+
+    out.push(el("h3", {text: "Why " + (LABELS[top.option] || top.option)}));
+    out.push(el("ul", {}, rec.reasons.map(function (r) {
+      const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: r.where}) : document.createTextNode(r.where);
+      return el("li", {}, [el("strong", {text: r.label + " "}), "(" + r.contribution.toFixed(3) + "): " + r.text + " — ", where]);
+    })));
+    if (rec.requirements.length) {
+      out.push(el("h3", {text: "Hard requirements"}));
+      out.push(el("ul", {}, rec.requirements.map(function (req) {
+        const items = rec.ranking.map(function (row) {
+          const s = row.requirements[req.id];
+          return el("li", {}, [el("strong", {text: (LABELS[row.option] || row.option) + ": " + STATE[s.state]}), " — " + s.reason]);
+        });
+        return el("li", {}, [el("code", {text: req.id}), " needs " + req.needs + " (",
+          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim}), ")", el("ul", {}, items)]);
+      })));
+    }
+    if (rec.missing_evidence.length) {
+      out.push(el("details", {class: "kvt-missing"}, [el("summary", {text: "Evidence the ranking lacks (" +
+        rec.missing_evidence.length + " criteria score 0 for every option)"}),
+        el("ul", {}, rec.missing_evidence.map(function (m) { return el("li", {}, [el("strong", {text: advisor.label(m.criterion) + ": "}), m.reason]); }))]));
+    }
+    out.push(el("p", {}, ["In a terminal: ", el("code", {class: "kvt-command", text: command(advisor, rec.answers)})]));
+    root.replaceChildren.apply(root, out);
+  }
+
+  function start() {
+    const host = document.querySelector(".kvt-advisor");
+    if (!host) return;
+    const form = host.querySelector("form"), result = host.querySelector("#kvt-advisor-result");
+    const siteRoot = host.getAttribute("data-site-root") || "";
+    fetch(host.getAttribute("data-export")).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (data) {
+      const advisor = new Advisor(data);
+      window.kvtAdvisor = advisor;
+      const update = function () { render(result, advisor, advisor.rank(formAnswers(form, advisor)), siteRoot); };
+      form.addEventListener("change", function (event) {
+        // "none" stands alone among several answers: ticking it clears the others, and ticking another clears it.
+        const target = event.target;
+        const set = target.closest("fieldset[data-multiple='true']");
+        if (set && target.checked) {
+          for (const box of set.querySelectorAll("input")) {
+            if (box !== target && (target.value === "none" || box.value === "none")) box.checked = false;
+          }
+        }
+        update();
+      });
+      form.addEventListener("reset", function () { setTimeout(update, 0); });
+      update();
+      host.setAttribute("data-ready", "true");
+    }).catch(function (error) {
+      result.replaceChildren(el("p", {class: "kvt-advisor__error", text: "The advisor's data could not be loaded (" + error.message + ")."}));
+    });
+  }
+
+  window.KvtAdvisor = Advisor;
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
