@@ -125,6 +125,39 @@ def _none_for_all(note: str) -> dict[str, Value]:
     return {o: Value(None, note=note) for o in OPTIONS}
 
 
+# -- ease of use -------------------------------------------------------------------------------------------------
+def ease_of_use_values(readings: Any, variant: str = "all") -> Found:
+    """Ease of use: how little code, API surface and concepts the option needs for the claim's tasks.
+
+    From ``EaseOfUseAssessment.option_cost(option)``: per task, the cost of the cheapest style that serves the
+    option and reached the accuracy floor there (the claim's geometric mean of logical lines, API names and
+    concepts). A task's score is the least cost any option paid for it over this option's (1 = simplest), 0 for a
+    task the option did not do; the value is the mean over the tasks.
+    """
+    a, venue = _need(readings, "ease_of_use")
+    costs = {o: c for o in OPTIONS if (c := a.option_cost(o)) is not None}
+    tasks = sorted({t for c in costs.values() for t in c.tasks})
+    if not tasks:
+        raise MissingEvidence("claim ease_of_use's assessment has no task")
+    least = {t: min((c.tasks[t].cost for c in costs.values() if c.tasks.get(t)), default=None) for t in tasks}
+    out = {}
+    for option in OPTIONS:
+        cost = costs.get(option)
+        if cost is None:
+            out[option] = Value(None, note="the ease_of_use claim did not run it")
+            continue
+        total, parts = 0.0, []
+        for task in tasks:
+            done = cost.tasks.get(task)
+            if done is None or not least[task]:
+                parts.append(f"{task} not done")
+                continue
+            total += least[task] / done.cost
+            parts.append(f"{task} {done.logical_lines} lines with {done.style}")
+        out[option] = Value(total / len(tasks), note="; ".join(parts))
+    return Found(out, "ease_of_use", venue)
+
+
 # -- community ----------------------------------------------------------------------------------------------------
 def community_values(readings: Any, variant: str = "all") -> Found:
     """Community: how popular and how active the package ecosystems an option's code can draw on are.
@@ -416,20 +449,9 @@ def extensibility_values(readings: Any, variant: str = "none") -> Found:
     return Found(out, "extensibility", venue)
 
 
-def _pending(claim: str) -> Callable[[Any, str], Found]:
-    def reader(readings: Any, variant: str = "all") -> Found:
-        _need(readings, claim)
-        raise MissingEvidence(f"the advisor does not read claim {claim}'s typed assessment yet")
-
-    reader.pending = True  # type: ignore[attr-defined]
-    reader.__name__ = f"{claim}_values"
-    reader.__doc__ = f"Reads claim {claim}'s typed assessment (written when it lands)."
-    return reader
-
-
 #: The criteria, in column order.
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("ease_of_use", "ease of use", "ease", ("ease_of_use",), ("all",), _pending("ease_of_use"),
+    Criterion("ease_of_use", "ease of use", "ease", ("ease_of_use",), ("all",), ease_of_use_values,
               0.1, "program metrics are exact counts; the width stands for the choice of tasks measured",
               "less code, fewer concepts and API names for the same task at comparable accuracy"),
     Criterion("backend_flexibility", "backend flexibility", "flex", ("backend_portability", "architecture"),

@@ -11,7 +11,7 @@ from advisor.constraints import check
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.criteria import read
 from advisor.model import CLAIMS_READ
-from tests.test_advisor_support import architecture, community, deployment, portability
+from tests.test_advisor_support import architecture, community, deployment, ease_of_use, extensibility, portability
 
 
 def readings(**assessments):
@@ -116,3 +116,38 @@ def test_a_requirement_met_on_any_venue_is_met():
     result, venue = check(REQUIREMENTS["deploy_target=onnx"], readings(deployment={"cpu-2core": broken}),
                           "keras-torch")
     assert result.state == "failed" and venue == "cpu-2core"
+
+
+# -- ease of use -------------------------------------------------------------------------------------------------------
+def test_ease_of_use_scores_each_tasks_cheapest_working_style():
+    values = read(CRITERIA["ease_of_use"], readings(ease_of_use=ease_of_use()), "all").values
+    assert values["keras-jax"].value == 1.0 and "keras_fit" in values["keras-jax"].note
+    assert 0 < values["tensorflow-core"].value < 0.6 and "tf_core" in values["tensorflow-core"].note
+    # keras-jax's fit program fails the cnn task: that task scores 0 for it.
+    worse = read(CRITERIA["ease_of_use"], readings(ease_of_use=ease_of_use(failing=(("cnn", "keras_fit",
+                                                                                     "keras-jax"),))), "all")
+    assert worse.values["keras-jax"].value == pytest.approx(2 / 3) and "cnn not done" in worse.values["keras-jax"].note
+    # keras-tensorflow falls back on its GradientTape program: done, but dearer.
+    tape = read(CRITERIA["ease_of_use"], readings(ease_of_use=ease_of_use(failing=(("cnn", "keras_fit",
+                                                                                    "keras-tensorflow"),))), "all")
+    assert 2 / 3 < tape.values["keras-tensorflow"].value < 1 and "keras_gradienttape" in tape.values[
+        "keras-tensorflow"].note
+
+
+# -- extensibility and custom_ops=compiled_kernels ---------------------------------------------------------------------
+def test_extensibility_scores_the_needs_the_answer_names():
+    broken = extensibility(broken=(("keras-jax", "compiled_op"),))
+    r = readings(extensibility=broken)
+    assert read(CRITERIA["extensibility"], r, "layers").values["keras-jax"].value == 1.0
+    assert read(CRITERIA["extensibility"], r, "compiled_kernels").values["keras-jax"].value == 0.5
+    assert read(CRITERIA["extensibility"], r, "none").values["keras-jax"].value == pytest.approx(5 / 6)
+    assert "not compiled op" in read(CRITERIA["extensibility"], r, "none").values["keras-jax"].note
+
+
+def test_compiled_kernels_need_the_options_own_compiled_op():
+    req = REQUIREMENTS["custom_ops=compiled_kernels"]
+    r = readings(extensibility=extensibility(broken=(("keras-jax", "compiled_op"),)))
+    met = check(req, r, "keras-torch")[0]
+    assert met.state == "met" and "torch.utils.cpp_extension" in met.reason
+    failed = check(req, r, "keras-jax")[0]
+    assert failed.state == "failed" and "jax.ffi fails: RuntimeError: the build broke" in failed.reason

@@ -228,10 +228,95 @@ def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
         weight=compare_weight(cells, 0.9), environments={}, npm=None, browser=None, corruption=[], not_measured=[])
 
 
+def extensibility(broken: tuple[tuple[str, str], ...] = ()) -> Any:
+    """An ``ExtensibilityAssessment``: on every option, Keras's portable layer, loss and metric, the option's own
+    train step and custom gradient, and a compiled C++ op through its own framework's mechanism all work, except
+    the (option, kind) pairs in ``broken``, which fail."""
+    from evidence.claims.extensibility.assessment import Cell, ExtensibilityAssessment, GradientCheck, coverage_of
+    from evidence.contract import ErrorInfo
+
+    own = {"keras-tensorflow": ("tensorflow", "tf.custom_gradient", "tf.load_op_library"),
+           "tensorflow-core": ("tensorflow", "tf.custom_gradient", "tf.load_op_library"),
+           "keras-jax": ("jax", "jax.custom_vjp", "jax.ffi"),
+           "keras-torch": ("torch", "torch.autograd.Function", "torch.utils.cpp_extension")}
+    cells = []
+    for option, (framework, gradient, compiled) in own.items():
+        for kind, mechanism, fw in (("layer", "keras.layers.Layer", "keras"), ("loss", "keras.losses.Loss", "keras"),
+                                    ("metric", "keras.metrics.Metric", "keras"),
+                                    ("train_step", f"{framework} train_step", framework),
+                                    ("custom_gradient", gradient, framework), ("compiled_op", compiled, framework)):
+            if option == "tensorflow-core" and fw == "keras":
+                fw, mechanism = "tensorflow", f"tf {kind}"
+            bad = (option, kind) in broken
+            cells.append(Cell(option=option, kind=kind, route=f"{framework}_{kind}", mechanism=mechanism,
+                              framework=fw, own=True, status="fails" if bad else "works", lines=20, python_lines=12,
+                              cpp_lines=8 if kind == "compiled_op" else 0,
+                              build_steps=["g++ -shared ..."] if kind == "compiled_op" else [],
+                              program=f"extensions_{framework}.py::{kind}",
+                              gradient_check=GradientCheck(max_error=1e-6, tolerance=1e-3, passed=True, points=8,
+                                                           step=1e-3) if kind == "custom_gradient" else None,
+                              error=ErrorInfo(type="RuntimeError", message="the build broke") if bad else None))
+    return ExtensibilityAssessment(cells=cells, portability=[], builds={},
+                                   coverage={o: coverage_of(o, cells) for o in own}, measured=list(own),
+                                   portability_tried=False, not_measured=[])
+
+
+#: Per style, the (logical lines, API names, concepts) of the mlp task; cnn and early_stopping add to them.
+EASE_COSTS = {"keras_fit": (20, 10, 6), "keras_gradienttape": (35, 16, 10), "tf_core": (50, 20, 14)}
+
+
+def ease_of_use(failing: tuple[tuple[str, str, str], ...] = ()) -> Any:
+    """An ``EaseOfUseAssessment``: three tasks in three styles, every run reaching the floor except the
+    (task, style, option) triples in ``failing``; Keras's fit the cheapest (counts of :data:`EASE_COSTS`), the
+    per-option costs made by the claim's own ``_option_cost``."""
+    import statistics
+
+    from evidence.claims.ease_of_use import (
+        STYLE_OPTIONS,
+        STYLE_SUFFIX,
+        TASKS,
+        EaseOfUseAssessment,
+        EaseOfUseClaim,
+        Metrics,
+        Program,
+        Run,
+        TaskResult,
+    )
+    from evidence.options import KERAS_BACKEND
+
+    tasks = {}
+    for extra, task in enumerate(TASKS):
+        programs = {}
+        for style, (lines, apis, concepts) in EASE_COSTS.items():
+            lines, apis, concepts = lines + 5 * extra, apis + extra, concepts + extra
+            runs = {o: Run(option=o, status="fails" if (task, style, o) in failing else "works", accuracy=0.95,
+                           epochs=3, epochs_run=3) for o in STYLE_OPTIONS[style]}
+            metrics = Metrics(logical_lines=lines, framework_lines=lines // 2, tokens=lines * 8, api_names=[],
+                              api_name_count=apis, concepts=[], concept_count=concepts, branches=1,
+                              cyclomatic_total=2, cyclomatic_max=1)
+            programs[style] = Program(task=task, style=style, program=f"evidence/programs/{task}_"
+                                      f"{STYLE_SUFFIX[style]}.py", sha256="0" * 64, metrics=metrics,
+                                      cost=statistics.geometric_mean([lines, apis, concepts]), runs=runs,
+                                      status="works", accuracy=0.95,
+                                      backends=[KERAS_BACKEND[o] for o, r in runs.items()
+                                                if r.status == "works" and KERAS_BACKEND[o]],
+                                      same_hyperparameters=True)
+        base = programs["keras_fit"].metrics
+        ratios = {st: {k: getattr(pr.metrics, k) / getattr(base, k) for k in (
+            "logical_lines", "api_name_count", "concept_count", "cyclomatic_total", "tokens", "branches")}
+            for st, pr in programs.items()}
+        tasks[task] = TaskResult(task=task, programs=programs, comparable=True, accuracy_spread=0.0, ratios=ratios)
+    options = sorted({o for opts in STYLE_OPTIONS.values() for o in opts})
+    return EaseOfUseAssessment(mode="full", accuracy_floor=0.8, accuracy_tolerance=0.05, tasks=tasks,
+                               costs={o: EaseOfUseClaim._option_cost(o, tasks) for o in options},
+                               style_options={s: list(o) for s, o in STYLE_OPTIONS.items()}, not_measured=[])
+
+
 def evidence(**overrides: Any) -> dict[str, Any]:
     """The synthetic evidence of every claim that has landed, claim id -> assessment; ``overrides`` replace one
     (None removes it)."""
     out: dict[str, Any] = {"architecture": architecture(), "community": community(),
-                           "backend_portability": portability(), "deployment": deployment()}
+                           "backend_portability": portability(), "deployment": deployment(),
+                           "extensibility": extensibility(), "ease_of_use": ease_of_use()}
     out.update(overrides)
     return {k: v for k, v in out.items() if v is not None}
