@@ -11,7 +11,17 @@ from advisor.constraints import check
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.criteria import read
 from advisor.model import CLAIMS_READ
-from tests.test_advisor_support import architecture, community, deployment, ease_of_use, extensibility, portability
+from advisor.render import venue_line
+from tests.test_advisor_support import (
+    architecture,
+    community,
+    deployment,
+    ease_of_use,
+    evidence,
+    extensibility,
+    performance,
+    portability,
+)
 
 
 def readings(**assessments):
@@ -151,3 +161,32 @@ def test_compiled_kernels_need_the_options_own_compiled_op():
     assert met.state == "met" and "torch.utils.cpp_extension" in met.reason
     failed = check(req, r, "keras-jax")[0]
     assert failed.state == "failed" and "jax.ffi fails: RuntimeError: the build broke" in failed.reason
+
+
+# -- performance: the accelerator chooses the venue ----------------------------------------------------------------
+def test_performance_counts_the_venue_of_your_accelerator_only():
+    gpu = performance({"keras-tensorflow": (0.6, 0.5, 0.7), "keras-jax": (1.0, 0.9, 1.0),
+                       "keras-torch": (0.9, 0.8, 1.0), "tensorflow-core": (0.6, 0.5, 0.7)}, venue="gpu-h200")
+    r = readings(performance={"cpu-2core": performance(), "gpu-h200": gpu})
+    cpu = read(CRITERIA["performance"], r, "cpu")
+    assert cpu.venue == "cpu-2core" and cpu.values["keras-torch"].value == 0.5
+    assert (cpu.values["keras-torch"].low, cpu.values["keras-torch"].high) == (0.4, 0.6)  # the claim's interval
+    nvidia = read(CRITERIA["performance"], r, "nvidia_gpu")
+    assert nvidia.venue == "gpu-h200" and nvidia.values["keras-torch"].value == 0.9
+    for accelerator in ("amd_gpu", "tpu", "apple_silicon"):
+        other = read(CRITERIA["performance"], r, accelerator)
+        assert other.missing.startswith("not measured on your hardware") and "not borrowed" in other.missing
+    only_cpu = read(CRITERIA["performance"], readings(performance=performance()), "nvidia_gpu")
+    assert only_cpu.missing and "cpu-2core only" in only_cpu.missing
+
+
+def test_not_measured_on_your_hardware_carries_the_widest_uncertainty():
+    from advisor.model import Advisor
+
+    advisor = Advisor(n_draws=50).fit(evidence())
+    for option, cell in advisor.tables_["performance"]["nvidia_gpu"].cells.items():
+        assert (cell.score, cell.low, cell.high, cell.basis) == (0.0, 0.0, 1.0, "missing"), option
+    cells = advisor.tables_["performance"]["cpu"].cells
+    assert cells["keras-jax"].score == 1.0 and cells["keras-jax"].uncertainty == "interval"
+    rec = advisor.rank({"accelerator": "cpu", "priority": "speed"})
+    assert rec.venues["performance"] == "cpu-2core" and "Performance on cpu-2core" in venue_line(rec)

@@ -228,6 +228,26 @@ def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
         weight=compare_weight(cells, 0.9), environments={}, npm=None, browser=None, corruption=[], not_measured=[])
 
 
+def performance(speeds: dict[str, tuple[float, float, float]] | None = None, venue: str = "cpu-2core") -> Any:
+    """A ``PerformanceAssessment`` on ``venue`` whose options' best-setting speeds are ``speeds`` (option ->
+    (estimate, low, high); default: jax fastest, torch slowest)."""
+    from evidence.claims.performance.assessment import OptionResult, PerformanceAssessment, PublicBenchmark
+    from evidence.contract import Interval
+
+    speeds = speeds or {"keras-tensorflow": (0.8, 0.7, 0.9), "keras-jax": (1.0, 0.95, 1.0),
+                        "keras-torch": (0.5, 0.4, 0.6), "tensorflow-core": (0.85, 0.75, 0.95)}
+    options = {o: OptionResult(option=o, status="works", settings={}, default={}, best={},
+                               speed={"all": Interval(estimate=e, low=lo, high=hi, method="bootstrap")})
+               for o, (e, lo, hi) in speeds.items()}
+    return PerformanceAssessment(
+        venue=venue, accelerator=None if venue.startswith("cpu") else venue, mode="full",
+        models={"mlp": "dispatch-bound", "cnn": "compute-bound"}, options=options, engines={}, roof=None,
+        steadiness=None, rounds=None, known_issues=[], not_measured=[],
+        public_record=PublicBenchmark(url="https://keras.io/getting_started/benchmarks/", source="keras-io",
+                                      title="Keras 3 benchmarks", hardware="A100", scope="out of the box",
+                                      finding="no backend is fastest everywhere", tasks=[]))
+
+
 def extensibility(broken: tuple[tuple[str, str], ...] = ()) -> Any:
     """An ``ExtensibilityAssessment``: on every option, Keras's portable layer, loss and metric, the option's own
     train step and custom gradient, and a compiled C++ op through its own framework's mechanism all work, except
@@ -317,6 +337,7 @@ def evidence(**overrides: Any) -> dict[str, Any]:
     (None removes it)."""
     out: dict[str, Any] = {"architecture": architecture(), "community": community(),
                            "backend_portability": portability(), "deployment": deployment(),
-                           "extensibility": extensibility(), "ease_of_use": ease_of_use()}
+                           "extensibility": extensibility(), "ease_of_use": ease_of_use(),
+                           "performance": performance()}
     out.update(overrides)
     return {k: v for k, v in out.items() if v is not None}
