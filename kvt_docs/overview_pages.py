@@ -94,7 +94,7 @@ def render_home(entries: list[ClaimEntry]) -> str:
         "---", "hide:", "  - navigation", "  - toc",
         f'description: "Each claim of the article \\"{ARTICLE}\\" tested by an experiment that runs: verdicts, '
         'numbers and the code, on the machine named."', "---", "",
-        "# Keras or TensorFlow? The evidence\n",
+        "# Keras or TensorFlow? The evidence { .kvt-home-title }\n",
         f'<p class="kvt-lede">Each claim of the article <cite>“{ARTICLE}”</cite>, tested by an experiment that '
         f"runs. {since_article(entries)}</p>\n",
         home_table(entries),

@@ -342,7 +342,8 @@ def _bars(width: int, rows, title, desc, x_label, log, dots, lo, hi, ticks, refe
         if row.value is not None and dots:
             c.circle(xpos(row.value), mid, 6, row.color)
         if not narrow and row.text:
-            c.text(x1 + 10, mid + 4, row.text, size=12, color=TEXT if row.value is not None else MUTED)
+            c.text(x1 + 10, mid + 4, fit_text(row.text, 12, width - x1 - 14), size=12,
+                   color=TEXT if row.value is not None else MUTED)
     # Axis.
     c.line(x0, bottom, x1, bottom, color="#888888")
     for t in ticks:

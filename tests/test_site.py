@@ -226,7 +226,8 @@ def test_search_indexes_prose_not_code(site):
     _, build = site
     index = json.loads((build.site / "search" / "search_index.json").read_text())
     text = " ".join(d["text"] for d in index["docs"])
-    assert "TwoLayer" not in text and "tf.random.normal" not in text  # lines of tests/site_programs/*.py
+    assert "xylophonequartz" in build.page("claims/toy_pair/")  # in the listing of tests/site_programs/toy_notes.py
+    assert "xylophonequartz" not in text and "TwoLayer" not in text and "tf.random.normal" not in text
     assert "toy task" in text.lower() or "accuracies differ" in text.lower()
     assert any("community" in d["location"] for d in index["docs"])
 
@@ -367,7 +368,8 @@ def test_numbers_and_dates_read_as_numbers_and_dates():
     assert fmt.number(12942.7) == "12,943" and fmt.number(0.94166) == "0.942" and fmt.number(3) == "3"
     assert "e" not in fmt.number(1.7881393432617188e-07) and fmt.number(1.79e-07) == "1.8 × 10⁻⁷"
     assert fmt.seconds(0.0793) == "79.3 ms" and fmt.seconds(2.6155) == "2.62 s"
-    assert fmt.size(73378) == "73.4 kB" and fmt.percent(1 / 3) == "33%" and fmt.percent(0.995) == "99.5%" and fmt.ratio(1.0131) == "1.01×"
+    assert fmt.size(73378) == "73.4 kB" and fmt.ratio(1.0131) == "1.01×"
+    assert fmt.percent(1 / 3) == "33%" and fmt.percent(0.995) == "99.5%" and fmt.percent(0.025) == "2.5%"
     assert fmt.interval(Interval(estimate=2.6, low=2.5, high=2.7, method="m"), fmt.seconds) == "2.6 s (2.5 s–2.7 s)"
     assert fmt.date("2026-12-01T09:07:19+00:00") == "1 December 2026"
     assert fmt.date_time("2026-12-01T09:07:19+00:00") == "1 December 2026, 09:07 UTC"

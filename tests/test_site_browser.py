@@ -1,11 +1,15 @@
 """The built site in a real browser: Debian's headless Chromium driven by Playwright.
 
-Checks what a reader sees: the verdict table lists every registered claim, a claim page's charts load, the
-Keras | TensorFlow core code tabs switch, and the search finds a claim. Screenshots go to ``test-artifacts/``.
-Skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing, except on CI (``CI`` set),
-where a missing browser is an installation error and fails.
+Checks what a reader sees, on a 1280×800 screen and on a 390 px phone: the Home table fits without sideways
+scrolling; every claim page's first chart starts above 1,600 px; no page is over 250 KB of HTML; no table cell
+holds JSON; every image has alt text and loads (the phone gets the phone drawing); the code tabs switch; the search
+finds prose and no code; and the advisor page ranks, in the page, exactly as ``kvt advise --format json`` does on
+more than 200 answer sets. Screenshots, page weights and heights, and the parity summary go to
+``test-artifacts/`` (CI keeps that folder).
 
-Playwright drives the system's Chromium (``executable_path``); ``playwright install`` is never needed.
+Skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing, except on CI (``CI`` set), where a
+missing browser is an installation error and fails. Playwright drives the system's Chromium
+(``executable_path``); ``playwright install`` is never run.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import json
 import os
 import re
 import threading
@@ -20,12 +25,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_helpers import ARTIFACTS, shared_site
+from tests.site_helpers import (
+    ARTIFACTS,
+    MIN_ANSWER_SETS,
+    advise_in_process,
+    advise_subprocess,
+    answer_sets,
+    shared_site,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15_000
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+FIRST_CHART_MAX_Y = 1600
+PAGE_LIMIT_BYTES = 250_000
+SCORE_TOLERANCE = 1e-9
 
 _missing = [what for what, ok in (
     ("the docs extra (mkdocs, mkdocs-material): pip install -e '.[docs]'",
@@ -42,6 +59,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402  (after th
 
 from evidence.registry import claim_ids  # noqa: E402
 
+CLAIMS = [*claim_ids(), "toy_pair"]
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
@@ -49,10 +68,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def built(tmp_path_factory):
+    """(results folder, build) of the shared site."""
+    return shared_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
     """The built site served on a free localhost port for the module's tests."""
-    _, build = shared_site(tmp_path_factory)
-    handler = functools.partial(_QuietHandler, directory=str(build.site))
+    handler = functools.partial(_QuietHandler, directory=str(built[1].site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,99 +95,245 @@ def browser():
         chromium.close()
 
 
+def _context(browser, viewport):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    return context, page
+
+
 @pytest.fixture
 def page(browser):
-    """A fresh page (desktop size, so the header search box is shown) whose console errors are collected."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.console_errors = []
-    pg.on("console", lambda msg: msg.type == "error" and pg.console_errors.append(msg.text))
+    """A fresh desktop page (1280×800) whose console errors are collected."""
+    context, pg = _context(browser, DESKTOP)
     yield pg
     context.close()
 
 
-def _shot(pg, name: str) -> None:
+@pytest.fixture
+def phone(browser):
+    """A fresh phone page (390×844) whose console errors are collected."""
+    context, pg = _context(browser, PHONE)
+    yield pg
+    context.close()
+
+
+def _shot(pg, name: str, *, full: bool = True) -> str:
     ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"site-{name}.png"), full_page=True)
+    path = ARTIFACTS / f"site-{name}.png"
+    pg.screenshot(path=str(path), full_page=full)
+    return str(path)
 
 
-def test_verdict_table_lists_every_claim(page, base_url):
+def _record(name: str, data) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).write_text(json.dumps(data, indent=2) + "\n")
+
+
+_NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+_BOX = "sel => { const r = document.querySelector(sel).getBoundingClientRect(); return r.toJSON(); }"
+
+
+def test_home_table_fits_a_desktop_and_a_phone(page, phone, base_url):
+    """At 1280×800 the whole Home table is on the first screen; at 390 px nothing scrolls sideways."""
     page.goto(base_url)
-    table = page.locator("table").filter(has=page.locator("th", has_text="verdict")).first
+    table = page.locator("table.kvt-home")
     expect(table).to_be_visible()
-    _shot(page, "home")
+    box = page.evaluate(_BOX, "table.kvt-home")
+    _shot(page, "home-1280", full=False)
+    assert page.evaluate(_NO_SIDEWAYS), "Home scrolls sideways at 1280 px"
+    assert box["right"] <= DESKTOP["width"] and box["bottom"] <= DESKTOP["height"], \
+        f"the Home table does not fit 1280×800: {box}"
     rows = table.locator("tbody tr")
     linked = {rows.nth(i).locator("td").first.locator("a").get_attribute("href") for i in range(rows.count())}
-    expected = {f"claims/{cid}/" for cid in [*claim_ids(), "toy_pair"]}
-    assert linked == expected
+    assert linked == {f"claims/{cid}/" for cid in CLAIMS}
     for i in range(rows.count()):
-        expect(rows.nth(i).locator(".kvt-verdict")).to_have_count(1)
-    assert page.console_errors == []
+        expect(rows.nth(i).locator(".kvt-verdict").first).to_be_visible()
+
+    phone.goto(base_url)
+    expect(phone.locator("table.kvt-home")).to_be_visible()
+    _shot(phone, "home-390")
+    assert phone.evaluate(_NO_SIDEWAYS), "Home scrolls sideways at 390 px"
+    box = phone.evaluate(_BOX, "table.kvt-home")
+    assert box["right"] <= PHONE["width"], f"the Home table is wider than the phone: {box}"
+    label = phone.evaluate("() => getComputedStyle(document.querySelector('table.kvt-home td:nth-child(3)'), "
+                           "'::before').content")
+    assert "what we found" in label, "the phone cards do not label their cells"
+    assert page.console_errors == [] and phone.console_errors == []
 
 
-def test_claim_page_charts_load(page, base_url):
-    for cid in ("community", "toy_pair"):
-        page.goto(f"{base_url}claims/{cid}/")
-        images = page.locator("img.kvt-chart")
-        assert images.count() >= 1, f"{cid} has no chart"
-        for i in range(images.count()):
-            images.nth(i).scroll_into_view_if_needed()
-            page.wait_for_function("img => img.complete", arg=images.nth(i).element_handle())
-            width = images.nth(i).evaluate("img => img.naturalWidth")
-            assert width > 0, f"chart {i} of {cid} did not load"
-        _shot(page, f"claim-{cid}")
-    assert page.console_errors == []
+def _page_facts(pg) -> dict:
+    return pg.evaluate("""() => {
+        const first = document.querySelector('img.kvt-chart');
+        const cells = Array.from(document.querySelectorAll('td, th')).map(c => c.innerText.trim());
+        const json = cells.filter(t => { if (!/^[\\[{]/.test(t)) return false;
+            try { const v = JSON.parse(t); return typeof v === 'object' && v !== null; } catch (e) { return false; } });
+        return {height: document.documentElement.scrollHeight,
+                firstChart: first ? first.getBoundingClientRect().top + window.scrollY : null,
+                charts: document.querySelectorAll('img.kvt-chart').length,
+                imagesWithoutAlt: Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim())
+                    .map(i => i.src),
+                jsonCells: json.slice(0, 3),
+                sideways: document.documentElement.scrollWidth > document.documentElement.clientWidth};
+    }""")
+
+
+def test_claim_pages_read_well_on_a_desktop_and_a_phone(page, phone, base_url, built):
+    """Every claim page: first chart above 1,600 px on both screens, charts load (the phone drawing on the phone),
+    alt text on every image, no JSON in a table cell, at most 250 KB of HTML, no sideways scrolling."""
+    metrics, shots = {}, []
+    for cid in CLAIMS:
+        facts = {}
+        for name, pg in (("1280", page), ("390", phone)):
+            response = pg.goto(f"{base_url}claims/{cid}/")
+            weight = len(response.body())
+            f = _page_facts(pg)
+            facts[name] = {**f, "bytes": weight}
+            assert weight <= PAGE_LIMIT_BYTES, f"{cid}: {weight} bytes of HTML"
+            assert not f["imagesWithoutAlt"], f"{cid} at {name} px: images without alt text {f['imagesWithoutAlt']}"
+            assert not f["jsonCells"], f"{cid}: table cells hold JSON: {f['jsonCells']}"
+            assert not f["sideways"], f"{cid} scrolls sideways at {name} px"
+            if f["charts"]:
+                assert f["firstChart"] < FIRST_CHART_MAX_Y, f"{cid} at {name} px: first chart at {f['firstChart']} px"
+            images = pg.locator("img.kvt-chart")
+            for i in range(images.count()):
+                images.nth(i).scroll_into_view_if_needed()
+                pg.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle())
+                src = images.nth(i).evaluate("img => img.currentSrc")
+                assert src.endswith(".narrow.svg") == (name == "390"), f"{cid} at {name} px shows {src}"
+        metrics[cid] = facts
+    # Two claim pages at both widths: the first real claims with charts (the toy claim when fewer have results).
+    shown = [c for c in CLAIMS if c != "toy_pair" and metrics[c]["1280"]["charts"]] + ["toy_pair"]
+    for cid in shown[:2]:
+        for name, pg in (("1280", page), ("390", phone)):
+            pg.goto(f"{base_url}claims/{cid}/")
+            shots.append(_shot(pg, f"claim-{cid}-{name}"))
+    _record("site-page-metrics.json", metrics)
+    with_results = [cid for cid in CLAIMS if (built[0] / f"{cid}.cpu-2core.json").exists()]
+    for cid in with_results:
+        assert metrics[cid]["1280"]["charts"] >= 1, f"{cid} has a result but no chart"
+    assert page.console_errors == [] and phone.console_errors == []
+
+
+def test_every_other_page_is_light_and_labelled(page, base_url, built):
+    """Home, the Claims index, Advisor, Then and now, Check, Methodology, Reproduce: within the weight limit,
+    every image with alt text."""
+    weights = {}
+    for path in ("", "claims/", "advisor/", "then-and-now/", "check/", "methodology/", "reproduce/"):
+        response = page.goto(base_url + path)
+        weights[path or "/"] = len(response.body())
+        assert weights[path or "/"] <= PAGE_LIMIT_BYTES, f"{path}: {weights[path or '/']} bytes"
+        assert not _page_facts(page)["imagesWithoutAlt"], path
+    _record("site-other-page-weights.json", weights)
 
 
 def test_code_tabs_switch(page, base_url):
+    """The toy claim's Keras | TensorFlow core tabs switch between the two programs."""
     page.goto(f"{base_url}claims/toy_pair/")
+    page.locator("summary", has_text="The programs that ran").click()
     tabset = page.locator(".tabbed-set").filter(has=page.locator("label", has_text="TensorFlow core")).first
     keras_block = tabset.locator(".tabbed-block").nth(0)
     tfcore_block = tabset.locator(".tabbed-block").nth(1)
     expect(keras_block).to_be_visible()
     expect(keras_block).to_contain_text("toy_mlp_keras.py")
     expect(tfcore_block).to_be_hidden()
-
     tabset.locator("label", has_text="TensorFlow core").click()
     expect(tfcore_block).to_be_visible()
     expect(tfcore_block).to_contain_text("tf.Module")
     expect(keras_block).to_be_hidden()
     tfcore_block.scroll_into_view_if_needed()
-    _shot(page, "code-tabs-tfcore")
-
-    tabset.locator("label", has_text="Keras").first.click()
-    expect(keras_block).to_be_visible()
-    expect(tfcore_block).to_be_hidden()
+    _shot(page, "code-tabs-tfcore", full=False)
 
 
-def test_code_tabs_switch_on_a_real_claim(page, base_url):
-    """The same on the first registered claim whose code tab set has several files (once one declares programs)."""
-    for cid in claim_ids():
-        page.goto(f"{base_url}claims/{cid}/")
-        tabset = page.locator("h2#the-code-that-ran ~ .tabbed-set").first
-        if tabset.count() and tabset.locator(".tabbed-labels > label").count() >= 2:
-            break
-    else:
-        pytest.skip("no registered claim declares programs yet")
-    labels = tabset.locator(".tabbed-labels > label")
-    blocks = tabset.locator(".tabbed-content > .tabbed-block")
-    expect(blocks.nth(0)).to_be_visible()
-    labels.nth(1).click()
-    expect(blocks.nth(1)).to_be_visible()
-    expect(blocks.nth(0)).to_be_hidden()
-    expect(blocks.nth(1).locator(".filename").first).to_contain_text("evidence/")  # the listed file's path
-    blocks.nth(1).scroll_into_view_if_needed()
-    _shot(page, f"code-tabs-{cid}")
-
-
-def test_search_finds_a_claim(page, base_url):
+def test_search_finds_prose_not_code(page, base_url):
+    """The search finds a claim by its words, and nothing by a name that only a program listing holds."""
     page.goto(base_url)
     page.locator("input.md-search__input").click()
     page.keyboard.type("community")
     hit = page.locator(".md-search-result__link[href*='claims/community/']").first
     expect(hit).to_be_visible()
-    _shot(page, "search")
+    search = page.locator("input.md-search__input")
+    search.press("Control+a")
+    page.keyboard.type("xylophonequartz")  # only in tests/site_programs/toy_notes.py's listing
+    expect(page.locator(".md-search-result__meta")).to_contain_text("No matching documents")
+    search.press("Control+a")
+    page.keyboard.type("community")
+    hit = page.locator(".md-search-result__link[href*='claims/community/']").first
+    expect(hit).to_be_visible()
     hit.click()
     expect(page).to_have_url(re.compile(r".*/claims/community/"))
-    expect(page.locator("h1")).to_contain_text("community")
+
+
+def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
+    """At least 200 answer sets — the defaults, every single-answer change from them, then random ones — ranked by
+    ``kvt advise --format json`` and by the page in Chromium: the same order, scores within 1e-9, the same failed
+    and unverified requirements, weights and confidence. A few are also entered in the form, and the table the
+    page shows is checked against the CLI."""
+    results = built[0]
+    sets = answer_sets()
+    assert len(sets) >= MIN_ANSWER_SETS
+    cli = [advise_in_process(answers, results) for answers in sets]
+    # The in-process entry point is the console script's own `main`; a sample in fresh interpreters agrees.
+    for i in range(0, len(sets), len(sets) // 8):
+        assert advise_subprocess(sets[i], results) == cli[i], f"kvt advise in a fresh process differs on {sets[i]}"
+
+    page.goto(f"{base_url}advisor/")
+    page.wait_for_selector(".kvt-advisor[data-ready='true']")
+    browser_recs = page.evaluate("sets => sets.map(s => window.kvtAdvisor.rank(s))", sets)
+    mismatches, worst = [], 0.0
+    for answers, expected, got in zip(sets, cli, browser_recs, strict=True):
+        problems = []
+        if [r["option"] for r in got["ranking"]] != [r["option"] for r in expected["ranking"]]:
+            problems.append("order")
+        for g, e in zip(got["ranking"], expected["ranking"], strict=True):
+            worst = max(worst, abs(g["score"] - e["score"]))
+            if abs(g["score"] - e["score"]) > SCORE_TOLERANCE:
+                problems.append(f"score of {e['option']}")
+            if g["failed"] != e["failed"] or g["not_verified"] != e["not_verified"]:
+                problems.append(f"requirements of {e['option']}")
+        for key in ("answers", "weights", "confidence", "confidence_among", "tied_with", "top_pick", "satisfied",
+                    "requirements", "missing_evidence"):
+            if got[key] != expected[key]:
+                problems.append(key)
+        if [(r["criterion"], r["text"]) for r in got["reasons"]] != \
+                [(r["criterion"], r["text"]) for r in expected["reasons"]]:
+            problems.append("reasons")
+        if problems:
+            mismatches.append({"answers": answers, "differ": problems})
+    summary = {"answer_sets": len(sets), "single_changes_and_defaults": _single_count(sets),
+               "mismatches": len(mismatches), "largest_score_difference": worst, "examples": mismatches[:5]}
+    _record("advisor-parity.json", summary)
+    assert not mismatches, f"{len(mismatches)} of {len(sets)} answer sets differ: {mismatches[:3]}"
+
+    # The form: answers entered by clicking give the CLI's table (answer sets the form can express: no old names).
+    from advisor.questions import BY_ID
+
+    expressible = [(a, e) for a, e in zip(sets, cli, strict=True)
+                   if all(v in BY_ID[q].values for q, value in a.items() for v in value.split(","))]
+    for answers, expected in expressible[1::len(expressible) // 6][:6]:
+        page.locator("#kvt-advisor-form button[type=reset]").click()
+        for qid, value in answers.items():
+            for v in value.split(","):
+                page.locator(f'input[name="{qid}"][value="{v}"]').check()
+        rows = page.locator("table.kvt-ranking tbody tr")
+        expect(rows.first).to_have_attribute("data-option", expected["ranking"][0]["option"])
+        shown = [(rows.nth(i).get_attribute("data-option"),
+                  float(rows.nth(i).locator("[data-score]").get_attribute("data-score"))) for i in range(rows.count())]
+        assert [o for o, _ in shown] == [r["option"] for r in expected["ranking"]], answers
+        assert all(abs(s - r["score"]) <= SCORE_TOLERANCE for (_, s), r in zip(shown, expected["ranking"],
+                                                                               strict=True))
+        expect(page.locator(".kvt-advisor__top")).to_contain_text(expected["confidence_text"][:40])
+    _shot(page, "advisor-1280")
+    phone.goto(f"{base_url}advisor/")
+    phone.wait_for_selector(".kvt-advisor[data-ready='true']")
+    assert phone.evaluate(_NO_SIDEWAYS), "the advisor scrolls sideways at 390 px"
+    _shot(phone, "advisor-390")
+    assert page.console_errors == [] and phone.console_errors == []
+
+
+def _single_count(sets: list[dict[str, str]]) -> int:
+    defaults = sets[0]
+    return sum(1 for s in sets if sum(1 for k in s if s[k] != defaults[k]) <= 1)

@@ -122,10 +122,12 @@ class ArchitectureStory(Story):
 
     def means(self, r: ResultFile) -> str:
         a = r.assessment
-        lines = [f"- **The choice is the engine, not the front end.** Keras code runs on "
-                 f"{_names(a.training_backends())}; which of them suits you is what the other claims measure "
-                 "(speed, distribution, deployment), and whether your code moves between them is "
-                 "[Backend portability](backend_portability.md)."]
+        lines = []
+        if len(a.training_backends()) > 1:
+            lines.append(f"- **The choice is the engine, not the front end.** Keras code trains on "
+                         f"{_names(a.training_backends())}; which of them suits you is what the other claims measure "
+                         "(speed, distribution, deployment), and whether your code moves between them is "
+                         "[Backend portability](backend_portability.md).")
         if any(a.backends.get(n) and a.backends[n].status != "trains" for n in OLD):
             lines.append(f"- **{_names(OLD)} are not options.** Code or tutorials written for them need a port.")
         if a.tf_keras and a.tf_keras.is_keras:

@@ -92,8 +92,11 @@ class PortabilityStory(Story):
 
     def means(self, r: ResultFile) -> str:
         a = r.assessment
-        lines = ["- **Code written to the Keras API alone moves between engines**: layers, losses and metrics "
-                 "written with `keras.ops`, and models saved as `.keras` files, which load under every backend."]
+        share = a.share_keras_only
+        lines = [f"- **Code written to the Keras API alone**: {_share(share)} of such corpus programs ran unchanged "
+                 "on every training backend" + (", and every model saved as a `.keras` file loaded under every "
+                                                "backend." if a.loads and all(c.status == "works" and c.equal
+                                                                            for c in a.loads) else ".")]
         for f in a.failure_classes:
             lines.append(f"- **{cell(f.title)} ties you to one engine.** {cell(f.portable_route.capitalize())}.")
         oks = [s for s in a.switches if s.ok]

@@ -92,8 +92,16 @@ class ExtensibilityStory(Story):
 
     def means(self, r: ResultFile) -> str:
         a = r.assessment
-        lines = ["- **Keras is not a ceiling.** Each Keras option reaches its own framework's extension mechanisms "
-                 "from inside a Keras model; what you give up by writing them is portability to the other backends."]
+        keras = [o for o in a.coverage if o != "tensorflow-core"]
+        full = [o for o in keras if not a.coverage[o].unmet and not a.coverage[o].not_tried]
+        lines = []
+        if keras and full == keras:
+            lines.append("- **Keras is not a ceiling here.** Each Keras option met every need through its own tools, "
+                         "its framework's mechanisms included, from inside a Keras model; what code written with one "
+                         "framework's API gives up is portability to the other backends.")
+        for o in keras:
+            if a.coverage[o].unmet:
+                lines.append(f"- **{LABELS.get(o, o)} did not meet:** {', '.join(a.coverage[o].unmet)}.")
         portable = a.portable_keras_backends()
         everywhere = [route for route, opts in portable.items() if len(opts) >= 3]
         if everywhere:
