@@ -48,7 +48,20 @@ def parse_args(description: str, argv: list[str] | None = None) -> argparse.Name
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--devices", type=int, default=2, help="devices (replicas) for single-process strategies")
     parser.add_argument("--out", type=Path, help="write the report here as JSON (default: print it)")
+    parser.add_argument("--run-dir", type=Path, help="recovery programs: write report<rank>.json and "
+                        "progress<rank>.txt (the steps trained) here")
+    parser.add_argument("--checkpoint-dir", type=Path, help="recovery programs: where checkpoints go")
     return parser.parse_args(argv)
+
+
+def progress(run_dir: Path | None, rank: int, step: int) -> None:
+    """Append ``pid step`` to ``run_dir/progress<rank>.txt``: the training steps this process has finished.
+
+    The launcher reads it to kill a worker part-way through training and to count the steps a fault cost.
+    """
+    if run_dir is not None:
+        with open(run_dir / f"progress{rank}.txt", "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {step}\n")
 
 
 def report(record: dict, out: Path | None) -> None:

@@ -1,0 +1,178 @@
+"""What the distributed_scaling experiment runs: its paths, their fault trials, and the public record it cites.
+
+No framework here: the claim module imports this to list paths and to assess results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evidence.errors import IssuePattern
+
+SINGLE_KERAS = "dist_single_keras.py"
+SINGLE_TFCORE = "dist_single_tfcore.py"
+#: The single-device program of each option, the reference of all its distributed runs.
+SINGLE: dict[str, str] = {"keras-tensorflow": SINGLE_KERAS, "tensorflow-core": SINGLE_TFCORE,
+                          "keras-jax": SINGLE_KERAS, "keras-torch": SINGLE_KERAS}
+
+
+@dataclass(frozen=True)
+class Path:
+    """One distributed path.
+
+    Attributes:
+        option: the option (subject) it belongs to.
+        program: the program that runs it, under ``evidence/programs/`` (None for an API attempt made inside
+            the worker, where the option has no program of its own).
+        runner: how it runs: ``devices`` (one fresh process per device count, TensorFlow logical devices),
+            ``host-devices`` (one fresh process with 2 XLA host devices), ``workers`` (one process per worker,
+            started by ``dist_launch.py``), ``in-worker`` (an API attempt inside the subject's worker).
+        cluster: for ``workers``: how the workers find each other (``tf_config``, ``torch``, ``jax``).
+        what: what it is, in words.
+        api: the API that distributes.
+        kind: ``data_parallel`` or ``model_parallel``.
+        own_one_device_run: scaling is measured against the path's own one-device (one-process) run, because
+            its loop is not the single-device program's (torch DDP's hand-written loop).
+    """
+
+    option: str
+    program: str | None
+    runner: str
+    what: str
+    api: str
+    kind: str = "data_parallel"
+    cluster: str | None = None
+    own_one_device_run: bool = False
+
+    @property
+    def single(self) -> str:
+        """The single-device program this path is compared with."""
+        return SINGLE[self.option]
+
+
+PATHS: dict[str, Path] = {
+    "mirrored-fit": Path("keras-tensorflow", "dist_mirrored_keras.py", "devices",
+                         "MirroredStrategy with model.fit", "tf.distribute.MirroredStrategy"),
+    "multiworker-fit": Path("keras-tensorflow", "dist_multiworker_keras.py", "workers",
+                            "MultiWorkerMirroredStrategy with model.fit",
+                            "tf.distribute.MultiWorkerMirroredStrategy", cluster="tf_config"),
+    "tf-keras-modelparallel": Path("keras-tensorflow", None, "in-worker",
+                                   "keras.distribution.ModelParallel on TensorFlow",
+                                   "keras.distribution.ModelParallel", kind="model_parallel"),
+    "mirrored-custom": Path("tensorflow-core", "dist_mirrored_tfcore.py", "devices",
+                            "MirroredStrategy with a custom loop", "tf.distribute.MirroredStrategy"),
+    "multiworker-custom": Path("tensorflow-core", "dist_multiworker_tfcore.py", "workers",
+                               "MultiWorkerMirroredStrategy with a custom loop",
+                               "tf.distribute.MultiWorkerMirroredStrategy", cluster="tf_config"),
+    "jax-dataparallel": Path("keras-jax", "dist_jax_dataparallel.py", "host-devices",
+                             "keras.distribution.DataParallel on JAX, 2 devices in one process",
+                             "keras.distribution.DataParallel"),
+    "jax-multiprocess": Path("keras-jax", "dist_jax_multiprocess.py", "workers",
+                             "keras.distribution.DataParallel on JAX across processes",
+                             "keras.distribution.initialize + DataParallel", cluster="jax"),
+    "jax-modelparallel": Path("keras-jax", "dist_jax_modelparallel.py", "host-devices",
+                              "keras.distribution.ModelParallel on JAX, weights sharded over 2 devices",
+                              "keras.distribution.ModelParallel + LayoutMap", kind="model_parallel"),
+    "torch-keras-distribution": Path("keras-torch", None, "in-worker",
+                                     "keras.distribution.DataParallel on torch", "keras.distribution.DataParallel"),
+    "torch-keras-modelparallel": Path("keras-torch", None, "in-worker",
+                                      "keras.distribution.ModelParallel on torch",
+                                      "keras.distribution.ModelParallel", kind="model_parallel"),
+    "torch-ddp": Path("keras-torch", "dist_torch_ddp.py", "workers",
+                      "the Keras model in torch DistributedDataParallel",
+                      "torch.nn.parallel.DistributedDataParallel", cluster="torch", own_one_device_run=True),
+}
+#: The paths of TensorFlow (the claim's subject) and of the other options.
+TENSORFLOW_PATHS = ("mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom")
+OTHER_PATHS = ("jax-dataparallel", "jax-multiprocess", "jax-modelparallel", "torch-ddp")
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """The fault trials of one multi-process path.
+
+    Attributes:
+        program: the recovery program: the path's program plus its framework's documented checkpoint code
+            (the trial without recovery runs it too; its checkpoints are then never read).
+        mechanism: the recovery mechanism, in words.
+        restart: who restarts the job: ``launcher`` (``dist_launch.py`` restarts every worker once the job has
+            ended, as a cluster scheduler would: TensorFlow and JAX have no restarting launcher of their own),
+            ``torchrun`` (torch's elastic launcher, ``--max-restarts=1``, stops and restarts every worker itself).
+        combined: the trial without recovery and the recovery are one run (the launcher watches the survivors
+            until they exit or hang, then restarts); otherwise the trial without recovery is a run of its own.
+    """
+
+    program: str
+    mechanism: str
+    restart: str
+    combined: bool
+
+
+FAULTS: dict[str, FaultPlan] = {
+    "multiworker-custom": FaultPlan("dist_recover_multiworker_tfcore.py",
+                                    "tf.train.CheckpointManager, job restarted", "launcher", True),
+    "jax-multiprocess": FaultPlan("dist_recover_jax_multiprocess.py",
+                                  "keras.callbacks.BackupAndRestore, job restarted", "launcher", True),
+    "torch-ddp": FaultPlan("dist_recover_torch_ddp.py", "torchrun --max-restarts=1 with a checkpoint", "torchrun",
+                           False),
+}
+#: Multi-process paths with no fault trial of their own, and why.
+FAULT_NOT_REACHED = {
+    "multiworker-fit": "Keras 3's model.fit fails under MultiWorkerMirroredStrategy at its first step, so no "
+                       "worker can be killed part-way through training (its BackupAndRestore callback never "
+                       "gets to save)",
+}
+
+#: Public reports an error message matches.
+KNOWN_ISSUES: tuple[IssuePattern, ...] = (
+    IssuePattern(r"PerReplica", "https://github.com/keras-team/keras/issues/20585",
+                 "Keras 3's model.fit under MultiWorkerMirroredStrategy fails (TensorFlow's multi-worker tutorial)"),
+    IssuePattern(r"Invalid reduction dimension", "https://github.com/tensorflow/tensorflow/issues/72388",
+                 "tf.distribute with Keras 3: 'Invalid reduction dimension 0 for input with 0 dimensions'"),
+    IssuePattern(r"has no attribute 'list_devices'",
+                 "https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/__init__.py",
+                 "Keras 3.15 sets distribution_lib = None for the torch backend: keras.distribution has no torch "
+                 "implementation in this release"),
+)
+#: The public report a torch worker that trained but hung on its way out may match.
+EXIT_HANG_ISSUE = ("https://github.com/pytorch/pytorch/issues/75097",
+                   "destroy_process_group() sometimes hangs (possibly related)")
+
+#: The documents the fault behaviour and model-parallel statements rest on.
+SOURCES: dict[str, tuple[str, str]] = {
+    "keras-distribution-guide": (
+        "https://keras.io/guides/distribution/",
+        "Keras's distribution guide: DataParallel and ModelParallel with a LayoutMap; the guide of 2026-08-13 "
+        "describes a PyTorch implementation (DDP, DTensor) and says TensorFlow support is in development"),
+    "keras-torch-distribution-pr": (
+        "https://github.com/keras-team/keras/pull/23052",
+        "Keras master (3.16.0.dev) adds torch distribution utilities, after the 3.15.1 release used here"),
+    "keras-torch-dtensor-pr": (
+        "https://github.com/keras-team/keras/pull/23366",
+        "Keras master adds DTensor distribution utilities for the torch backend (ModelParallel), unreleased"),
+    "keras-tf-distribution-lib": (
+        "https://github.com/keras-team/keras/blob/v3.15.1/keras/src/backend/tensorflow/distribution_lib.py",
+        "Keras 3.15's TensorFlow distribution module is marked 'DO NOT USE', a prototype over DTensor"),
+    "tf-dtensor": (
+        "https://www.tensorflow.org/guide/dtensor_overview",
+        "TensorFlow's DTensor: meshes and layouts that shard tensors and variables over devices (tf.experimental)"),
+    "tf-fault-tolerance": (
+        "https://www.tensorflow.org/guide/migrate/fault_tolerance",
+        "TensorFlow's fault tolerance: BackupAndRestore for Model.fit, tf.train.CheckpointManager for custom loops; "
+        "the user brings the job back"),
+    "torch-tensor-parallel": (
+        "https://pytorch.org/docs/stable/distributed.tensor.parallel.html",
+        "torch.distributed.tensor.parallel: ColwiseParallel and RowwiseParallel, which apply to nn.Linear and "
+        "nn.Embedding modules"),
+    "torch-fsdp": (
+        "https://pytorch.org/docs/stable/distributed.fsdp.fully_shard.html",
+        "torch's FSDP2 (fully_shard): parameters, gradients and optimizer state sharded over data-parallel ranks"),
+    "torchrun": (
+        "https://pytorch.org/docs/stable/elastic/run.html",
+        "torchrun: when a worker fails, all workers are stopped and restarted, up to --max-restarts; the script "
+        "must checkpoint to resume"),
+    "jax-fault-tolerance": (
+        "https://docs.jax.dev/en/latest/fault_tolerance.html",
+        "Multi-controller JAX is not fault tolerant by default: if a process crashes, the others intentionally "
+        "crash; its experimental fault tolerance works fully on GPUs only"),
+}
