@@ -39,6 +39,7 @@ STATUS_STYLE = {
     "unavailable": ("could not try", "#616161", "#ffffff", "–"),
     "not_applicable": ("not applicable", "#e6e6e6", "#333333", "n/a"),
     "not_reached": ("not reached", "#f3f3f3", "#555555", "·"),
+    "not_run": ("not run here", "#f3f3f3", "#555555", "?"),
 }
 
 

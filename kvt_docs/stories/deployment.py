@@ -31,8 +31,9 @@ class DeploymentStory(Story):
         margin = a.ease_margin_lines
         size = (f"; Keras's artifacts are {fmt.ratio(a.weight.median_ratio)} TensorFlow core's size"
                 if a.weight.median_ratio is not None else "")
-        return (f"{len(easier)} of {len(a.ease)} Keras options needs {margin}+ fewer lines than TensorFlow core on "
-                f"more targets than it needs more{size}.")
+        lead = ("No Keras option is easier to deploy than TensorFlow core" if not easier else
+                f"{len(easier)} of {len(a.ease)} Keras options are easier to deploy than TensorFlow core")
+        return f"{lead} ({margin}+ fewer lines on more targets than more){size}."
 
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
@@ -114,8 +115,13 @@ class DeploymentStory(Story):
             if fails:
                 text += "; " + ", ".join(f"`{o}`" for o in fails) + " failed"
             lines.append(text + ".")
-        return ("Pick by the target you need; the effort differs by a few lines, not by whole steps.\n\n"
-                + "\n".join(lines) + "\n")
+        outcomes = [t.outcome for e in a.ease.values() for t in e.targets]
+        if outcomes and all(o == "same" for o in outcomes):
+            lead = (f"Pick by the target you need: where both reach it, the Keras options and TensorFlow core "
+                    f"differ by fewer than {a.ease_margin_lines} lines.")
+        else:
+            lead = "Pick by the target you need; which options reach it:"
+        return lead + "\n\n" + "\n".join(lines) + "\n"
 
     def details(self, r: ResultFile) -> list[tuple[str, str]]:
         a = r.assessment

@@ -93,6 +93,19 @@ class DistributedStory(Story):
                           legend=[(LABELS[o], OPTION_COLORS[o]) for o in OPTIONS]),
                 "A job that hangs is called hung at the declared timeout and killed then; recovery runs only in full "
                 "mode."))
+        if len(charts) < 2 and a.model_parallel:
+            options = [o for o in OPTIONS if any(m.option == o for m in a.model_parallel)]
+            routes = list(dict.fromkeys(m.route for m in a.model_parallel))
+            cells = {(m.route, LABELS.get(m.option, m.option)): GridCell(m.status or "not_run")
+                     for m in a.model_parallel}
+            charts.append(Chart(
+                "model-parallel", "The model-parallel routes each option offers: "
+                + "; ".join(f"{m.option}, {m.route}: {m.status or 'not run here'} ({m.statement})"
+                            for m in a.model_parallel) + ".",
+                "Sharding a model's weights over devices: the routes each option offers",
+                status_grid(routes, [LABELS.get(o, o) for o in options], cells, title="Model-parallel routes",
+                            column_colors={LABELS.get(o, o): OPTION_COLORS[o] for o in options}),
+                "A route not run here rests on its public record (the sources in the details)."))
         return charts
 
     def means(self, r: ResultFile) -> str:
