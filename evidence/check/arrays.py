@@ -1,6 +1,6 @@
 """Arrays that travel between ``kvt check``'s trials: a model's inputs, targets and predictions, as ``.npz`` files.
 
-A structure (one array, a list or tuple of arrays, or a dict of arrays, as Keras takes them) is stored flat with
+A structure (one array, or lists, tuples and dicts of arrays, nested, as Keras takes them) is stored flat with
 its layout in the file's keys, and read back with ``allow_pickle=False``: a file from one trial never runs code
 in another. NumPy only (no framework), so the CLI process can compare predictions.
 """
@@ -13,38 +13,62 @@ from typing import Any
 
 import numpy as np
 
-#: Key prefixes of the layouts: ``single``, ``list.0``/``list.1`` …, ``dict.<name>``.
-_SINGLE, _LIST, _DICT = "single", "list.", "dict."
+#: Separator of a key's path segments; a segment is ``l<index>`` (a list or tuple item) or ``d<key>`` (a dict
+#: item), and the key of a lone array is ``a``.
+_SEP = "/"
+
+
+def _flatten(value: Any, prefix: str, out: dict[str, np.ndarray]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _flatten(v, f"{prefix}{_SEP}d{k}", out)
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _flatten(v, f"{prefix}{_SEP}l{i}", out)
+    else:
+        out[prefix or "a"] = np.asarray(value)
 
 
 def save_arrays(path: str | Path, value: Any) -> None:
-    """Write ``value`` (an array, a list/tuple of arrays or a dict of arrays) to the ``.npz`` file ``path``."""
-    if isinstance(value, dict):
-        flat = {f"{_DICT}{k}": np.asarray(v) for k, v in value.items()}
-    elif isinstance(value, list | tuple):
-        flat = {f"{_LIST}{i}": np.asarray(v) for i, v in enumerate(value)}
-    else:
-        flat = {_SINGLE: np.asarray(value)}
+    """Write ``value`` (an array, or lists, tuples and dicts of arrays, nested) to the ``.npz`` file ``path``."""
+    flat: dict[str, np.ndarray] = {}
+    _flatten(value, "", flat)
     np.savez(path, **flat)
 
 
 def load_arrays(path: str | Path) -> Any:
-    """The structure :func:`save_arrays` wrote to ``path``."""
+    """The structure :func:`save_arrays` wrote to ``path`` (tuples come back as lists)."""
     with np.load(path, allow_pickle=False) as data:
-        keys = list(data.keys())
-        if keys == [_SINGLE]:
-            return data[_SINGLE]
-        if keys and all(k.startswith(_DICT) for k in keys):
-            return {k.removeprefix(_DICT): data[k] for k in keys}
-        return [data[k] for k in sorted(keys, key=lambda k: int(k.removeprefix(_LIST)))]
+        if list(data.keys()) == ["a"]:
+            return data["a"]
+        root: Any = None
+        for key in data:
+            segments = key.split(_SEP)[1:]
+            root = _insert(root, segments, data[key])
+        return root
+
+
+def _insert(node: Any, segments: list[str], array: np.ndarray) -> Any:
+    head, rest = segments[0], segments[1:]
+    kind, name = head[0], head[1:]
+    if node is None:
+        node = {} if kind == "d" else []
+    if kind == "d":
+        node[name] = _insert(node.get(name), rest, array) if rest else array
+    else:
+        index = int(name)
+        if index == len(node):
+            node.append(None)
+        node[index] = _insert(node[index], rest, array) if rest else array
+    return node
 
 
 def flat_arrays(value: Any) -> list[np.ndarray]:
-    """The arrays of a structure, in a fixed order (dict keys sorted)."""
+    """The arrays of a structure, nested or not, in a fixed order (dict keys sorted)."""
     if isinstance(value, dict):
-        return [np.asarray(value[k]) for k in sorted(value)]
+        return [a for k in sorted(value) for a in flat_arrays(value[k])]
     if isinstance(value, list | tuple):
-        return [np.asarray(v) for v in value]
+        return [a for v in value for a in flat_arrays(v)]
     return [np.asarray(value)]
 
 

@@ -33,8 +33,10 @@ def positive_seconds(text: str) -> float:
 
 
 def known_targets() -> tuple[str, ...]:
-    """The export targets the deployment claim knows (empty until its export functions can be called here)."""
-    return ()
+    """The export targets the deployment claim knows (:data:`evidence.claims.deployment.targets.TARGETS`)."""
+    from evidence.claims.deployment.targets import TARGETS
+
+    return TARGETS
 
 
 def _out_dir(path: Path | None) -> Path | None:

@@ -53,6 +53,11 @@ KNOWN_CAUSES: tuple[IssuePattern, ...] = (
     IssuePattern(r"KerasTensor cannot be used as input to a TensorFlow function|A KerasTensor is symbolic",
                  "https://keras.io/guides/functional_api/",
                  "a TensorFlow op was applied to a symbolic Keras input: wrap it in a layer that uses keras.ops"),
+    IssuePattern(r"Triggering __jax_array__\(\) during abstractification",
+                 "https://github.com/keras-team/keras/pull/21719",
+                 "a keras.Variable reached JAX as it is (a metric's result() returning its variable, a variable "
+                 "handed to a jax.numpy op); recent JAX refuses to convert it: pass it through keras.ops "
+                 "(ops.convert_to_tensor, ops.cast) first"),
     IssuePattern(r"TracerArrayConversionError|Tracer|ConcretizationTypeError",
                  "https://jax.readthedocs.io/en/latest/errors.html",
                  "under JAX, a traced value reached code that needs a concrete array (a TensorFlow or NumPy op in "
@@ -76,7 +81,7 @@ class Step(ContractModel):
     def text(self) -> str:
         """The status with its error or reason, on one line."""
         if self.error is not None:
-            return f"{self.status}: {self.error.text(160)}"
+            return f"{self.status}: {error_line(self.error, 160)}"
         return f"{self.status}: {self.reason}" if self.reason else self.status
 
 
@@ -221,6 +226,23 @@ class CheckReport(ContractModel):
 
 
 # -- the judge ---------------------------------------------------------------------------------------------------
+def _load_label(saved_under: str, backend: str) -> str:
+    if saved_under == "file":
+        return "loading the file"
+    if saved_under == backend:
+        return "reloading its own saved file"
+    return f"loading the file saved under {saved_under}"
+
+
+def error_line(error: ErrorInfo, limit: int = 200) -> str:
+    """An error on one line, with the innermost error it wraps when that says more (``… (from
+    jax.errors.TracerArrayConversionError: …)``)."""
+    text = error.text(limit)
+    if error.root:
+        text += f" (from {error.root[:limit]})"
+    return text
+
+
 def _failed(step: Step | None) -> bool:
     return step is not None and step.status == "fails"
 
@@ -246,7 +268,7 @@ def problems_of(result: BackendResult, kind: Kind, targets_asked: bool) -> list[
                    f"{result.same_loss.difference:.2g} (relative; tolerance {result.same_loss.tolerance:g})")
     add("saving", result.saves)
     for name, load in result.loads.items():
-        add("loading the file" if name == "file" else f"loading the file saved under {name}", load)
+        add(_load_label(name, result.backend), load)
     add("prediction", result.predicts)
     if result.predicts_same is not None and result.predicts_same.status == "fails":
         out.append(f"predictions differ from {result.predicts_same.reference}'s by "
@@ -270,11 +292,17 @@ def judged(result: BackendResult, kind: Kind, targets_asked: bool) -> BackendRes
     return result.model_copy(update={"problems": problems, "ports": ports})
 
 
+def first_failure(result: BackendResult) -> str:
+    """What broke first under a backend, as the report words it (``training``, ``build_model()``, ``loading the
+    file saved under tensorflow``, ``the script`` …); empty when nothing did."""
+    return _first_error(result)[0]
+
+
 def _first_error(result: BackendResult) -> tuple[str, ErrorInfo | None, str | None]:
     """The first thing that broke under a backend: (what, its error, its reason)."""
     candidates: list[tuple[str, Step | None]] = [("importing", result.imports), ("build_model()", result.build),
                                                  ("training", result.trains), ("saving", result.saves)]
-    candidates += [(f"loading the {k} file" if k != "file" else "loading the file", v) for k, v in result.loads.items()]
+    candidates += [(_load_label(k, result.backend), v) for k, v in result.loads.items()]
     candidates += [("predicting", result.predicts), ("the script", result.script)]
     candidates += [(f"exporting to {k}", v) for k, v in result.exports.items()]
     for what, step in candidates:
@@ -312,7 +340,7 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     others = [r.backend for r in failing[1:]]
     also = f" (also {', '.join(others)})" if others else ""
     finding = _matching_finding(error, findings, result.backend) if kind != "keras_file" else None
-    error_text = error.text(160) if error is not None else (reason or "")
+    error_text = error_line(error, 160) if error is not None else (reason or "")
     if finding is not None and what in ("training", "build_model()", "predicting", "the script", "importing"):
         fix = (f"replace it with {finding.keras_ops}" if finding.keras_ops
                else finding.advice or "rewrite it with keras.ops")
@@ -372,7 +400,7 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
     for b, r in report.results.items():
         if report.kind == "module":
             loss = f" (loss {r.trains.losses[-1]:.4g})" if r.trains is not None and r.trains.losses else ""
-            loads = ", ".join(f"{k}: {_step_cell(v) if v.status != 'works' else 'ok'}"
+            loads = ", ".join(f"{'own' if k == b else k}: {_step_cell(v) if v.status != 'works' else 'ok'}"
                               for k, v in r.loads.items()) or "-"
             rows.append([b, _step_cell(r.trains, loss), _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
                          _cmp_cell(r.predicts_same), _exports_cell(r), _verdict_cell(r)])
@@ -385,7 +413,7 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
                          "-" if s is None else f"{s.wall_s:.1f} s", (s.reason or "") if s else "",
                          (s.first_error or "") if s else "", _verdict_cell(r)])
     headers = {
-        "module": ["backend", "trains", "same loss", "saves", "loads the others' files", "same predictions",
+        "module": ["backend", "trains", "same loss", "saves", "loads the files saved under", "same predictions",
                    "exports", "verdict"],
         "keras_file": ["backend", "loads", "predicts", "same predictions", "exports", "verdict"],
         "script": ["backend", "exit", "wall", "how it ended", "first error", "verdict"],
@@ -395,7 +423,7 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
     for b, r in report.results.items():
         what, error, reason = _first_error(r)
         if what and (error is not None or reason):
-            errors.append([b, what, error.text(200) if error else (reason or ""), (error.at or "") if error else ""])
+            errors.append([b, what, error_line(error) if error else (reason or ""), (error.at or "") if error else ""])
     if errors:
         out.append(("First errors", ["backend", "while", "error", "at"], errors))
     if report.findings:

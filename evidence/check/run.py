@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from evidence.check.report import (
     BackendResult,
     CheckReport,
     Comparison,
+    Export,
     Load,
     ScriptRun,
     Step,
@@ -39,7 +41,7 @@ from evidence.check.report import (
     judged,
 )
 from evidence.check.scan import Finding
-from evidence.contract import ErrorInfo
+from evidence.contract import ErrorInfo, KnownIssue
 from evidence.errors import error_from_text
 from evidence.processes import ProcessOutcome, run_process
 from evidence.runner import WORKER_ENV, WORKER_ENV_REMOVED
@@ -50,6 +52,8 @@ COPY_LIMIT_BYTES = 50 * 2**20
 COPY_LIMIT_FILES = 2000
 #: Folders never copied.
 NOT_COPIED = ("__pycache__", ".git", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache")
+#: A frame of a Python traceback: file, line, function.
+SCRIPT_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class _Run:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> last `module` trial record
     outcomes: dict[str, ProcessOutcome] = field(default_factory=dict)
     extra: dict[str, list[tuple[dict[str, Any], ProcessOutcome]]] = field(default_factory=dict)
+    exports: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> its export trial's record
 
     def folder(self, backend: str) -> Path:
         path = self.work / "trials" / backend
@@ -118,14 +123,15 @@ def trial_env(backend: str, *, project_path: bool = True) -> dict[str, str]:
     return env
 
 
-def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str) -> tuple[dict[str, Any], ProcessOutcome]:
+def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str,
+               timeout_s: float | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
     here = run.folder(backend)
     job = {**job, "backend": backend, "dir": str(here), "out": str(here / f"{tag}.json"),
            "steps": run.options.steps, "batch_size": run.options.batch_size, "seed": 0}
     job_file = here / f"{tag}.job.json"
     job_file.write_text(json.dumps(job), encoding="utf-8")
     proc = run_process([sys.executable, "-m", "evidence.check.trial", str(job_file)],
-                       timeout_s=run.options.timeout_s, cwd=run.source.parent, env=trial_env(backend),
+                       timeout_s=timeout_s or run.options.timeout_s, cwd=run.source.parent, env=trial_env(backend),
                        stdout=here / f"{tag}.stdout.txt", stderr=here / f"{tag}.stderr.txt")
     try:
         record = json.loads(Path(job["out"]).read_text(encoding="utf-8"))
@@ -183,6 +189,46 @@ def _run_module(run: _Run) -> None:
             run.records[backend].setdefault("steps", {}).setdefault("loads", {}).update(
                 record.get("steps", {}).get("loads", {}))
             run.extra.setdefault(backend, []).append((record, proc))
+    _run_exports(run, {b: run.folder(b) / trial.MODEL for b in saved}, run.source)
+
+
+def _run_exports(run: _Run, model_files: dict[str, Path], module: Path | None) -> None:
+    """One ``export`` trial per backend that has a model to export, with the run's targets; its timeout is
+    ``--timeout`` per target, since each target converts and serves the model anew."""
+    if not run.options.targets:
+        return
+    for backend, model_file in model_files.items():
+        job = {"mode": "export", "path": str(module or model_file), "model_file": str(model_file),
+               "module": str(module) if module else None, "targets": list(run.options.targets),
+               "inputs": str(run.folder(backend) / trial.PRED_INPUTS)}
+        record, _ = _run_trial(run, backend, job, "export",
+                               timeout_s=run.options.timeout_s * max(1, len(run.options.targets)))
+        run.exports[backend] = record
+
+
+def _exports(run: _Run, backend: str) -> dict[str, Export]:
+    """The export cells of ``backend`` from its export trial (every target ``not_applicable`` with why, when the
+    trial stopped before its targets)."""
+    record = run.exports.get(backend)
+    if record is None:
+        return {}
+    steps = record.get("steps", {})
+    before = next((s for name in ("import", "module", "model") if (s := steps.get(name))
+                   and s.get("status") != "works"), None)
+    out = {}
+    for target in run.options.targets:
+        entry = (steps.get("exports") or {}).get(target)
+        if entry is None:
+            why = "the export trial stopped before it" if before is None else "the model did not load for export"
+            step = _step(before, Step) if before is not None else None
+            out[target] = Export(target=target, status="fails" if before is not None else "not_applicable",
+                                 reason=why, error=step.error if step else None)
+            continue
+        issue = entry.get("known_issue")
+        out[target] = _step(entry, Export, target=target, parity=entry.get("parity"),
+                            artifact_bytes=entry.get("artifact_bytes"),
+                            known_issue=KnownIssue(**issue) if issue else None)
+    return out
 
 
 def _step(entry: dict[str, Any] | None, cls: type[Step] = Step, **extra: Any) -> Any:
@@ -273,7 +319,7 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
             backend=backend, keras_version=(steps.get("import") or {}).get("keras_version"),
             imports=_imports(steps), build=_step(steps.get("build")), trains=trains, same_loss=same_loss,
             saves=_step(steps.get("saves")), loads=loads, predicts=_step(steps.get("predicts")),
-            predicts_same=predicts_same)
+            predicts_same=predicts_same, exports=_exports(run, backend))
     return out
 
 
@@ -310,7 +356,9 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
                                      predicts_same=same)
         if record.get("bad_input"):
             break
-    return out
+    loaded = [b for b, r in out.items() if r.predicts is not None and r.predicts.status == "works"]
+    _run_exports(run, dict.fromkeys(loaded, run.source), run.options.custom_objects)
+    return {b: r.model_copy(update={"exports": _exports(run, b)}) for b, r in out.items()}
 
 
 # -- scripts -----------------------------------------------------------------------------------------------------
@@ -322,15 +370,19 @@ def _run_script(run: _Run) -> dict[str, BackendResult]:
         proc = run_process([sys.executable, str(run.source)], timeout_s=run.options.timeout_s,
                            cwd=run.source.parent, env=trial_env(backend, project_path=False),
                            stdout=here / "script.stdout.txt", stderr=here / "script.stderr.txt")
-        first_error = None
+        error = None
         if not proc.ok and proc.stderr_tail:
             error = error_from_text(proc.stderr_tail)
-            first_error = error.text(300)
+            frames = SCRIPT_FRAME.findall(proc.stderr_tail)
+            mine = [(line, fn) for file, line, fn in frames if Path(file).name == run.source.name]
+            if mine:
+                line, fn = mine[-1]
+                error = error.model_copy(update={"at": f"{run.source.name}:{line} in {fn}"})
         missing = _missing_framework(proc.stderr_tail) if not proc.ok else None
         status = "works" if proc.ok else ("unavailable" if missing else "fails")
         out[backend] = BackendResult(backend=backend, script=ScriptRun(
             status=status, seconds=round(proc.duration_s, 3), wall_s=round(proc.duration_s, 3),
-            exit_status=proc.returncode, first_error=first_error,
+            exit_status=proc.returncode, first_error=error.text(300) if error is not None else None, error=error,
             reason=None if proc.ok else (f"{missing} is not installed" if missing else proc.how())))
     return out
 

@@ -1,0 +1,383 @@
+"""``kvt check PATH``: the static scan, bad input (exit 2), the judge, and the corpus of tests/check_corpus/.
+
+The fast tests need no framework. The corpus test runs every program of ``tests/check_corpus/expected.toml``
+for real (two checks at a time, ``--steps 2``, no export targets) and compares each backend's outcome with the
+one written down there; one more slow test exports a model to two targets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import tomllib
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from evidence.check import scan
+from evidence.check.report import (
+    TOLERANCES,
+    BackendResult,
+    CheckReport,
+    Comparison,
+    Load,
+    Step,
+    Training,
+    first_change,
+    first_failure,
+    judged,
+)
+from evidence.contract import ErrorInfo
+from tests.conftest import ROOT, kvt, needs_frameworks
+
+CORPUS = ROOT / "tests" / "check_corpus"
+EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))["program"]
+EXAMPLE = ROOT / "kvt_docs" / "check_example.json"
+#: The corpus program the site's example output comes from, and its arguments.
+EXAMPLE_PROGRAM = "tf_op_layer"
+FRAMEWORKS = ("tensorflow", "jax", "torch", "keras")
+
+
+# -- the static scan ---------------------------------------------------------------------------------------------
+def test_scan_resolves_aliases_and_scopes():
+    source = textwrap.dedent("""
+        import keras
+        import tensorflow as tf
+        import jax.numpy as jnp
+        from torch.nn import functional as F
+        from keras import layers
+        from tensorflow.math import cumsum
+
+        def helper(x):
+            return tf.math.reduce_sum(x, axis=-1)
+
+        class Cum(layers.Layer):
+            def call(self, x):
+                return cumsum(x) + helper(x)
+
+        class Sub(Cum):
+            def call(self, x):
+                return F.gelu(x)
+
+        def my_loss(y, p):
+            return tf.square(y - p)
+
+        def build_model():
+            m = keras.Sequential([keras.layers.Lambda(lambda t: tf.nn.relu(t))])
+            m.compile("adam", loss=my_loss)
+            return m
+
+        def make_data():
+            return tf.data.Dataset.range(3)
+
+        unused = jnp.zeros(3)
+    """)
+    found = {f.call: f for f in scan.scan_source(source, "m.py")}
+    assert found["tf.math.reduce_sum"].scope == "model"
+    assert found["tf.math.reduce_sum"].where == "Cum.call → helper"  # reached through a call
+    assert found["cumsum"].resolved == "tensorflow.math.cumsum"  # `from tensorflow.math import cumsum`
+    assert found["F.gelu"].resolved == "torch.nn.functional.gelu"
+    assert found["F.gelu"].where == "Sub.call"  # a subclass of a Keras class of the file
+    assert found["tf.square"].where.startswith("my_loss")  # handed to compile(loss=...)
+    assert found["tf.nn.relu"].scope == "model"
+    assert found["tf.data.Dataset.range"].scope == "data"
+    assert found["jnp.zeros"].scope == "other"
+    assert found["jnp.zeros"].framework == "jax"
+
+
+@pytest.mark.skipif(not scan.keras_ops_names(), reason="keras is not installed")
+def test_keras_ops_equivalents_come_from_the_installed_keras():
+    names = scan.keras_ops_names()
+    assert "cumsum" in names[""] and "resize" in names["image"]
+    assert scan.keras_ops_equivalent("tensorflow.math.cumsum") == "keras.ops.cumsum"
+    assert scan.keras_ops_equivalent("tensorflow.math.reduce_sum") == "keras.ops.sum"  # TF's reduce_ prefix
+    assert scan.keras_ops_equivalent("tensorflow.image.resize") == "keras.ops.image.resize"
+    assert scan.keras_ops_equivalent("tensorflow.GradientTape") is None
+    assert scan.advice_for("tensorflow.GradientTape")
+
+
+def test_keras_ops_names_are_read_from_the_files_not_a_list(tmp_path, monkeypatch):
+    """A Keras whose keras/ops exports only `frobnicate` has exactly that equivalent, and no `cumsum`."""
+    ops = tmp_path / "keras" / "ops"
+    (ops / "nn").mkdir(parents=True)
+    (tmp_path / "keras" / "__init__.py").write_text("")
+    (ops / "__init__.py").write_text("from keras.ops import nn as nn\n"
+                                     "from keras.src.ops.x import frobnicate as frobnicate\n")
+    (ops / "nn" / "__init__.py").write_text("from keras.src.ops.nn import wobble as wobble\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
+        monkeypatch.delitem(sys.modules, name)
+    scan.keras_ops_names.cache_clear()
+    try:
+        assert scan.keras_ops_names() == {"": frozenset({"frobnicate"}), "nn": frozenset({"wobble"})}
+        assert scan.keras_ops_equivalent("tensorflow.frobnicate") == "keras.ops.frobnicate"
+        assert scan.keras_ops_equivalent("torch.nn.functional.wobble") == "keras.ops.nn.wobble"
+        assert scan.keras_ops_equivalent("tensorflow.math.cumsum") is None
+    finally:
+        scan.keras_ops_names.cache_clear()
+
+
+def test_scan_of_the_corpus_finds_what_the_corpus_says():
+    for entry in EXPECTED:
+        if "file" not in entry:
+            continue
+        findings = scan.scan_file(CORPUS / entry["file"])
+        in_model = {f.call for f in findings if f.in_model}
+        outside = {f.call for f in findings if not f.in_model}
+        assert set(entry.get("calls", [])) <= in_model, (entry["name"], findings)
+        assert set(entry.get("outside", [])) <= outside, (entry["name"], findings)
+        if not entry.get("calls"):
+            assert not in_model, (entry["name"], in_model)
+
+
+# -- bad input: one line, exit 2, no framework started ------------------------------------------------------------
+BAD_INPUTS = ("missing file", "a folder", "not a Keras model (text)", "not a Keras model (h5)",
+              "malformed .keras (not a zip)", "malformed .keras (no config.json)",
+              "malformed .keras (config not an object)", "no build_model", "not valid Python", "unknown backend",
+              "no backend", "unknown target", "--out not empty", "--custom-objects for a module", "bad --steps",
+              "bad --timeout")
+
+
+def _bad_input(case: str, tmp: Path) -> list[str]:
+    """The arguments of ``kvt check`` for bad-input ``case``, its files made in ``tmp``."""
+    (tmp / "notes.txt").write_text("hello")
+    (tmp / "weights.h5").write_bytes(b"\x89HDF\r\n\x1a\n")
+    (tmp / "garbage.keras").write_bytes(os.urandom(256))
+    with zipfile.ZipFile(tmp / "noconfig.keras", "w") as z:
+        z.writestr("metadata.json", "{}")
+    with zipfile.ZipFile(tmp / "badconfig.keras", "w") as z:
+        z.writestr("config.json", "[1, 2]")
+    (tmp / "no_build.py").write_text("import keras\n\ndef make_model():\n    return None\n")
+    (tmp / "broken.py").write_text("def build_model(:\n")
+    (tmp / "full").mkdir()
+    (tmp / "full" / "x").write_text("previous result")
+    ok = str(CORPUS / "ops_layer.py")
+    return {
+        "missing file": [str(tmp / "nope.py")],
+        "a folder": [str(tmp)],
+        "not a Keras model (text)": [str(tmp / "notes.txt")],
+        "not a Keras model (h5)": [str(tmp / "weights.h5")],
+        "malformed .keras (not a zip)": [str(tmp / "garbage.keras")],
+        "malformed .keras (no config.json)": [str(tmp / "noconfig.keras")],
+        "malformed .keras (config not an object)": [str(tmp / "badconfig.keras")],
+        "no build_model": [str(tmp / "no_build.py")],
+        "not valid Python": [str(tmp / "broken.py")],
+        "unknown backend": [ok, "--backends", "tensorflow,theano"],
+        "no backend": [ok, "--backends", ","],
+        "unknown target": [ok, "--targets", "onnx,coreml"],
+        "--out not empty": [ok, "--out", str(tmp / "full")],
+        "--custom-objects for a module": [ok, "--custom-objects", ok],
+        "bad --steps": [ok, "--steps", "0"],
+        "bad --timeout": [ok, "--timeout", "-1"],
+    }[case]
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_exits_2_with_one_line(case, tmp_path):
+    args = _bad_input(case, tmp_path)
+    before = _snapshot(tmp_path)
+    proc = kvt("check", *args, timeout=120)
+    assert proc.returncode == 2, (case, proc.stdout, proc.stderr)
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("kvt: error:"), (case, proc.stderr)
+    assert "Traceback" not in proc.stderr and not proc.stdout
+    assert _snapshot(tmp_path) == before  # nothing written, a previous result never touched
+
+
+# -- the judge, from the report's fields --------------------------------------------------------------------------
+def _works(**kw) -> Step:
+    return Step(status="works", seconds=0.1, **kw)
+
+
+def test_judge_reads_the_fields_and_names_the_first_change():
+    err = ErrorInfo(type="TypeError", message="train_step() takes 2 positional arguments but 3 were given",
+                    at="m.py:12 in train_step")
+    tol = TOLERANCES["prediction"].value
+    good = BackendResult(backend="tensorflow", imports=_works(), build=_works(),
+                         trains=Training(status="works", losses=[1.0, 0.9]), saves=_works(),
+                         loads={"tensorflow": Load(status="works", saved_under="tensorflow", difference=0.0)},
+                         predicts_same=Comparison(status="works", difference=0.0, tolerance=tol))
+    bad = BackendResult(backend="jax", imports=_works(), build=_works(),
+                        trains=Training(status="fails", error=err),
+                        loads={"tensorflow": Load(status="works", saved_under="tensorflow", difference=1e-2)},
+                        predicts_same=Comparison(status="fails", reference="tensorflow", difference=1e-2,
+                                                 tolerance=tol))
+    results = {r.backend: judged(r, "module", False) for r in (good, bad)}
+    assert results["tensorflow"].ports is True and not results["tensorflow"].problems
+    assert results["jax"].ports is False
+    problems = results["jax"].problems
+    assert len(problems) == 2 and problems[0].startswith("training: TypeError: train_step()")
+    assert problems[1].startswith("predictions differ from tensorflow's by 0.01")
+    assert first_failure(results["jax"]) == "training"
+    finding = scan.Finding(file="m.py", line=12, call="tf.GradientTape", resolved="tensorflow.GradientTape",
+                           framework="tensorflow", scope="model", where="M.train_step",
+                           advice=scan.advice_for("tensorflow.GradientTape"))
+    line = first_change(results, [finding], "module")
+    assert line.startswith("tf.GradientTape at m.py:12 (in M.train_step)") and "under jax" in line
+    # An unavailable backend is neither ports nor does-not-port.
+    missing = judged(BackendResult(backend="torch", imports=Step(status="unavailable", reason="no torch")),
+                     "module", False)
+    assert missing.ports is None and "could not be tried" in first_change({"torch": missing}, [], "module")
+
+
+def test_exports_count_only_when_asked():
+    from evidence.check.report import Export
+
+    result = BackendResult(backend="torch", imports=_works(), build=_works(),
+                           trains=Training(status="works", losses=[1.0]), saves=_works(),
+                           exports={"savedmodel": Export(target="savedmodel", status="fails",
+                                                         error=ErrorInfo(type="UserError", message="dynamic_shapes"))})
+    assert judged(result, "module", targets_asked=False).ports is True
+    assert judged(result, "module", targets_asked=True).ports is False
+
+
+# -- the corpus, for real -----------------------------------------------------------------------------------------
+def _snapshot(folder: Path) -> dict[str, tuple[int, float, str]]:
+    """Every file and folder under ``folder``: size, modification time and content digest."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime,
+                                         hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "")
+            for p in sorted(folder.rglob("*"))}
+
+
+#: Runs `kvt check` in a fresh interpreter and says on stderr which frameworks the CLI process imported.
+_WATCHED = ("import sys\nfrom kvt.cli import main\nrc = main(sys.argv[1:])\n"
+            f"print('KVT-CHECK-FRAMEWORKS', [m for m in {FRAMEWORKS!r} if m in sys.modules], file=sys.stderr)\n"
+            "sys.exit(rc)\n")
+
+
+def _run_entry(entry: dict, tmp: Path, keras_files: dict[str, Path]) -> tuple[subprocess.CompletedProcess, Path]:
+    # Corpus paths relative to the repository root, as a user in it would type them (the report shows them).
+    path = keras_files[entry["name"]] if "keras_file_from" in entry else CORPUS.relative_to(ROOT) / entry["file"]
+    args = [a.replace("{corpus}", str(CORPUS)) for a in entry.get("args", [])]
+    if "--targets" not in args:
+        args += ["--targets", "none"]
+    out = tmp / f"out-{entry['name']}"
+    cmd = [sys.executable, "-c", _WATCHED, "check", str(path), *args, "--steps", "2", "--format", "json",
+           "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, env=dict(os.environ))
+    return proc, out
+
+
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory):
+    """Every corpus program checked once (two checks at a time), with the corpus folder's state before and after."""
+    tmp = tmp_path_factory.mktemp("check-corpus")
+    before = _snapshot(CORPUS)
+    keras_files = {}
+    for entry in EXPECTED:
+        if "keras_file_from" in entry:
+            target = tmp / f"{entry['name']}.keras"
+            subprocess.run([sys.executable, str(CORPUS / entry["keras_file_from"]), str(target)], check=True,
+                           capture_output=True, env={**os.environ, "KERAS_BACKEND": "tensorflow",
+                                                     "PYTHONDONTWRITEBYTECODE": "1"}, timeout=300)
+            keras_files[entry["name"]] = target
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip([e["name"] for e in EXPECTED],
+                        pool.map(lambda e: _run_entry(e, tmp, keras_files), EXPECTED), strict=True))
+    return {"runs": runs, "before": before, "after": _snapshot(CORPUS)}
+
+
+def _report(corpus_runs, name: str) -> CheckReport:
+    proc, _ = corpus_runs["runs"][name]
+    assert proc.returncode in (0, 1), (name, proc.stderr[-2000:])
+    return CheckReport.model_validate_json(proc.stdout)
+
+
+@needs_frameworks
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", EXPECTED, ids=[e["name"] for e in EXPECTED])
+def test_corpus_outcome_matches_the_expectation(corpus_runs, entry):
+    report = _report(corpus_runs, entry["name"])
+    proc, out = corpus_runs["runs"][entry["name"]]
+    assert list(report.results) == list(entry["expect"]), "the backends that ran"
+    for backend, expect in entry["expect"].items():
+        result = report.results[backend]
+        outcome = {True: "ports", False: "does not port", None: "unavailable"}[result.ports]
+        assert outcome == expect["outcome"], (backend, expect["why"], result.problems)
+        if outcome == "does not port":
+            assert first_failure(result) == expect["fails_while"], (backend, result.problems)
+    assert proc.returncode == (0 if all(e["outcome"] == "ports" for e in entry["expect"].values()) else 1)
+    assert report.ports is (proc.returncode == 0)
+    in_model = {f.call for f in report.findings if f.in_model}
+    assert set(entry.get("calls", [])) <= in_model
+    # --out keeps the report that was printed, and every trial's files.
+    assert json.loads((out / "report.json").read_text()) == json.loads(proc.stdout)
+    assert (out / "trials").is_dir()
+    # The CLI process itself imported no framework.
+    marker = [ln for ln in proc.stderr.splitlines() if ln.startswith("KVT-CHECK-FRAMEWORKS")]
+    assert marker == ["KVT-CHECK-FRAMEWORKS []"], proc.stderr[-1000:]
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_corpus_folder_is_left_unchanged(corpus_runs):
+    assert corpus_runs["after"] == corpus_runs["before"]
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_a_hanging_model_is_stopped_at_the_timeout(corpus_runs):
+    result = _report(corpus_runs, "hangs").results["jax"]
+    assert result.build is not None and result.build.reason == "timed out after 12 s and was killed"
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_example_output_of_the_site_is_current(corpus_runs):
+    """The site's example is a real `kvt check` output: the committed one says what a fresh run says.
+
+    ``KVT_REGENERATE_EXAMPLES=1`` rewrites it from the fresh run.
+    """
+    fresh = _report(corpus_runs, EXAMPLE_PROGRAM)
+    if os.environ.get("KVT_REGENERATE_EXAMPLES") == "1":
+        proc, _ = corpus_runs["runs"][EXAMPLE_PROGRAM]
+        EXAMPLE.write_text(proc.stdout, encoding="utf-8")
+    committed = CheckReport.model_validate_json(EXAMPLE.read_text(encoding="utf-8"))
+
+    def outline(report: CheckReport):
+        return ({b: (r.ports, first_failure(r), {t: e.status for t, e in r.exports.items()})
+                 for b, r in report.results.items()},
+                [(f.call, f.line, f.scope) for f in report.findings], report.first_change.split(" with ")[0],
+                report.path, report.targets)
+
+    assert outline(committed) == outline(fresh), "regenerate it: KVT_REGENERATE_EXAMPLES=1 pytest tests/test_check.py"
+
+
+# -- checks a trial makes itself ----------------------------------------------------------------------------------
+@needs_frameworks
+@pytest.mark.slow
+@pytest.mark.parametrize("source, message", [
+    ("def build_model():\n    return 42\n", "build_model() returned int, not a Keras model"),
+    ("import keras\n\nclass M(keras.Model):\n    def __init__(self):\n        super().__init__()\n"
+     "        self.d = keras.layers.Dense(1)\n\n    def call(self, x):\n        return self.d(x)\n\n"
+     "def build_model():\n    m = M()\n    m.compile('sgd', 'mse')\n    return m\n",
+     "cannot derive inputs"),
+], ids=["not a Keras model", "no data derivable"])
+def test_input_a_trial_finds_unusable_exits_2(tmp_path, source, message):
+    (tmp_path / "user.py").write_text(source)
+    proc = kvt("check", str(tmp_path / "user.py"), "--backends", "jax", "--targets", "none", timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["user.py"]  # nothing written beside it
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_exports_with_parity(tmp_path):
+    """A model of built-in layers exported to ONNX and the native format under two backends, answers compared."""
+    proc = kvt("check", str(CORPUS / "custom_loss_metric.py"), "--backends", "tensorflow,torch", "--steps", "2",
+               "--targets", "keras,onnx", "--format", "json", timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = CheckReport.model_validate_json(proc.stdout)
+    assert report.targets_asked and report.targets == ["keras", "onnx"]
+    for backend in ("tensorflow", "torch"):
+        for target in ("keras", "onnx"):
+            cell = report.results[backend].exports[target]
+            assert cell.status == "works", (backend, target, cell)
+            assert cell.parity is not None and cell.parity <= 1e-4
