@@ -52,6 +52,10 @@ def describe_program(name: str) -> dict[str, Any]:
             "features": list(declared["FEATURES"]), "imports": frameworks or ["keras"]}
 
 
+#: ``FailureRule.imports`` value: the program imports some framework other than the backend it ran under.
+FOREIGN = "foreign"
+
+
 @dataclass(frozen=True)
 class FailureRule:
     """A class of code that does not port, and how to recognise its failures.
@@ -62,8 +66,11 @@ class FailureRule:
         why: why it does not port, in the public record's terms.
         reference: where the public record says so.
         portable_route: what ports instead.
-        pattern: searched in the failure's text (``Type: message``, the wrapped error, and the program line).
-        imports: when set, the rule applies only to a program importing that framework, run on another backend.
+        pattern: searched in the failure's text (``Type: message``, the wrapped error, where it arose in the program
+            and that line's source).
+        imports: None: any program; a framework: only a program importing it, run under another backend;
+            :data:`FOREIGN`: only a program importing a framework other than the backend it ran under.
+        home: the backend where such code works, under which the rule never applies (None: none).
     """
 
     id: str
@@ -73,28 +80,69 @@ class FailureRule:
     portable_route: str
     pattern: str
     imports: str | None = None
+    home: str | None = None
 
     def matches(self, text: str, imports: list[str], backend: str) -> bool:
         """Whether a failure with ``text``, of a program importing ``imports``, run under ``backend``, is of this
         class."""
-        if self.imports is not None and (self.imports not in imports or self.imports == backend):
+        if backend == self.home:
+            return False
+        if self.imports == FOREIGN:
+            if not any(f not in ("keras", backend) for f in imports):
+                return False
+        elif self.imports is not None and (self.imports not in imports or self.imports == backend):
             return False
         return re.search(self.pattern, text) is not None
 
 
-#: The classes, tried in order; a failure no rule matches is ``unclassified`` (and named in the findings).
+#: The classes, tried in order (the most specific first); a failure no rule matches is ``unclassified`` (and named
+#: in the findings).
 FAILURE_RULES: tuple[FailureRule, ...] = (
     FailureRule(
-        id="backend_specific_train_step",
-        title="A custom train_step written for one backend's trainer",
-        why=("Each backend's trainer calls train_step its own way: JAX's as a pure function "
-             "train_step(state, data) returning the new state, TensorFlow's and PyTorch's as train_step(data) "
-             "updating variables in place; keras.io has one guide per backend for a custom step."),
+        id="train_step_signature",
+        title="A train_step override, which the JAX trainer calls with another signature",
+        why=("The JAX trainer calls train_step(state, data), a pure function returning the new state; the TensorFlow "
+             "and PyTorch trainers call train_step(data) and expect variables updated in place. An override written "
+             "for one of the two conventions fails under the other, even one that only calls super().train_step "
+             "with keras.ops."),
         reference="https://keras.io/guides/custom_train_step_in_jax/",
         portable_route=("override compute_loss (or compute_metrics) and leave the step to each backend's trainer; "
-                        "or write one train_step per backend"),
+                        "or write one train_step per backend, as keras.io's three guides do"),
         pattern=r"train_step\(\) (missing \d+ required positional argument|takes \d+ positional arguments? but "
                 r"\d+ (were|was) given)",
+    ),
+    FailureRule(
+        id="torch_module_in_model",
+        title="A PyTorch module inside the model (TorchModuleWrapper)",
+        why="TorchModuleWrapper's docstring: it is only compatible with the PyTorch backend.",
+        reference="https://keras.io/api/layers/backend_specific_layers/torch_module_wrapper/",
+        portable_route="the same layers written as Keras layers",
+        pattern=r"TorchModuleWrapper|torch\.",
+        imports="torch",
+    ),
+    FailureRule(
+        id="framework_training_code",
+        title="Training code written with one framework's autodiff (tf.GradientTape, loss.backward(), tf.function)",
+        why=("A gradient tape, torch's backward() or a tf.function differentiates or traces its own framework's "
+             "tensors only; keras.io's guides to a custom train_step or training loop come in one version per "
+             "backend."),
+        reference="https://keras.io/guides/writing_a_custom_training_loop_in_tensorflow/",
+        portable_route=("fit() with a compute_loss override; a custom loop needs one version per backend (keras.io "
+                        "has the TensorFlow, JAX and PyTorch ones)"),
+        pattern=r"in train_step\b|GradientTape|tape\.gradient|\.backward\(|zero_grad",
+        imports=FOREIGN,
+    ),
+    FailureRule(
+        id="tf_preprocessing_in_model",
+        title="A TensorFlow-backed preprocessing layer inside the model, fed strings (TextVectorization, StringLookup)",
+        why=("TextVectorization's docstring: it uses TensorFlow internally and cannot be part of the compiled "
+             "computation of a model on a backend other than TensorFlow; JAX and PyTorch have no string tensors, so "
+             "the string batches Keras hands them are NumPy object arrays it cannot convert."),
+        reference="https://keras.io/api/layers/preprocessing_layers/text/text_vectorization/",
+        portable_route=("apply the layer outside the model: in a tf.data map or once, eagerly, on the raw data, as "
+                        "the docstring recommends (text_lstm.py)"),
+        pattern=r"Invalid dtype: (object|str\d*)",
+        home="tensorflow",
     ),
     FailureRule(
         id="tf_ops_in_model",
@@ -122,8 +170,11 @@ RULES_BY_ID: dict[str, FailureRule] = {r.id: r for r in (*FAILURE_RULES, UNCLASS
 
 
 def failure_text(error: dict[str, Any]) -> str:
-    """The text a rule is searched in: ``Type: message``, the wrapped error, and the program line it arose at."""
-    parts = [f"{error.get('type', '')}: {error.get('message', '')}", error.get("root") or "", error.get("line") or ""]
+    """The text a rule is searched in: ``Type: message``, the wrapped error, the program's function it arose in
+    (``in train_step``; not the file's name, which would match a rule by itself) and that line's source."""
+    where = (error.get("at") or "").rpartition(" in ")
+    parts = [f"{error.get('type', '')}: {error.get('message', '')}", error.get("root") or "",
+             f"in {where[2]}" if where[1] else "", error.get("line") or ""]
     return " | ".join(p for p in parts if p)
 
 
@@ -133,7 +184,7 @@ def classify(error: dict[str, Any], imports: list[str], backend: str) -> str:
     Examples:
         >>> classify({"type": "TypeError", "message": "M.train_step() missing 1 required positional argument: "
         ...           "'data'"}, ["jax"], "torch")
-        'backend_specific_train_step'
+        'train_step_signature'
         >>> classify({"type": "ZeroDivisionError", "message": "division by zero"}, ["keras"], "jax")
         'unclassified'
     """
