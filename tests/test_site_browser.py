@@ -276,9 +276,13 @@ def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
     sets = answer_sets()
     assert len(sets) >= MIN_ANSWER_SETS
     cli = [advise_in_process(answers, results) for answers in sets]
-    # The in-process entry point is the console script's own `main`; a sample in fresh interpreters agrees.
+    # The in-process entry point is the console script's own `main`; a sample in fresh interpreters agrees. The
+    # claims' staleness ("evidence") is left out: it hashes the claims' code, which may change between two calls
+    # in a working tree.
     for i in range(0, len(sets), len(sets) // 8):
-        assert advise_subprocess(sets[i], results) == cli[i], f"kvt advise in a fresh process differs on {sets[i]}"
+        fresh = advise_subprocess(sets[i], results)
+        differ = {k for k in fresh if k != "evidence" and fresh[k] != cli[i].get(k)}
+        assert not differ, f"kvt advise in a fresh process differs on {sets[i]} in {sorted(differ)}"
 
     page.goto(f"{base_url}advisor/")
     page.wait_for_selector(".kvt-advisor[data-ready='true']")
