@@ -16,6 +16,7 @@ from tests.test_advisor_support import (
     architecture,
     community,
     deployment,
+    distributed,
     ease_of_use,
     evidence,
     extensibility,
@@ -190,3 +191,34 @@ def test_not_measured_on_your_hardware_carries_the_widest_uncertainty():
     assert cells["keras-jax"].score == 1.0 and cells["keras-jax"].uncertainty == "interval"
     rec = advisor.rank({"accelerator": "cpu", "priority": "speed"})
     assert rec.venues["performance"] == "cpu-2core" and "Performance on cpu-2core" in venue_line(rec)
+
+
+# -- distributed scale, scale=multi_node and model_size=needs_sharding -------------------------------------------------
+def test_distributed_scale_counts_kinds_of_correct_runs_and_robustness():
+    values = read(CRITERIA["distributed_scale"], readings(distributed_scaling=distributed()), "all").values
+    assert values["keras-jax"].value == 3.25      # devices, processes, model-parallel; a killed worker fails fast
+    assert values["keras-torch"].value == 2.5     # devices and processes (DDP-2); torchrun recovers
+    assert values["keras-tensorflow"].value == 1.0  # MirroredStrategy only: MultiWorker fit fails
+    assert "a killed worker: recovers" in values["keras-torch"].note
+
+
+def test_multi_node_reads_each_run_configuration_on_its_own():
+    req = REQUIREMENTS["scale=multi_node"]
+    r = readings(distributed_scaling=distributed())
+    torch = check(req, r, "keras-torch")[0]
+    # The 2-process DDP run is its own entry: its 1-process reference run does not hide it (issue 11's bug).
+    assert torch.state == "met" and "torch-ddp-2" in torch.reason and "2 processes" in torch.reason
+    tf = check(req, r, "keras-tensorflow")[0]
+    assert tf.state == "failed" and "multiworker-fit-2 fails" in tf.reason
+    assert "https://github.com/keras-team/keras/issues/20585" in tf.reason
+    untried = distributed({"torch-ddp-2": {"status": "unavailable", "reason": "gloo is missing", "fault": None}})
+    assert check(req, readings(distributed_scaling=untried), "keras-torch")[0].state == "not_verified"
+
+
+def test_sharding_needs_a_measured_model_parallel_run():
+    req = REQUIREMENTS["model_size=needs_sharding"]
+    r = readings(distributed_scaling=distributed())
+    jax = check(req, r, "keras-jax")[0]
+    assert jax.state == "met" and "PartitionSpec(None, 'model')" in jax.reason
+    assert check(req, r, "keras-torch")[0].state == "failed"           # no such route: not applicable
+    assert check(req, r, "tensorflow-core")[0].state == "not_verified"  # DTensor: public record only, not run

@@ -228,6 +228,80 @@ def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
         weight=compare_weight(cells, 0.9), environments={}, npm=None, browser=None, corruption=[], not_measured=[])
 
 
+def distributed(overrides: dict[str, dict[str, Any]] | None = None, routes: dict[str, Any] | None = None) -> Any:
+    """A ``DistributedAssessment`` with the runs the probes of shared/FINDINGS.md and the claim lead one to expect
+    (``overrides``: run id -> fields to replace; ``routes``: option -> model-parallel route status).
+
+    keras-tensorflow: MirroredStrategy fit on 2 devices works, MultiWorker fit in 2 processes fails
+    (keras-team/keras#20585); tensorflow-core: MirroredStrategy and MultiWorker custom loops work; keras-jax:
+    DataParallel on 2 devices, across 2 processes, and ModelParallel with a sharded kernel work; keras-torch: DDP
+    with 1 process (its reference) and with 2 processes work.
+    """
+    from evidence.claims.distributed_scaling.assessment import (
+        DistributedAssessment,
+        FaultReport,
+        ModelParallelRoute,
+        PathRun,
+        Sharding,
+        Source,
+    )
+    from evidence.contract import ErrorInfo, Interval, KnownIssue
+
+    fails_fast = FaultReport(outcome="fails_fast", seconds_to_outcome=3.0, steps_lost=4, recovery_mechanism=None,
+                             trials=[])
+    recovers = FaultReport(outcome="recovers", seconds_to_outcome=12.0, steps_lost=2,
+                           recovery_mechanism="torchrun --max-restarts=1", trials=[])
+    spec = [("mirrored-fit-2", "mirrored-fit", "keras-tensorflow", "tf.distribute.MirroredStrategy", 2, 1, "works",
+             "data_parallel", None),
+            ("multiworker-fit-2", "multiworker-fit", "keras-tensorflow", "tf.distribute.MultiWorkerMirroredStrategy",
+             2, 2, "fails", "data_parallel", None),
+            ("mirrored-custom-2", "mirrored-custom", "tensorflow-core", "tf.distribute.MirroredStrategy", 2, 1,
+             "works", "data_parallel", None),
+            ("multiworker-custom-2", "multiworker-custom", "tensorflow-core",
+             "tf.distribute.MultiWorkerMirroredStrategy", 2, 2, "works", "data_parallel", fails_fast),
+            ("jax-dataparallel-2", "jax-dataparallel", "keras-jax", "keras.distribution.DataParallel", 2, 1, "works",
+             "data_parallel", None),
+            ("jax-multiprocess-2", "jax-multiprocess", "keras-jax", "keras.distribution.DataParallel", 2, 2, "works",
+             "data_parallel", fails_fast),
+            ("jax-modelparallel-2", "jax-modelparallel", "keras-jax", "keras.distribution.ModelParallel", 2, 1,
+             "works", "model_parallel", None),
+            ("torch-ddp-1", "torch-ddp", "keras-torch", "torch.nn.parallel.DistributedDataParallel", 1, 1, "works",
+             "data_parallel", None),
+            ("torch-ddp-2", "torch-ddp", "keras-torch", "torch.nn.parallel.DistributedDataParallel", 2, 2, "works",
+             "data_parallel", recovers)]
+    runs = {}
+    for rid, path, option, api, devices, processes, status, kind, fault in spec:
+        fields: dict[str, Any] = dict(
+            id=rid, path=path, option=option, what=api, api=api, kind=kind, program=f"dist_{path}.py",
+            devices=devices, processes=processes, simulated_devices=processes == 1 and devices > 1, status=status,
+            loss_tolerance=1e-3, single_final_loss=0.5, fault=fault)
+        if status == "works":
+            fields.update(final_loss=0.5000001, loss_rel_diff=2e-7, speedup_vs_single=0.8,
+                          samples_per_s=Interval(estimate=900.0, low=850.0, high=950.0, method="IQR"))
+        else:
+            fields.update(error=ErrorInfo(type="ValueError", message="Attempt to convert a value (PerReplica) to a "
+                                                                     "Tensor"),
+                          known_issues=[KnownIssue(url="https://github.com/keras-team/keras/issues/20585",
+                                                   title="Keras 3 fit under MultiWorkerMirroredStrategy")])
+        if kind == "model_parallel" and status == "works":
+            fields["sharding"] = [Sharding(variable="sequential/d1/kernel", spec="PartitionSpec(None, 'model')",
+                                           devices=2, shard_shape=[64, 32], global_shape=[64, 64], sharded=True)]
+        fields.update((overrides or {}).get(rid, {}))
+        runs[rid] = PathRun(**fields)
+    guide = Source(url="https://keras.io/guides/distribution/", title="the distribution API is implemented for JAX")
+    route_status = {"keras-jax": "works", "keras-tensorflow": "not_applicable", "keras-torch": "not_applicable",
+                    "tensorflow-core": None} | (routes or {})
+    model_parallel = [ModelParallelRoute(option=o, route="keras.distribution.ModelParallel" if o != "tensorflow-core"
+                                         else "tf.experimental.dtensor", status=st,
+                                         run="jax-modelparallel-2" if st == "works" else None,
+                                         statement="shards variables over a device mesh" if st else
+                                         "recorded from the public record only", sources=[guide])
+                      for o, st in route_status.items()]
+    return DistributedAssessment(runs=runs, single=dict.fromkeys(route_status, 0.5), model_parallel=model_parallel,
+                                 loss_tolerance=1e-3, cpu_count=2, scope="correctness, overhead and faults",
+                                 mode="full", not_measured=[])
+
+
 def performance(speeds: dict[str, tuple[float, float, float]] | None = None, venue: str = "cpu-2core") -> Any:
     """A ``PerformanceAssessment`` on ``venue`` whose options' best-setting speeds are ``speeds`` (option ->
     (estimate, low, high); default: jax fastest, torch slowest)."""
@@ -338,6 +412,6 @@ def evidence(**overrides: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"architecture": architecture(), "community": community(),
                            "backend_portability": portability(), "deployment": deployment(),
                            "extensibility": extensibility(), "ease_of_use": ease_of_use(),
-                           "performance": performance()}
+                           "performance": performance(), "distributed_scaling": distributed()}
     out.update(overrides)
     return {k: v for k, v in out.items() if v is not None}
