@@ -97,7 +97,7 @@ def render_advisor(entries: list[ClaimEntry]) -> AdvisorPage:
     """The Advisor page and its export."""
     data = export_data()
     criteria = ", ".join(c["label"] for c in data["criteria"])
-    md = ["---", "hide:", "  - toc",
+    md = ["---", "hide:", "  - navigation", "  - toc",
           'description: "Answer a few questions and see Keras on TensorFlow, JAX or PyTorch and TensorFlow core '
           'ranked for your project, from the evidence on this site."', "---", "",
           "# The advisor\n",

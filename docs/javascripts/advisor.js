@@ -356,6 +356,13 @@
     }
     out.push(el("p", {}, ["In a terminal: ", el("code", {class: "kvt-command", text: command(advisor, rec.answers)})]));
     root.replaceChildren.apply(root, out);
+    // On a phone the ranking sits below the questions: a bar at the bottom of the screen keeps the top pick in view.
+    let pill = document.querySelector(".kvt-advisor__pill");
+    if (!pill) {
+      pill = el("a", {class: "kvt-advisor__pill", href: "#kvt-advisor-result"});
+      document.body.appendChild(pill);
+    }
+    pill.textContent = "Top pick: " + (LABELS[top.option] || top.option) + " (" + top.score.toFixed(3) + ") — see why";
   }
 
   function start() {
