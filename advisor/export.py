@@ -99,6 +99,6 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
             "exactly": ["answers (canonical)", "weights", "ranking order", "score (within 1e-9; bit-identical "
                         "when the order of operations is kept)", "failed and not_verified per option",
                         "requirements", "confidence_among", "confidence (same draws, same generator)"],
-            "as_text": ["confidence_text", "reasons", "notes", "missing_evidence"],
+            "as_text": ["confidence_text", "reasons", "caveats", "notes", "missing_evidence"],
         },
     }

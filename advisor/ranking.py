@@ -160,6 +160,7 @@ class Recommendation:
         confidence_text: the confidence in words.
         tied_with: options in the top pick's group whose score is within :data:`TIE_TOLERANCE` of its own.
         reasons: one plain line per reason for the top pick, each naming its evidence, claim and page.
+        caveats: what speaks against the top pick (code it cannot reuse, requirements it does not meet).
         venues: per criterion, the venue whose numbers it used (None: not venue-specific or missing).
         criteria: per criterion, the variant used and its table.
         missing_evidence: the criteria without evidence, with the reason.
@@ -177,6 +178,7 @@ class Recommendation:
     confidence_text: str
     tied_with: list[str]
     reasons: list[dict[str, Any]]
+    caveats: list[str]
     venues: dict[str, str | None]
     criteria: dict[str, Any] = field(default_factory=dict)
     missing_evidence: list[dict[str, Any]] = field(default_factory=list)
@@ -199,7 +201,8 @@ class Recommendation:
             "ranking": [r.to_dict() for r in self.ranking], "confidence": self.confidence,
             "confidence_draws": self.confidence_draws, "confidence_among": self.confidence_among,
             "confidence_text": self.confidence_text, "tied_with": self.tied_with, "weights": self.weights,
-            "requirements": self.requirements, "reasons": self.reasons, "venues": self.venues,
+            "requirements": self.requirements, "reasons": self.reasons, "caveats": self.caveats,
+            "venues": self.venues,
             "criteria": self.criteria, "missing_evidence": self.missing_evidence, "evidence": self.evidence,
         }
 
@@ -359,7 +362,8 @@ class Ranker:
                            "venue": self.check_venues_[r]} for r in p.requirements],
             ranking=ranking, confidence=confidence, confidence_draws=self.n_draws if confidence is not None else 0,
             confidence_among=[self.options_[i] for i in group], confidence_text=text, tied_with=tied,
-            reasons=self.reasons(p, self.options_[top]), venues=self._venues(p),
+            reasons=self.reasons(p, self.options_[top]), caveats=self.caveats(p, self.options_[top]),
+            venues=self._venues(p),
             criteria={c: {"variant": p.variants[c], **self.tables_[c][p.variants[c]].to_dict()}
                       for c in self.criteria_},
             missing_evidence=[{"criterion": c, "variant": p.variants[c], "reason": t.missing}
@@ -407,11 +411,23 @@ class Ranker:
                          "page": claim_page(table.claim) if table.claim else None, "where": where})
         rows.sort(key=lambda r: -r["contribution"])
         rows = rows[:limit]
-        if p.weights[FIT] > 0:
+        if p.fit[option] > 0:
             rows.insert(0, {"criterion": FIT, "label": "fit", "contribution": p.weights[FIT] * p.fit[option],
                             "score": p.fit[option], "text": "; ".join(p.fit_why[option]), "claim": None,
                             "venue": None, "page": None, "where": "your answers, public record"})
         return rows
+
+    def caveats(self, p: Profile, option: str) -> list[str]:
+        """What speaks against ``option`` for these answers, in plain lines: code or models it cannot use, and
+        hard requirements nobody could verify or it fails."""
+        out = []
+        if p.weights[FIT] > 0 and p.fit[option] < 1:
+            out.append("; ".join(p.fit_why[option]))
+        for req in p.requirements:
+            state = self.checks_[req][option]
+            if not state.met:
+                out.append(f"{req} {'not verified' if state.state == 'not_verified' else 'failed'}: {state.reason}")
+        return out
 
     def evidence(self) -> list[dict[str, Any]]:
         """The claims read: state, venues, verdict, mode, page, staleness, and the reason when one is unusable."""

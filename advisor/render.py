@@ -22,12 +22,15 @@ _STATE = {"met": "met", "failed": "failed", "not_verified": "not verified"}
 
 
 _CODE = re.compile(r"`[^`]*`")
+#: A number and the word after it (its unit: ``0.40 s``, ``7 lines``) stay on one line.
+_VALUE = re.compile(r"(?<=\d) (?=\S)")
 _NBSP = "\xa0"
 
 
 def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
-    """``text`` wrapped between words; a `command` in backticks is never split (its spaces held together)."""
-    held = _CODE.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
+    """``text`` wrapped between words; a `command` in backticks is never split (its spaces held together), nor a
+    number from its unit."""
+    held = _VALUE.sub(_NBSP, _CODE.sub(lambda m: m.group(0).replace(" ", _NBSP), text))
     lines = textwrap.wrap(held, width=max(width, NARROWEST), initial_indent=indent if first is None else first,
                           subsequent_indent=indent, break_long_words=False, break_on_hyphens=False) or [""]
     return [line.replace(_NBSP, " ") for line in lines]
@@ -124,11 +127,13 @@ def _grouped(rec, req_id: str) -> list[tuple[str, str, str]]:
 
 
 def reason_lines(rec, width: int) -> list[str]:
-    """One plain line per reason for the top pick, naming its evidence and the claim's page."""
+    """One plain line per reason for the top pick, naming its evidence and the claim's page; then its caveats."""
     lines = [f"Why {rec.top_pick}:"]
     for r in rec.reasons:
         where = r["where"] + (f", {r['page']}" if r.get("page") else "")
         lines += _wrap(f"- {r['label']}: {r['text']} ({where})", width, "    ", "  ")
+    for caveat in rec.caveats:
+        lines += _wrap(f"- but: {caveat}", width, "    ", "  ")
     return lines
 
 
@@ -206,6 +211,7 @@ def markdown_report(rec) -> str:
     for r in rec.reasons:
         page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""
         md.append(f"- **{r['label']}**: {_md_cell(r['text'])} ({r['where']}{page})")
+    md += [f"- *but*: {_md_cell(c)}" for c in rec.caveats]
     if rec.requirements:
         md += ["", "### Hard requirements", ""]
         for req in rec.requirements:

@@ -289,3 +289,19 @@ def test_advise_and_claims_import_no_framework(results, argv):
         assert name not in top, name
     for unused in ("questionary", "prompt_toolkit", "sklearn.metrics", "evidence.runner", "rich"):
         assert unused not in report["modules"], unused
+
+
+def test_values_stay_with_their_units_and_caveats_are_said(results, tmp_path):
+    from tests.test_advisor_support import evidence as full_evidence
+
+    folder = write_assessments(tmp_path / "full", full_evidence())
+    code, out, _ = run("advise", "--no-input", "--results-dir", str(folder), "--ecosystem", "pytorch",
+                       "--deploy-target", "tf_serving", columns=80)
+    assert code == 0
+    assert_readable(out, 80)
+    for line in out.splitlines():  # a number never ends a line when its unit starts the next
+        assert not re.search(r"\d$", line.rstrip()) or re.search(r"(\d\.\d{3}|\d✗|\d\?|[\d.]+e-\d+)$", line), line
+    assert "- but: pytorch: runs on jax, not on your pytorch code's framework" in out
+    data = advise_json(folder, "--ecosystem", "pytorch", "--deploy-target", "tf_serving")
+    assert data["top_pick"] != "keras-torch"  # its SavedModel export fails in the evidence
+    assert data["caveats"] and data["reasons"][0]["criterion"] != "fit"
