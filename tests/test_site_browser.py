@@ -299,7 +299,7 @@ def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
             if g["failed"] != e["failed"] or g["not_verified"] != e["not_verified"]:
                 problems.append(f"requirements of {e['option']}")
         for key in ("answers", "weights", "confidence", "confidence_among", "tied_with", "top_pick", "satisfied",
-                    "requirements", "missing_evidence"):
+                    "requirements", "missing_evidence", "caveats"):
             if got[key] != expected[key]:
                 problems.append(key)
         if [(r["criterion"], r["text"]) for r in got["reasons"]] != \

@@ -206,7 +206,8 @@
         return {id: r, needs: data.requirements[r].needs, claim: data.requirements[r].claim,
                 venue: data.requirements[r].venue};
       }),
-      reasons: this.reasons(p, ranking[0].option), missing_evidence: missing
+      reasons: this.reasons(p, ranking[0].option), caveats: this.caveats(p, ranking[0].option),
+      missing_evidence: missing
     };
   };
 
@@ -248,12 +249,25 @@
     rows.sort(function (a, b) { return b.contribution - a.contribution; });
     rows = rows.slice(0, limit);
     const fitKey = data.weights_rule.fit;
-    if (p.weights[fitKey] > 0) {
+    if (p.fit[option] > 0) {
       rows.unshift({criterion: fitKey, label: "fit", contribution: p.weights[fitKey] * p.fit[option],
                     score: p.fit[option], text: p.fitWhy[option].join("; "), claim: null, venue: null,
                     where: "your answers, public record"});
     }
     return rows;
+  };
+
+  // advisor.ranking.Ranker.caveats: what speaks against the option for these answers.
+  Advisor.prototype.caveats = function (p, option) {
+    const data = this.data, out = [];
+    if (p.weights[data.weights_rule.fit] > 0 && p.fit[option] < 1) out.push(p.fitWhy[option].join("; "));
+    for (const req of p.requirements) {
+      const check = data.requirements[req].checks[option];
+      if (check.state !== "met") {
+        out.push(req + " " + (check.state === "not_verified" ? "not verified" : "failed") + ": " + check.reason);
+      }
+    }
+    return out;
   };
 
   Advisor.prototype.label = function (criterion) {
@@ -338,6 +352,9 @@
       const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: r.where}) : document.createTextNode(r.where);
       return el("li", {}, [el("strong", {text: r.label + " "}), "(" + r.contribution.toFixed(3) + "): " + r.text + " — ", where]);
     })));
+    if (rec.caveats.length) {
+      out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "}), rec.caveats.join("; ")]));
+    }
     if (rec.requirements.length) {
       out.push(el("h3", {text: "Hard requirements"}));
       out.push(el("ul", {}, rec.requirements.map(function (req) {
