@@ -182,6 +182,28 @@ def test_changing_a_result_changes_the_site(site, tmp_path):
     assert "refuted" not in architecture.split("Needs a rerun")[1][:400]  # nothing from the old file is shown
 
 
+def test_each_venue_is_shown_with_its_own_numbers(site, tmp_path):
+    """A claim with results on two venues (a CPU and a GPU) shows each venue's verdict, charts and download."""
+    results, _ = site
+    two = tmp_path / "results"
+    shutil.copytree(results, two)
+    cpu = two / f"community.{_venue(results, 'community')}.json"
+    gpu = json.loads(cpu.read_text())
+    gpu["venue"] = "gpu-h200"
+    gpu["assessment"]["signals"]["packages"]["tensorflow"] = 777
+    (two / "community.gpu-h200.json").write_text(json.dumps(gpu))
+    build = build_site(tmp_path / "out", two, toy=False)
+    assert build.returncode == 0 and build.warnings() == [], build.output
+    page = build.page("claims/community/")
+    text = _text(page)
+    assert "Verdict on each venue" in text and "On gpu-h200" in text and f"On {_venue(results, 'community')}" in text
+    cpu_count = json.loads(cpu.read_text())["assessment"]["signals"]["packages"]["tensorflow"]
+    assert "777 to" in text and f"{cpu_count:,} to" in text
+    assert (build.site / "assets" / "charts" / "community" / "gpu-h200" / "signals.svg").exists()
+    assert "community.gpu-h200.json" in page and "gpu-h200 (quick)" not in build.page("")
+    assert "gpu-h200" in _text(build.page(""))
+
+
 def test_unusable_result_is_shown_not_hidden(site, tmp_path):
     """A result file that does not parse gets a banner on its page; the build still passes."""
     results, _ = site
