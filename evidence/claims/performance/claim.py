@@ -27,18 +27,21 @@ dispatch-bound class only: Keras documents it as a remedy for per-step Python ov
 
 Method. Training is timed per epoch and inference per pass over the same arrays; the first epoch and pass
 (tracing and compiling) are warm-up and their extra seconds are reported as compile time; then at least five
-timed repeats. Each option runs in several worker processes (rounds), interleaved, and its settings run one after
-the other inside each worker, in an order rotated from round to round; Keras's session and ``torch.compile``'s
-caches are cleared between models. ``torch.compile`` takes 10-40 s per model to compile even with its cache warm,
-so its subject runs in fewer rounds (``torch_compile_rounds``). Every comparison is a ratio measured in one run,
-with an interval from one joint bootstrap over rounds and repeats. FLOPs are counted from the model sizes, and
-the roof is a dense float32 matrix product measured in every worker before and after its models, with its own
-framework and with NumPy; the same products tell whether the machine was steady. The verdict rule is
+timed repeats. Each option runs in its own worker processes (rounds; with several, interleaved), and its
+settings run one after the other inside each worker, in an order rotated from round to round; Keras's session
+and ``torch.compile``'s caches are cleared between models. ``torch.compile`` takes 10-40 s per model to compile
+even with its cache warm, so its subject may run in fewer rounds (``torch_compile_rounds``); in full mode on 2
+cores every subject runs in one round per run, and the three back-to-back runs are the check across processes.
+Every comparison is a ratio measured in one run, with an interval from one joint bootstrap over rounds and
+repeats. FLOPs are counted from the model sizes, and the roof is a dense float32 matrix product measured in
+every worker before and after its models, with its own framework and with NumPy; the same products tell whether
+the machine was steady. The verdict rule is
 :meth:`PerformanceClaim.verdict`, fixed on :attr:`PerformanceClaim.decision_rule_fixed`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import statistics
@@ -75,7 +78,7 @@ from evidence.claims.performance.stats import (
 )
 from evidence.contract import DecisionChange, Interval, KnownIssue, Setting, Threshold
 from evidence.options import FRAMEWORK, KERAS_BACKEND, OPTIONS, TF_CORE
-from evidence.venue import current_venue, venue_of
+from evidence.venue import current_venue
 
 SPEC_PROGRAM = "perf_spec.py"
 KERAS_PROGRAM = "perf_models_keras.py"
@@ -244,24 +247,25 @@ class PerformanceClaim(Claim):
         "batch_size_dispatch": Setting(full=64, reason="the first design's batch size for the small models"),
         "batch_size_cnn_wide": Setting(full=128, quick=16, reason=(
             "batches of 128 32x32x3 images keep the convolutions' matrix products large")),
-        "batch_size_transformer": Setting(full=16, quick=4, reason=(
-            "16 sequences of 128 tokens give 2,048-row matrix products at d=512; a step costs about 0.3 s here")),
+        "batch_size_transformer": Setting(full=32, quick=4, reason=(
+            "32 sequences of 128 tokens give 4,096-row matrix products at d=512")),
         "steps_dispatch": Setting(full=8, quick=4, reason=(
             "batches per epoch of a small model: 8 makes an epoch 20-300 ms, long enough to time, a multiple of "
             "steps_per_execution")),
-        "steps_compute": Setting(full=2, quick=1, reason=(
-            "batches per epoch of a compute-bound model: each is 0.1-1.7 s, so two per epoch keep the run inside "
-            "its budget")),
+        "steps_compute": Setting(full=1, reason=(
+            "batches per epoch of a compute-bound model: one step takes 0.3-1.7 s here, far above an epoch's "
+            "fixed cost, and two would take the run past its budget")),
         "steps_per_execution": Setting(full=4, quick=2, reason=(
             "steps per compiled call for the spe settings: 4 cuts the per-step Python overhead by 4 while an "
             "epoch still has two calls")),
-        "rounds": Setting(full=2, quick=1, reason=(
-            "worker processes per option, interleaved: a fresh process differs from another by ~20% on this "
-            "machine, so repeats of one process understate the spread; two rounds keep the three back-to-back "
-            "runs inside the 17-minute budget")),
+        "rounds": Setting(full=1, reason=(
+            "worker processes per option in one run. A fresh process differs from another by ~20% here, so one "
+            "process's repeats understate the spread; the three back-to-back runs are the check across processes "
+            "(the verdict stands only if all three agree). A second round would take the three runs to ~23 "
+            "minutes, past the 17-minute budget, because torch.compile alone compiles for ~150 s per run")),
         "torch_compile_rounds": Setting(full=1, reason=(
-            "rounds of the torch.compile subject: its compiling (10-40 s per model, five models) would take a "
-            "third of the budget per round; its interval comes from one process's repeats")),
+            "rounds of the torch.compile subject, at most ``rounds``: it compiles for 10-40 s per model (Dynamo "
+            "traces Keras's Python layers anew in every process, with 10-80 graph breaks per model)")),
         "matmul_n": Setting(full=2048, quick=1024, reason="side of the roof's square matrices"),
         "matmul_repeats": Setting(full=5, reason="timed products per roof measurement (the best counts)"),
         "matmul_warmup_s": Setting(full=0.5, reason=(
@@ -369,7 +373,10 @@ class PerformanceClaim(Claim):
         option = config["option"]
         spe = int(self.setting("steps_per_execution", ctx.quick))
         names = list(config["settings"])
-        turn = self.stages.index(ctx.stage) % len(names)
+        # Rotated by round, and by run: the run's working folder is new for every run, so three back-to-back runs
+        # of one round each do not all run the same setting first.
+        run = int(hashlib.sha256(Path(ctx.workdir).name.encode()).hexdigest(), 16)
+        turn = (self.stages.index(ctx.stage) + run) % len(names)
         names = names[turn:] + names[:turn]
         settings = []
         for name in names:
@@ -392,9 +399,7 @@ class PerformanceClaim(Claim):
         workers_all = [w for m in ok.values() for w in m["rounds"]]
         gpu = next((w["device"]["name"] for w in workers_all if w["device"]["kind"] == "gpu"), None)
         cpus = next((w["threads"]["cpu_count"] for w in workers_all), None) or os.cpu_count() or 1
-        venue = current_venue(gpu, cpus) if workers_all else current_venue(None, os.cpu_count() or 1)
-        if gpu and not os.environ.get("KVT_VENUE"):
-            venue = venue_of(gpu, cpus)
+        venue = current_venue(gpu, cpus)
         roof = _roof(workers_all)
         kinds = {m["rounds"][-1]["option"]: m["rounds"][-1]["device"]["kind"] for m in ok.values()}
 
