@@ -16,6 +16,7 @@ Two kinds of chart:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -50,15 +51,37 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return size * (0.58 * (len(text) - wide - narrow) + 0.88 * wide + 0.32 * narrow) * (1.06 if bold else 1.0)
 
 
-def wrap(text: str, size: float, width: float) -> list[str]:
-    """``text`` in lines no wider than ``width`` (split between words)."""
+def wrap(text: str, size: float, width: float, *, split_words: bool = True) -> list[str]:
+    """``text`` in lines no wider than ``width`` (split between words; a word too wide for a line is split after
+    its dots and underscores)."""
     lines: list[str] = []
     for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
+        for k, piece in enumerate(_pieces(word, size, width) if split_words else [word]):
+            joint = " " if k == 0 else ""
+            if lines and text_width(lines[-1] + joint + piece, size) <= width:
+                lines[-1] += joint + piece
+            else:
+                lines.append(piece)
     return lines or [""]
+
+
+def _pieces(word: str, size: float, width: float) -> list[str]:
+    """``word``, or, when it is wider than ``width``, its pieces: split after dots and underscores
+    (``keras.distribution.`` ``DataParallel``), then cut where a piece is still too wide."""
+    if text_width(word, size) <= width:
+        return [word]
+    parts = re.findall(r"[^._]+[._]?|[._]", word)
+    out: list[str] = []
+    for part in parts:
+        if out and text_width(out[-1] + part, size) <= width:
+            out[-1] += part
+            continue
+        while text_width(part, size) > width and len(part) > 1:
+            cut = max(1, int(len(part) * width / text_width(part, size)))
+            out.append(part[:cut])
+            part = part[cut:]
+        out.append(part)
+    return out
 
 
 def fit_text(text: str, size: float, width: float) -> str:
@@ -386,7 +409,7 @@ def _grid(width, rows, columns, cells, title, desc, used, column_colors) -> tupl
                 size=12)
     label_w = min(max((text_width(r, size) for r in rows), default=40) + 12, 120 if narrow else 230)
     col_w = (width - label_w - 8) / max(len(columns), 1)
-    head = [wrap(col, 11 if narrow else 12, col_w - 6) for col in columns]
+    head = [wrap(col, 10 if narrow else 12, col_w - 4, split_words=False) for col in columns]
     head_h = 15 * max(len(h) for h in head) + 6
     for i, lines in enumerate(head):
         cx = label_w + col_w * (i + 0.5)
@@ -394,11 +417,11 @@ def _grid(width, rows, columns, cells, title, desc, used, column_colors) -> tupl
         if color:
             c.rect(label_w + col_w * i + 3, y + 2, col_w - 6, 4, color)
         for j, line in enumerate(lines):
-            c.text(cx, y + 20 + 15 * j, line, size=11 if narrow else 12, anchor="middle", bold=True)
+            c.text(cx, y + 20 + 15 * j, line, size=10 if narrow else 12, anchor="middle", bold=True)
     y += head_h + 12
-    row_h = 36 if not narrow else 38
     for r in rows:
         lines = wrap(r, size, label_w - 10)
+        row_h = max(36 if not narrow else 38, 14 * len(lines) + 10)
         for j, line in enumerate(lines):
             c.text(label_w - 8, y + row_h / 2 + 4 - 7 * (len(lines) - 1) + 14 * j, line, size=size, anchor="end")
         for i, col in enumerate(columns):

@@ -43,12 +43,11 @@ class DistributedStory(Story):
         multi_device = [o for o in OPTIONS if a.multi_device_ok(o)]
         sharded = [o for o in OPTIONS if a.model_parallel_ok(o)]
         failing = [x for x in a.runs.values() if x.status == "fails"]
-        first = (f"Across devices, {len(multi_device)} of {len(OPTIONS)} options trained correctly (within "
-                 f"{fmt.percent(a.loss_tolerance)} of the single-device loss); with weights really sharded, "
-                 f"{fmt.listing(sharded) or 'none'}")
+        first = (f"Across devices, {len(multi_device)} of {len(OPTIONS)} options trained correctly (final loss within "
+                 f"a relative {fmt.number(a.loss_tolerance)} of the single-device program's); with weights really "
+                 f"sharded, {fmt.listing(sharded) or 'none'}")
         if failing:
-            first += "; failed: " + "; ".join(f"{x.what} ({x.error.text(90) if x.error else x.reason or ''})"
-                                               for x in failing[:3])
+            first += f"; {len(failing)} runs failed ({fmt.listing(sorted({x.what for x in failing}))})"
         out.append(first + ".")
         faults = [f"{LABELS.get(o, o)} {FAULT_WORDS[f.outcome]}"
                   + (f" ({f.recovery_mechanism})" if f.recovery_mechanism else "")
@@ -65,8 +64,8 @@ class DistributedStory(Story):
             rows = [_label(x) for x in a.runs.values()]
             cells = {}
             for x in a.runs.values():
-                text = (f"loss Δ {fmt.percent(x.loss_rel_diff)}" if x.status == "works" and x.loss_rel_diff is not None
-                        else "")
+                text = (f"loss Δ {fmt.number(x.loss_rel_diff, 2)}" if x.status == "works"
+                        and x.loss_rel_diff is not None else "")
                 cells[(_label(x), LABELS.get(x.option, x.option))] = GridCell(x.status, text)
             charts.append(Chart(
                 "runs", "Each distributed run, under its option: "
@@ -128,7 +127,7 @@ class DistributedStory(Story):
         out = []
         rows = [[f"`{x.id}`", cell(LABELS.get(x.option, x.option)), cell(x.what), cell(x.kind.replace("_", " ")),
                  str(x.devices), str(x.processes), cell(x.status),
-                 cell(fmt.percent(x.loss_rel_diff) if x.loss_rel_diff is not None else "—"),
+                 cell(fmt.number(x.loss_rel_diff, 2) if x.loss_rel_diff is not None else "—"),
                  cell(fmt.interval(x.samples_per_s) if x.samples_per_s else "—"),
                  cell(fmt.number(x.scaling_efficiency) if x.scaling_efficiency is not None else "—"),
                  cell(str(x.lines.added) if x.lines else "—"),
