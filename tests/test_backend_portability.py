@@ -224,6 +224,8 @@ def test_corpus_shares_and_failure_classes():
                                                                      "torch": (1, 3)}
     assert (a.share_overall.ported, a.share_overall.tried) == (1, 3)
     assert (a.share_keras_only.ported, a.share_keras_only.tried, a.share_keras_only.share) == (1, 1, 1.0)
+    assert {f: (s.ported, s.tried) for f, s in a.shares_by_imports.items()} == {"keras": (1, 1), "tensorflow": (0, 1),
+                                                                              "jax": (0, 1)}
     classes = {f.id: f for f in a.failure_classes}
     assert set(classes) == {"tf_ops_in_model", "train_step_signature"}
     tf_ops = classes["tf_ops_in_model"]

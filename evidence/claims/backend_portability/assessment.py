@@ -260,6 +260,9 @@ class PortabilityAssessment(Assessment):
     """Corpus programs (not broken everywhere) that ran unchanged under every training backend tried."""
     share_keras_only: Share
     """The same, among programs that import no framework besides Keras: what the claim is about."""
+    shares_by_imports: dict[Framework, Share]
+    """The same, per framework the programs import (``keras``: none besides Keras); a program importing two
+    frameworks counts under each."""
     failure_classes: list[FailureClass]
     """What did not port, by class, most frequent first."""
     broken: list[str]

@@ -2,9 +2,10 @@
 augmentation layer, batching and prefetching.
 
 Modelled on keras.io's examples that load data with ``tf.data`` (for instance "Image classification from scratch",
-its option of augmenting in the dataset): the pipeline runs in TensorFlow whatever the backend, and Keras documents
-that ``fit`` reads a ``tf.data.Dataset`` on every backend; Keras preprocessing layers used in a ``tf.data`` map run
-with TensorFlow there too. The model is a small CNN on the bar images of ``cnn_augment.py``.
+its option of augmenting in the dataset): the pipeline runs in TensorFlow whatever the backend. Keras 3's
+announcement (https://keras.io/keras_3/) presents ``tf.data`` pipelines as usable with every backend, and Keras's
+README says TensorFlow must be installed for them; Keras preprocessing layers used in a ``tf.data`` map run with
+TensorFlow there. The model is a small CNN on the bar images of ``cnn_augment.py``.
 
     KERAS_BACKEND=torch python evidence/programs/corpus/tf_data_pipeline.py
 """
