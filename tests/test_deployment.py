@@ -465,6 +465,24 @@ def test_not_applicable_and_dead_workers_have_reasons():
     assert claim.build_cell(gone, TF_CORE, "onnx").status == "unavailable"
 
 
+def test_a_missing_framework_makes_the_option_unavailable_through_the_runner(tmp_path):
+    """TensorFlow hidden behind a module that refuses to import: tensorflow-core is unavailable, never failed."""
+    from tests.conftest import kvt
+
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "tensorflow.py").write_text("raise ImportError('hidden by the test')\n")
+    proc = kvt("evidence", "run", "deployment", "--quick", "--subjects", TF_CORE, "--results-dir",
+               str(tmp_path / "results"), env={"PYTHONPATH": str(hide)}, timeout=300)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    result = load_result("deployment", tmp_path / "results")
+    assert result.subjects[TF_CORE].status == "unavailable"
+    cells = [c for c in result.assessment.cells if c.option == TF_CORE]
+    assert {c.status for c in cells} == {"unavailable", "not_applicable"}
+    assert all("hidden by the test" in c.why_unavailable for c in cells if c.status == "unavailable")
+    assert result.verdict == "inconclusive"
+
+
 # -- the "easier" judgement and its margin ------------------------------------------------------------------
 def _cell(option, target, status="works", lines=6, steps=4, size=20_000, why=None):
     return Cell(option=option, target=target, status=status, lines=lines, steps=steps, artifact_bytes=size,
@@ -537,6 +555,8 @@ def test_the_claim_declares_its_programs_thresholds_and_settings():
     assert CLAIM.subjects == OPTIONS and CLAIM.stages == ("export", "serve")
     assert all((targets.PROGRAMS_DIR / p).is_file() for p in CLAIM.programs)
     assert CLAIM.keras_backend(TF_CORE) is None and CLAIM.keras_backend("keras-jax") == "jax"
+    # The export stage checks the framework itself; a serve worker imports none.
+    assert CLAIM.requirements("keras-jax") == () and CLAIM.framework_modules("keras-jax") == ("keras", "jax")
     assert CLAIM.repeats[1] >= 5
     assert CLAIM.setting("environment_targets", True) is False and CLAIM.setting("environment_targets", False)
     assert isinstance(CLAIM.setting("epochs", True), int)

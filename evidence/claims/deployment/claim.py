@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import statistics
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evidence.claim import Claim, Context, Verdict, load_program, missing_subjects
+from evidence.claim import Claim, Context, FrameworkUnavailable, Verdict, load_program, missing_subjects
 from evidence.contract import DecisionChange, ErrorInfo, Setting, Threshold
 from evidence.errors import known_issues
 from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTIONS, TF_CORE
@@ -158,13 +159,27 @@ class DeploymentClaim(Claim):
         return KERAS_BACKEND[subject]
 
     def requirements(self, subject: str) -> tuple[str, ...]:
-        """The option's framework; each target's converters and runtimes are checked per cell instead."""
+        """None for the runner to import: the export stage checks the option's framework itself
+        (:meth:`framework_modules`), so that a serve-stage worker, which only starts fresh processes, does not
+        spend seconds importing a framework it never uses. Each target's converters and runtimes are checked per
+        cell."""
+        return ()
+
+    @staticmethod
+    def framework_modules(subject: str) -> tuple[str, ...]:
+        """The modules the option's export stage needs: its framework."""
         return ("tensorflow",) if subject == TF_CORE else ("keras", KERAS_BACKEND[subject])
 
     # -- measurement --------------------------------------------------------------------------------------
     def measure(self, ctx: Context) -> dict[str, Any]:
         """``export``: train and export to every target; ``serve``: load, answer, time and corrupt."""
         if ctx.stage == "export":
+            for module in self.framework_modules(ctx.subject):
+                try:
+                    importlib.import_module(module)
+                except ImportError as exc:
+                    raise FrameworkUnavailable(f"{module} cannot be imported ({type(exc).__name__}: {exc}); "
+                                               f"install the evidence extra: pip install -e '.[evidence]'") from exc
             return {"export": self._export(ctx)}
         if ctx.stage == "serve":
             return {"serve": self._serve(ctx)}
