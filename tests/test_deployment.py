@@ -449,6 +449,13 @@ def test_a_browser_cell_has_the_export_and_javascript_code_and_its_numbers():
         "code": {"serve": {"lines": 7, "steps": 3}}}})
     cell = claim.build_cell(failed, "keras-tensorflow", "browser_onnx")
     assert cell.status == "fails" and cell.stage == "answer" and cell.error.message == "bad shape"
+    refused = {"ok": False, "phase": "answer", "error": {"type": "Error", "message": "expected Float32[-1, 64]"}}
+    litert = _result("keras-tensorflow", {"litert": _exported(), "browser_litert": _exported(
+        function="export_keras_batch1")}, browsers={"browser_litert": {
+            **_served(), "code": {"serve": {"lines": 11, "steps": 5}}, "direct_artifact": refused}})
+    cell = claim.build_cell(litert, "keras-tensorflow", "browser_litert")
+    assert cell.status == "works" and cell.route == "export_keras_batch1"
+    assert cell.direct_route_error.message == "expected Float32[-1, 64]"  # the variable-batch file, refused
     source_failed = _result("keras-tensorflow", {"onnx": _failed_export("tf2onnx broke")})
     cell = claim.build_cell(source_failed, "keras-tensorflow", "browser_onnx")
     assert cell.status == "fails" and cell.stage == "export" and "ONNX export it serves" in cell.reason

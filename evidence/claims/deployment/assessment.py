@@ -109,7 +109,8 @@ class Cell(ContractModel):
     error: ErrorInfo | None = None
     """For ``fails`` (and an ``unavailable`` caused by a missing module): the error."""
     direct_route_error: ErrorInfo | None = None
-    """When a workaround route produced the artifact: the error of the direct one."""
+    """When a workaround route produced the artifact: the error of the direct one (for LiteRT in the browser,
+    LiteRT.js's error on the LiteRT file as the ``litert`` target wrote it, with a variable batch)."""
     reason: str | None = None
     """One line for people: why it fails, or why it is not applicable."""
     why_unavailable: str | None = None

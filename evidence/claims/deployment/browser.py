@@ -266,12 +266,19 @@ class Job:
         artifact: the model file.
         predict_batch: rows per call when predicting every input (1 for a model with a fixed batch of 1).
         batch_sizes: the batch sizes whose latency is timed.
+        name: the key of its record (default: the target), to serve two artifacts with one runtime.
     """
 
     target: str
     artifact: Path
     predict_batch: int = 1
     batch_sizes: tuple[int, ...] = (1,)
+    name: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The key of its record."""
+        return self.name or self.target
 
 
 def _serve_job(browser_, job: Job, x, *, page_loads: int, latency_calls: int, latency_warmup: int) -> dict[str, Any]:
@@ -341,7 +348,7 @@ def drive(jobs: Sequence[Job], inputs: Path, npm: Path, *, page_loads: int, late
                                         latency_calls=latency_calls, latency_warmup=latency_warmup)
                 except Exception as exc:  # Playwright's own errors (a page that crashes) are the measurement
                     record = {"ok": False, "phase": "browser", "error": "".join(traceback.format_exception(exc))}
-                records[job.target] = {**record, "browser_launch_s": launch_s, "browser_version": chromium.version}
+                records[job.key] = {**record, "browser_launch_s": launch_s, "browser_version": chromium.version}
             return records
         finally:
             chromium.close()
@@ -360,13 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency-warmup", type=int, default=0)
     args = parser.parse_args(argv)
     jobs = [Job(target=j["target"], artifact=Path(j["artifact"]).resolve(), predict_batch=j["predict_batch"],
-                batch_sizes=tuple(j["batch_sizes"])) for j in json.loads(args.jobs)]
+                batch_sizes=tuple(j["batch_sizes"]), name=j.get("name")) for j in json.loads(args.jobs)]
     try:
         records = drive(jobs, args.inputs, args.npm, page_loads=args.page_loads, latency_calls=args.latency_calls,
                         latency_warmup=args.latency_warmup)
     except Exception as exc:  # a browser that does not start: every job records it
         error = "".join(traceback.format_exception(exc))
-        records = {j.target: {"ok": False, "phase": "browser", "error": error} for j in jobs}
+        records = {j.key: {"ok": False, "phase": "browser", "error": error} for j in jobs}
     args.out.write_text(json.dumps(records), encoding="utf-8")
     return 0
 
@@ -388,12 +395,12 @@ def _finish(record: dict[str, Any]) -> dict[str, Any]:
 def run_browser_process(jobs: Sequence[Job], inputs: Path, out_dir: Path, tag: str, *, npm: Path,
                         page_loads: int, latency_calls: int, latency_warmup: int,
                         timeout_s: float = PAGE_TIMEOUT_S) -> dict[str, dict[str, Any]]:
-    """Run the driver for ``jobs`` in one fresh process (one Chromium); per target its record, with
-    ``latency`` and ``error`` filled in, or how the process died."""
+    """Run the driver for ``jobs`` in one fresh process (one Chromium); per job (its :attr:`Job.key`) its record,
+    with ``latency`` and ``error`` filled in, or how the process died."""
     out = out_dir / f"{tag}.json"
     out.unlink(missing_ok=True)
     spec = json.dumps([{"target": j.target, "artifact": str(j.artifact), "predict_batch": j.predict_batch,
-                        "batch_sizes": list(j.batch_sizes)} for j in jobs])
+                        "batch_sizes": list(j.batch_sizes), "name": j.name} for j in jobs])
     cmd = [sys.executable, "-m", "evidence.claims.deployment.browser", "--jobs", spec, "--inputs", str(inputs),
            "--npm", str(npm), "--out", str(out), "--page-loads", str(page_loads), "--latency-calls",
            str(latency_calls), "--latency-warmup", str(latency_warmup)]
@@ -408,7 +415,7 @@ def run_browser_process(jobs: Sequence[Job], inputs: Path, out_dir: Path, tag: s
         err = error_from_text(proc.stderr_tail)
         died = err.model_copy(update={"type": "ProcessDied",
                                       "message": f"the browser driver {proc.how()}: {err.text(300)}"}).model_dump()
-        return {j.target: {"ok": False, "phase": "process", "how": proc.how(), "error": died} for j in jobs}
+        return {j.key: {"ok": False, "phase": "process", "how": proc.how(), "error": died} for j in jobs}
     return {target: {**_finish(record), "wall_s": proc.duration_s} for target, record in records.items()}
 
 

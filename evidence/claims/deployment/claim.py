@@ -64,6 +64,8 @@ TF_CORE_MODEL = "digits_mlp_tf_core.py"
 #: the batch size they were converted with in their input tensor (1: Keras's LiteRT export from torch takes
 #: static shapes only, keras/src/export/litert.py), so LiteRT.js is asked one row at a time.
 BROWSER_BATCHES: dict[str, tuple[int, tuple[int, ...]]] = {"browser_onnx": (32, (1, 32)), "browser_litert": (1, (1,))}
+#: The record key of the LiteRT file with a variable batch served by LiteRT.js (the direct route of browser_litert).
+DIRECT_LITERT = "browser_litert_variable_batch"
 
 
 def _save_npy(path: Path, array) -> None:
@@ -354,6 +356,12 @@ class DeploymentClaim(Claim):
         runs.mkdir(exist_ok=True)
         jobs = [browser.Job(target=t, artifact=base / exported[SPECS[t].reuses or t]["artifact"],
                             predict_batch=BROWSER_BATCHES[t][0], batch_sizes=BROWSER_BATCHES[t][1]) for t in targets]
+        litert = exported.get("litert", {})
+        if ("browser_litert" in targets and litert.get("status") == "exported"
+                and exported["browser_litert"].get("artifact") != litert["artifact"]):
+            # The direct route: the LiteRT file as the litert target wrote it (variable batch), which LiteRT.js
+            # may refuse; the batch-1 export is the workaround. Both are recorded.
+            jobs.append(browser.Job(target="browser_litert", artifact=base / litert["artifact"], name=DIRECT_LITERT))
         records = browser.run_browser_process(
             jobs, ctx.workdir / "inputs.npy", runs, "pages", npm=Path(npm["path"]),
             page_loads=settings["browser_page_loads"], latency_calls=settings["browser_latency_calls"],
@@ -380,6 +388,10 @@ class DeploymentClaim(Claim):
                             first_answer_s=statistics.median(r["first_answer_s"] for r in loads),
                             latency=res["latency"], browser_launch_s=res["browser_launch_s"],
                             cross_origin_isolated=res.get("cross_origin_isolated"), console=res.get("console", []))
+            direct = records.get(DIRECT_LITERT) if target == "browser_litert" else None
+            if direct is not None:
+                cell["direct_artifact"] = {"ok": bool(direct.get("ok")), "error": direct.get("error"),
+                                           "phase": direct.get("phase")}
             out["browser_targets"][target] = cell
         return out
 
@@ -586,6 +598,9 @@ def build_cell(res, option: str, target: str) -> Cell | None:
             fields["program"] = BROWSER_PROGRAMS[target]
     else:
         served = serve.get("targets", {}).get(target)
+    direct = (served or {}).get("direct_artifact")
+    if direct and not direct["ok"] and direct.get("error") and fields["direct_route_error"] is None:
+        fields["direct_route_error"] = _error(direct["error"])
     if served is None:
         return Cell(**fields, status="fails", stage="serve",
                     reason=f"the serve stage did not run for {option} ({res.short_reason()})")

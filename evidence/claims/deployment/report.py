@@ -19,7 +19,7 @@ def cell_text(a: DeploymentAssessment, c: Cell) -> str:
     if c.status == "works":
         parts = [f"{c.lines} lines/{c.steps} steps"]
         if c.direct_route_error:
-            parts.append(f"via {c.route}, since the direct export failed: {c.direct_route_error.text(140)}")
+            parts.append(f"via {c.route}, since the direct route failed: {c.direct_route_error.text(140)}")
         elif c.route and c.route not in ("export_keras", "export_tf_core"):
             parts.append(f"via {c.route}")
         if c.environment:
