@@ -75,8 +75,7 @@ class PortabilityStory(Story):
         rows += [Bar("on every backend", a.share_overall.share, color=NEUTRAL, text=_share(a.share_overall)),
                  Bar("on every backend, Keras API alone", a.share_keras_only.share, color="#2e7d32",
                      text=_share(a.share_keras_only))]
-        # By what the programs import, where the assessment reports it (added to the claim on 2026-12-01).
-        for framework, s in getattr(a, "shares_by_imports", {}).items():
+        for framework, s in a.shares_by_imports.items():  # by what the programs import besides Keras
             if framework != "keras":
                 rows.append(Bar(f"on every backend, importing {LABEL.get(framework, framework)}", s.share,
                                 color="#8c8c8c", text=_share(s)))
