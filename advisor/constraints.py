@@ -151,7 +151,8 @@ def multi_process_check(a: Any, option: str) -> Check:
     if working:
         best = working[0]
         fault = a.fault_outcome(option)
-        diff = f", loss within {best.loss_rel_diff:.0e} of one device's" if best.loss_rel_diff is not None else ""
+        diff = ("" if best.loss_rel_diff is None else ", loss identical to one device's" if best.loss_rel_diff == 0
+                else f", loss within {best.loss_rel_diff:.0e} of one device's")
         return Check("met", f"{best.id} ({best.api}, {best.processes} processes) trains{diff}"
                             + (f"; a killed worker: {fault.outcome.replace('_', ' ')}" if fault else ""))
     if not runs:
