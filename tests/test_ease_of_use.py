@@ -304,3 +304,18 @@ def test_quick_run_has_three_styles_per_task_that_do_the_same_job(quick_results)
     assert 1 <= es.best_epoch <= es.epochs_run <= es.epochs
     assert res.verdict in {"supported", "partly supported"}
     assert res.code_hash == CLAIM.code_hash()
+
+
+# -- the committed result ----------------------------------------------------------------------------------------
+def test_the_committed_result_has_three_styles_per_task_with_metrics_and_accuracies():
+    """Issue 13's "must show" (full mode, on this venue)."""
+    from evidence.results import DEFAULT_RESULTS_DIR
+
+    res = load_result("ease_of_use", DEFAULT_RESULTS_DIR, venue="cpu-2core")
+    assert res.provenance.mode == "full"
+    for task in TASKS:
+        programs = res.assessment.tasks[task].programs
+        assert list(programs) == list(STYLES)
+        for style, p in programs.items():
+            assert p.metrics.logical_lines > 0 and p.metrics.api_name_count > 0 and p.runs, (task, style)
+            assert p.accuracy is not None or p.status != "works"

@@ -331,3 +331,22 @@ def test_quick_run_extends_every_option_through_its_own_tools(quick_results):
         assert a.compiled_op(option).route == compiled and a.compiled_op(option).build_steps
     assert not a.portability_tried and res.verdict == "refuted"
     assert res.code_hash == CLAIM.code_hash()
+
+
+# -- the committed result ----------------------------------------------------------------------------------------
+def test_the_committed_result_shows_each_backend_extended_through_its_own_tools():
+    """Issue 13's "must show": for keras-jax and keras-torch, a custom gradient and a compiled C++ op through their
+    own mechanisms, each with its outcome and gradient check; portability tried apart (full mode)."""
+    from evidence.results import DEFAULT_RESULTS_DIR
+
+    res = load_result("extensibility", DEFAULT_RESULTS_DIR, venue="cpu-2core")
+    assert res.provenance.mode == "full"
+    a = res.assessment
+    for option, gradient, compiled in (("keras-jax", "jax_custom_vjp", "jax_ffi_op"),
+                                       ("keras-torch", "torch_autograd_function", "torch_cpp_op")):
+        routes = {c.route: c for c in a.native_routes(option)}
+        for route_id in (gradient, compiled):
+            cell = routes[route_id]
+            assert cell.status in ("works", "fails", "unavailable") and cell.gradient_check is not None, route_id
+        assert a.compiled_op(option).route == compiled and a.compiled_op(option).build_steps
+    assert a.portability_tried and a.portability and not any(c.own for c in a.portability)

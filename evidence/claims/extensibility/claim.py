@@ -243,7 +243,7 @@ class ExtensibilityClaim(Claim):
                 (cells if cell.own else portability).append(cell)
             for (where, kind), why in NOT_APPLICABLE.items():
                 if where == option:
-                    cells.append(Cell(option=option, kind=kind, route="none", mechanism="none",
+                    cells.append(Cell(option=option, kind=kind, route="not_applicable", mechanism="train_step override",
                                       framework=FRAMEWORK[option], own=True, status="not_applicable", lines=0,
                                       python_lines=0, program="", reason=why))
         return ExtensibilityAssessment(
@@ -338,8 +338,8 @@ class ExtensibilityClaim(Claim):
         checked = [c for c in a.cells if c.gradient_check is not None]
         passed = sum(c.gradient_check.passed for c in checked)
         if not limited:
-            head = ("Keras is not limited beyond its blocks: every Keras option extended every kind of component "
-                    "through its own tools")
+            head = ("TensorFlow's low-level APIs do extend it, but Keras is not limited beyond its blocks: every Keras "
+                    "option extended every kind of component through its own tools")
         elif len(limited) == len(keras):
             head = "Every Keras option fell short of what its own tools should extend"
         else:
@@ -387,16 +387,33 @@ class ExtensibilityClaim(Claim):
         findings["builds"] = ("Built in this run, nothing cached: " + "; ".join(built) + ".") if built else \
             "No library was built."
         keras_api = a.portable_keras_backends()
-        port = ["Keras's own API: " + ", ".join(f"{r} on {len(o)} of {len(a.measured) - (TF_CORE in a.measured)}"
-                                                for r, o in keras_api.items())]
+        keras_ran = [o for o in a.measured if o in KERAS_OPTIONS]
+        port = [f"the same Keras-API code ran unchanged on {min(len(o) for o in keras_api.values())} of "
+                f"{len(keras_ran)} Keras backends ({', '.join(keras_api)})" if keras_api else "no Keras-API code ran"]
         if a.portability_tried:
             for framework in ("tensorflow", "jax", "torch"):
-                rows = [f"{c.route} on {c.option} {c.status}" for c in a.portability if c.framework == framework]
-                if rows:
-                    port.append(f"{framework} code on the other backends: " + ", ".join(rows))
+                tried = [c for c in a.portability if c.framework == framework]
+                if not tried:
+                    continue
+                per = {o: [c for c in tried if c.option == o] for o in dict.fromkeys(c.option for c in tried)}
+                example = next((c for c in tried if not c.works and c.reason), None)
+                port.append(f"{framework} code on " + ", ".join(
+                    f"{o} {sum(c.works for c in cs)} of {len(cs)} routes" for o, cs in per.items())
+                    + (f" (e.g. {example.route} on {example.option}: {example.reason[:140]})" if example else ""))
         else:
             port.append("other backends' code was not tried in this run (quick mode)")
-        findings["portability"] = "; ".join(port) + ". Portability is reported apart: it does not enter the verdict."
+        findings["portability"] = ("Portability, reported apart (it does not enter the verdict): " + "; ".join(port)
+                                   + ".")
+        findings["sources"] = ("Each route follows its framework's own documentation: TensorFlow's \"Create an op\" "
+                               "guide (https://www.tensorflow.org/guide/create_op) and tf.custom_gradient; JAX's "
+                               "\"Custom derivative rules\" (https://docs.jax.dev/en/latest/notebooks/"
+                               "Custom_derivative_rules_for_Python_code.html), \"Foreign function interface\" "
+                               "(https://docs.jax.dev/en/latest/ffi.html: JAX cannot differentiate a foreign function, "
+                               "so the kernel gets a custom_vjp rule) and the Pallas quickstart; PyTorch's \"Extending "
+                               "PyTorch\" (torch.autograd.Function), \"Python Custom Operators\" and \"Custom C++ and "
+                               "CUDA Operators\" (https://docs.pytorch.org/tutorials/advanced/cpp_custom_ops.html); "
+                               "Keras's per-backend guides \"Customizing what happens in fit()\" and \"Writing a "
+                               "training loop from scratch\" (https://keras.io/guides/).")
         per = {}
         for c in a.cells:
             if c.status != "not_applicable":
