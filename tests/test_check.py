@@ -260,7 +260,9 @@ def _run_entry(entry: dict, tmp: Path, keras_files: dict[str, Path]) -> tuple[su
     out = tmp / f"out-{entry['name']}"
     cmd = [sys.executable, "-c", _WATCHED, "check", str(path), *args, "--steps", "2", "--format", "json",
            "--out", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, env=dict(os.environ))
+    # Bytecode writing left on, as most users have it: the check itself must keep __pycache__ out of the corpus.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
     return proc, out
 
 
@@ -381,3 +383,20 @@ def test_exports_with_parity(tmp_path):
             cell = report.results[backend].exports[target]
             assert cell.status == "works", (backend, target, cell)
             assert cell.parity is not None and cell.parity <= 1e-4
+
+
+# -- the site page ------------------------------------------------------------------------------------------------
+def test_check_page_shows_the_example_and_the_corpus():
+    from kvt_docs.check_page import render_check_page
+
+    page = render_check_page()
+    example = CheckReport.model_validate_json(EXAMPLE.read_text(encoding="utf-8"))
+    assert page.startswith("# Check your own model")
+    for backend, result in example.results.items():
+        assert f"| {backend} |" in page
+        for problem in result.problems[:1]:
+            assert problem.split(":")[0] in page
+    assert example.first_change.split(" at ")[0] in page  # the closing line, from the report
+    for entry in EXPECTED:
+        assert entry["expect"][next(iter(entry["expect"]))]["why"].split(" (")[0][:40] in page.replace("\\", "")
+    assert "<class '" not in page  # error text is escaped, never raw HTML

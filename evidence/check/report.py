@@ -400,9 +400,11 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
     for b, r in report.results.items():
         if report.kind == "module":
             loss = f" (loss {r.trains.losses[-1]:.4g})" if r.trains is not None and r.trains.losses else ""
+            trains = (_step_cell(r.trains, loss) if r.build is None or r.build.status == "works"
+                      else f"build_model() {_step_cell(r.build)}")
             loads = ", ".join(f"{'own' if k == b else k}: {_step_cell(v) if v.status != 'works' else 'ok'}"
                               for k, v in r.loads.items()) or "-"
-            rows.append([b, _step_cell(r.trains, loss), _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
+            rows.append([b, trains, _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
                          _cmp_cell(r.predicts_same), _exports_cell(r), _verdict_cell(r)])
         elif report.kind == "keras_file":
             rows.append([b, _step_cell(r.loads.get("file")), _step_cell(r.predicts), _cmp_cell(r.predicts_same),

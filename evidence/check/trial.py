@@ -179,14 +179,19 @@ def generate_inputs(model, specs: Any, n: int, rng) -> Any:
     return arrays[0] if len(arrays) == 1 else arrays
 
 
-def _loss_name(loss) -> str:
+def _loss_label(loss) -> str:
+    """The loss as its user wrote it: the string, the function's name or the class's name."""
     if isinstance(loss, str):
-        name = loss
-    elif inspect.isfunction(loss):
-        name = loss.__name__
-    else:
-        name = type(loss).__name__
-    return re.sub(r"[^a-z]", "", name.lower())
+        return loss
+    if inspect.isfunction(loss):
+        return loss.__name__
+    return type(loss).__name__
+
+
+def _loss_name(loss) -> str:
+    """:func:`_loss_label` in lower case without separators (``SparseCategoricalCrossentropy`` and
+    ``sparse_categorical_crossentropy`` alike), to recognise its kind."""
+    return re.sub(r"[^a-z]", "", _loss_label(loss).lower())
 
 
 def synthetic_targets(model, n: int, rng) -> tuple[Any, str]:
@@ -213,17 +218,17 @@ def synthetic_targets(model, n: int, rng) -> tuple[Any, str]:
         raise BadInput("cannot derive targets for a model with several outputs or losses; "
                        "define make_data() returning (x, y)")
     shape = (n, *(FREE_DIM if d is None else int(d) for d in tuple(outputs[0].shape)[1:]))
-    name = _loss_name(loss)
+    name, label = _loss_name(loss), _loss_label(loss)
     if "sparsecategorical" in name:
-        return rng.integers(0, shape[-1], size=shape[:-1]), f"integer class labels in [0, {shape[-1]}) ({name})"
+        return rng.integers(0, shape[-1], size=shape[:-1]), f"integer class labels in [0, {shape[-1]}) (loss {label})"
     if "categorical" in name or "kld" in name or "kldivergence" in name:
         y = np.eye(shape[-1], dtype="float32")[rng.integers(0, shape[-1], size=shape[:-1])]
-        return y, f"one-hot targets over {shape[-1]} classes ({name})"
+        return y, f"one-hot targets over {shape[-1]} classes (loss {label})"
     if "binary" in name or "hinge" in name:
-        return (rng.random(shape) < 0.5).astype("float32"), f"0/1 targets of the output's shape ({name})"
+        return (rng.random(shape) < 0.5).astype("float32"), f"0/1 targets of the output's shape (loss {label})"
     if "poisson" in name:
-        return rng.poisson(1.0, size=shape).astype("float32"), f"counts of the output's shape ({name})"
-    return rng.standard_normal(shape).astype("float32"), f"float targets of the output's shape ({name})"
+        return rng.poisson(1.0, size=shape).astype("float32"), f"counts of the output's shape (loss {label})"
+    return rng.standard_normal(shape).astype("float32"), f"float targets of the output's shape (loss {label})"
 
 
 def to_numpy(value: Any) -> Any:
@@ -257,7 +262,7 @@ def save_model_info(rec: Record, model, specs) -> None:
             "class": type(model).__name__,
             "inputs": [list(map(str, s)) for s in (specs.values() if isinstance(specs, dict) else specs or [])],
             "params": int(model.count_params()),
-            "loss": None if getattr(model, "loss", None) is None else _loss_name(model.loss),
+            "loss": None if getattr(model, "loss", None) is None else _loss_label(model.loss),
         }
 
 

@@ -1,0 +1,160 @@
+"""The site page "Check your own model": what ``kvt check PATH`` does, with a real example output.
+
+The example is ``kvt_docs/check_example.json``, the JSON report of ``kvt check tests/check_corpus/tf_op_layer.py``
+exactly as the command printed it; ``tests/test_check.py`` checks that a fresh run of that program still says the
+same (``KVT_REGENERATE_EXAMPLES=1`` rewrites it). The corpus table comes from ``tests/check_corpus/expected.toml``,
+whose every line the same test asserts. Nothing here imports a framework or runs a check.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from kvt_docs.markdown import cell, code, fence, table
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = Path(__file__).with_name("check_example.json")
+CORPUS = ROOT / "tests" / "check_corpus"
+EXAMPLE_COMMAND = "kvt check tests/check_corpus/tf_op_layer.py --targets onnx --steps 2"
+
+#: Public pages the page's statements rest on.
+SOURCES = (
+    ("Keras: Customizing what happens in fit() with TensorFlow",
+     "https://keras.io/guides/custom_train_step_in_tensorflow/", "the tf.GradientTape train_step recipe"),
+    ("Keras: Customizing what happens in fit() with JAX", "https://keras.io/guides/custom_train_step_in_jax/",
+     "the stateless train_step(state, data) recipe, for the JAX backend only"),
+    ("Keras: the Lambda layer", "https://keras.io/api/layers/core_layers/lambda/",
+     "Lambda layers are saved as Python bytecode, non-portable and potentially unsafe; subclass Layer instead"),
+    ("Keras: Save, serialize, and export models", "https://keras.io/guides/serialization_and_saving/",
+     "custom objects must be registered to load; safe_mode and lambdas"),
+    ("Keras README", "https://github.com/keras-team/keras",
+     "TensorFlow is needed for tf.data pipelines and some preprocessing layers, whatever the backend"),
+    ("keras-team/keras#21719", "https://github.com/keras-team/keras/pull/21719",
+     "recent JAX no longer converts keras.Variable objects through __jax_array__"),
+)
+
+
+def _example() -> CheckReport:
+    return CheckReport.model_validate_json(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def example_markdown(report: CheckReport) -> str:
+    """The report's tables and closing lines as Markdown, every cell escaped."""
+    parts = []
+    for title, headers, rows in tables(report):
+        parts.append(f"**{cell(title)}**\n")
+        parts.append(table([cell(h) for h in headers], [[cell(c) for c in row] for row in rows]))
+    parts.append("\n".join(f"- {cell(line)}" for line in summary_lines(report)) + "\n")
+    return "\n".join(parts)
+
+
+def corpus_markdown() -> str:
+    """The corpus: each program, its expected outcome per backend, and why (tests/check_corpus/expected.toml)."""
+    programs = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))["program"]
+    rows = []
+    for p in programs:
+        what = p.get("file") or f"{p['keras_file_from']} → .keras"
+        if p.get("args"):
+            what += " " + " ".join(a.replace("{corpus}/", "") for a in p["args"])
+        for backend, e in p["expect"].items():
+            outcome = e["outcome"] + (f" ({e['fails_while']})" if e.get("fails_while") else "")
+            rows.append([code(what), backend, cell(outcome), cell(e["why"])])
+            what = ""
+    return table(["program", "backend", "expected outcome (first failure)", "why"], rows)
+
+
+def render_check_page() -> str:
+    """The Markdown of the page."""
+    report = _example()
+    tol = TOLERANCES
+    sources = "\n".join(f"- [{cell(t)}]({u}): {cell(w)}" for t, u, w in SOURCES)
+    return f"""# Check your own model
+
+The verdicts on this site rest on programs we wrote. `kvt check` puts *your* code through the same experiments:
+the portability claim's cross-backend training and loading, and the deployment claim's export targets.
+
+{fence('''kvt check PATH [--backends tensorflow,jax,torch] [--targets LIST|none] [--steps N] [--timeout S]
+          [--format table|json|markdown] [--script] [--custom-objects MODULE.py] [--out DIR]''', "text")}
+PATH is one of:
+
+- **a `.keras` file**: loaded under every backend (`safe_mode` on: a Python `lambda` inside is refused, never
+  unpickled), run on inputs generated from the model's own input shapes and dtypes, the predictions compared
+  across backends, then exported to every target the deployment claim knows, each artifact served in a fresh
+  process (or a headless browser page) and its answers compared with the model's. A file whose custom classes
+  are not registered cannot load anywhere; `--custom-objects MODULE.py` imports the module that registers them.
+- **a Python module** defining `build_model()` (a compiled Keras model) and optionally `make_data()` returning
+  `(x, y)` or a dataset: trained `--steps` steps under each backend. The first backend that builds the model
+  saves its initial weights and data and every other one starts from them, so the losses compare; without
+  `make_data()` the data is derived from the model's inputs and its loss (integer labels for a sparse
+  categorical loss, one-hot for a categorical one, 0/1 for a binary one, floats otherwise), and a model that
+  declares no inputs (a subclassed one) is asked for `make_data()`. Each backend saves the trained model,
+  reloads it, and loads the files every other backend saved.
+- **a script**, with `--script`: run unchanged under each backend; exit status, wall time and first error line.
+
+Each trial runs in its own worker process with `KERAS_BACKEND` set and is killed with its whole process group at
+`--timeout` (a model that hangs is recorded as such); the `kvt` process itself imports no framework. Everything
+happens in a temporary copy of PATH's folder: nothing is written beside your files unless `--out DIR` asks for
+the report and the trials' files.
+
+For Python sources, a **static scan** (Python's `ast`; your file is not imported for it) lists every call that
+resolves, through the file's imports, to TensorFlow, JAX or PyTorch, with `file:line`, where in the model it is
+reachable from (a Keras layer, model, loss or metric, a train step, `build_model()`, a function handed to
+`compile()` or a `Lambda`; or only the data pipeline, or nothing in the model), and the `keras.ops` op of the
+same name where the installed Keras has one (read from its own `keras/ops` API files, not from a list of ours;
+a same-named op is a candidate to check, not a proof of equal semantics).
+
+## What "ports" means
+
+A backend ports when everything tried under it works: a module trains with a finite loss that stays within
+{tol['loss'].value:g} (relative) of the reference backend's loss from the same start, saves, reloads its own
+file, and loads every other backend's file with predictions within {tol['prediction'].value:g} of the saving
+backend's; a `.keras` file loads and predicts what the reference backend predicts; a script exits 0. Export
+targets count only when you name them with `--targets`; by default every target is tried and reported, so that a
+model is never said not to port because of a target you did not ask for. A backend whose framework is not
+installed is *unavailable*, never "does not port". The tolerances, with their reasons:
+
+{table(["tolerance", "value", "why"], [[code(k), f"{t.value:g}", cell(t.reason)] for k, t in tol.items()])}
+Exit status: **0** the model ports to every backend asked, **1** something does not (or could not be tried),
+**2** bad input (a missing file, not a Keras model, a malformed `.keras` archive, no `build_model()`, an unknown
+backend or target, a model whose data cannot be derived), with a one-line message.
+
+## A real example
+
+A layer that calls `tf.math.cumsum` behind a trainable `Dense` layer, checked with
+`{EXAMPLE_COMMAND}` on {cell(report.venue)} (Keras {cell(report.keras_version or "?")}):
+
+{example_markdown(report)}
+The full report, as `--format json` prints it:
+
+??? example "check_example.json"
+
+{_indented(fence(EXAMPLE.read_text(encoding="utf-8"), "json"))}
+
+## What the check is tested on
+
+`tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each
+of them under every backend and requires the outcome below (and, for a failure, the first step that breaks).
+
+{corpus_markdown()}
+## Limits
+
+- The scan follows calls to the file's own functions; it does not follow other files, methods of non-Keras
+  classes, or calls through variables. A method such as `.numpy()` on a tensor is not an import and is not
+  found: the script run shows it instead.
+- Parity of an export is measured for models with one input and one output (the deployment claim's serving
+  harness). Targets whose exporter lives in a virtual environment of its own (LiteRT and ExecuTorch from
+  PyTorch), and the native target's serving process, load the saved file without your module: a model with
+  custom classes is *unavailable* there, not failed.
+- A loss compares only when both backends started from the same weights and data; a random layer (dropout)
+  draws differently per backend and moves the loss beyond the tolerance.
+
+## Sources
+
+{sources}
+"""
+
+
+def _indented(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.splitlines())
