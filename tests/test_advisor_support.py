@@ -164,6 +164,7 @@ def portability(no_switch: tuple[tuple[str, str], ...] = (), corpus_works: dict[
     return PortabilityAssessment(
         quick=False, trained=trained, loads=loads, switches=switches, inference_only={}, corpus=corpus,
         shares=per_backend, share_overall=share(corpus), share_keras_only=share([p for p in corpus if p.keras_only]),
+        shares_by_imports={fw: share([p for p in corpus if fw in p.imports]) for fw in ("keras", "tensorflow")},
         failure_classes=classes, broken=[], not_measured=[])
 
 
