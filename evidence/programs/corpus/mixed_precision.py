@@ -1,9 +1,9 @@
 """Mixed-precision training: the global ``mixed_float16`` policy, with the output layer kept in float32.
 
-Modelled on keras.io's mixed precision API page and the mixed precision guide: ``keras.mixed_precision
-.set_global_policy("mixed_float16")`` makes layers compute in float16 and keep their variables in float32; the last
-activation is given ``dtype="float32"`` for numerically stable outputs, and ``compile`` wraps the optimizer in a
-``LossScaleOptimizer``. The program checks that the policy took effect as documented.
+Modelled on keras.io's mixed precision API pages (the ``DTypePolicy`` and ``LossScaleOptimizer`` they document):
+``keras.mixed_precision.set_global_policy("mixed_float16")`` makes layers compute in float16 and keep their variables
+in float32; the last activation is given ``dtype="float32"`` for numerically stable outputs, and ``compile`` wraps the
+optimizer in a ``LossScaleOptimizer``. The program checks that the policy took effect so on each backend.
 
     KERAS_BACKEND=torch python evidence/programs/corpus/mixed_precision.py
 """
