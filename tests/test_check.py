@@ -400,3 +400,22 @@ def test_check_page_shows_the_example_and_the_corpus():
     for entry in EXPECTED:
         assert entry["expect"][next(iter(entry["expect"]))]["why"].split(" (")[0][:40] in page.replace("\\", "")
     assert "<class '" not in page  # error text is escaped, never raw HTML
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_a_missing_framework_is_unavailable_not_a_failure(tmp_path):
+    """A backend whose framework cannot be imported is not tried (unavailable), and the other backends run."""
+    shim = tmp_path / "shim" / "torch"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'torch' (hidden by the test)\", name='torch')\n")
+    proc = kvt("check", str(CORPUS / "ops_layer.py"), "--backends", "jax,torch", "--steps", "2", "--targets",
+               "none", "--format", "json", env={"PYTHONPATH": str(shim.parent)}, timeout=600)
+    assert proc.returncode == 1, proc.stderr[-2000:]  # not every backend asked could be confirmed
+    report = CheckReport.model_validate_json(proc.stdout)
+    torch = report.results["torch"]
+    assert torch.ports is None and torch.imports.status == "unavailable" and not torch.problems
+    assert torch.imports.error.missing_module == "torch"
+    assert report.results["jax"].ports is True
+    assert "torch could not be tried" in report.first_change

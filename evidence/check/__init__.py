@@ -5,6 +5,7 @@
 - :mod:`evidence.check.scan` finds the backend-specific calls in Python sources (``ast``, no import of them);
 - :mod:`evidence.check.run` runs every trial in its own worker process (:mod:`evidence.check.trial`) under each
   backend, through :func:`evidence.processes.run_process`, and turns what they wrote into a report;
+- :mod:`evidence.check.arrays` carries inputs and predictions between trials (``.npz``, never pickled);
 - :mod:`evidence.check.report` is the report (typed, pydantic), its rules and its table, Markdown and JSON forms;
 - :mod:`evidence.check.cli` is the ``kvt check`` command.
 

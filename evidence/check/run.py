@@ -6,9 +6,11 @@ Everything happens in a temporary folder holding a copy of PATH's folder (or of 
 large), so nothing is written beside the user's files; ``--out DIR`` keeps the report and the saved models.
 
 A module runs one ``module`` trial per backend, in order: the first that builds the model saves its initial
-weights and data, and every later one starts from them (so their losses compare) and loads the ``.keras`` files
-saved before it; then a ``load`` trial per backend for the files saved after it. A ``.keras`` file runs one
-trial per backend, the first one's inputs shared by the others. A script runs as ``python SCRIPT`` per backend.
+weights and data, and every later one starts from them (so their losses compare); each reloads its own file and
+loads the ``.keras`` files saved before it; then a ``load`` trial per backend for the files saved after it. A
+``.keras`` file runs one trial per backend, the first one's inputs shared by the others. Then, with export
+targets, one ``export`` trial per backend that has a model (:func:`evidence.check.trial.run_export`, the
+deployment claim's routes). A script runs as ``python SCRIPT`` per backend.
 """
 
 from __future__ import annotations
@@ -92,8 +94,13 @@ class _Run:
         return path
 
 
-def _copy_source(path: Path, dest: Path) -> tuple[Path, str | None]:
-    """Copy PATH's folder (or, when it is large, PATH alone) into ``dest``; PATH's copy and a note."""
+def _copy_source(path: Path, dest: Path, *, alone: bool = False) -> tuple[Path, str | None]:
+    """Copy PATH's folder (or, when it is large or ``alone`` is set, PATH alone) into ``dest``; PATH's copy and a
+    note for the reader when its folder was too large."""
+    if alone:
+        dest.mkdir(parents=True)
+        shutil.copy2(path, dest / path.name)
+        return dest / path.name, None
     folder = path.parent
     total, files = 0, 0
     for root, dirs, names in os.walk(folder):
@@ -410,7 +417,8 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kvt-check-") as tmp:
         work = Path(tmp)
-        source, note = _copy_source(options.path, work / "source")
+        # A .keras file is self-contained: only it is copied; a Python source may import files beside it.
+        source, note = _copy_source(options.path, work / "source", alone=options.kind == "keras_file")
         run = _Run(options, work, source, notes=[note] if note else [])
         if options.custom_objects is not None:
             copied = work / "custom_objects" / options.custom_objects.name
