@@ -58,6 +58,10 @@ KNOWN_CAUSES: tuple[IssuePattern, ...] = (
                  "a keras.Variable reached JAX as it is (a metric's result() returning its variable, a variable "
                  "handed to a jax.numpy op); recent JAX refuses to convert it: pass it through keras.ops "
                  "(ops.convert_to_tensor, ops.cast) first"),
+    IssuePattern(r"has no attribute 'numpy'|Can't call numpy\(\) on Tensor",
+                 "https://www.tensorflow.org/api_docs/python/tf/keras/ops/convert_to_numpy",
+                 "a tensor's .numpy() method is TensorFlow's (a JAX array has none; torch refuses it for a tensor "
+                 "that requires grad): call keras.ops.convert_to_numpy(x) instead"),
     IssuePattern(r"TracerArrayConversionError|Tracer|ConcretizationTypeError",
                  "https://jax.readthedocs.io/en/latest/errors.html",
                  "under JAX, a traced value reached code that needs a concrete array (a TensorFlow or NumPy op in "
@@ -347,10 +351,11 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
         return (f"{finding.call} at {finding.location} (in {finding.where}): {fix}; under {result.backend}{also} "
                 f"{what} fails with {error_text}")
     issues = known_issues(error_text, KNOWN_CAUSES) if error is not None else []
+    at = f" at {error.at.split(' in ')[0]}" if error is not None and error.at else ""
     if issues:
-        return f"Under {result.backend}{also}, {what} fails ({error_text}): {issues[0].title}."
+        return f"Under {result.backend}{also}, {what} fails{at} ({error_text}): {issues[0].title}."
     if what:
-        return f"Under {result.backend}{also}, {what} fails: {error_text}"
+        return f"Under {result.backend}{also}, {what} fails{at}: {error_text}"
     return f"Under {result.backend}{also}: {result.problems[0]}"
 
 
