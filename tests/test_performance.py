@@ -130,6 +130,12 @@ def test_settings_and_thresholds_are_apart_and_recorded():
     assert "after seeing those runs" in CLAIM.decision_log[0].reason
 
 
+def test_compute_bound_models_warm_up_for_two_single_step_epochs():
+    sizes = CLAIM.sizes(quick=False, warmup=1)
+    assert sizes["mlp"] == (64, 8, 1)
+    assert sizes["cnn_wide"] == (128, 1, 2) and sizes["transformer"] == (32, 1, 2)
+
+
 def test_spe_runs_in_the_dispatch_bound_class_only():
     assert CLAIM.models_of("keras-tensorflow", "xla_spe", quick=False) == ["mlp", "cnn", "attention"]
     assert CLAIM.models_of("keras-tensorflow", "xla", quick=False) == list(FULL_MODELS)
@@ -157,6 +163,9 @@ def test_phase_stats_leaves_out_the_warm_up_and_reports_compile_apart():
     assert stats["samples_per_s"] == 1000.0
     assert stats["batch_latency_s"] == 0.1
     assert stats["achieved_gflops"] == pytest.approx(2.0)
+    # Two warm-up runs (a compute-bound model's second step traces again): both count as compiling.
+    two = phase_stats([3.0, 1.5, 1.0, 1.2, 0.8, 1.1, 0.9], warmup=2, samples=1000, batches=10, flops_per_sample=2e6)
+    assert two["time"]["repeats"] == 5 and two["compile_s"] == pytest.approx(2.5) and two["first_s"] == 3.0
 
 
 def _times(median: float, spread: float = 0.02) -> list[float]:
@@ -198,8 +207,8 @@ def test_matmul_roof_warms_up_for_the_time_asked():
 
 # -- synthetic results ---------------------------------------------------------------------------------------------
 def _model_record(model: str, seconds: float, *, spread: float, rng: random.Random, setting_request: dict,
-                  sizes: dict[str, tuple[int, int]]) -> dict:
-    batch, steps = sizes[model]
+                  sizes: dict[str, tuple[int, int, int]]) -> dict:
+    batch, steps, _ = sizes[model]
     flops = spec.flops_per_sample(model)
     train = [seconds * (1 + rng.uniform(-spread, spread)) for _ in range(5)]
     infer = [t / 3 for t in train]
@@ -293,7 +302,7 @@ def test_ratios_to_the_fastest_and_the_best_setting_per_model():
 
 def test_throughput_and_roof_fraction_are_computed_from_the_sizes():
     a, _ = judge(synthetic_results(tf_s=0.5, other_s=1.0, spread=0.0))
-    batch, steps = CLAIM.sizes(quick=False)["transformer"]
+    batch, steps, _ = CLAIM.sizes(quick=False)["transformer"]
     cell = a.cell("tensorflow-core", "default", "transformer", "train")
     samples_per_s = batch * steps / 0.5
     assert cell.throughput.estimate == pytest.approx(samples_per_s)

@@ -69,8 +69,8 @@ class PhaseNumbers(ContractModel):
     batch_latency_s: float
     """Seconds per batch (median epoch or pass over its batches)."""
     compile_s: float | None
-    """Seconds of tracing and compiling: the first epoch (or pass) minus the median of the timed ones, median
-    over rounds."""
+    """Seconds of tracing and compiling: what the warm-up epochs (or passes) took beyond as many timed ones,
+    median over rounds."""
     achieved_gflops: float
     """Matrix-product and convolution GFLOP/s counted from the model sizes, at the median time."""
     roof_fraction: float

@@ -25,18 +25,18 @@ batches of 128 images and a transformer block with d=512 over 128 tokens, sized 
 large share of the machine's matmul roof: the engine's kernels decide). ``steps_per_execution`` runs in the
 dispatch-bound class only: Keras documents it as a remedy for per-step Python overhead.
 
-Method. Training is timed per epoch and inference per pass over the same arrays; the first epoch and pass
-(tracing and compiling) are warm-up and their extra seconds are reported as compile time; then at least five
-timed repeats. Each option runs in its own worker processes (rounds; with several, interleaved), and its
-settings run one after the other inside each worker, in an order rotated from round to round; Keras's session
-and ``torch.compile``'s caches are cleared between models. ``torch.compile`` takes 10-40 s per model to compile
-even with its cache warm, so its subject may run in fewer rounds (``torch_compile_rounds``); in full mode on 2
-cores every subject runs in one round per run, and the three back-to-back runs are the check across processes.
-Every comparison is a ratio measured in one run, with an interval from one joint bootstrap over rounds and
-repeats. FLOPs are counted from the model sizes, and the roof is a dense float32 matrix product measured in
-every worker before and after its models, with its own framework and with NumPy; the same products tell whether
-the machine was steady. The verdict rule is
-:meth:`PerformanceClaim.verdict`, fixed on :attr:`PerformanceClaim.decision_rule_fixed`.
+Method. Training is timed per epoch and inference per pass over the same arrays; the first epoch and pass (two
+for a compute-bound model, whose epochs are one step: the second step may trace again) are warm-up, and their
+extra seconds are reported as compile time; then at least five timed repeats. Each option runs in its own
+worker processes (rounds; with several, interleaved), and its settings run one after the other inside each
+worker, in an order rotated from round to round and run to run; Keras's session and ``torch.compile``'s caches
+are cleared between models. ``torch.compile`` takes 10-40 s per model to compile even with its cache warm, so
+its subject may run in fewer rounds (``torch_compile_rounds``); in full mode on 2 cores every subject runs in
+one round per run, and the three back-to-back runs are the check across processes. Every comparison is a ratio
+measured in one run, with an interval from one joint bootstrap over rounds and repeats. FLOPs are counted from
+the model sizes, and the roof is a dense float32 matrix product measured in every worker before and after its
+models, with its own framework and with NumPy; the same products tell whether the machine was steady. The
+verdict rule is :meth:`PerformanceClaim.verdict`, fixed on :attr:`PerformanceClaim.decision_rule_fixed`.
 """
 
 from __future__ import annotations
@@ -255,6 +255,11 @@ class PerformanceClaim(Claim):
         "steps_compute": Setting(full=1, reason=(
             "batches per epoch of a compute-bound model: one step takes 0.3-1.7 s here, far above an epoch's "
             "fixed cost, and two would take the run past its budget")),
+        "warmup_compute": Setting(full=2, reason=(
+            "untimed warm-up epochs of a compute-bound model (one step each): Keras on TensorFlow (with and "
+            "without XLA) and torch.compile trace or compile again on the second step, which took 1.1-5.7 s "
+            "against 0.3-0.8 s for a timed one when only the first epoch was warm-up (2026-12-01 runs); the "
+            "dispatch-bound models' 8-step warm-up epoch already holds their second step")),
         "steps_per_execution": Setting(full=4, quick=2, reason=(
             "steps per compiled call for the spe settings: 4 cuts the per-step Python overhead by 4 while an "
             "epoch still has two calls")),
@@ -338,13 +343,14 @@ class PerformanceClaim(Claim):
             return dispatch
         return dispatch + list(self.setting("models_compute", quick))
 
-    def sizes(self, quick: bool) -> dict[str, tuple[int, int]]:
-        """Each model's (batch size, steps per epoch)."""
-        dispatch = (int(self.setting("batch_size_dispatch", quick)), int(self.setting("steps_dispatch", quick)))
-        steps = int(self.setting("steps_compute", quick))
+    def sizes(self, quick: bool, warmup: int = 1) -> dict[str, tuple[int, int, int]]:
+        """Each model's (batch size, steps per epoch, warm-up epochs); ``warmup`` is the dispatch-bound class's."""
+        dispatch = (int(self.setting("batch_size_dispatch", quick)), int(self.setting("steps_dispatch", quick)),
+                    warmup)
+        steps, compute_warmup = int(self.setting("steps_compute", quick)), int(self.setting("warmup_compute", quick))
         return {"mlp": dispatch, "cnn": dispatch, "attention": dispatch,
-                "cnn_wide": (int(self.setting("batch_size_cnn_wide", quick)), steps),
-                "transformer": (int(self.setting("batch_size_transformer", quick)), steps)}
+                "cnn_wide": (int(self.setting("batch_size_cnn_wide", quick)), steps, compute_warmup),
+                "transformer": (int(self.setting("batch_size_transformer", quick)), steps, compute_warmup)}
 
     # -- measurement --------------------------------------------------------------------------------------------
     def measure(self, ctx: Context) -> dict[str, Any]:
@@ -384,7 +390,7 @@ class PerformanceClaim(Claim):
             request = {"jit_compile": declared["jit_compile"], "steps_per_execution": spe if declared["spe"] else 1}
             settings.append((name, request, self.models_of(ctx.subject, name, ctx.quick)))
         out = run_round(program_name=config["program"], framework=FRAMEWORK[option], settings=settings,
-                        sizes=self.sizes(ctx.quick), repeats=ctx.repeats, warmup=ctx.warmup,
+                        sizes=self.sizes(ctx.quick, ctx.warmup), repeats=ctx.repeats,
                         roof={"matmul_n": int(self.setting("matmul_n", ctx.quick)),
                               "repeats": int(self.setting("matmul_repeats", ctx.quick)),
                               "warmup_s": float(self.setting("matmul_warmup_s", ctx.quick))})
@@ -773,8 +779,8 @@ class PerformanceClaim(Claim):
                     if t is not None:
                         compile_parts.append(f"{o}/{name} {c} {t:.1f}+{(i or 0.0):.1f}")
         if compile_parts:
-            findings["compile"] = ("Seconds of tracing and compiling, first training epoch + first inference pass "
-                                   "(first run minus the median of the timed ones), summed over the class's models: "
+            findings["compile"] = ("Seconds of tracing and compiling, training + inference (what the warm-up epochs "
+                                   "and passes took beyond as many timed ones), summed over the class's models: "
                                    + ", ".join(compile_parts) + ".")
         if a.roof:
             parts = []

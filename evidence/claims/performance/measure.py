@@ -170,7 +170,7 @@ def run_model(program, spec, name: str, *, batch_size: int, steps: int, epochs: 
     flops = spec.flops_per_sample(name)
     reset_between_models(framework, keras_program)
     base = {"model": name, "size_class": spec.size_class(name), "flops_per_sample": flops,
-            "batch_size": batch_size, "steps_per_epoch": steps}
+            "batch_size": batch_size, "steps_per_epoch": steps, "warmup_epochs": warmup}
     try:
         out = program.benchmark(name, x, y, batch_size=batch_size, epochs=epochs, jit_compile=jit_compile,
                                 steps_per_execution=steps_per_execution)
@@ -195,11 +195,12 @@ def run_model(program, spec, name: str, *, batch_size: int, steps: int, epochs: 
 
 
 def run_round(*, program_name: str, framework: str, settings: list[tuple[str, dict[str, Any], list[str]]],
-              sizes: dict[str, tuple[int, int]], repeats: int, warmup: int, roof: dict[str, Any]) -> dict[str, Any]:
+              sizes: dict[str, tuple[int, int, int]], repeats: int, roof: dict[str, Any]) -> dict[str, Any]:
     """One worker's round: the roofs, every setting's models in the order given, then the roofs again.
 
     ``settings`` lists ``(name, {"jit_compile": ..., "steps_per_execution": ...}, models)``; ``sizes`` maps each
-    model to ``(batch_size, steps_per_epoch)``; ``roof`` holds ``matmul_n``, ``repeats`` and ``warmup_s``.
+    model to ``(batch_size, steps_per_epoch, warm-up epochs)``; ``roof`` holds ``matmul_n``, ``repeats`` and
+    ``warmup_s``.
     """
     spec = load_program(SPEC_PROGRAM)
     program = load_program(program_name)
@@ -215,7 +216,8 @@ def run_round(*, program_name: str, framework: str, settings: list[tuple[str, di
     for name, request, models in settings:
         results[name] = {"request": request, "models": {
             model: run_model(program, spec, model, batch_size=sizes[model][0], steps=sizes[model][1],
-                             epochs=warmup + repeats, warmup=warmup, jit_compile=request["jit_compile"],
+                             epochs=sizes[model][2] + repeats, warmup=sizes[model][2],
+                             jit_compile=request["jit_compile"],
                              steps_per_execution=request["steps_per_execution"], framework=framework,
                              keras_program=keras_program)
             for model in models}}

@@ -20,12 +20,12 @@ def phase_stats(seconds: list[float], *, warmup: int, samples: int, batches: int
                 ) -> dict[str, Any]:
     """Throughput, latency, compile time and achieved FLOP/s of one phase from its per-epoch (or per-pass) seconds.
 
-    ``seconds[:warmup]`` are warm-up runs (the first compiles); the rest are the timed repeats.
+    ``seconds[:warmup]`` are warm-up runs (the first compiles; a later one may still pay for a second trace);
+    the rest are the timed repeats. The compile time is what the warm-up runs took beyond as many timed ones.
     """
     time_stats = summarize(seconds[warmup:])
     median = time_stats["median_s"]
-    # The first run pays tracing and compiling on top of one ordinary run.
-    compile_s = max(0.0, seconds[0] - median) if warmup else None
+    compile_s = max(0.0, sum(seconds[:warmup]) - warmup * median) if warmup else None
     return phase_numbers(time_stats, first_s=seconds[0], compile_s=compile_s, samples=samples, batches=batches,
                          flops_per_sample=flops_per_sample)
 
