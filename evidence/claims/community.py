@@ -319,7 +319,7 @@ class CommunityAssessment(Assessment):
     top_n: int
     """"Most downloaded" means a rank at or above this."""
     noise_band: float
-    """Ratios within [1/band, band] are no difference."""
+    """The noise band: a TensorFlow / Keras ratio within [1/band, band] is no difference either way."""
     not_measured: list[str]
     """Subjects that did not run ok."""
 
