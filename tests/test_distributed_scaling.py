@@ -234,7 +234,8 @@ def _results(*, multiworker_fit_fails=True, jax_works=True, torch_works=True, tf
                 "sharding": "None"})}),
         "tensorflow-core": _subject({
             **{f"mirrored-custom-{n}": _run("mirrored-custom", n, error=bad) for n in (1, 2, 4)},
-            "multiworker-custom-2": _run("multiworker-custom", 2, processes=2, error=bad)},
+            "multiworker-custom-2": _run("multiworker-custom", 2, processes=2, error=bad),
+            "tfcore-dtensor-2": _run("tfcore-dtensor", 2, sharding=SHARDED, error=bad)},
             faults={k: v for k, v in faults.items() if k == "multiworker-custom"}),
         "keras-jax": _subject({
             "jax-dataparallel-2": _run("jax-dataparallel", 2, loss=2.0 if jax_works else 2.5),
@@ -270,7 +271,7 @@ def test_the_queries_answer_from_the_entries():
     assert not a.multi_process_ok("keras-tensorflow")  # model.fit under MultiWorkerMirroredStrategy fails
     assert a.multi_device_ok("keras-tensorflow")  # MirroredStrategy works
     assert a.model_parallel_ok("keras-jax") and not a.model_parallel_ok("keras-tensorflow")
-    assert not a.model_parallel_ok("keras-torch") and not a.model_parallel_ok("tensorflow-core")
+    assert not a.model_parallel_ok("keras-torch") and a.model_parallel_ok("tensorflow-core")
     assert a.runs["multiworker-fit-2"].known_issues[0].url.endswith("keras-team/keras/issues/20585")
     tf_mp = a.runs["tf-keras-modelparallel"]
     assert tf_mp.status == "fails" and "nothing was distributed" in tf_mp.reason
@@ -296,7 +297,7 @@ def test_a_loss_beyond_the_tolerance_is_a_failure():
 def test_tensorflow_works_but_not_everywhere_and_not_alone():
     verdict = CLAIM.judge(_results())
     assert verdict.verdict == "partly supported"
-    assert "2 of 4 TensorFlow paths" in verdict.summary or "3 of 4 TensorFlow paths" in verdict.summary
+    assert "4 of its 5 distributed paths" in verdict.summary
     assert "keras-team/keras#20585" in verdict.summary
     assert "not speed-up" in verdict.summary and "not show a speed-up" in verdict.findings["scope"]
     assert "keras-torch recovers with torchrun" in verdict.summary
@@ -527,7 +528,7 @@ def test_quick_run(quick_results):
     assert {s: r.status for s, r in res.subjects.items()} == dict.fromkeys(CLAIM.subjects, "ok"), {
         s: r.reason for s, r in res.subjects.items()}
     a = res.assessment
-    for rid in ("mirrored-fit-4", "mirrored-custom-4", "multiworker-custom-2", "jax-dataparallel-2",
+    for rid in ("mirrored-fit-2", "mirrored-custom-2", "multiworker-custom-2", "tfcore-dtensor-2",
                 "jax-multiprocess-2", "jax-modelparallel-2", "torch-ddp-2"):
         run = a.runs[rid]
         assert run.status == "works", (rid, run.error, run.reason)
@@ -535,6 +536,7 @@ def test_quick_run(quick_results):
     assert a.runs["multiworker-custom-2"].workers_loss_spread == 0.0
     assert a.runs["jax-multiprocess-2"].processes == 2 and a.runs["torch-ddp-2"].processes == 2
     assert all(s.sharded for s in a.runs["jax-modelparallel-2"].sharding)
+    assert a.model_parallel_ok("tensorflow-core") and any(s.sharded for s in a.runs["tfcore-dtensor-2"].sharding)
     # Keras 3's fit under MultiWorkerMirroredStrategy fails, as the public issue reports.
     failed = a.runs["multiworker-fit-2"]
     assert failed.status == "fails" and any(i.url.endswith("/20585") for i in failed.known_issues), failed.error

@@ -284,16 +284,18 @@ def launch(commands: list[list[str]], envs: list[dict[str, str]], *, log_dir: Pa
                 seen = last_progress(fault.progress)
                 if seen is not None and seen[1] >= fault.at_step:
                     victim = fault.worker if not fault.by_pid else 0
+                    # Where each stderr ends and when, taken before the kill: a survivor may write its error
+                    # within milliseconds of it.
+                    for j in range(len(procs)):
+                        err_offsets[j] = (log_dir / f"worker{j}.err").stat().st_size
+                    killed_at = time.monotonic()
+                    records[0].update(killed_at=time.time(), killed_at_step=seen[1], killed_pid=seen[0])
                     if fault.by_pid:
                         _kill_pid(seen[0])
                     else:
                         kill_tree(procs[victim])
                         records[victim].update(killed_because="fault")
-                    killed_at = time.monotonic()
-                    records[0].update(killed_at=time.time(), killed_at_step=seen[1], killed_pid=seen[0])
                     records[victim]["reason"] = f"killed on purpose after training step {seen[1]} (the fault)"
-                    for j in range(len(procs)):
-                        err_offsets[j] = (log_dir / f"worker{j}.err").stat().st_size
                     if not fault.by_pid:
                         deadline = min(deadline, killed_at + fault.hang_timeout_s)
             if killed_at is not None:

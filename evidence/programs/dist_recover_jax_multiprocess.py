@@ -5,7 +5,10 @@ guide). What Keras offers on every backend is ``keras.callbacks.BackupAndRestore
 the epoch reached at the end of every epoch and, when ``fit`` starts again with the same backup folder, restores
 them and goes on from there; bringing the job back is the scheduler's part. What changed from
 ``dist_jax_multiprocess.py``: the callback, with a backup folder per process (each process holds the whole
-replicated model; on separate machines each would write to its own disk), and the step counter the experiment
+replicated model; on separate machines each would write to its own disk) and ``double_checkpoint=True``, which
+keeps the previous backup and falls back to it when the latest cannot be read (a survivor that reaches the end of
+its epoch after its peer died fails in the middle of writing its backup, and leaves it truncated), and the step
+counter the experiment
 reads to kill a process part-way through training (marked ``measurement``). Started like
 ``dist_jax_multiprocess.py``, with ``--run-dir`` and ``--checkpoint-dir``; run it again after a failure and it
 resumes.
@@ -59,7 +62,7 @@ def train(steps: int, epochs: int, run_dir: Path, checkpoint_dir: Path) -> dict:
     y = y.reshape(steps, world, share)[:, rank].reshape(-1)
     model = build_model()
     setup_s = time.perf_counter() - start
-    backup = keras.callbacks.BackupAndRestore(checkpoint_dir / f"process{rank}")
+    backup = keras.callbacks.BackupAndRestore(checkpoint_dir / f"process{rank}", double_checkpoint=True)
     marks = []
     first_epoch = []  # measurement
     clock = keras.callbacks.LambdaCallback(  # measurement

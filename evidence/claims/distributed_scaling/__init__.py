@@ -6,12 +6,13 @@ the logical lines of code going distributed adds (:mod:`.lines`). The paths (:mo
 
 ``keras-tensorflow``
     ``dist_single_keras.py`` (``model.fit`` on one device); ``dist_mirrored_keras.py``: ``MirroredStrategy``
-    over 1, 2 and 4 logical CPU devices with ``model.fit``; ``dist_multiworker_keras.py``:
+    with ``model.fit`` on 1 device (in the worker: the strategy's own overhead) and on 2 logical CPU devices (a
+    fresh process, the CPU split in two); ``dist_multiworker_keras.py``:
     ``MultiWorkerMirroredStrategy`` with ``model.fit`` in two worker processes, as TensorFlow's multi-worker
     tutorial does it; ``keras.distribution.ModelParallel`` tried under TensorFlow.
 ``tensorflow-core``
     ``dist_single_tfcore.py`` (a ``tf.function`` custom loop); ``dist_mirrored_tfcore.py``: the custom loop with
-    ``strategy.run`` over 1, 2 and 4 logical devices; ``dist_multiworker_tfcore.py``: the custom loop in two
+    ``strategy.run`` on 1 and 2 devices, likewise; ``dist_multiworker_tfcore.py``: the custom loop in two
     worker processes.
 ``keras-jax``
     ``dist_single_keras.py``; ``dist_jax_dataparallel.py``: ``keras.distribution.DataParallel`` over two host
@@ -22,8 +23,9 @@ the logical lines of code going distributed adds (:mod:`.lines`). The paths (:mo
 ``keras-torch``
     ``dist_single_keras.py``; ``keras.distribution``'s DataParallel and ModelParallel tried under torch (Keras
     3.15 has no torch implementation); ``dist_torch_ddp.py``: the route Keras's guide gives for torch, the
-    Keras model inside ``torch.nn.parallel.DistributedDataParallel`` with a torch loop, on ``gloo``, in one
-    process (full mode, the reference of its scaling) and in two.
+    Keras model inside ``torch.nn.parallel.DistributedDataParallel`` with a torch loop, on ``gloo``, as a
+    process group of one in the worker (full mode: the reference of its scaling, since its loop is not
+    ``fit``'s) and in two processes.
 
 Every distributed run is a fresh set of processes started by ``dist_launch.py`` (:mod:`.measure`), on loopback
 ports found free at run time, cleaned up on every way out.

@@ -24,7 +24,7 @@ from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, In
 
 Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
 PathName = Literal[
-    "mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom", "jax-dataparallel",
+    "mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom", "tfcore-dtensor", "jax-dataparallel",
     "jax-multiprocess", "jax-modelparallel", "torch-keras-distribution", "torch-keras-modelparallel",
     "tf-keras-modelparallel", "torch-ddp",
 ]
@@ -73,6 +73,15 @@ class Sharding(ContractModel):
     """The variable's full shape."""
     sharded: bool
     """Whether one device holds only part of it (``shard_shape != global_shape``)."""
+
+
+class Source(ContractModel):
+    """A public document that a statement rests on."""
+
+    url: str
+    """Its address."""
+    title: str
+    """What it says, in our words."""
 
 
 class FaultTrial(ContractModel):
@@ -130,6 +139,8 @@ class FaultReport(ContractModel):
     """The mechanism that recovered the job, None when nothing did."""
     trials: list[FaultTrial]
     """Each fault run: without recovery first, then with the path's recovery mechanism where it has one."""
+    sources: list[Source] = []
+    """What the framework's documentation says of a lost worker and of its recovery mechanism."""
 
 
 class PathRun(ContractModel):
@@ -209,15 +220,6 @@ class PathRun(ContractModel):
     def multi_device(self) -> bool:
         """Whether the run spans more than one device."""
         return self.devices > 1
-
-
-class Source(ContractModel):
-    """A public document that a statement rests on."""
-
-    url: str
-    """Its address."""
-    title: str
-    """What it says, in our words."""
 
 
 class ModelParallelRoute(ContractModel):

@@ -88,13 +88,15 @@ class DistributedScalingClaim(Claim):
             value=1e-4, reason="both runs see the same global batches from the same initial weights, so only the "
                                "order of floating-point additions differs (measured: about 1e-7)"),
         "hang_after_s": Threshold(
-            value=10, reason="in probes the survivors of a killed TensorFlow or torch worker raised and exited "
-                             "within 2 s; one still running 10 s after the kill is waiting for a peer that is gone"),
+            value=5, reason="in probes the survivors of a killed TensorFlow or torch worker raised and exited "
+                            "within 1.3 s (JAX's raised at once but waited for its 100 s heartbeat timeout); one "
+                            "still running 5 s after the kill is waiting for a peer that is gone"),
     }
     settings = {
         "steps": Setting(full=16, quick=8, reason="global batches of dist_task.GLOBAL_BATCH per epoch"),
-        "mirrored_devices": Setting(full=[1, 2, 4], quick=[4],
-                                    reason="logical CPU devices of the MirroredStrategy runs"),
+        "mirrored_devices": Setting(full=[1, 2], quick=[2],
+                                    reason="logical CPU devices of the MirroredStrategy runs (1: in the worker, the "
+                                           "strategy's own overhead; 2: a fresh process, the CPU split in two)"),
         "workers": Setting(full=2, reason="processes of every multi-process run"),
         "workers_timeout_s": Setting(full=150, quick=90,
                                      reason="seconds a run's processes may take (start, import, train)"),
@@ -102,6 +104,13 @@ class DistributedScalingClaim(Claim):
                                                   "its next collective)"),
         "workers_finish_grace_s": Setting(full=30, reason="seconds a worker may outlive a peer that finished "
                                                           "(data-parallel workers finish together)"),
+        "paths_skipped": Setting(full=[], quick=["jax-dataparallel"],
+                                 reason="quick mode leaves out the in-process JAX DataParallel run: the "
+                                        "ModelParallel run exercises the same host-device code and the "
+                                        "multi-process run the same API"),
+        "fault_timeout_s": Setting(full=45, reason="seconds each attempt of a fault trial may take: a JAX process "
+                                                   "whose peer died waits for its heartbeat timeout (100 s by default) "
+                                                   "before it exits"),
         "fault_paths": Setting(full=sorted(FAULTS), quick=["torch-ddp"],
                                reason="multi-process paths given a killed-worker trial (quick mode: the cheapest)"),
         "fault_recovery": Setting(full=True, quick=False,
@@ -151,7 +160,8 @@ class DistributedScalingClaim(Claim):
                         grace_s=self.setting("workers_grace_s", q),
                         finish_grace_s=self.setting("workers_finish_grace_s", q))
         workers = self.setting("workers", q)
-        names = [n for n, p in PATHS.items() if p.option == ctx.subject]
+        skipped = self.setting("paths_skipped", q)
+        names = [n for n, p in PATHS.items() if p.option == ctx.subject and n not in skipped]
         runs: dict[str, Any] = {}
         single = runner.single()
         for name in names:
@@ -161,24 +171,28 @@ class DistributedScalingClaim(Claim):
                 # and Keras's collectives keep group keys for the life of the process (a second strategy with
                 # another device count fails: "joining a group with size 2, but that group has size 4").
                 for n in self.setting("mirrored_devices", q):
-                    runs[f"{name}-{n}"] = {"path": name, "devices": n, **runner.run(
-                        name, extra_args=["--devices", str(n)])}
+                    runs[f"{name}-{n}"] = {"path": name, "devices": n, **(
+                        runner.one_device_in_process(name) if n == 1 else
+                        runner.run(name, extra_args=["--devices", str(n)]))}
+            elif path.runner == "logical-devices":
+                runs[f"{name}-2"] = {"path": name, "devices": 2, **runner.run(name, extra_args=["--devices", "2"])}
             elif path.runner == "host-devices":
                 flags = " ".join(filter(None, [os.environ.get("XLA_FLAGS"),
                                                "--xla_force_host_platform_device_count=2"]))
                 runs[f"{name}-2"] = {"path": name, "devices": 2, **runner.run(
                     name, env={"XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"})}
             elif path.runner == "workers":
-                counts = [1, workers] if path.own_one_device_run and not q else [workers]
-                for count in counts:
-                    env = {"JAX_PLATFORMS": "cpu"} if path.cluster == "jax" else {}
-                    runs[f"{name}-{count}"] = {"path": name, "devices": count, **runner.run(
-                        name, workers=count, cluster=path.cluster, env=env)}
+                if path.own_one_device_run and not q:
+                    runs[f"{name}-1"] = {"path": name, "devices": 1, **runner.one_device_in_process(name)}
+                env = {"JAX_PLATFORMS": "cpu"} if path.cluster == "jax" else {}
+                runs[f"{name}-{workers}"] = {"path": name, "devices": workers, **runner.run(
+                    name, workers=workers, cluster=path.cluster, env=env)}
             elif path.runner == "in-worker":
                 runs[name] = {"path": name, "devices": 2, **runner.keras_distribution_attempt(path.kind)}
         faults: dict[str, Any] = {}
         hang = float(self.threshold("hang_after_s", q))
         at_step = self.fault_step(q, epochs)
+        trial = {"at_step": at_step, "hang_timeout_s": hang, "timeout_s": self.setting("fault_timeout_s", q)}
         for name in self.setting("fault_paths", q):
             if name not in names:
                 continue
@@ -186,13 +200,12 @@ class DistributedScalingClaim(Claim):
             trials = []
             if plan.combined and self.setting("fault_recovery", q):
                 trials.append(runner.fault_trial(name, plan.program, mechanism=plan.mechanism, restart="launcher",
-                                                 at_step=at_step, hang_timeout_s=hang))
+                                                 **trial))
             else:
-                trials.append(runner.fault_trial(name, plan.program, mechanism="none", restart="none",
-                                                 at_step=at_step, hang_timeout_s=hang))
+                trials.append(runner.fault_trial(name, plan.program, mechanism="none", restart="none", **trial))
                 if self.setting("fault_recovery", q) and not plan.combined:
                     trials.append(runner.fault_trial(name, plan.program, mechanism=plan.mechanism,
-                                                     restart=plan.restart, at_step=at_step, hang_timeout_s=hang))
+                                                     restart=plan.restart, **trial))
             faults[name] = trials
         lines = {name: program_lines_added(PATHS[name].single, PATHS[name].program)
                  for name in names if PATHS[name].program}
@@ -240,13 +253,16 @@ class DistributedScalingClaim(Claim):
             id=rid, path=name, option=path.option, what=path.what, api=path.api, kind=path.kind,
             program=path.program or f"{SINGLE_KERAS} under keras.distribution (in the worker)",
             devices=int(raw["devices"]), processes=processes,
-            simulated_devices=path.runner in ("devices", "host-devices") and int(raw["devices"]) > 1,
+            simulated_devices=path.runner in ("devices", "logical-devices", "host-devices") and int(raw["devices"]) > 1,
             loss_tolerance=tol, single_final_loss=single["final_loss"] if single else None,
             lines=LinesAdded(**lines, against=path.single) if lines else None,
             sharding=[Sharding(**s, sharded=s["shard_shape"] != s["global_shape"]) for s in raw.get("sharding", [])],
             exit_hang=self._exit_hang(raw, path),
         )
         error = ErrorInfo(**raw["error"]) if raw.get("error") else None
+        if error is None and raw.get("default_devices_error"):
+            # keras.distribution's default (every device the backend lists) raised before the named devices ran.
+            error = ErrorInfo(**raw["default_devices_error"])
         issues = known_issues(f"{error.type}: {error.message} {error.root or ''}", KNOWN_ISSUES) if error else []
         if raw.get("status") != "ok" or "final_loss" not in raw:
             reason = None if error else "the run reported no final loss"
@@ -265,8 +281,10 @@ class DistributedScalingClaim(Claim):
         rel = abs(loss - single["final_loss"]) / abs(single["final_loss"])
         stats["loss_rel_diff"] = rel
         if path.runner == "in-worker":
-            return PathRun(**common, **stats, status="fails", reason=(
-                f"Keras accepted the setting and trained, on one device: the kernel is a "
+            default = (f"with its default devices it raised {error.text(120)}; with two named devices "
+                       if error else "")
+            return PathRun(**common, **stats, status="fails", error=error, known_issues=issues, reason=(
+                f"{default}Keras accepted the setting and trained, on one device: the kernel is a "
                 f"{raw['kernel']['type'].rsplit('.', 1)[-1]} on {raw['kernel']['device'] or 'one device'} "
                 f"(sharding: {raw['kernel']['sharding']}); nothing was distributed, and no warning was given"))
         if not (math.isfinite(loss) and rel <= tol):
@@ -331,10 +349,11 @@ class DistributedScalingClaim(Claim):
             trial = FaultTrial(
                 mechanism="none", program=entry.program, outcome="not_reached", killed_worker=1, killed_at_step=None,
                 planned_steps=m["steps"] * m["epochs"], seconds_to_outcome=None, error=entry.error,
-                hang_timeout_s=float(self.threshold("hang_after_s", quick)), processes_left=0,
+                hang_timeout_s=float(self.threshold("hang_after_s", quick)),
+                processes_left=m["runs"].get(entry.id, {}).get("processes_left") or 0,
                 note=FAULT_NOT_REACHED[entry.path] + " (the path's own run is the record)")
             return FaultReport(outcome="not_reached", seconds_to_outcome=None, steps_lost=None,
-                               recovery_mechanism=None, trials=[trial])
+                               recovery_mechanism=None, trials=[trial], sources=[_source("tf-fault-tolerance")])
         raw_trials = m.get("faults", {}).get(entry.path)
         if not raw_trials:
             return None
@@ -346,7 +365,8 @@ class DistributedScalingClaim(Claim):
         best = max(trials, key=lambda t: FAULT_RANK[t.outcome])
         return FaultReport(outcome=best.outcome, seconds_to_outcome=best.seconds_to_outcome,
                            steps_lost=best.steps_lost,
-                           recovery_mechanism=best.mechanism if best.outcome == "recovers" else None, trials=trials)
+                           recovery_mechanism=best.mechanism if best.outcome == "recovers" else None, trials=trials,
+                           sources=[_source(k) for k in FAULTS[entry.path].sources])
 
     @staticmethod
     def _trials(raw: dict, single_loss: float | None, tol: float, lines: LinesAdded | None) -> list[FaultTrial]:
@@ -434,6 +454,7 @@ class DistributedScalingClaim(Claim):
 
         status, rid = ran("jax-modelparallel")
         tf_status, tf_id = ran("tf-keras-modelparallel")
+        dt_status, dt_id = ran("tfcore-dtensor")
         torch_status, torch_id = ran("torch-keras-modelparallel")
         return [
             ModelParallelRoute(option="keras-jax", route="keras.distribution.ModelParallel", status=status, run=rid,
@@ -450,9 +471,9 @@ class DistributedScalingClaim(Claim):
                                "MultiWorkerMirroredStrategy)", status="not_applicable",
                                statement="tf.distribute's strategies for Keras's fit replicate the weights (data "
                                          "parallelism); they do not shard a layer's weights"),
-            ModelParallelRoute(option="tensorflow-core", route="tf.experimental.dtensor", status=None,
-                               statement="TensorFlow's DTensor shards tensors and variables over a mesh with "
-                                         "layouts (experimental; not run here)",
+            ModelParallelRoute(option="tensorflow-core", route="tf.experimental.dtensor", status=dt_status,
+                               run=dt_id, statement="TensorFlow's DTensor shards variables over a mesh with layouts "
+                                                    "(under tf.experimental); a custom loop trains with them",
                                sources=[_source("tf-dtensor")]),
             ModelParallelRoute(option="keras-torch", route="keras.distribution.ModelParallel",
                                status=torch_status, run=torch_id,
@@ -481,9 +502,10 @@ class DistributedScalingClaim(Claim):
         findings: dict[str, str] = {
             "a": self._paths_text(a, ("mirrored-fit", "mirrored-custom")),
             "b": self._paths_text(a, ("multiworker-custom", "multiworker-fit")),
+            "model_parallel_tensorflow": self._paths_text(a, ("tfcore-dtensor", "tf-keras-modelparallel")),
             "c": self._paths_text(a, ("jax-dataparallel", "jax-multiprocess", "jax-modelparallel",
-                                      "tf-keras-modelparallel", "torch-keras-distribution",
-                                      "torch-keras-modelparallel")) + " " + self._routes_text(a),
+                                      "torch-keras-distribution", "torch-keras-modelparallel"))
+                 + " " + self._routes_text(a),
             "d": self._paths_text(a, ("torch-ddp",)),
             "e": self._numbers_text(a),
             "f": self._faults_text(a),
@@ -505,7 +527,7 @@ class DistributedScalingClaim(Claim):
                         if (f := a.fault_outcome(o))), default=None)
         other_fault = max((FAULT_RANK[f.outcome] for o in ("keras-jax", "keras-torch") if (f := a.fault_outcome(o))),
                           default=None)
-        parts = [f"tf.distribute trained correctly on {len(works)} of {len(tf_paths)} TensorFlow paths"
+        parts = [f"TensorFlow trained correctly on {len(works)} of its {len(tf_paths)} distributed paths"
                  + (f" ({', '.join(PATHS[p].what for p in tf_paths if p in works)})" if works else "")
                  + f", final losses within {a.loss_tolerance:g} of one device"]
         for p in fails:
@@ -539,7 +561,7 @@ class DistributedScalingClaim(Claim):
         if run.error is None:
             return run.reason or "no result"
         issues = ", ".join("{3}/{4}#{6}".format(*i.url.split("/")) for i in run.known_issues if "/issues/" in i.url)
-        return run.error.text(160) + (f" (public report: {issues})" if issues else "")
+        return (run.reason or run.error.text(160)) + (f" (public report: {issues})" if issues else "")
 
     @staticmethod
     def _fault_summary(a: DistributedAssessment) -> str:
@@ -549,7 +571,9 @@ class DistributedScalingClaim(Claim):
             if report is None:
                 continue
             words = report.outcome.replace("_", " ")
-            if report.outcome == "recovers":
+            if report.outcome == "not_reached":
+                words = "never reached training (model.fit fails at its first step under MultiWorkerMirroredStrategy)"
+            elif report.outcome == "recovers":
                 words += (f" with {report.recovery_mechanism} in {report.seconds_to_outcome:.0f} s, losing "
                           f"{report.steps_lost} steps")
             elif report.seconds_to_outcome is not None:

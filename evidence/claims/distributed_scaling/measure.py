@@ -82,7 +82,8 @@ class Runner:
     # -- one job of dist_launch.py ---------------------------------------------------------------------------
     def job(self, name: str, program: str, *, workers: int, cluster: str | None = None, env: dict | None = None,
             extra_args: list[str] | None = None, fault: dict | None = None, restarts: int = 0,
-            torchrun: bool = False, recovery: bool = False, kill_after_s: dict | None = None) -> tuple[dict, Path]:
+            torchrun: bool = False, recovery: bool = False, kill_after_s: dict | None = None,
+            timeout_s: float | None = None) -> tuple[dict, Path]:
         """Run ``program`` in ``workers`` processes through ``dist_launch.py``; its result and the run folder.
 
         A launcher that dies or overruns is reported as a result with no attempts and its error.
@@ -104,14 +105,15 @@ class Runner:
                        f"--rdzv-endpoint=127.0.0.1:{port}", script, *args]
         else:
             command = [sys.executable, script, *args]
+        timeout_s = timeout_s or self.timeout_s
         spec = {"command": command, "workers": workers, "cluster": cluster, "run_dir": str(run_dir),
-                "env": {"CUDA_VISIBLE_DEVICES": "", **(env or {})}, "timeout_s": self.timeout_s,
+                "env": {"CUDA_VISIBLE_DEVICES": "", **(env or {})}, "timeout_s": timeout_s,
                 "grace_s": self.grace_s, "finish_grace_s": self.finish_grace_s, "fault": fault,
                 "restarts": restarts, "torchrun": torchrun, "kill_after_s": kill_after_s or {}}
         (run_dir / "job.json").write_text(json.dumps(spec), encoding="utf-8")
         outcome = run_process([sys.executable, str(PROGRAMS_DIR / "dist_launch.py"), str(run_dir / "job.json"),
                                str(run_dir / "result.json")],
-                              timeout_s=self.timeout_s * (restarts + 1) + LAUNCHER_MARGIN_S, cwd=run_dir,
+                              timeout_s=timeout_s * (restarts + 1) + LAUNCHER_MARGIN_S, cwd=run_dir,
                               env=dict(os.environ), stdout=run_dir / "launcher.out", stderr=run_dir / "launcher.err")
         result_file = run_dir / "result.json"
         if not result_file.exists():
@@ -170,14 +172,15 @@ class Runner:
 
     # -- a fault trial ---------------------------------------------------------------------------------------
     def fault_trial(self, name: str, program: str, *, mechanism: str, restart: str, at_step: int,
-                    hang_timeout_s: float, workers: int = 2) -> dict[str, Any]:
+                    hang_timeout_s: float, timeout_s: float, workers: int = 2) -> dict[str, Any]:
         """Kill worker 1 of a run of the recovery ``program`` once it has trained ``at_step`` steps; restart the
         job (``restart``: ``launcher``, ``torchrun`` or ``none``); the raw record of what happened."""
         path = PATHS[name]
         result, run_dir = self.job(f"{name}-fault-{restart}", program, workers=workers, cluster=path.cluster,
                                    fault={"worker": 1, "at_step": at_step, "hang_timeout_s": hang_timeout_s},
                                    restarts=1 if restart == "launcher" else 0, torchrun=restart == "torchrun",
-                                   recovery=True)
+                                   recovery=True, timeout_s=timeout_s,
+                                   env={"JAX_PLATFORMS": "cpu"} if path.cluster == "jax" else None)
         record: dict[str, Any] = {"mechanism": mechanism, "program": program, "restart": restart,
                                   "planned_steps": self.steps * self.epochs, "at_step": at_step,
                                   "hang_timeout_s": hang_timeout_s, "processes_left": result["processes_left"],
@@ -234,6 +237,35 @@ class Runner:
             return {"status": "failed", "error": error_info(exc).model_dump(), "seconds": time.perf_counter() - start}
         return {"status": "ok", "processes": 1, "seconds": time.perf_counter() - start,
                 **run_stats(out, warmup=self.ctx.warmup, samples_per_epoch=self.steps * global_batch())}
+
+    def one_device_in_process(self, name: str) -> dict[str, Any]:
+        """Path ``name``'s program on one device (or as a 1-process group), run in this worker.
+
+        One device needs no logical-device split, so no fresh process: the run costs no interpreter start.
+        torch DDP joins a process group of one on a loopback port found free now.
+        """
+        path = PATHS[name]
+        program = load_program(path.program)
+        if path.cluster == "torch":
+            launcher = load_program("dist_launch.py")
+            env = launcher.torch_env(launcher.free_ports(1)[0], 1)[0]
+            saved = {k: os.environ.get(k) for k in env}
+            os.environ.update(env)
+            try:
+                import torch
+
+                out = self.in_process(program.train, None)
+                if torch.distributed.is_initialized():
+                    torch.distributed.destroy_process_group()
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+            return {**out, "processes": 1, "in_worker": True}
+        # The strategy names its one device itself.
+        return {**self.in_process(lambda steps, epochs: program.train(steps, epochs, 1), None), "in_worker": True}
 
     def keras_distribution_attempt(self, kind: str) -> dict[str, Any]:
         """``keras.distribution``'s DataParallel (``kind="data_parallel"``) or ModelParallel over two named CPU

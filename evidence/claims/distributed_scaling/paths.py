@@ -24,7 +24,8 @@ class Path:
         option: the option (subject) it belongs to.
         program: the program that runs it, under ``evidence/programs/`` (None for an API attempt made inside
             the worker, where the option has no program of its own).
-        runner: how it runs: ``devices`` (one fresh process per device count, TensorFlow logical devices),
+        runner: how it runs: ``devices`` (one fresh process per device count, TensorFlow logical devices;
+            one device runs in the worker), ``logical-devices`` (one fresh process, the CPU split in two),
             ``host-devices`` (one fresh process with 2 XLA host devices), ``workers`` (one process per worker,
             started by ``dist_launch.py``), ``in-worker`` (an API attempt inside the subject's worker).
         cluster: for ``workers``: how the workers find each other (``tf_config``, ``torch``, ``jax``).
@@ -64,6 +65,9 @@ PATHS: dict[str, Path] = {
     "multiworker-custom": Path("tensorflow-core", "dist_multiworker_tfcore.py", "workers",
                                "MultiWorkerMirroredStrategy with a custom loop",
                                "tf.distribute.MultiWorkerMirroredStrategy", cluster="tf_config"),
+    "tfcore-dtensor": Path("tensorflow-core", "dist_dtensor_tfcore.py", "logical-devices",
+                           "DTensor with a custom loop, weights sharded over 2 devices",
+                           "tf.experimental.dtensor (Mesh, Layout, DVariable)", kind="model_parallel"),
     "jax-dataparallel": Path("keras-jax", "dist_jax_dataparallel.py", "host-devices",
                              "keras.distribution.DataParallel on JAX, 2 devices in one process",
                              "keras.distribution.DataParallel"),
@@ -83,7 +87,7 @@ PATHS: dict[str, Path] = {
                       "torch.nn.parallel.DistributedDataParallel", cluster="torch", own_one_device_run=True),
 }
 #: The paths of TensorFlow (the claim's subject) and of the other options.
-TENSORFLOW_PATHS = ("mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom")
+TENSORFLOW_PATHS = ("mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom", "tfcore-dtensor")
 OTHER_PATHS = ("jax-dataparallel", "jax-multiprocess", "jax-modelparallel", "torch-ddp")
 
 
@@ -100,21 +104,25 @@ class FaultPlan:
             ``torchrun`` (torch's elastic launcher, ``--max-restarts=1``, stops and restarts every worker itself).
         combined: the trial without recovery and the recovery are one run (the launcher watches the survivors
             until they exit or hang, then restarts); otherwise the trial without recovery is a run of its own.
+        sources: keys of :data:`SOURCES`: what the framework documents about a lost worker and its recovery.
     """
 
     program: str
     mechanism: str
     restart: str
     combined: bool
+    sources: tuple[str, ...] = ()
 
 
 FAULTS: dict[str, FaultPlan] = {
     "multiworker-custom": FaultPlan("dist_recover_multiworker_tfcore.py",
-                                    "tf.train.CheckpointManager, job restarted", "launcher", True),
+                                    "tf.train.CheckpointManager, job restarted", "launcher", True,
+                                    ("tf-fault-tolerance",)),
     "jax-multiprocess": FaultPlan("dist_recover_jax_multiprocess.py",
-                                  "keras.callbacks.BackupAndRestore, job restarted", "launcher", True),
+                                  "keras.callbacks.BackupAndRestore, job restarted", "launcher", True,
+                                  ("jax-fault-tolerance", "keras-backup-and-restore")),
     "torch-ddp": FaultPlan("dist_recover_torch_ddp.py", "torchrun --max-restarts=1 with a checkpoint", "torchrun",
-                           False),
+                           False, ("torchrun",)),
 }
 #: Multi-process paths with no fault trial of their own, and why.
 FAULT_NOT_REACHED = {
@@ -168,9 +176,13 @@ SOURCES: dict[str, tuple[str, str]] = {
         "https://pytorch.org/docs/stable/distributed.fsdp.fully_shard.html",
         "torch's FSDP2 (fully_shard): parameters, gradients and optimizer state sharded over data-parallel ranks"),
     "torchrun": (
-        "https://pytorch.org/docs/stable/elastic/run.html",
-        "torchrun: when a worker fails, all workers are stopped and restarted, up to --max-restarts; the script "
-        "must checkpoint to resume"),
+        "https://pytorch.org/docs/stable/elastic/train_script.html",
+        "torchrun: when any worker fails, all workers are restarted with the same arguments, up to --max-restarts; "
+        "the script must save and load its own checkpoint, and loses the progress made since it"),
+    "keras-backup-and-restore": (
+        "https://keras.io/api/callbacks/backup_and_restore/",
+        "Keras's BackupAndRestore: saves the weights and epoch at the end of every epoch and restores them when fit "
+        "starts again; the user brings the job back"),
     "jax-fault-tolerance": (
         "https://docs.jax.dev/en/latest/fault_tolerance.html",
         "Multi-controller JAX is not fault tolerant by default: if a process crashes, the others intentionally "
