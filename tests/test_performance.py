@@ -20,6 +20,7 @@ from evidence.claims.performance import (
     SUBJECTS,
     TENSORFLOW_ENGINE,
     PerformanceAssessment,
+    across_venues,
     compare,
     faster,
     joint_bootstrap,
@@ -449,6 +450,12 @@ def test_the_verdict_names_its_venue_and_what_is_missing():
     assert v.summary.startswith("Refuted on cpu-2core:")
     assert "no accelerator venue is in this result" in v.summary
     assert "keras.io's Keras 3 benchmark on one A100 found no backend consistently fastest" in v.summary
+
+
+def test_across_venues_says_what_is_missing():
+    assert across_venues({"cpu-2core": "partly supported"}).endswith("untested on GPUs and TPUs")
+    both = across_venues({"gpu-h200": "supported", "cpu-2core": "refuted"})
+    assert both == "refuted on cpu-2core; supported on gpu-h200"
 
 
 def test_the_gpu_path_without_a_gpu():

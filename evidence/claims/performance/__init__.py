@@ -7,7 +7,7 @@ A package: :mod:`.assessment` (the typed assessment readers import), :mod:`.stat
 from __future__ import annotations
 
 from evidence.claim import load_program
-from evidence.claims.performance.assessment import PerformanceAssessment
+from evidence.claims.performance.assessment import PerformanceAssessment, across_venues
 from evidence.claims.performance.claim import (
     CLAIM,
     OPTION_SETTINGS,
@@ -29,6 +29,7 @@ __all__ = [
     "TENSORFLOW_ENGINE",
     "PerformanceAssessment",
     "PerformanceClaim",
+    "across_venues",
     "compare",
     "faster",
     "joint_bootstrap",

@@ -14,6 +14,7 @@ This module imports pydantic and the standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar, Literal
 
 from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, Interval, KnownIssue, Outcome
@@ -355,3 +356,21 @@ class PerformanceAssessment(Assessment):
         candidates = {o: c.ratio_to_fastest.estimate for o in self.options
                       if (c := self.best(o, size_class, phase)) is not None}
         return max(candidates, key=candidates.get) if candidates else None
+
+
+def across_venues(verdicts: Mapping[str, str]) -> str:
+    """One line over every venue's verdict, saying what is missing when no accelerator venue has a result.
+
+    ``verdicts`` maps a venue (``cpu-2core``, ``gpu-h200``) to that result file's verdict; CPU venues come first.
+
+    Examples:
+        >>> across_venues({"cpu-2core": "refuted"})
+        'refuted on cpu-2core; no accelerator venue has a result, so the claim is untested on GPUs and TPUs'
+        >>> across_venues({"gpu-h200": "supported", "cpu-2core": "refuted"})
+        'refuted on cpu-2core; supported on gpu-h200'
+    """
+    order = sorted(verdicts, key=lambda v: (v.startswith("gpu-"), v))
+    text = "; ".join(f"{verdicts[v]} on {v}" for v in order) or "no venue has a result"
+    if not any(v.startswith("gpu-") for v in order):
+        text += "; no accelerator venue has a result, so the claim is untested on GPUs and TPUs"
+    return text
