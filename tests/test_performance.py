@@ -452,6 +452,13 @@ def test_the_verdict_names_its_venue_and_what_is_missing():
     assert "keras.io's Keras 3 benchmark on one A100 found no backend consistently fastest" in v.summary
 
 
+def test_one_process_per_option_says_what_its_intervals_cover():
+    a, v = judge(synthetic_results(rounds=1))
+    assert a.rounds is None and "one worker process per run" in v.findings["intervals"]
+    a, v = judge(synthetic_results(rounds=2))
+    assert a.rounds.rounds == [1, 2] and "intervals" not in v.findings and "rounds" in v.findings
+
+
 def test_across_venues_says_what_is_missing():
     assert across_venues({"cpu-2core": "partly supported"}).endswith("untested on GPUs and TPUs")
     both = across_venues({"gpu-h200": "supported", "cpu-2core": "refuted"})

@@ -8,8 +8,9 @@ inference is ``model.predict_on_batch`` batch by batch over the same arrays, tim
 call costs about a tenth of a second of set-up, more than a whole pass of a small model). Training takes the two
 settings of ``Model.compile`` that Keras documents for speed: ``jit_compile`` (XLA on TensorFlow and JAX,
 ``torch.compile`` on PyTorch; ``"auto"`` is the default) and ``steps_per_execution`` (several batches per
-compiled call; Keras documents that it is not supported on PyTorch); ``jit_compile`` applies to inference too. The first epoch and the first pass include tracing and
-compiling; the experiment reports them apart. Run it standalone:
+compiled call; Keras documents that it is not supported on PyTorch); ``jit_compile`` applies to inference too.
+The first epochs and passes include tracing and compiling; the experiment reports them apart. Run it
+standalone:
 
     KERAS_BACKEND=jax python evidence/programs/perf_models_keras.py attention --epochs 4 --steps-per-execution 4
 """

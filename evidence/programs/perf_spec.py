@@ -9,8 +9,9 @@ The models come in two size classes. The *dispatch-bound* models (a multilayer p
 convolutional network and a small transformer encoder block, 26k to 400k weights) do so little arithmetic per
 step that the time goes to launching operations from Python: they measure a framework's overhead. The
 *compute-bound* models (a convolutional network with 128-512 filters on batches of 128 images and a
-transformer block with d=512 over 128 tokens) are sized so that the matrix products and convolutions take most of the time: they
-measure the engine's kernels and fusion, which is what "an engine tuned for performance" is about.
+transformer block with d=512 over 128 tokens) are sized so that the matrix products and convolutions take most
+of the time: they measure the engine's kernels and fusion, which is what "an engine tuned for performance" is
+about.
 
 FLOPs are counted analytically, as two per multiply-add, for the matrix products and convolutions only; bias
 adds, activations, softmax, normalisation and the optimizer's update are element-wise and left out (they are a
