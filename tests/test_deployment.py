@@ -224,6 +224,14 @@ def test_serve_artifact_judges_parity_with_the_tolerance(numpy_artifact):
     assert bad["status"] == "fails" and bad["stage"] == "compare" and "tolerance 0.0001" in bad["reason"]
 
 
+def test_serve_artifact_without_latency_calls_times_cold_starts_only(numpy_artifact):
+    a = numpy_artifact
+    res = serving.serve_artifact(str(a["program"]), a["folder"] / "model.npy", a["inputs"], a["reference_file"],
+                                 a["runs"] / "cold", processes=1, warmup_processes=0, latency_calls=0,
+                                 latency_warmup=0, batch_sizes=(1,), tolerance=1e-4)
+    assert res["status"] == "works" and res["latency"] == {} and res["cold_start"]["repeats"] == 1
+
+
 def test_corrupted_artifacts_are_recorded_not_raised(numpy_artifact):
     a = numpy_artifact
     outcomes = {}

@@ -63,4 +63,5 @@ def test_killed_run_keeps_previous_result(fake_env, tmp_path, sig):
     _wait_for(lambda: not _running(hanging_worker), 10, "the worker to die")
     assert result_file(results, "fake").read_bytes() == previous
     assert load_result("fake", results).provenance.subjects_run == ["ok"]
-    assert [p.name for p in results.iterdir()] == [result_file(results, "fake").name]  # no half-written temp file either
+    # no half-written temp file either
+    assert [p.name for p in results.iterdir()] == [result_file(results, "fake").name]

@@ -51,9 +51,9 @@ batch and one output.
   is the original model's outputs on the same inputs (saved with ``numpy.save``). ``serving.parity(predictions,
   reference)`` and ``serving.judge_parity(agreement, tolerance)`` are the comparison on its own.
 - In a browser: ``browser.browser_available()``, ``browser.ensure_npm()``, then
-  ``browser.run_browser_process(target, artifact, inputs_npy, out_dir, tag, npm=Path(npm["path"]), page_loads=1,
-  latency_calls=50, latency_warmup=5, batch_sizes=(1,), predict_batch=1)``; its ``predictions`` go to
-  ``serving.parity``.
+  ``browser.run_browser_process([browser.Job(target, artifact, predict_batch=1, batch_sizes=(1,))], inputs_npy,
+  out_dir, tag, npm=Path(npm["path"]), page_loads=1, latency_calls=50, latency_warmup=5)`` serves every job in one
+  Chromium and returns each job's record by :attr:`browser.Job.key`; its ``predictions`` go to ``serving.parity``.
 - Damage on purpose: ``corruption.corrupt_copy(folder, dest, targets.SPECS[t].corrupt, "truncated")``, then
   ``serving.run_serving_process`` and ``corruption.classify``.
 - The cell of a reader: ``claim.build_cell(subject_result, option, target)``; the comparisons

@@ -132,7 +132,7 @@ def serve_artifact(program: str, artifact: Path, inputs: Path, reference: Path, 
         "first_answer_s": statistics.median(r["first_answer_s"] for r in cold),
         "process_wall_s": statistics.median(r["wall_s"] for r in cold),
         "warmup_processes": warmup_processes,
-        "latency": last["latency"],
+        "latency": last.get("latency", {}),  # absent when latency_calls is 0
         "serving_distributions": last["imported"],
     }
     agreement = parity(np.load(last["predictions_file"]), np.load(reference))
