@@ -30,8 +30,8 @@ INFERENCE_ONLY: tuple[str, ...] = ("keras-numpy", "keras-openvino")
 BACKENDS: dict[str, str] = {**{o: KERAS_BACKEND[o] for o in KERAS_OPTIONS}, "keras-numpy": "numpy",
                             "keras-openvino": "openvino"}
 #: The framework each subject needs besides keras (numpy comes with keras).
-REQUIRES: dict[str, str | None] = {"keras-tensorflow": "tensorflow", "keras-jax": "jax", "keras-torch": "torch",
-                                   "keras-numpy": None, "keras-openvino": "openvino"}
+REQUIRES: dict[str, str | None] = {**{o: KERAS_BACKEND[o] for o in KERAS_OPTIONS}, "keras-numpy": None,
+                                   "keras-openvino": "openvino"}
 
 #: The corpus, in the order its table shows: programs written to the Keras API alone, then programs that import a
 #: framework (TensorFlow, JAX or PyTorch) as that framework's users write them.

@@ -10,6 +10,7 @@ from typing import Any
 from evidence.claim import PROGRAMS_DIR, Claim, Context, Verdict, missing_subjects
 from evidence.contract import DecisionChange, ErrorInfo, Interval, Setting, Threshold
 from evidence.errors import known_issues
+from evidence.options import KERAS_BACKEND
 
 from .assessment import (
     FAULT_RANK,
@@ -38,8 +39,6 @@ from .paths import (
     TENSORFLOW_PATHS,
 )
 
-SUBJECT_BACKEND = {"keras-tensorflow": "tensorflow", "tensorflow-core": None, "keras-jax": "jax",
-                   "keras-torch": "torch"}
 SCOPE = ("On a machine with {cores} CPU cores the replicas share the cores one device already uses: these runs "
          "prove that each path trains correctly, and measure its overhead and what a killed worker does to it; "
          "they do not show a speed-up. The workers run on one machine, where a killed process's sockets are "
@@ -139,11 +138,11 @@ class DistributedScalingClaim(Claim):
     # -- runner hooks -------------------------------------------------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:
         """The Keras subjects run under their backend; TensorFlow core leaves ``KERAS_BACKEND`` unset."""
-        return SUBJECT_BACKEND[subject]
+        return KERAS_BACKEND[subject]
 
     def requirements(self, subject: str) -> tuple[str, ...]:
         """keras and the backend's framework, or TensorFlow alone for TensorFlow core."""
-        backend = SUBJECT_BACKEND[subject]
+        backend = KERAS_BACKEND[subject]
         return ("keras", backend) if backend else ("tensorflow",)
 
     # -- measurement --------------------------------------------------------------------------------------------
