@@ -168,7 +168,7 @@ QUESTIONS: tuple[Question, ...] = (
         "model_size", "Does the model fit on one device?",
         "needs_sharding is a hard requirement: only an option with a measured model-parallel path (variables "
         "sharded across devices) meets it.",
-        (Choice("fits_one_device", "Yes: its weights and activations fit on one"),
+        (Choice("fits_one_device", "Yes: weights and activations fit on one device"),
          Choice("needs_sharding", "No: its variables must be sharded across devices",
                 {"distributed_scale": "most"}, "model_size=needs_sharding")),
         "fits_one_device"),

@@ -427,6 +427,23 @@ def test_charts_are_svg_in_two_drawings():
     assert "✓" in texts and "✗" in texts and "✓ works" in texts and "6 lines" in texts
 
 
+
+def test_could_not_try_is_drawn_apart_from_fails():
+    """An unavailable cell (nobody could try) reads "could not try" in its own colour and symbol, never as a
+    failure (issue 14: "unavailable" is never "fails")."""
+    from kvt_docs.svg import STATUS_STYLE, GridCell, status_grid
+
+    grid = status_grid(["keras-jax"], ["onnx", "openvino"], {("keras-jax", "onnx"): GridCell("unavailable"),
+                                                             ("keras-jax", "openvino"): GridCell("fails")}, title="G")
+    root = ET.fromstring(grid.wide)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "– could not try" in texts and "✗ fails" in texts  # the legend names both
+    assert "keras-jax × onnx: could not try; keras-jax × openvino: fails" in root.find(
+        "{http://www.w3.org/2000/svg}desc").text  # what a screen reader hears
+    fills = [r.get("fill") for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    assert STATUS_STYLE["unavailable"][1] in fills and STATUS_STYLE["fails"][1] in fills
+    assert STATUS_STYLE["unavailable"][1] != STATUS_STYLE["fails"][1]
+
 # -- helpers -----------------------------------------------------------------------------------------------------
 def contrast(a: str, b: str) -> float:
     """The WCAG contrast ratio of two colours."""
