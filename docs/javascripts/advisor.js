@@ -304,6 +304,12 @@
     return "kvt advise --no-input" + (flags.length ? " " + flags.join(" ") : "");
   }
 
+  // A sentence starts with a capital, unless it starts with an option's id: "keras-jax is the only option ...".
+  function sentence(text, options) {
+    const first = text.split(" ")[0];
+    return options.indexOf(first) >= 0 ? text : text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function render(root, advisor, rec, siteRoot) {
     const data = advisor.data;
     const fitKey = data.weights_rule.fit;
@@ -313,7 +319,7 @@
     out.push(el("p", {class: "kvt-advisor__top"}, [
       "Top pick: ", el("strong", {text: LABELS[top.option] || top.option}), " (" + top.option + "), score " + top.score.toFixed(3) +
         (rec.satisfied ? "" : " — it does not meet every requirement") + ". ",
-      el("span", {text: rec.confidence_text.charAt(0).toUpperCase() + rec.confidence_text.slice(1) + "."})]));
+      el("span", {text: sentence(rec.confidence_text, advisor.options) + "."})]));
     const head = el("tr", {}, [el("th", {scope: "col", text: "#"}), el("th", {scope: "col", text: "option"}),
       el("th", {scope: "col", text: "score"}), el("th", {scope: "col", text: "made of (weight × score per criterion)"}),
       el("th", {scope: "col", text: "requirements"})]);
