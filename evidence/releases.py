@@ -133,7 +133,10 @@ RELEASE_SETS: dict[str, ReleaseSet] = {
                 "ai_edge_litert": "LiteRT's standalone interpreter (ai-edge-litert) was first released in 2024",
             },
             notes="tf.keras is Keras 2.15 (the keras package TensorFlow 2.15 depends on); Keras runs on "
-                  "TensorFlow only; the converters are those of late 2023.",
+                  "TensorFlow only; the converters are those of late 2023. Run here: architecture, community and "
+                  "deployment. Not run: the other claims' programs are written to Keras 3's API (keras.ops, "
+                  "the Keras 3 trainer's train_step), so under Keras 2.15 they measure our programs' portability, "
+                  "not Keras 2.15; judging them there needs Keras 2 versions of those programs.",
         ),
         ReleaseSet(
             name="keras-3.0",
@@ -147,7 +150,12 @@ RELEASE_SETS: dict[str, ReleaseSet] = {
                 "ai_edge_litert": "LiteRT's standalone interpreter (ai-edge-litert) was first released later in 2024",
             },
             notes="TensorFlow 2.16.1 is the first TensorFlow whose tf.keras is Keras 3 (it requires keras>=3.0); "
-                  "Keras 3.0.5 was the newest Keras 3 on the day it came out; torch is recorded unavailable.",
+                  "Keras 3.0.5 was the newest Keras 3 on the day it came out; torch is recorded unavailable. Run "
+                  "here: architecture, community, ease_of_use and deployment. Not run: extensibility (its programs "
+                  "call keras.ops.custom_gradient, which Keras 3.0.5 lacks, so every route would fail for want of "
+                  "an API our programs call, not of an extension mechanism), backend_portability (it assumes "
+                  "Keras 3.15's backends: openvino is no Keras 3.0 backend), performance and distributed_scaling "
+                  "(19 minutes a set).",
         ),
         ReleaseSet(
             name="today",

@@ -369,3 +369,17 @@ def test_quick_run_on_every_backend(quick_results):
     assert step["torch"].error.at.startswith("train_step_jax.py:")
     assert not a.broken and "unclassified" not in {f.id for f in a.failure_classes}
     assert res.verdict == "supported"
+
+
+def test_a_load_that_is_not_equal_without_a_difference_is_described_not_crashed():
+    """A cross-backend load that ran but gave nothing to compare (no error, no difference) is described in words;
+    before, formatting its missing difference raised TypeError and the claim wrote no result (Keras 3.0)."""
+    from evidence.claims.backend_portability.assessment import CrossLoad
+    from evidence.claims.backend_portability.claim import _difference
+
+    measured = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, max_abs_diff=0.25)
+    assert _difference(measured) == "2.5e-01"
+    nothing = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False)
+    assert "could not be compared" in _difference(nothing)
+    said = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, reason="shapes differ")
+    assert _difference(said) == "shapes differ"

@@ -455,6 +455,13 @@ def _missing(a: PortabilityAssessment) -> str:
     return f"; not measured: {'; '.join(a.not_measured)}" if a.not_measured else ""
 
 
+def _difference(c) -> str:
+    """How far a load that is not equal is from the saving backend's predictions (none: nothing to compare)."""
+    if c.max_abs_diff is not None:
+        return f"{c.max_abs_diff:.1e}"
+    return c.reason or "its predictions could not be compared (no difference measured)"
+
+
 def _finding_a(a: PortabilityAssessment, accs: dict[str, float], spread: float, t: dict[str, float], mode: str,
                holds: bool) -> str:
     if not accs:
@@ -495,8 +502,7 @@ def _finding_b(a: PortabilityAssessment, cross: list[CrossLoad], passed: int, t:
     bad = [c for c in cross if not c.equal]
     if bad:
         text += " Not equal: " + "; ".join(
-            f"{c.saved_under}→{c.loaded_by}: " + (_said(c.error) if c.error else f"{c.max_abs_diff:.1e}")
-            for c in bad) + "."
+            f"{c.saved_under}→{c.loaded_by}: " + (_said(c.error) if c.error else _difference(c)) for c in bad) + "."
     no_file = sorted({c.saved_under for c in a.loads if c.status == "unavailable" and c.saved_under != c.loaded_by})
     if no_file:
         text += f" Not tried: files of {', '.join(no_file)} (or their loaders) were missing."
