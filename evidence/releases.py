@@ -151,11 +151,11 @@ RELEASE_SETS: dict[str, ReleaseSet] = {
             },
             notes="TensorFlow 2.16.1 is the first TensorFlow whose tf.keras is Keras 3 (it requires keras>=3.0); "
                   "Keras 3.0.5 was the newest Keras 3 on the day it came out; torch is recorded unavailable. Run "
-                  "here: architecture, community, ease_of_use and deployment. Not run: extensibility (its programs "
-                  "call keras.ops.custom_gradient, which Keras 3.0.5 lacks, so every route would fail for want of "
-                  "an API our programs call, not of an extension mechanism), backend_portability (it assumes "
-                  "Keras 3.15's backends: openvino is no Keras 3.0 backend), performance and distributed_scaling "
-                  "(19 minutes a set).",
+                  "here: architecture, community and ease_of_use. Not run, because their programs call APIs Keras "
+                  "3.0.5 lacks, so they would fail for want of an API our programs call rather than of what Keras "
+                  "3.0 can do: extensibility (keras.ops.custom_gradient), deployment (Model.export's verbose "
+                  "argument); backend_portability assumes Keras 3.15's backends (openvino is no Keras 3.0 "
+                  "backend); performance and distributed_scaling take 19 minutes a set.",
         ),
         ReleaseSet(
             name="today",
