@@ -106,6 +106,26 @@ def test_a_release_run_records_each_claim_and_never_crashes(extra_claims, monkey
         releases.load_manifest(folder)
 
 
+
+def test_a_claim_the_set_does_not_run_is_unavailable_with_why_and_writes_nothing(extra_claims, monkeypatch,
+                                                                                   tmp_path):
+    """A claim a release set declares not run (its programs need a later API) is recorded unavailable with the
+    set's reason; no worker starts and no result file is written, so no verdict is published for it."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(releases, "ensure_environment",
+                        lambda release, log: (Path(sys.executable), {"install_s": 1.5, "pip_check": "ok"}))
+    release = replace(releases.RELEASE_SETS["keras-3.0"], not_run={"splittable": "its programs need keras.ops.x"})
+    manifest = releases.run_release(release, ["splittable"], ["--quick"], results_root=tmp_path,
+                                    log=lambda *_: None)
+    outcome = manifest.claims["splittable"]
+    assert outcome.status == "unavailable" and outcome.verdict is None
+    assert outcome.reason == "not run on keras-3.0: its programs need keras.ops.x"
+    assert not list((tmp_path / "keras-3.0").glob("splittable.*.json"))
+    # The sets themselves name why each claim they leave out is left out.
+    for name in ("keras-2.15", "keras-3.0"):
+        assert releases.RELEASE_SETS[name].not_run and all(releases.RELEASE_SETS[name].not_run.values())
+
 def _release_folder(root: Path, name: str, source: Path, verdict: str, claims: dict) -> Path:
     folder = root / name
     folder.mkdir(parents=True)
