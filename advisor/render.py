@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.questions import FIT, QUESTIONS
+from evidence.options import OPTIONS
 
 #: Below this width the compact table is used (at most 78 columns wide).
 WIDE_AT = 132
@@ -25,6 +26,14 @@ _CODE = re.compile(r"`[^`]*`")
 #: A number and the word after it (its unit: ``0.40 s``, ``7 lines``) stay on one line.
 _VALUE = re.compile(r"(?<=\d) (?=\S)")
 _NBSP = "\xa0"
+
+
+def sentence(text: str) -> str:
+    """``text`` as the start of a sentence: its first letter capitalised, unless it starts with an option's id
+    ("keras-jax is the only option ..."), which is a name and stays as written. The browser advisor
+    (``docs/javascripts/advisor.js``, ``sentence``) applies the same rule."""
+    first = text.split(" ", 1)[0]
+    return text if first in OPTIONS else text[:1].upper() + text[1:]
 
 
 def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
@@ -169,7 +178,7 @@ def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
     head = f"Top pick: {rec.top_pick}."
     if not rec.satisfied:
         head += " No option meets every hard requirement according to the evidence."
-    out += _wrap(f"{head} {rec.confidence_text[0].upper()}{rec.confidence_text[1:]}.", width)
+    out += _wrap(f"{head} {sentence(rec.confidence_text)}.", width)
     if rec.tied_with:
         out += _wrap(f"Tied with {', '.join(rec.tied_with)}: no evidence separates them (ordered by option).", width)
     out += _wrap(venue_line(rec), width)
@@ -206,7 +215,7 @@ def markdown_report(rec) -> str:
                      needs if row.requirements else "—"])
     md += _md_table(["#", "option", "score", *(_label(c, True) for c in cols), "requirements"], rows)
     md += ["", "Each column is weight × score (best option = 1); — means no evidence.", "",
-           f"**Top pick: `{rec.top_pick}`.** {rec.confidence_text[0].upper()}{rec.confidence_text[1:]}. "
+           f"**Top pick: `{rec.top_pick}`.** {sentence(rec.confidence_text)}. "
            f"{venue_line(rec)}", "", f"### Why {rec.top_pick}", ""]
     for r in rec.reasons:
         page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""

@@ -305,3 +305,14 @@ def test_values_stay_with_their_units_and_caveats_are_said(results, tmp_path):
     data = advise_json(folder, "--ecosystem", "pytorch", "--deploy-target", "tf_serving")
     assert data["top_pick"] != "keras-torch"  # its SavedModel export fails in the evidence
     assert data["caveats"] and data["reasons"][0]["criterion"] != "fit"
+
+
+def test_a_sentence_that_starts_with_an_option_id_keeps_it_as_written():
+    """The confidence line starts with a capital, except where it starts with an option id (a name): the CLI and
+    the browser advisor print the same words ("keras-jax is the only option ...")."""
+    from advisor.render import sentence
+
+    assert sentence("keras-jax is the only option that meets your requirements") == \
+        "keras-jax is the only option that meets your requirements"
+    assert sentence("76% of 500 draws keep keras-torch first") == "76% of 500 draws keep keras-torch first"
+    assert sentence("no rival is left") == "No rival is left"

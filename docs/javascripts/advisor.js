@@ -305,6 +305,7 @@
   }
 
   // A sentence starts with a capital, unless it starts with an option's id: "keras-jax is the only option ...".
+  // The same rule as advisor/render.py's sentence(), so the page and kvt advise print the same words.
   function sentence(text, options) {
     const first = text.split(" ")[0];
     return options.indexOf(first) >= 0 ? text : text.charAt(0).toUpperCase() + text.slice(1);
