@@ -1,14 +1,17 @@
-"""Charts as SVG, drawn by hand: bars or dots with their intervals, and grids of outcomes.
+"""Charts as SVG, specified in Vega-Lite with Altair and rendered at build time by ``vl-convert-python`` (no
+browser, nothing loaded from a CDN): bars or dots with their intervals, and grids of outcomes.
 
-Each chart is drawn twice, once for a wide screen (720 px) and once for a phone (360 px), so that its text stays
-at reading size on both: a page shows the narrow drawing below 600 px (``<picture>``), the wide one above. Text is
-real SVG text (it stays sharp when zoomed, and the colours of the options are explained by a legend that never
-covers a mark). Nothing here reads an assessment: the story modules (:mod:`kvt_docs.stories`) pass the values.
+Each chart is rendered twice from one specification, once for a wide screen (720 px) and once for a phone
+(360 px), so that its text stays at reading size on both: a page shows the narrow drawing below 600 px
+(``<picture>``), the wide one above. Text is real SVG text; labels wrap between words and are never cut mid-word
+(a label too long for its column is shortened with an ellipsis, its whole text kept in the SVG's description).
+Nothing here reads an assessment: the story modules (:mod:`kvt_docs.stories`) pass the values.
 
 Two kinds of chart:
 
 - :func:`bar_chart`: one row per item, a bar (or a dot, for ratios on a log scale) with its interval as a
-  whisker, the value written beside it, optional reference lines (a threshold) and a shaded band (a noise band);
+  whisker, the value written beside it, optional reference lines (a threshold, drawn) and a shaded band (a noise
+  band). Values that span two decades or more get a log axis; counts get whole-number ticks;
 - :func:`status_grid`: rows by columns of outcomes (works, fails, could not try, not applicable), each cell a
   colour *and* a symbol, so the grid reads without colour too.
 """
@@ -17,8 +20,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 WIDE = 720
 NARROW = 360
@@ -27,10 +31,12 @@ TEXT = "#1f1f1f"
 MUTED = "#555555"
 GRID = "#d9d9d9"
 
-#: The colours of the options: the Keras backends in blues, TensorFlow core in orange (told apart without
-#: colour vision too: blue against orange is the safest pair).
-OPTION_COLORS = {"keras-tensorflow": "#1b4f91", "keras-jax": "#3a7fc4", "keras-torch": "#7fb2e5",
-                 "tensorflow-core": "#d2691e"}
+#: The colours of the options, one each everywhere on the site (Okabe and Ito's palette for colour-vision
+#: deficiencies, with Paul Tol's purple): the Keras backends in dark tones (blue, green, purple), TensorFlow core
+#: in light orange, so Keras against TensorFlow core reads in grey-scale too (luminance about 0.17-0.26 against
+#: 0.47), and no two Keras backends share a hue.
+OPTION_COLORS = {"keras-tensorflow": "#0072b2", "keras-jax": "#00785a", "keras-torch": "#aa3377",
+                 "tensorflow-core": "#e69f00"}
 NEUTRAL = "#6b7a8f"
 
 #: Outcome -> (label, fill, text colour, symbol). Contrast of symbol on fill is at least 4.5:1.
@@ -43,6 +49,11 @@ STATUS_STYLE = {
     "not_run": ("not run here", "#f3f3f3", "#555555", "?"),
 }
 
+#: A row label takes at most this share of the drawing's width; beyond it the label wraps between words.
+LABEL_SHARE = {WIDE: 0.32, NARROW: 0.36}
+#: Values spanning at least this factor (largest / smallest, all positive) are drawn on a log axis.
+LOG_SPAN = 100.0
+
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """An estimate of ``text``'s width in a sans-serif font of ``size`` px (wide letters counted wider)."""
@@ -51,47 +62,33 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return size * (0.58 * (len(text) - wide - narrow) + 0.88 * wide + 0.32 * narrow) * (1.06 if bold else 1.0)
 
 
-def wrap(text: str, size: float, width: float, *, split_words: bool = True) -> list[str]:
-    """``text`` in lines no wider than ``width`` (split between words; a word too wide for a line is split after
-    its dots and underscores)."""
+
+def wrap(text: str, size: float, width: float, *, max_lines: int = 4) -> list[str]:
+    """``text`` in at most ``max_lines`` lines no wider than ``width``, split only between words; a word wider
+    than a line stays whole on its own line, and the words that do not fit the last line become an ellipsis."""
     lines: list[str] = []
     for word in text.split():
-        for k, piece in enumerate(_pieces(word, size, width) if split_words else [word]):
-            joint = " " if k == 0 else ""
-            if lines and text_width(lines[-1] + joint + piece, size) <= width:
-                lines[-1] += joint + piece
-            else:
-                lines.append(piece)
+        if lines and text_width(lines[-1] + " " + word, size) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines - 1], fit_text(" ".join(lines[max_lines - 1:]), size, width)]
     return lines or [""]
 
 
-def _pieces(word: str, size: float, width: float) -> list[str]:
-    """``word``, or, when it is wider than ``width``, its pieces: split after dots and underscores
-    (``keras.distribution.`` ``DataParallel``), then cut where a piece is still too wide."""
-    if text_width(word, size) <= width:
-        return [word]
-    parts = re.findall(r"[^._]+[._]?|[._]", word)
-    out: list[str] = []
-    for part in parts:
-        if out and text_width(out[-1] + part, size) <= width:
-            out[-1] += part
-            continue
-        while text_width(part, size) > width and len(part) > 1:
-            cut = max(1, int(len(part) * width / text_width(part, size)))
-            out.append(part[:cut])
-            part = part[cut:]
-        out.append(part)
-    return out
-
-
 def fit_text(text: str, size: float, width: float) -> str:
-    """``text``, cut with an ellipsis to fit ``width``."""
+    """``text`` if it fits ``width``, else its first whole words and an ellipsis (never a word cut in two); just
+    the ellipsis when even the first word does not fit. The whole text stays in the chart's description."""
     if text_width(text, size) <= width:
         return text
-    while text and text_width(text + "…", size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    words = text.split()
+    while words and text_width(" ".join(words) + "…", size) > width:
+        words.pop()
+    return (" ".join(words).rstrip(",;:") + "…") if words else "…"
 
+
+@dataclass
 
 @dataclass
 class Bar:
@@ -148,55 +145,11 @@ class Drawing:
 
 
 @dataclass
-class _Canvas:
-    width: int
-    parts: list[str] = field(default_factory=list)
+class GridCell:
+    """One cell of a status grid: its outcome and an optional short text (``7 lines``)."""
 
-    def text(self, x: float, y: float, s: str, *, size: float = 13, anchor: str = "start", color: str = TEXT,
-             bold: bool = False) -> None:
-        weight = ' font-weight="600"' if bold else ""
-        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-                          f'fill="{color}"{weight}>{escape(s)}</text>')
-
-    def line(self, x1: float, y1: float, x2: float, y2: float, *, color: str = GRID, width: float = 1,
-             dash: str | None = None) -> None:
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{color}" '
-                          f'stroke-width="{width}"{extra}/>')
-
-    def rect(self, x: float, y: float, w: float, h: float, fill: str, *, rx: float = 0, opacity: float = 1,
-             stroke: str | None = None) -> None:
-        extra = f' fill-opacity="{opacity}"' if opacity != 1 else ""
-        extra += f' stroke="{stroke}"' if stroke else ""
-        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" rx="{rx}" '
-                          f'fill="{fill}"{extra}/>')
-
-    def circle(self, x: float, y: float, r: float, fill: str) -> None:
-        self.parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}" stroke="#ffffff" '
-                          f'stroke-width="1"/>')
-
-    def render(self, height: float, title: str, desc: str) -> str:
-        h = math.ceil(height)
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {h}" width="{self.width}" '
-                f'height="{h}" role="img" font-family="{escape(FONT)}"><title>{escape(title)}</title>'
-                f'<desc>{escape(desc)}</desc><rect width="100%" height="100%" fill="#ffffff"/>'
-                + "".join(self.parts) + "</svg>\n")
-
-
-def _legend(c: _Canvas, items: list[tuple[str, str]], y: float, x0: float = 8, size: float = 13) -> float:
-    """Swatches and labels from ``x0``, wrapping; returns the y below the legend."""
-    if not items:
-        return y
-    x, line_h = x0, size + 9
-    y += size
-    for label, color in items:
-        w = 14 + 6 + text_width(label, size) + 18
-        if x + w > c.width - 4 and x > x0:
-            x, y = x0, y + line_h
-        c.rect(x, y - size + 2, 14, 12, color, rx=2)
-        c.text(x + 20, y, label, size=size)
-        x += w
-    return y + 10
+    status: str
+    text: str = ""
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -234,6 +187,62 @@ def tick_text(v: float) -> str:
     return f"{v:.3g}"
 
 
+def count_ticks(high: float, count: int = 5) -> list[float]:
+    """Whole-number ticks from 0 covering ``high`` (steps of 1, 2 or 5 times a power of ten, never 2.5)."""
+    raw = max(high, 1.0) / max(count, 1)
+    power = 10 ** max(0, math.floor(math.log10(raw)))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [float(step * i) for i in range(0, math.ceil(max(high, 1.0) / step) + 1)]
+
+
+# -- rendering ---------------------------------------------------------------------------------------------------
+def _render(spec: dict[str, Any], title: str, desc: str, width: int) -> tuple[str, int]:
+    """The SVG of a Vega-Lite ``spec`` at ``width`` px, with its title and description for assistive technology."""
+    import vl_convert  # the docs extra; imported here so that reading this module costs nothing
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    drawn_w = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
+    drawn_h = float(re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg).group(1))
+    # Every drawing is exactly `width` wide, so the page's <img width> never stretches it: a narrower layout gets
+    # a wider canvas (left-aligned, white), a wider one (long labels) is scaled down to fit.
+    view_w = max(drawn_w, width)
+    height = math.ceil(drawn_h * width / view_w)
+    opening = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
+               f'width="{width}" height="{height}" viewBox="0 0 {view_w:g} {drawn_h:g}" role="img" '
+               f'aria-label="{escape(title, quote=True)}"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
+               f'<rect width="100%" height="100%" fill="#ffffff"/>')
+    svg = re.sub(r"^<svg[^>]*>", lambda _: opening, svg, count=1)
+    return svg + ("\n" if not svg.endswith("\n") else ""), height
+
+
+def _config(width: int) -> dict[str, Any]:
+    size = 12 if width < WIDE else 13
+    return {"font": FONT, "view": {"stroke": None},
+            "axis": {"labelFontSize": size, "titleFontSize": size, "labelColor": TEXT, "titleColor": TEXT,
+                     "gridColor": GRID, "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 0},
+            "legend": {"labelFontSize": size, "labelColor": TEXT, "labelLimit": 0, "symbolOpacity": 1},
+            "title": {"fontSize": size + 1, "anchor": "start", "color": TEXT},
+            "text": {"fontSize": size, "color": TEXT}}
+
+
+def _label_expr(values: list[float], fmt) -> str:
+    """A Vega expression writing each tick in ``values`` as ``fmt`` does (the axis shows only these ticks)."""
+    expr = "''"
+    for v in reversed(values):
+        expr = f"abs(datum.value - {v!r}) <= {abs(v) * 1e-9 + 1e-12!r} ? {fmt(v)!r} : {expr}"
+    return expr
+
+
+def _legend_layer(items: list[tuple[str, str]], key: str) -> dict[str, Any]:
+    """An invisible layer whose colour scale carries the legend ``items`` (label, colour), drawn above the plot."""
+    return {"data": {"values": [{key: label} for label, _ in items]},
+            "mark": {"type": "square", "opacity": 0, "size": 0},
+            "encoding": {"color": {"field": key, "type": "nominal",
+                                   "scale": {"domain": [lbl for lbl, _ in items], "range": [c for _, c in items]},
+                                   "legend": {"orient": "top", "title": None, "direction": "horizontal",
+                                              "symbolType": "square", "columns": 2 if len(items) > 2 else 0}}}}
+
+
 def bar_chart(rows: list[Bar | Section], *, title: str, x_label: str, log: bool = False, dots: bool = False,
               domain: tuple[float, float] | None = None, references: list[Reference] | None = None,
               band: Band | None = None, legend: list[tuple[str, str]] | None = None,
@@ -244,199 +253,216 @@ def bar_chart(rows: list[Bar | Section], *, title: str, x_label: str, log: bool 
         rows: the rows, top to bottom; a :class:`Section` starts a group.
         title: what the chart shows (its SVG title, for assistive technology).
         x_label: the axis's label, with its unit.
-        log: a logarithmic axis (ratios).
+        log: a logarithmic axis (ratios). Without it, positive values spanning :data:`LOG_SPAN` or more get one too.
         dots: a dot at the value instead of a bar.
         domain: the axis's range; by default from 0 (or the smallest value, on a log axis) to the largest end.
-        references: vertical lines with labels.
+        references: vertical lines with labels (thresholds), drawn over the plot.
         band: a shaded range with its label.
         legend: (label, colour) pairs drawn above the plot.
         tick_format: the ticks' labels (default :func:`tick_text`).
     """
     references = references or []
     bars = [r for r in rows if isinstance(r, Bar)]
-    ends = [v for b in bars for v in (b.value, b.low, b.high) if v is not None]
-    ends += [r.value for r in references] + ([band.low, band.high] if band else [])
+    values = [v for b in bars for v in (b.value, b.low, b.high) if v is not None]
+    ends = values + [r.value for r in references] + ([band.low, band.high] if band else [])
+    counts = not log and not dots and bool(values) and all(float(v).is_integer() for v in values)
+    if domain is None and not log and values and min(ends) > 0 and max(ends) / min(ends) >= LOG_SPAN:
+        log = True  # e.g. 2,731 beside 35 and 11: a linear axis would hide the small ones
+    log = log or dots
     if domain is None:
         if log:
             positive = [v for v in ends if v > 0] or [1.0]
             domain = (min(positive) / 1.25, max(positive) * 1.25)
         else:
             top = max(ends, default=1.0) or 1.0
-            domain = (0.0, nice_ticks(0.0, top)[-1])
+            domain = (0.0, (count_ticks(top) if counts else nice_ticks(0.0, top))[-1])
     lo, hi = domain
-    ticks = log_ticks(lo, hi) if log else nice_ticks(lo, hi)
+    ticks = log_ticks(lo, hi) if log else (count_ticks(hi) if counts else nice_ticks(lo, hi))
+    ticks = [t for t in ticks if lo <= t <= hi * 1.0001]
     desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
-    args = (rows, title, desc, x_label, log, dots, lo, hi, ticks, references, band, legend, tick_format or tick_text)
-    return _drawing(_bars(WIDE, *args), _bars(NARROW, *args))
+    args = (rows, x_label, log, dots, lo, hi, ticks, references, band, legend or [], tick_format or tick_text)
+    wide = _render(_bar_spec(WIDE, *args), title, desc, WIDE)
+    narrow = _render(_bar_spec(NARROW, *args), title, desc, NARROW)
+    return Drawing(wide[0], narrow[0], wide[1], narrow[1])
 
 
-def _drawing(wide: tuple[str, float], narrow: tuple[str, float]) -> Drawing:
-    return Drawing(wide[0], narrow[0], math.ceil(wide[1]), math.ceil(narrow[1]))
-
-
-def _bars(width: int, rows, title, desc, x_label, log, dots, lo, hi, ticks, references, band,
-          legend, tick_format) -> tuple[str, float]:
-    c = _Canvas(width)
-    narrow = width < WIDE
-    size = 13
-    y = _legend(c, legend or [], 0)
-    value_w = 0 if narrow else min(max((text_width(b.text, 12) for b in rows if isinstance(b, Bar)), default=0)
-                                   + 12, 230)
-    label_w = 0 if narrow else min(max((text_width(b.label, size) for b in rows if isinstance(b, Bar)),
-                                       default=0) + 14, 250)
-    x0, x1 = (10, width - 14) if narrow else (label_w + 8, width - value_w - 8)
-    # Labels above the plot: the band's, then each reference's, each on the first line where it overlaps none.
-    labels = []  # (x, anchor, text, line)
-    occupied: list[list[tuple[float, float]]] = []
-
-    def place(x: float, anchor: str, text: str) -> None:
-        w = text_width(text, 11)
-        a, b = (x - w, x) if anchor == "end" else (x - w / 2, x + w / 2) if anchor == "middle" else (x, x + w)
-        for line, spans in enumerate(occupied):
-            if all(b + 6 < s0 or a - 6 > s1 for s0, s1 in spans):
-                spans.append((a, b))
-                labels.append((x, anchor, text, line))
-                return
-        occupied.append([(a, b)])
-        labels.append((x, anchor, text, len(occupied) - 1))
-
-    def xpos(v: float) -> float:
-        v = min(max(v, lo), hi)
-        if log:
-            return x0 + (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo)) * (x1 - x0)
-        return x0 + (v - lo) / (hi - lo) * (x1 - x0)
-
-    if band:
-        place((xpos(band.low) + xpos(band.high)) / 2, "middle", band.label)
-    for ref in references:
-        anchor = "end" if xpos(ref.value) > (x0 + x1) / 2 else "start"
-        place(xpos(ref.value) + (-4 if anchor == "end" else 4), anchor, ref.label)
-    top = y + 6 + len(occupied) * 15 + (4 if occupied else 0)
-
-    # Rows first (to know the plot's height); marks are drawn after the band and grid lines, so they sit on top.
-    layout = []
-    yy = top
+def _groups(rows: list[Bar | Section]) -> list[tuple[str | None, list[Bar]]]:
+    groups: list[tuple[str | None, list[Bar]]] = [(None, [])]
     for row in rows:
         if isinstance(row, Section):
-            lines = wrap(row.title, size, width - 20)
-            layout.append((row, yy, lines))
-            yy += 8 + 16 * len(lines)
-            continue
-        if narrow:
-            lines = wrap(row.label + ("  " + row.text if row.text else ""), 12, width - 20)
-            layout.append((row, yy, lines))
-            yy += 15 * len(lines) + 20
+            groups.append((row.title, []))
         else:
-            lines = wrap(row.label, size, label_w - 10)
-            h = max(26, 16 * len(lines) + 8)
-            layout.append((row, yy, lines))
-            yy += h
-    bottom = yy + 4
-    if band:
-        c.rect(xpos(band.low), top - 4, xpos(band.high) - xpos(band.low), bottom - top + 4, "#f2e6b3", opacity=0.8)
-    for t in ticks:
-        c.line(xpos(t), top - 2, xpos(t), bottom, color=GRID)
-    for ref in references:
-        c.line(xpos(ref.value), top - 4, xpos(ref.value), bottom, color="#333333", width=1.2, dash="4 3")
-    for x, anchor, text, line in labels:
-        c.text(x, top - 8 - 15 * (len(occupied) - 1 - line), text, size=11, anchor=anchor, color="#333333")
-    for row, ry, lines in layout:
-        if isinstance(row, Section):
-            for i, line in enumerate(lines):
-                c.text(x0 if narrow else 8, ry + 14 + 16 * i, line, size=size, bold=True)
-            continue
-        if narrow:
-            for i, line in enumerate(lines):
-                c.text(x0, ry + 12 + 15 * i, line, size=12)
-            mid = ry + 15 * len(lines) + 6
-        else:
-            h = max(26, 16 * len(lines) + 8)
-            for i, line in enumerate(lines):
-                c.text(label_w, ry + h / 2 + 4 - 8 * (len(lines) - 1) + 16 * i, line, size=size, anchor="end")
-            mid = ry + h / 2
-        if row.value is not None and not dots:
-            base = xpos(lo if log else max(lo, 0.0))
-            c.rect(base, mid - 7, xpos(row.value) - base, 14, row.color, rx=1.5)
-        if row.low is not None and row.high is not None:
-            a, b = xpos(row.low), xpos(row.high)
-            whisker = "#111111"
-            c.line(a, mid, b, mid, color=whisker, width=1.4)
-            c.line(a, mid - 5, a, mid + 5, color=whisker, width=1.4)
-            c.line(b, mid - 5, b, mid + 5, color=whisker, width=1.4)
-        if row.value is not None and dots:
-            c.circle(xpos(row.value), mid, 6, row.color)
-        if not narrow and row.text:
-            c.text(x1 + 10, mid + 4, fit_text(row.text, 12, width - x1 - 14), size=12,
-                   color=TEXT if row.value is not None else MUTED)
-    # Axis.
-    c.line(x0, bottom, x1, bottom, color="#888888")
-    for t in ticks:
-        c.line(xpos(t), bottom, xpos(t), bottom + 4, color="#888888")
-        c.text(xpos(t), bottom + 17, tick_format(t), size=11, anchor="middle", color=MUTED)
-    lines = wrap(x_label, 12, x1 - x0)
-    for i, line in enumerate(lines):
-        c.text((x0 + x1) / 2, bottom + 34 + 15 * i, line, size=12, anchor="middle")
-    return c.render(bottom + 40 + 15 * len(lines), title, desc), bottom + 40 + 15 * len(lines)
+            groups[-1][1].append(row)
+    return [(t, bars) for t, bars in groups if bars]
 
 
-@dataclass
-class GridCell:
-    """One cell of a status grid: its outcome and an optional short text (``7 lines``)."""
+def _extend_for_text(bars: list[Bar], lo: float, hi: float, log: bool, plot_w: float, size: float) -> float:
+    """The axis's upper end raised so that each row's text fits right of its mark inside the plot."""
+    def pos(v: float, top: float) -> float:
+        if log:
+            return (math.log(v) - math.log(lo)) / (math.log(top) - math.log(lo))
+        return (v - lo) / (top - lo)
+    top = hi
+    for _ in range(40):
+        over = [b for b in bars if b.text and
+                pos(max(v for v in (b.value, b.high, lo) if v is not None), top) * plot_w
+                + text_width(b.text, size) + 10 > plot_w]
+        if not over:
+            break
+        top = top * 1.15 if log else lo + (top - lo) * 1.1
+    return top
 
-    status: str
-    text: str = ""
+
+def _bar_spec(width, rows, x_label, log, dots, lo, hi, ticks, references, band, legend, tick_format):
+    size = 12 if width < WIDE else 13
+    label_w = width * LABEL_SHARE[width]
+    plot_w = width - label_w - 16
+    groups = _groups(rows)
+    all_bars = [b for _, bars in groups for b in bars]
+    top = _extend_for_text(all_bars, lo, hi, log, plot_w, size)
+    scale = {"type": "log" if log else "linear", "domain": [lo, top], "nice": False, "zero": False, "clamp": True}
+    layers_by_group = []
+    for g, (section, bars) in enumerate(groups):
+        data = []
+        for i, b in enumerate(bars):
+            lines = wrap(b.label, size, label_w - 8)
+            key = f"{g}:{i}"
+            data.append({"key": key, "label": "\n".join(lines), "value": b.value, "low": b.low, "high": b.high,
+                         "color": b.color, "text": b.text,
+                         "at": max(v for v in (b.value, b.high, lo) if v is not None)})
+        order = [d["key"] for d in data]
+        labels = {d["key"]: d["label"] for d in data}
+        label_expr = "split({" + ", ".join(f"{k!r}: {v!r}" for k, v in labels.items()) + "}[datum.value], '\\n')"
+        row_h = max(30, 16 * max(len(d["label"].split("\n")) for d in data) + 10)
+        last = g == len(groups) - 1
+        y = {"field": "key", "type": "nominal", "sort": order, "title": None,
+             "axis": {"labelExpr": label_expr, "ticks": False, "domain": False, "labelPadding": 6,
+                      "labelLineHeight": 15, "labelBaseline": "middle"}}
+        x_axis = {"values": ticks, "labelExpr": _label_expr(ticks, tick_format), "grid": True,
+                  "title": x_label if last else None, "labels": last, "ticks": last, "labelFlush": True}
+        x = {"field": "value", "type": "quantitative", "scale": scale, "axis": x_axis}
+        layers: list[dict[str, Any]] = []
+        if band:
+            layers.append({"data": {"values": [{"low": band.low, "high": band.high}]},
+                           "mark": {"type": "rect", "color": "#9e9e9e", "opacity": 0.18},
+                           "encoding": {"x": {"field": "low", "type": "quantitative", "scale": scale,
+                                              "axis": x_axis},
+                                        "x2": {"field": "high"}}})
+            if g == 0:  # the band's name, above the plot, where no mark is
+                layers.append({"data": {"values": [{"low": band.low, "label": band.label}]},
+                               "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 3,
+                                        "y": -4, "fontSize": size - 2, "color": MUTED},
+                               "encoding": {"x": {"field": "low", "type": "quantitative", "scale": scale},
+                                            "text": {"field": "label"}}})
+        marks = {"data": {"values": data}, "encoding": {"y": y}, "layer": [
+            {"transform": [{"filter": "datum.low != null && datum.high != null"}],
+             "mark": {"type": "rule", "color": TEXT, "strokeWidth": 1.5},
+             "encoding": {"x": {**x, "field": "low"}, "x2": {"field": "high"}}},
+            {"transform": [{"filter": "datum.value != null"}],
+             "mark": ({"type": "point", "filled": True, "size": 90, "opacity": 1, "stroke": "#ffffff",
+                       "strokeWidth": 1} if dots else {"type": "bar", "height": {"band": 0.62}}),
+             "encoding": {"x": x, **({} if dots else {"x2": {"datum": lo}}),
+                          "color": {"field": "color", "type": "nominal", "scale": None}}},
+            {"mark": {"type": "text", "align": "left", "dx": 6, "baseline": "middle", "fontSize": size},
+             "encoding": {"x": {**x, "field": "at"}, "text": {"field": "text"}}},
+        ]}
+        layers.append(marks)
+        for ref in references:
+            layers.append({"data": {"values": [{"value": ref.value, "label": ref.label}]}, "layer": [
+                {"mark": {"type": "rule", "color": MUTED, "strokeDash": [5, 3], "strokeWidth": 1.5},
+                 "encoding": {"x": {**x, "field": "value"}}},
+                *([{"mark": {"type": "text", "align": "left", "dx": 4, "baseline": "top", "y": 2,
+                             "fontSize": size - 2, "color": MUTED},
+                    "encoding": {"x": {**x, "field": "value"}, "text": {"field": "label"}}}] if g == 0 else []),
+            ]})
+        if g == 0 and legend:
+            layers.append(_legend_layer(legend, "series"))
+        chart: dict[str, Any] = {"layer": layers, "width": plot_w, "height": row_h * len(data)}
+        if section:
+            chart["title"] = {"text": section, "fontWeight": "bold"}
+        layers_by_group.append(chart)
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "config": _config(width),
+            "background": "#ffffff", "padding": 6, "vconcat": layers_by_group, "spacing": 10,
+            "resolve": {"scale": {"x": "shared", "y": "independent", "color": "independent"}}}
 
 
 def status_grid(rows: list[str], columns: list[str], cells: dict[tuple[str, str], GridCell], *, title: str,
                 column_colors: dict[str, str] | None = None) -> Drawing:
     """A grid of outcomes: one row per ``rows`` item, one column per ``columns`` item; a missing cell is blank.
 
-    Every outcome that appears is explained in a legend; each cell carries its symbol as well as its colour.
+    Every outcome that appears is explained in a legend; each cell carries its symbol as well as its colour; a
+    column's option is marked by its colour in a strip above its heading.
     """
     used = [s for s in STATUS_STYLE if any(cell.status == s for cell in cells.values())]
     desc = "; ".join(f"{r} × {c}: {STATUS_STYLE.get(cell.status, (cell.status,))[0]}"
                      + (f" ({cell.text})" if cell.text else "")
                      for (r, c), cell in cells.items())
-    return _drawing(_grid(WIDE, rows, columns, cells, title, desc, used, column_colors or {}),
-                    _grid(NARROW, rows, columns, cells, title, desc, used, column_colors or {}))
+    args = (rows, columns, cells, used, column_colors or {})
+    wide = _render(_grid_spec(WIDE, *args), title, desc, WIDE)
+    narrow = _render(_grid_spec(NARROW, *args), title, desc, NARROW)
+    return Drawing(wide[0], narrow[0], wide[1], narrow[1])
 
 
-def _grid(width, rows, columns, cells, title, desc, used, column_colors) -> tuple[str, float]:
-    c = _Canvas(width)
+def _grid_spec(width, rows, columns, cells, used, column_colors):
     narrow = width < WIDE
     size = 12 if narrow else 13
-    y = _legend(c, [(f"{STATUS_STYLE[s][3]} {STATUS_STYLE[s][0]}", STATUS_STYLE[s][1]) for s in used], 0,
-                size=12)
-    label_w = min(max((text_width(r, size) for r in rows), default=40) + 12, 120 if narrow else 230)
-    col_w = (width - label_w - 8) / max(len(columns), 1)
-    head = [wrap(col, 10 if narrow else 12, col_w - 4, split_words=False) for col in columns]
-    head_h = 15 * max(len(h) for h in head) + 6
-    for i, lines in enumerate(head):
-        cx = label_w + col_w * (i + 0.5)
-        color = column_colors.get(columns[i])
-        if color:
-            c.rect(label_w + col_w * i + 3, y + 2, col_w - 6, 4, color)
-        for j, line in enumerate(lines):
-            c.text(cx, y + 20 + 15 * j, line, size=10 if narrow else 12, anchor="middle", bold=True)
-    y += head_h + 12
+    label_w = min(max((text_width(r, size) for r in rows), default=40) + 12, width * LABEL_SHARE[width])
+    plot_w = width - label_w - 16
+    col_w = plot_w / max(len(columns), 1)
+    head_size = 10 if narrow else 12
+    row_lines = {r: wrap(r, size, label_w - 10) for r in rows}
+    col_lines = {c: wrap(c, head_size, col_w - 6) for c in columns}
+    row_h = max(36, 15 * max((len(v) for v in row_lines.values()), default=1) + 10)
+    data = []
     for r in rows:
-        lines = wrap(r, size, label_w - 10)
-        row_h = max(36 if not narrow else 38, 14 * len(lines) + 10)
-        for j, line in enumerate(lines):
-            c.text(label_w - 8, y + row_h / 2 + 4 - 7 * (len(lines) - 1) + 14 * j, line, size=size, anchor="end")
-        for i, col in enumerate(columns):
-            cell = cells.get((r, col))
-            x = label_w + col_w * i
-            if cell is None:
-                c.rect(x + 3, y + 3, col_w - 6, row_h - 6, "#ffffff", stroke=GRID, rx=3)
-                continue
-            _, fill, ink, symbol = STATUS_STYLE.get(cell.status, (cell.status, "#9e9e9e", "#000000", "?"))
-            c.rect(x + 3, y + 3, col_w - 6, row_h - 6, fill, rx=3)
-            if cell.text and col_w >= 60:
-                c.text(x + col_w / 2, y + row_h / 2 - 1, symbol, size=13, anchor="middle", color=ink, bold=True)
-                c.text(x + col_w / 2, y + row_h / 2 + 12, fit_text(cell.text, 10, col_w - 10), size=10,
-                       anchor="middle", color=ink)
-            else:
-                c.text(x + col_w / 2, y + row_h / 2 + 5, symbol, size=14, anchor="middle", color=ink, bold=True)
-        y += row_h
-    return c.render(y + 8, title, desc), y + 8
+        for c in columns:
+            cell = cells.get((r, c))
+            label, fill, ink, symbol = STATUS_STYLE.get(cell.status, (cell.status, "#9e9e9e", "#000000", "?")) \
+                if cell else ("", "#ffffff", TEXT, "")
+            text = fit_text(cell.text, 10, col_w - 10) if cell and cell.text and col_w >= 60 else ""
+            data.append({"row": r, "col": c, "fill": fill, "ink": ink, "symbol": symbol, "text": text,
+                         "empty": cell is None, "status": label})
+
+    def lines_expr(field_map: dict[str, list[str]]) -> str:
+        return "split({" + ", ".join(f"{k!r}: {chr(10).join(v)!r}" for k, v in field_map.items()) \
+            + "}[datum.value], '\\n')"
+
+    x = {"field": "col", "type": "nominal", "sort": columns, "title": None,
+         "axis": {"orient": "top", "labelAngle": 0, "labelExpr": lines_expr(col_lines), "ticks": False,
+                  "domain": False, "labelFontSize": head_size, "labelFontWeight": "bold",
+                  # multi-line headings grow towards the plot: keep their last line clear of the colour strip
+                  "labelPadding": 10 + (head_size + 3) * (max(len(v) for v in col_lines.values()) - 1),
+                  "labelLineHeight": head_size + 3}}
+    y = {"field": "row", "type": "nominal", "sort": rows, "title": None,
+         "axis": {"labelExpr": lines_expr(row_lines), "ticks": False, "domain": False, "labelLineHeight": 15,
+                  "labelBaseline": "middle"}}
+    layers: list[dict[str, Any]] = [
+        {"mark": {"type": "rect", "cornerRadius": 3, "stroke": "#ffffff", "strokeWidth": 3},
+         "encoding": {"x": x, "y": y, "fill": {"field": "fill", "type": "nominal", "scale": None}}},
+        {"transform": [{"filter": "datum.empty"}],
+         "mark": {"type": "rect", "cornerRadius": 3, "fill": None, "stroke": GRID, "strokeWidth": 1},
+         "encoding": {"x": x, "y": y}},
+        *({"transform": [{"filter": "datum.text" if with_text else "!datum.text"}],
+           "mark": {"type": "text", "fontWeight": "bold", "fontSize": 14, "baseline": "middle",
+                    "dy": -7 if with_text else 0},
+           "encoding": {"x": x, "y": y, "text": {"field": "symbol"},
+                        "color": {"field": "ink", "type": "nominal", "scale": None}}} for with_text in (True, False)),
+        {"transform": [{"filter": "datum.text"}],
+         "mark": {"type": "text", "fontSize": 10, "baseline": "middle", "dy": 8},
+         "encoding": {"x": x, "y": y, "text": {"field": "text"},
+                      "color": {"field": "ink", "type": "nominal", "scale": None}}},
+    ]
+    if column_colors:
+        strip = [{"col": c, "color": column_colors[c]} for c in columns if c in column_colors]
+        layers.append({"data": {"values": strip},
+                       "mark": {"type": "tick", "orient": "horizontal", "thickness": 4, "size": col_w - 8,
+                                "opacity": 1},
+                       "encoding": {"x": x, "y": {"value": -3},
+                                    "color": {"field": "color", "type": "nominal", "scale": None}}})
+    if used:
+        layers.append(_legend_layer([(f"{STATUS_STYLE[s][3]} {STATUS_STYLE[s][0]}", STATUS_STYLE[s][1])
+                                     for s in used], "outcome"))
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "config": _config(width),
+            "background": "#ffffff", "padding": 6, "data": {"values": data}, "layer": layers,
+            "width": plot_w, "height": row_h * len(rows),
+            "resolve": {"scale": {"color": "independent"}}}

@@ -409,6 +409,16 @@ def test_generic_tables_never_print_json():
     assert value_text(0.0123, "epoch_s") == "12.3 ms" and value_text(73378, "artifact_bytes") == "73.4 kB"
 
 
+def _svg_texts(root) -> list[str]:
+    """The text of every ``<text>`` element of an SVG (a multi-line label's lines joined by spaces)."""
+    return [" ".join(p.strip() for p in t.itertext() if p.strip())
+            for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def _svg_fills(root) -> set[str]:
+    return {(e.get("fill") or "").lower() for e in root.iter()}
+
+
 def test_charts_are_svg_in_two_drawings():
     """A chart is valid SVG, drawn 720 px wide and 360 px for phones, with a title, axis label and legend."""
     from kvt_docs.svg import Band, Bar, GridCell, Reference, Section, bar_chart, status_grid
@@ -419,13 +429,69 @@ def test_charts_are_svg_in_two_drawings():
     for svg, width in ((d.wide, "720"), (d.narrow, "360")):
         root = ET.fromstring(svg)
         assert root.get("width") == width
-        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-        assert "seconds (s)" in " ".join(texts) and "Keras" in texts and "one" in texts and "band" in texts
+        assert root.find("{http://www.w3.org/2000/svg}title").text == "T"
+        texts = _svg_texts(root)
+        for expected in ("seconds (s)", "Keras", "one", "band", "group", "2 (1.5–2.5)", "failed"):
+            assert expected in texts, (expected, texts)
     grid = status_grid(["r1"], ["c1", "c2"], {("r1", "c1"): GridCell("works", "6 lines"),
                                               ("r1", "c2"): GridCell("fails")}, title="G")
-    texts = [t.text for t in ET.fromstring(grid.wide).iter("{http://www.w3.org/2000/svg}text")]
+    texts = _svg_texts(ET.fromstring(grid.wide))
     assert "✓" in texts and "✗" in texts and "✓ works" in texts and "6 lines" in texts
 
+
+def test_chart_labels_wrap_between_words_never_inside_one():
+    """A long label wraps on a phone, and every one of its words is drawn whole (issue 28: "train step signatu")."""
+    from kvt_docs.svg import Bar, GridCell, bar_chart, status_grid
+
+    label = "MultiWorkerMirroredStrategy with a custom training loop across two processes"
+    d = bar_chart([Bar(label, 3.0, text="3 s")], title="T", x_label="s")
+    grid = status_grid([label], ["train step signature", "keras.distribution.DataParallel"],
+                       {(label, "train step signature"): GridCell("works")}, title="G")
+    for svg in (d.narrow, grid.narrow, grid.wide):
+        words = [w.rstrip("…") for w in " ".join(_svg_texts(ET.fromstring(svg))).split() if w != "…"]
+        whole = {*label.split(), "train", "step", "signature", "keras.distribution.DataParallel", "✓", "works"}
+        assert "MultiWorkerMirroredStrategy" in words and ("signature" in words or svg == d.narrow)
+        assert all(w in whole or w.replace(".", "").isdigit() or w in {"s", "G", "T"} for w in words), words
+
+
+def test_values_spanning_decades_get_a_log_axis_and_counts_whole_number_ticks():
+    """2,731 beside 35 and 11 is drawn on a log axis (powers of ten); counts get whole-number ticks only."""
+    from kvt_docs.svg import Bar, bar_chart
+
+    spread = ET.fromstring(bar_chart([Bar("PyTorch", 2731, text="2,731"), Bar("TensorFlow", 35, text="35"),
+                                      Bar("Keras", 11, text="11")], title="T", x_label="packages").wide)
+    assert {"10", "100", "1,000"} <= set(_svg_texts(spread))
+    counts = ET.fromstring(bar_chart([Bar("a", 3, text="3"), Bar("b", 5, text="5")], title="T",
+                                     x_label="lines").wide)
+    ticks = [t for t in _svg_texts(counts) if t.replace(",", "").replace(".", "").isdigit()]
+    assert ticks and all("." not in t for t in ticks), ticks
+    assert "2.5" not in _svg_texts(counts)
+
+
+def test_thresholds_are_drawn_as_lines():
+    """A reference (a claim's threshold) is a dashed rule across the plot, with its label."""
+    from kvt_docs.svg import Bar, Reference, bar_chart
+
+    svg = bar_chart([Bar("a", 1.3, text="1.3×")], title="T", x_label="ratio", dots=True,
+                    references=[Reference(1.1, "margin 1.1×")]).wide
+    assert "stroke-dasharray" in svg and "margin 1.1×" in _svg_texts(ET.fromstring(svg))
+
+
+def test_each_option_keeps_one_colour_told_apart_in_grey_scale():
+    """Four different colours; TensorFlow core's luminance stands apart from every Keras backend's."""
+    from kvt_docs.svg import OPTION_COLORS
+
+    assert len(set(OPTION_COLORS.values())) == 4
+
+    def luminance(c: str) -> float:
+        def channel(v: int) -> float:
+            v /= 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        r, g, b = (int(c[i:i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    core = luminance(OPTION_COLORS["tensorflow-core"])
+    assert all(core - luminance(c) > 0.15 for o, c in OPTION_COLORS.items() if o != "tensorflow-core")
 
 
 def test_could_not_try_is_drawn_apart_from_fails():
@@ -436,11 +502,11 @@ def test_could_not_try_is_drawn_apart_from_fails():
     grid = status_grid(["keras-jax"], ["onnx", "openvino"], {("keras-jax", "onnx"): GridCell("unavailable"),
                                                              ("keras-jax", "openvino"): GridCell("fails")}, title="G")
     root = ET.fromstring(grid.wide)
-    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    texts = _svg_texts(root)
     assert "– could not try" in texts and "✗ fails" in texts  # the legend names both
     assert "keras-jax × onnx: could not try; keras-jax × openvino: fails" in root.find(
         "{http://www.w3.org/2000/svg}desc").text  # what a screen reader hears
-    fills = [r.get("fill") for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    fills = _svg_fills(root)
     assert STATUS_STYLE["unavailable"][1] in fills and STATUS_STYLE["fails"][1] in fills
     assert STATUS_STYLE["unavailable"][1] != STATUS_STYLE["fails"][1]
 
