@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ConfigDict, ValidationError
@@ -99,17 +99,20 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 
 def _files_at(spec: str) -> Iterator[tuple[str, str]]:
     """(name, text) of every file in the results folder or git tree ``spec``."""
-    folder = Path(spec)
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.suffix == ".json":
-                try:
-                    yield path.name, path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise DriftError(f"{path}: not readable ({exc})") from None
-        return
-    if folder.exists():
-        raise DriftError(f"{spec}: a file; expected a results folder or a git revision")
+    from evidence.guarded import GuardedReadError, expand, list_dir, read_text
+
+    try:
+        folder = expand(spec, "results")
+        if folder.is_dir():
+            for path in list_dir(folder, "results folder"):
+                if path.suffix == ".json" and (_RESULT.match(path.name) or _LEGACY.match(path.name)):
+                    # a FIFO, a device or a dangling link named like a result is refused, never read or skipped
+                    yield path.name, read_text(path, "result file", "result")
+            return
+    except GuardedReadError as exc:
+        raise DriftError(str(exc)) from None
+    if os.path.lexists(folder):
+        raise DriftError(f"{spec}: not a folder; expected a results folder or a git revision")
     rev, _, sub = spec.partition(":")
     sub = sub.strip("/") or DEFAULT_PATH
     if not rev or _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
@@ -130,10 +133,12 @@ def _parse(name: str, text: str, where: str) -> Stored | None:
     if not (result_name or legacy_name):
         return None
     source = f"{where}/{name}"
+    from evidence.guarded import GuardedReadError, parse_json
+
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DriftError(f"{source}: not readable JSON ({exc})") from None
+        raw = parse_json(text, source)
+    except GuardedReadError as exc:
+        raise DriftError(str(exc)) from None
     if not isinstance(raw, dict):
         raise DriftError(f"{source}: not a result file (a JSON {type(raw).__name__})")
     if raw.get("kind") == "partial-result" or (legacy_name and "schema_version" not in raw):

@@ -44,11 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kvt`` console script."""
+    from evidence.errors import InputError
+    from evidence.settings import validate
+
     args = build_parser().parse_args(argv)
     try:
+        validate()  # every KVT_* variable, once, before the command reads any of them
         return args.func(args)
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:  # bad input from outside: one line, exit 2, never a traceback
         return usage_error(str(exc))
+    except RecursionError:  # a structure nested past what Python can walk, from a file we did not bound
+        return usage_error("input nested too deeply to be read")
     except BrokenPipeError:  # pragma: no cover - `kvt ... | head`
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover - a command that does not handle it itself
