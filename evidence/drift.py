@@ -136,7 +136,7 @@ def _parse(name: str, text: str, where: str) -> Stored | None:
     from evidence.guarded import GuardedReadError, parse_json
 
     try:
-        raw = parse_json(text, source)
+        raw = parse_json(text, source, nonfinite=True)
     except GuardedReadError as exc:
         raise DriftError(str(exc)) from None
     if not isinstance(raw, dict):

@@ -67,7 +67,7 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
         return "no such file or folder"
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return f"cannot read it ({exc.strerror or 'Permission denied'})"
     if exc.errno == errno.ENOTDIR:
         return "a part of the path is not a folder"
     return exc.strerror or type(exc).__name__
@@ -120,7 +120,7 @@ def check_path(path: str | os.PathLike, what: str, *, expect: str = "file") -> o
         raise GuardedReadError(f"{what} {path}: is {kind_of(info.st_mode)}, not "
                                f"{'a folder' if expect == 'dir' else 'a regular file'}")
     if expect == "dir" and not os.access(path, os.R_OK | os.X_OK):
-        raise GuardedReadError(f"{what} {path}: permission denied (the folder cannot be listed)")
+        raise GuardedReadError(f"{what} {path}: cannot list it (Permission denied)")
     return info
 
 
@@ -211,15 +211,17 @@ def json_depth_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
     return None
 
 
-def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """``text`` parsed as strict JSON: no NaN or Infinity, no overflowing number, no integer past Python's digit
-    limit, no nesting deeper than ``max_depth``.
+def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH, nonfinite: bool = False) -> Any:
+    """``text`` parsed as strict JSON: no NaN or Infinity (unless ``nonfinite``: result files keep a measurement
+    that was NaN as Python's JSON writes it), no overflowing number, no integer past Python's digit limit, no
+    nesting deeper than ``max_depth``.
 
     Raises:
         GuardedReadError: any of those, or not JSON; the message starts with ``source``.
     """
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+        value = json.loads(text) if nonfinite else json.loads(text, parse_constant=_no_constant,
+                                                               parse_float=_finite_float)
     except RecursionError:
         raise GuardedReadError(f"{source}: not usable JSON: it nests deeper than can be parsed") from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, the int-digit limit, NaN, overflow
@@ -230,9 +232,10 @@ def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH) ->
     return value
 
 
-def read_json(path: str | os.PathLike, what: str, kind: str, *, max_depth: int = MAX_DEPTH) -> Any:
+def read_json(path: str | os.PathLike, what: str, kind: str, *, max_depth: int = MAX_DEPTH,
+              nonfinite: bool = False) -> Any:
     """The JSON file ``path``, read by :func:`read_text` and parsed by :func:`parse_json`."""
-    return parse_json(read_text(path, what, kind), f"{what} {path}", max_depth=max_depth)
+    return parse_json(read_text(path, what, kind), f"{what} {path}", max_depth=max_depth, nonfinite=nonfinite)
 
 
 def check_zip(path: str | os.PathLike, what: str, *, kind: str = "keras-archive") -> None:

@@ -9,6 +9,7 @@ side. A file of an older schema is reported as needing a rerun, never misread.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
@@ -331,6 +332,11 @@ def parse_result(raw: Any, claim_id: str, source: str = "result") -> ResultFile:
                           f"{validation_message(exc)}") from None
     if result.claim.id != claim_id:
         raise ResultError(f"{source}: holds claim {result.claim.id!r}, expected {claim_id!r}")
+    for name, threshold in result.claim.thresholds.items():  # a verdict judged against NaN or ∞ judged nothing
+        values = [v for v in (getattr(threshold, "value", None), getattr(threshold, "quick", None))
+                  if isinstance(v, float)]
+        if any(not math.isfinite(v) for v in values):
+            raise ResultError(f"{source}: threshold {name[:80]!r} is not a finite number")
     return result
 
 
@@ -356,7 +362,7 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
     if not os.path.lexists(path):
         return None
     try:
-        raw = read_json(path, "result file", "result")
+        raw = read_json(path, "result file", "result", nonfinite=True)
     except GuardedReadError as exc:
         raise ResultError(str(exc)) from None
     result = parse_result(raw, claim_id, str(path))
@@ -448,7 +454,8 @@ def write_result(result: ResultFile, directory: str | os.PathLike | None = None)
 def write_text_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temp file in the same folder, fsync, then rename; ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The pid in the name lets the next run remove the temp file of a run killed mid-write (runner.clean_leftovers).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.pid{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -209,10 +209,11 @@ def run_shard(claim_ids: Sequence[str], shard: Shard, *, quick: bool, subjects: 
     """Run shard ``shard`` of ``claim_ids`` and write one partial result per claim it touched; the parts."""
     import time
 
-    from evidence.runner import collect_runs, resolve_reruns, run_provenance, select_subjects
+    from evidence.runner import clean_leftovers, collect_runs, resolve_reruns, run_provenance, select_subjects
 
     claims = [get_claim(cid) for cid in claim_ids]
     chosen = select_subjects(claims, subjects)
+    clean_leftovers(results_dir_)
     mine = select(claims, chosen, shard, quick=quick, reruns=reruns)
     out = []
     for claim in claims:
@@ -263,7 +264,7 @@ def load_parts(sources: Sequence[str | os.PathLike]) -> list[tuple[PartialResult
     parts = []
     for path in dict.fromkeys(files):
         try:
-            raw = read_json(path, "part", "part")
+            raw = read_json(path, "part", "part", nonfinite=True)
         except GuardedReadError as exc:
             raise MergeError(str(exc)) from None
         if not isinstance(raw, dict) or raw.get("kind") != "partial-result":
