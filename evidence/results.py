@@ -14,9 +14,9 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evidence.contract import Assessment, DecisionChange, Setting, Threshold
 from evidence.errors import InputError
@@ -34,6 +34,25 @@ VerdictName = Literal["supported", "partly supported", "refuted", "outdated", "i
 A = TypeVar("A", bound=Assessment)
 
 _CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+def _iso_date(value: str) -> str:
+    """An ISO 8601 date or timestamp, as every run writes it; anything else is not a date a reader may show."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("expected an ISO 8601 date or timestamp (2026-12-01T12:41:29+00:00)") from None
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+#: What the names and versions of installed packages look like (PEP 503 names, PEP 440 versions with local
+#: parts such as 2.13.0+cpu), and environment variable names: nothing else is a name or a version.
+_PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!_-]{0,99}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 
 class ResultError(InputError):
@@ -91,10 +110,17 @@ class ClaimInfo(BaseModel):
     """Every number the verdict was judged against, with its reason."""
     settings: dict[str, Setting] = Field(default_factory=dict)
     """The run's sizes, with quick and full values side by side."""
-    decision_rule_fixed: str | None = None
+    decision_rule_fixed: IsoDate | None = None
     """When the decision rule was fixed (ISO date)."""
     decision_log: list[DecisionChange] = Field(default_factory=list)
     """Changes to the decision rule after it was fixed."""
+
+    @field_validator("decision_log")
+    @classmethod
+    def _log_dates(cls, log: list[DecisionChange]) -> list[DecisionChange]:
+        for change in log:
+            _iso_date(change.date)
+        return log
 
 
 class Provenance(BaseModel):
@@ -102,7 +128,7 @@ class Provenance(BaseModel):
 
     model_config = _CONFIG
 
-    date: str
+    date: IsoDate
     """When the run ended (UTC, ISO 8601)."""
     mode: Literal["quick", "full"]
     """``quick``: tiny sizes for tests and CI, not for conclusions; ``full``: the published sizes."""
@@ -116,7 +142,7 @@ class Provenance(BaseModel):
     """The project's commit, None outside a git checkout."""
     git_dirty: bool | None
     """Whether the checkout had uncommitted changes (result files aside)."""
-    python: str
+    python: str = Field(pattern=r"^[0-9][0-9A-Za-z.+]{0,39}$")
     """Python's version."""
     platform: str
     """The operating system, as :func:`platform.platform` says."""
@@ -133,6 +159,24 @@ class Provenance(BaseModel):
     subjects_run: list[str]
     """The subjects this run included (all of them unless ``--subjects`` chose some)."""
 
+    @field_validator("packages")
+    @classmethod
+    def _packages(cls, packages: dict[str, str | None]) -> dict[str, str | None]:
+        for name, version in packages.items():
+            if not _PACKAGE.fullmatch(name):
+                raise ValueError(f"{name[:60]!r} is not a package name")
+            if version is not None and not _VERSION.fullmatch(version):
+                raise ValueError(f"{name}: {version[:60]!r} is not a version")
+        return packages
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, environment: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in environment if not _ENV_NAME.fullmatch(k)]
+        if bad:
+            raise ValueError(f"{bad[0][:60]!r} is not an environment variable name")
+        return environment
+
 
 class Rerun(BaseModel):
     """One of several full runs of a claim made back to back (``kvt evidence run --reruns N``)."""
@@ -143,7 +187,7 @@ class Rerun(BaseModel):
     """That run's verdict."""
     summary: str
     """That run's summary."""
-    date: str
+    date: IsoDate
     """When that run started."""
     duration_s: float
     """Seconds it took."""

@@ -40,15 +40,25 @@ def cell(text: str) -> str:
 
 
 def inline(text: str) -> str:
-    """Running text from data, shown literally: outside code spans, ``<`` and ``&`` become entities and
-    Markdown's emphasis and link characters are backslash-escaped (``__array__`` stays ``__array__``)."""
-    parts = re.split(r"(`+[^`]*`+)", text)
-    return "".join(part if part.startswith("`") else _escape(part) for part in parts)
+    """Running text from data, shown literally: a code span of it (```x``` with matching backtick runs) becomes an
+    HTML ``<code>`` element with its content escaped, and everywhere else ``<``, ``>``, ``&`` and quotes become
+    entities and Markdown's emphasis, link and code characters are backslash-escaped (``__array__`` stays
+    ``__array__``). Markdown never pairs a backtick of the data with one of the page, so no text of a result
+    file can end a code span, open a tag or make a link."""
+    parts = re.split(r"((?<!`)(`+)(?!`).*?(?<!`)\2(?!`))", str(text))
+    out, i = [], 0
+    while i < len(parts):
+        out.append(_escape(parts[i]))
+        if i + 2 < len(parts):
+            span, ticks = parts[i + 1], parts[i + 2]
+            out.append(f"<code>{html.escape(span[len(ticks):-len(ticks)].strip(), quote=True)}</code>")
+        i += 3
+    return "".join(out)
 
 
 def _escape(text: str) -> str:
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\*_\[\]])", r"\\\1", text)
+    text = html.escape(text, quote=True)
+    return re.sub(r"([\\*_\[\]`<>!])", r"\\\1", text)
 
 
 def code(text: str) -> str:

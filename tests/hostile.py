@@ -1,0 +1,131 @@
+"""Hostile results for the injection and integrity tests: every string field of a result carrying a payload.
+
+:func:`poison_result` takes a result file's JSON and appends :data:`PAYLOAD` to every string value that the schema lets
+hold any text, then recomputes the verdict and
+summary from the poisoned assessment through the claim's own verdict function, as a run whose frameworks printed
+hostile error messages would have written them: the result passes validation and the integrity check, so what
+the site shows is the payload, not a refusal. A field the schema constrains (a verdict name, a venue, a date the
+claim's code parses) keeps its value: the loop drops the payload wherever validation or the verdict rule refuses
+it.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+#: Live markup in every context the site writes text into: HTML text and attributes (the quote and angle
+#: bracket), Markdown (a raw tag, a link), JSON inside a <script> (the closing tag), SVG (an event attribute).
+PAYLOAD = ("\"'><img src=x onerror=alert(1)>[click](javascript:alert(2))</script><script>alert(3)</script>"
+           "<svg onload=alert(4)>`<b>5</b>`&amp;")
+#: What must never appear in a built page that was built from poisoned results: a tag or attribute from it.
+LIVE = re.compile(r"<img src=x onerror|<script>alert\(3\)|<svg onload|href=[\"']?javascript:|<b>5</b>|"
+                  r"onerror=alert\(1\)>", re.IGNORECASE)
+#: What shows that a payload reached the page (escaped, as text).
+SHOWN = re.compile(re.escape(html.escape("<img src=x onerror=alert(1)>", quote=False)))
+
+
+def _paths(value: Any, where: tuple = ()) -> list[tuple]:
+    """The path of every string leaf of ``value``."""
+    if isinstance(value, str):
+        return [where]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _paths(v, (*where, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _paths(v, (*where, i))]
+    return []
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _set(data: Any, path: tuple, value: Any) -> None:
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+#: Fields left as they are: those the integrity check compares, and identities the readers look things up by.
+_KEEP = {("verdict",), ("summary",), ("venue",), ("schema_version",), ("code_hash",), ("claim", "id"),
+         ("provenance", "mode")}
+
+
+def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
+    """``raw`` (a result file's JSON) with ``payload`` appended to every string the schema and the claim's
+    verdict rule accept, and its verdict and summary recomputed from the poisoned assessment."""
+    from pydantic import ValidationError
+
+    from evidence.claim import Verdict
+    from evidence.registry import get_claim
+    from evidence.results import ResultFile, assessment_type
+    from evidence.runner import stability
+
+    claim = get_claim(claim_id)
+    data = copy.deepcopy(raw)
+    candidates = [p for p in _paths(data) if p not in _KEEP and not (p[0] == "reruns" and p[-1] == "verdict")]
+    for path in candidates:
+        _set(data, path, _get(data, path) + payload)
+    for _ in range(50):  # drop the payload where validation refuses it, until the result validates
+        try:
+            result = ResultFile[assessment_type(claim_id)].model_validate(json.loads(json.dumps(data)))
+            again = claim.verdict(result.assessment)
+        except ValidationError as exc:
+            if not _revert(data, [e["loc"] for e in exc.errors()], payload):
+                raise
+            continue
+        except Exception:  # the verdict rule cannot read a poisoned assessment field: keep the assessment clean
+            data["assessment"] = copy.deepcopy(raw["assessment"])
+            continue
+        break
+    else:  # pragma: no cover - the loop always converges on the committed results
+        raise AssertionError(f"{claim_id}: the poisoned result never validated")
+    if data.get("reruns"):
+        data["reruns"][-1].update(verdict=again.verdict, summary=again.summary)
+        from evidence.results import Rerun
+
+        final = stability([Rerun.model_validate(r) for r in data["reruns"]], again)
+    else:
+        final = Verdict(again.verdict, again.summary)
+    data["verdict"], data["summary"] = final.verdict, final.summary
+    return data
+
+
+def _revert(data: dict, locations: list[tuple], payload: str) -> bool:
+    """Take the payload off the string fields at pydantic error ``locations``; whether one was."""
+    fixed = False
+    for parts in locations:
+        for depth in range(len(parts), 0, -1):  # pydantic may name a union member after the field
+            path = tuple(parts[:depth])
+            try:
+                value = _get(data, path)
+            except (KeyError, IndexError, TypeError):
+                continue
+            if isinstance(value, str) and value.endswith(payload):
+                _set(data, path, value[: -len(payload)])
+                fixed = True
+                break
+            if isinstance(value, dict | list):  # a validator of the whole mapping: clean every string in it
+                for sub in _paths(value):
+                    text = _get(value, sub)
+                    if text.endswith(payload):
+                        _set(value, sub, text[: -len(payload)])
+                        fixed = True
+                break
+    return fixed
+
+
+def poison_folder(source: Path, dest: Path, payload: str = PAYLOAD) -> Path:
+    """Every result in ``source`` poisoned into ``dest``; ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.*.json")):
+        claim_id = path.name.split(".")[0]
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        (dest / path.name).write_text(json.dumps(poison_result(raw, claim_id, payload), indent=1), encoding="utf-8")
+    return dest
