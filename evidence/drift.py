@@ -127,8 +127,10 @@ def _files_at(spec: str) -> Iterator[tuple[str, str]]:
                 yield name, shown.stdout
 
 
-def _parse(name: str, text: str, where: str) -> Stored | None:
-    """The result in file ``name``; None for a file that is no result (a manifest, a partial result)."""
+def _parse(name: str, text: str, where: str, check: bool = False) -> Stored | None:
+    """The result in file ``name``; None for a file that is no result (a manifest, a partial result). With
+    ``check``, a result is also read as its claim's typed result and refused unless its verdict follows from its
+    assessment (:func:`evidence.results.check_integrity`), as readers that show verdicts need."""
     result_name, legacy_name = _RESULT.match(name), _LEGACY.match(name)
     if not (result_name or legacy_name):
         return None
@@ -155,21 +157,29 @@ def _parse(name: str, text: str, where: str) -> Stored | None:
         raise DriftError(f"{source}: not a valid result: {validation_message(exc, limit=2)}") from None
     if result_name and (result.claim.id, result.venue) != (result_name["claim"], result_name["venue"]):
         raise DriftError(f"{source}: holds {result.claim.id} on {result.venue}, not what its name says")
+    if check:
+        from evidence.results import ResultError, check_integrity, parse_result
+
+        try:
+            check_integrity(parse_result(raw, result.claim.id, source), source)
+        except ResultError as exc:
+            raise DriftError(str(exc)) from None
     return Stored(claim=result.claim.id, venue=result.venue, verdict=result.verdict, schema=SCHEMA_VERSION,
                   mode=result.provenance.mode, subjects={s: r.status for s, r in result.subjects.items()},
                   packages=dict(result.provenance.packages), python=result.provenance.python,
                   assessment=result.assessment.model_dump(mode="json"))
 
 
-def load_source(spec: str) -> Source:
-    """The results of a folder or a git revision (see the module docstring).
+def load_source(spec: str, *, check: bool = False) -> Source:
+    """The results of a folder or a git revision (see the module docstring); with ``check``, each result's verdict
+    must follow from its assessment (see :func:`_parse`).
 
     Raises:
         DriftError: the folder or revision does not exist, or a result file in it is malformed.
     """
     results: dict[tuple[str, str | None], Stored] = {}
     for name, text in _files_at(spec):
-        stored = _parse(name, text, spec.rstrip("/"))
+        stored = _parse(name, text, spec.rstrip("/"), check)
         if stored is not None:
             results[(stored.claim, stored.venue)] = stored
     return Source(label=spec, results=results)

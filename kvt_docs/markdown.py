@@ -61,6 +61,25 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\*_\[\]`<>!])", r"\\\1", text)
 
 
+def safe_url(url: str) -> str | None:
+    """``url`` as a Markdown link target when it is an http(s) address, with every character that could end the
+    target or an attribute (spaces, quotes, parentheses, brackets, angle brackets, backticks) percent-encoded;
+    None for anything else (``javascript:``, ``data:``, a relative path from data)."""
+    from urllib.parse import quote
+
+    url = str(url).strip()
+    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
+        return None
+    return quote(url, safe=":/?#@!$&*+,;=%-._~")
+
+
+def link(text: str, url: str) -> str:
+    """A Markdown link whose text is ``text`` (Markdown, already escaped) and whose target is ``url`` from data,
+    made safe by :func:`safe_url`; the text alone when ``url`` is not an http(s) address."""
+    target = safe_url(url)
+    return f"[{text}]({target})" if target else text
+
+
 def code(text: str) -> str:
     """``text`` as an inline code span (a longer fence when it holds backticks)."""
     ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
@@ -78,7 +97,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def admonition(kind: str, title: str, body: str, *, collapsible: bool = False, open_: bool = False) -> str:
     """An admonition (``!!!``) or, when ``collapsible``, a details block (``???``, ``???+`` when ``open_``)."""
     marker = ("???+" if open_ else "???") if collapsible else "!!!"
-    return f'{marker} {kind} "{title.replace(chr(34), chr(39))}"\n\n{indent(body)}\n'
+    # The title may carry a result's text (a target's label): Markdown processes it inline, so it is escaped.
+    return f'{marker} {kind} "{_title(title)}"\n\n{indent(body)}\n'
+
+
+def _title(text: str) -> str:
+    """A title of an admonition or tab: one line, escaped as running text, no double quote to end it early."""
+    return inline(" ".join(str(text).split())).replace('"', "&quot;")
 
 
 def indent(text: str, spaces: int = 4) -> str:
@@ -99,7 +124,7 @@ def tabs(items: Sequence[tuple[str, str]]) -> str:
     """A ``pymdownx.tabbed`` set: one tab per (label, Markdown body)."""
     out = []
     for label, body in items:
-        out.append(f'=== "{label.replace(chr(34), chr(39))}"\n\n{indent(body)}\n')
+        out.append(f'=== "{_title(label)}"\n\n{indent(body)}\n')
     return "\n".join(out)
 
 

@@ -22,6 +22,9 @@ from typing import Any
 #: bracket), Markdown (a raw tag, a link), JSON inside a <script> (the closing tag), SVG (an event attribute).
 PAYLOAD = ("\"'><img src=x onerror=alert(1)>[click](javascript:alert(2))</script><script>alert(3)</script>"
            "<svg onload=alert(4)>`<b>5</b>`&amp;")
+#: What an address field (a link target on the site) carries instead, and the fields that hold addresses.
+URL_PAYLOAD = "javascript:alert(5)//"
+URL_FIELDS = {"url", "reference", "href", "link"}
 #: What must never appear in a built page that was built from poisoned results: a tag or attribute from it.
 LIVE = re.compile(r"<img src=x onerror|<script>alert\(3\)|<svg onload|href=[\"']?javascript:|<b>5</b>|"
                   r"onerror=alert\(1\)>", re.IGNORECASE)
@@ -71,13 +74,15 @@ def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
     data = copy.deepcopy(raw)
     candidates = [p for p in _paths(data) if p not in _KEEP and not (p[0] == "reruns" and p[-1] == "verdict")]
     for path in candidates:
-        _set(data, path, _get(data, path) + payload)
+        # An address from data becomes a link target: it gets a script scheme instead of the payload.
+        hostile = URL_PAYLOAD if path[-1] in URL_FIELDS else _get(data, path) + payload
+        _set(data, path, hostile)
     for _ in range(50):  # drop the payload where validation refuses it, until the result validates
         try:
             result = ResultFile[assessment_type(claim_id)].model_validate(json.loads(json.dumps(data)))
             again = claim.verdict(result.assessment)
         except ValidationError as exc:
-            if not _revert(data, [e["loc"] for e in exc.errors()], payload):
+            if not _revert(data, raw, [e["loc"] for e in exc.errors()], payload):
                 raise
             continue
         except Exception:  # the verdict rule cannot read a poisoned assessment field: keep the assessment clean
@@ -97,7 +102,7 @@ def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
     return data
 
 
-def _revert(data: dict, locations: list[tuple], payload: str) -> bool:
+def _revert(data: dict, original: dict, locations: list[tuple], payload: str) -> bool:
     """Take the payload off the string fields at pydantic error ``locations``; whether one was."""
     fixed = False
     for parts in locations:
@@ -107,6 +112,10 @@ def _revert(data: dict, locations: list[tuple], payload: str) -> bool:
                 value = _get(data, path)
             except (KeyError, IndexError, TypeError):
                 continue
+            if isinstance(value, str) and value == URL_PAYLOAD:
+                _set(data, path, _get(original, path))
+                fixed = True
+                break
             if isinstance(value, str) and value.endswith(payload):
                 _set(data, path, value[: -len(payload)])
                 fixed = True
