@@ -130,11 +130,97 @@ def _revert(data: dict, original: dict, locations: list[tuple], payload: str) ->
     return fixed
 
 
-def poison_folder(source: Path, dest: Path, payload: str = PAYLOAD) -> Path:
-    """Every result in ``source`` poisoned into ``dest``; ``dest``."""
+def _dicts(value: Any, where: tuple = ()) -> list[tuple]:
+    """The path of every non-empty mapping inside ``value``."""
+    out = []
+    if isinstance(value, dict):
+        if value:
+            out.append(where)
+        for k, v in value.items():
+            out += _dicts(v, (*where, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _dicts(v, (*where, i))
+    return out
+
+
+def _rekey(data: dict, paths: list[tuple], payload: str) -> dict:
+    """A copy of ``data`` with ``payload`` appended to every key of the mappings at ``paths`` (deepest first, so
+    the outer paths still lead to them)."""
+    out = json.loads(json.dumps(data))
+    for path in sorted(paths, key=len, reverse=True):
+        mapping = _get(out, path) if path else out
+        renamed = {f"{k}{payload}": v for k, v in mapping.items()}
+        mapping.clear()
+        mapping.update(renamed)
+    return out
+
+
+#: How many trials :func:`poison_keys` makes per result (each validates, judges and, at the end, renders).
+BISECT_BUDGET = 120
+
+
+def poison_keys(data: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
+    """``data`` (a poisoned result) with ``payload`` also appended to the keys of every mapping (subjects,
+    findings, sub-claims, the assessment's mappings) whose renaming the schema, the verdict rule and the claim's
+    page all accept; found by bisection, so that one refusing mapping does not keep the rest clean."""
+    from evidence.registry import get_claim
+    from evidence.results import ResultFile, assessment_type
+    from kvt_docs.claim_page import render_claim_page
+    from kvt_docs.site_data import ClaimEntry
+
+    claim = get_claim(claim_id)
+    kind = ResultFile[assessment_type(claim_id)]
+    top = [("findings",), ("subjects",), ("claim", "sub_claims")]
+    candidates = [p for p in _dicts(data) if p and p[0] in ("assessment", "findings", "subjects", "claim")
+                  and p[:2] not in (("claim", "thresholds"), ("claim", "settings"))
+                  and (p[0] != "subjects" or len(p) == 1) and (p[0] != "claim" or p in top)]
+    import tempfile
+
+    def accepted(paths: list[tuple], render: bool) -> bool:
+        trial = _rekey(data, paths, payload)
+        try:
+            result = kind.model_validate(json.loads(json.dumps(trial)))
+            again = claim.verdict(result.assessment)
+            if (again.verdict, again.summary) != (data["verdict"], data["summary"]) and not data.get("reruns"):
+                return False  # a renamed key changed the verdict: not a poisoning the integrity check lets pass
+            if render:  # the page (the slow part) only where the cheap checks passed
+                with tempfile.TemporaryDirectory() as tmp:
+                    (Path(tmp) / f"{claim_id}.{result.venue}.json").write_text(json.dumps(trial))
+                    render_claim_page(ClaimEntry(claim_id, claim, {result.venue: result}, None, Path(tmp)))
+        except Exception:
+            return False
+        return True
+
+    kept: list[tuple] = []
+    full, data = data, {**data, "subjects": {k: {**v, "measurements": {}} for k, v in data["subjects"].items()}}
+    budget = [BISECT_BUDGET]  # trials per result: the mappings the verdict rule looks up by key never pass
+
+    def bisect(paths: list[tuple], render: bool) -> None:
+        if not paths or budget[0] <= 0:
+            return
+        budget[0] -= 1
+        if accepted(kept + paths, render):
+            kept.extend(paths)
+        elif len(paths) > 1:
+            bisect(paths[: len(paths) // 2], render)
+            bisect(paths[len(paths) // 2:], render)
+
+    bisect(candidates, render=False)
+    if not accepted(kept, render=True):  # a renamed key the page cannot find: bisect again, with the page
+        cheap, kept[:], budget[0] = list(kept), [], BISECT_BUDGET
+        bisect(cheap, render=True)
+    return _rekey(full, kept, payload)
+
+
+def poison_folder(source: Path, dest: Path, payload: str = PAYLOAD, *, keys: bool = True) -> Path:
+    """Every result in ``source`` poisoned into ``dest`` (with ``keys``, mapping keys too); ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.glob("*.*.json")):
         claim_id = path.name.split(".")[0]
         raw = json.loads(path.read_text(encoding="utf-8"))
-        (dest / path.name).write_text(json.dumps(poison_result(raw, claim_id, payload), indent=1), encoding="utf-8")
+        poisoned = poison_result(raw, claim_id, payload)
+        if keys:
+            poisoned = poison_keys(poisoned, claim_id, payload)
+        (dest / path.name).write_text(json.dumps(poisoned, indent=1), encoding="utf-8")
     return dest
