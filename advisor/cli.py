@@ -88,6 +88,12 @@ def cmd_advise(args: argparse.Namespace) -> int:
     problem = results_folder_problem(args.results_dir)
     if problem:
         return _usage_error(problem)
+    from evidence.settings import SettingsError, check_extra_modules
+
+    try:  # a claim registered from outside whose module is missing is said, never silently left out
+        check_extra_modules()
+    except SettingsError as exc:
+        return _usage_error(str(exc))
     # Prompts are drawn on standard error and read from standard input: both must be a terminal.
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not args.no_input
     try:

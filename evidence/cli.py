@@ -132,11 +132,11 @@ def readable_results(directory: Path | None) -> None:
         found = holds_results(directory)
     except ResultError as exc:
         raise UsageError(str(exc)) from None
-    for note in notes:
-        warn(note)
-    if not found:
+    if not found:  # refused before any note is printed: one line
         raise UsageError(f"results folder {results_dir(directory)} holds no result file (<claim>.<venue>.json): run "
                          "`kvt evidence run` into it, or name another with --results-dir")
+    for note in notes:
+        warn(note)
 
 
 # -- commands ---------------------------------------------------------------------------------------------------

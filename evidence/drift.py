@@ -112,7 +112,8 @@ def _files_at(spec: str) -> Iterator[tuple[str, str]]:
     except GuardedReadError as exc:
         raise DriftError(str(exc)) from None
     if os.path.lexists(folder):
-        raise DriftError(f"{spec}: not a folder; expected a results folder or a git revision")
+        kind = "a file" if os.path.isfile(folder) else "not a folder"
+        raise DriftError(f"{spec}: {kind}; expected a results folder or a git revision")
     rev, _, sub = spec.partition(":")
     sub = sub.strip("/") or DEFAULT_PATH
     if not rev or _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:

@@ -220,8 +220,10 @@ def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH, no
         GuardedReadError: any of those, or not JSON; the message starts with ``source``.
     """
     try:
-        value = json.loads(text) if nonfinite else json.loads(text, parse_constant=_no_constant,
-                                                               parse_float=_finite_float)
+        # A literal that overflows to infinity (1e999) is never what a writer meant; NaN and Infinity tokens are
+        # what Python's JSON writes for a measurement that was one, so result files may hold them.
+        value = json.loads(text, parse_float=_finite_float,
+                           **({} if nonfinite else {"parse_constant": _no_constant}))
     except RecursionError:
         raise GuardedReadError(f"{source}: not usable JSON: it nests deeper than can be parsed") from None
     except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError, the int-digit limit, NaN, overflow
@@ -234,8 +236,15 @@ def parse_json(text: str | bytes, source: str, *, max_depth: int = MAX_DEPTH, no
 
 def read_json(path: str | os.PathLike, what: str, kind: str, *, max_depth: int = MAX_DEPTH,
               nonfinite: bool = False) -> Any:
-    """The JSON file ``path``, read by :func:`read_text` and parsed by :func:`parse_json`."""
-    return parse_json(read_text(path, what, kind), f"{what} {path}", max_depth=max_depth, nonfinite=nonfinite)
+    """The JSON file ``path``, read by :func:`read_bytes` and parsed by :func:`parse_json` (UTF-8, no NUL)."""
+    data = read_bytes(path, what, kind)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise GuardedReadError(f"{what} {path}: not readable JSON (not UTF-8 text at byte {exc.start})") from None
+    if "\x00" in text:
+        raise GuardedReadError(f"{what} {path}: not readable JSON (it holds a NUL character)")
+    return parse_json(text, f"{what} {path}", max_depth=max_depth, nonfinite=nonfinite)
 
 
 def check_zip(path: str | os.PathLike, what: str, *, kind: str = "keras-archive") -> None:

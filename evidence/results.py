@@ -115,6 +115,14 @@ class ClaimInfo(BaseModel):
     decision_log: list[DecisionChange] = Field(default_factory=list)
     """Changes to the decision rule after it was fixed."""
 
+    @field_validator("thresholds")
+    @classmethod
+    def _finite(cls, thresholds: dict[str, Threshold]) -> dict[str, Threshold]:
+        for name, threshold in thresholds.items():  # a verdict judged against NaN or ∞ judged nothing
+            if any(isinstance(v, float) and not math.isfinite(v) for v in (threshold.value, threshold.quick)):
+                raise ValueError(f"threshold {name[:80]!r} is not a finite number")
+        return thresholds
+
     @field_validator("decision_log")
     @classmethod
     def _log_dates(cls, log: list[DecisionChange]) -> list[DecisionChange]:
@@ -376,11 +384,6 @@ def parse_result(raw: Any, claim_id: str, source: str = "result") -> ResultFile:
                           f"{validation_message(exc)}") from None
     if result.claim.id != claim_id:
         raise ResultError(f"{source}: holds claim {result.claim.id!r}, expected {claim_id!r}")
-    for name, threshold in result.claim.thresholds.items():  # a verdict judged against NaN or ∞ judged nothing
-        values = [v for v in (getattr(threshold, "value", None), getattr(threshold, "quick", None))
-                  if isinstance(v, float)]
-        if any(not math.isfinite(v) for v in values):
-            raise ResultError(f"{source}: threshold {name[:80]!r} is not a finite number")
     return result
 
 
@@ -416,6 +419,30 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
     return result
 
 
+def stability(runs: list[Rerun], last: Any) -> Any:
+    """The verdict of several back-to-back runs (an :class:`evidence.claim.Verdict`): the last run's when all
+    agree, else ``inconclusive``.
+
+    A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
+    not published, and the summary lists what each run said. It lives here, beside the results, because their
+    readers recompute it (:func:`check_integrity`) without importing the runner.
+    """
+    from evidence.claim import Verdict
+
+    if len(runs) < 2:
+        return last
+    verdicts = [r.verdict for r in runs]
+    findings = dict(last.findings)
+    if len(set(verdicts)) == 1:
+        findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
+        return Verdict(last.verdict, last.summary, findings)
+    said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
+    findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
+    return Verdict("inconclusive",
+                   f"The verdict changed from run to run ({said}), so none is given; the last run said: "
+                   f"{last.verdict}: {last.summary}", findings)
+
+
 def check_integrity(result: ResultFile, source: str = "result") -> None:
     """Refuse ``result`` unless its verdict and summary follow from its own assessment: the claim's
     :meth:`~evidence.claim.Claim.verdict` is recomputed on read (and, for back-to-back runs, the runs' stability
@@ -427,7 +454,6 @@ def check_integrity(result: ResultFile, source: str = "result") -> None:
     """
     from evidence.claim import Verdict
     from evidence.registry import RegistryError, get_claim
-    from evidence.runner import stability
 
     try:
         claim = get_claim(result.claim.id)

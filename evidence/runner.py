@@ -31,6 +31,7 @@ from evidence.results import (
     Rerun,
     ResultFile,
     SubjectResult,
+    stability,  # the rule lives with the results, whose readers recompute it
     write_result,
 )
 from evidence.results import results_dir as results_dir_
@@ -268,26 +269,6 @@ def _run_cells(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s:
                 if report:
                     report(claim.id, subject, label, outcome)
     return {s: _merge(c) for s, c in cells.items() if c}
-
-
-def stability(runs: Sequence[Rerun], last: Verdict) -> Verdict:
-    """The verdict of several back-to-back runs: the last run's when all agree, else ``inconclusive``.
-
-    A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
-    not published, and the summary lists what each run said.
-    """
-    if len(runs) < 2:
-        return last
-    verdicts = [r.verdict for r in runs]
-    findings = dict(last.findings)
-    if len(set(verdicts)) == 1:
-        findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
-        return Verdict(last.verdict, last.summary, findings)
-    said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
-    findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
-    return Verdict("inconclusive",
-                   f"The verdict changed from run to run ({said}), so none is given; the last run said: "
-                   f"{last.verdict}: {last.summary}", findings)
 
 
 def resolve_reruns(claim: Claim, *, quick: bool, reruns: int | None) -> int:

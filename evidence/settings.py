@@ -48,21 +48,41 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
-def _extra_claims(value: str) -> str:
+def _extra_entries(value: str) -> list[tuple[str, str]]:
+    out = []
     for entry in filter(None, (e.strip() for e in value.split(","))):
         cid, sep, module = (part.strip() for part in entry.partition("="))
         if not sep or not _IDENT.fullmatch(cid) or not _MODULE.fullmatch(module):
             raise ValueError(f"expected entries of the form id=module (a claim id and a dotted module name); "
                              f"received {_quote(entry)}")
+        out.append((cid, module))
+    return out
+
+
+def _extra_claims(value: str) -> str:
+    _extra_entries(value)  # the form, for every command; whether each module exists: check_extra_modules
+    return value
+
+
+def check_extra_modules(environ: Mapping[str, str] | None = None) -> None:
+    """Refuse a ``KVT_EXTRA_CLAIMS`` entry whose module cannot be found, for commands that read every claim's
+    evidence (``kvt advise``, which would otherwise never look at it). ``kvt evidence run CLAIM`` does not call
+    it: a release set runs one claim at a time, and a claim that cannot load there is recorded unavailable.
+
+    Raises:
+        SettingsError: the first entry whose module is not on the path.
+    """
+    value = get("KVT_EXTRA_CLAIMS", environ)
+    for cid, module in _extra_entries(value or ""):
         try:
             found = importlib.util.find_spec(module)
         except (ImportError, ValueError) as exc:
-            raise ValueError(f"claim {cid!r}: its module {module!r} cannot be imported ({exc}); check PYTHONPATH") \
-                from None
+            found, why = None, f"{type(exc).__name__}: {exc}"
+        else:
+            why = "no such module"
         if found is None:
-            raise ValueError(f"claim {cid!r}: its module {module!r} cannot be imported (no such module); check "
-                             "PYTHONPATH")
-    return value
+            raise SettingsError(f"$KVT_EXTRA_CLAIMS: claim {cid!r}: its module {module!r} cannot be imported ({why}); "
+                                "check PYTHONPATH")
 
 
 _URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?")

@@ -67,8 +67,7 @@ def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
 
     from evidence.claim import Verdict
     from evidence.registry import get_claim
-    from evidence.results import ResultFile, assessment_type
-    from evidence.runner import stability
+    from evidence.results import ResultFile, assessment_type, stability
 
     claim = get_claim(claim_id)
     data = copy.deepcopy(raw)
