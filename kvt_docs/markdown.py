@@ -41,8 +41,8 @@ def cell(text: str) -> str:
 
 def inline(text: str) -> str:
     """Running text from data, shown literally: a code span of it (```x``` with matching backtick runs) becomes an
-    HTML ``<code>`` element with its content escaped, and everywhere else ``<``, ``>``, ``&`` and quotes become
-    entities and Markdown's emphasis, link and code characters are backslash-escaped (``__array__`` stays
+    HTML ``<code>`` element with its content escaped; everywhere else ``<``, ``>`` and ``&`` become entities and
+    Markdown's emphasis, link, image and code characters are backslash-escaped (``__array__`` stays
     ``__array__``). Markdown never pairs a backtick of the data with one of the page, so no text of a result
     file can end a code span, open a tag or make a link."""
     parts = re.split(r"((?<!`)(`+)(?!`).*?(?<!`)\2(?!`))", str(text))
@@ -51,13 +51,13 @@ def inline(text: str) -> str:
         out.append(_escape(parts[i]))
         if i + 2 < len(parts):
             span, ticks = parts[i + 1], parts[i + 2]
-            out.append(f"<code>{html.escape(span[len(ticks):-len(ticks)].strip(), quote=True)}</code>")
+            out.append(f"<code>{html.escape(span[len(ticks):-len(ticks)].strip(), quote=False)}</code>")
         i += 3
     return "".join(out)
 
 
 def _escape(text: str) -> str:
-    text = html.escape(text, quote=True)
+    text = html.escape(text, quote=False)  # quotes are text here; titles and attributes escape them themselves
     return re.sub(r"([\\*_\[\]`<>!])", r"\\\1", text)
 
 
