@@ -114,6 +114,13 @@ def cmd_advise(args: argparse.Namespace) -> int:
     rec = advisor.rank(answers, notes)
     for note in rec.notes:
         print(f"kvt: note: {note}", file=sys.stderr)
+    from evidence.results import ResultError, folder_notes
+
+    try:  # what the folder holds that no reader uses (a misnamed result, a dangling link), said, not skipped
+        for note in folder_notes(args.results_dir):
+            print(f"kvt: warning: {note}", file=sys.stderr)
+    except ResultError:  # the folder itself was refused above (folder_problem); nothing more to say
+        pass
     if args.save_answers:
         from advisor.answers import write_answers_file
 

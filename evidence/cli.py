@@ -97,8 +97,18 @@ def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(_shown(cell)) for cell in row))
     Console().print(table)
+
+
+#: The most characters of one value a table shows (`--format json` gives them all): wrapping a long text in a
+#: terminal table takes time that grows with it.
+CELL_CHARS = 2000
+
+
+def _shown(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= CELL_CHARS else f"{text[:CELL_CHARS]}… ({len(text) - CELL_CHARS:,} more characters)"
 
 
 def resolve_claims(names: list[str] | None) -> list[str]:

@@ -40,6 +40,9 @@ LIMITS: dict[str, int] = {
 }
 #: Deepest JSON nesting accepted (a result nests about 10 levels; a Keras config a few dozen).
 MAX_DEPTH = 200
+#: Longest string accepted in a JSON file (a result's longest, a worker's stderr tail, is a few KiB): a 15 MB
+#: "finding" would take a terminal table minutes to wrap.
+MAX_STRING = 1 * MiB
 #: Largest ratio of a zip member's declared size to its compressed size above 1 MiB (Keras stores weights
 #: uncompressed; text compresses about 10×); a zip bomb's ratio is in the thousands.
 MAX_ZIP_RATIO = 200
@@ -199,14 +202,20 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def json_depth_problem(value: Any, max_depth: int = MAX_DEPTH) -> str | None:
-    """Why ``value`` (parsed JSON) nests too deeply, or None; walked without recursion, stopping early."""
+def json_depth_problem(value: Any, max_depth: int = MAX_DEPTH, max_string: int = MAX_STRING) -> str | None:
+    """Why ``value`` (parsed JSON) nests too deeply or holds too long a string (or key), or None; walked without
+    recursion, stopping early."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
+        if isinstance(item, str):
+            if len(item) > max_string:
+                return f"it holds a string of {len(item):,} characters (at most {max_string:,})"
+        elif isinstance(item, dict | list):
             if depth > max_depth:
                 return f"it nests deeper than {max_depth} levels"
+            if isinstance(item, dict):
+                stack.extend((k, depth) for k in item)
             stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
     return None
 

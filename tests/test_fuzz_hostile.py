@@ -282,8 +282,10 @@ def _mutate(draw, which: int, for_diff: bool = False) -> bytes:
         data.pop(draw(st.sampled_from(["claim", "assessment", "provenance", "subjects", "verdict", "code_hash"])))
     elif which == 10:
         data["provenance"][draw(st.sampled_from(["date", "python"]))] = draw(junk.filter(lambda t: not t[:1].isdigit()))
-    else:
+    elif which == 11:
         data["venue"] = "gpu-h200"  # the file's name says cpu-2core
+    else:
+        data["findings"]["a"] = "x" * draw(st.integers(1024 * 1024 + 1, 3 * 1024 * 1024))  # past the string limit
     return json.dumps(data).encode()
 
 
@@ -297,7 +299,7 @@ def result_cases(draw) -> Case:
                                     ["evidence", "show", "--format", "csv"]]))
         files = {"f": b"x", "empty/.keep": b"", "misnamed/Architecture.json.bak.json": b"{}"}
         return Case("results-folder", [*cmd, "--results-dir", folder], files=files)
-    mutation = draw(st.integers(0, 11).filter(lambda m: which != 2 or m not in INTEGRITY_ONLY))
+    mutation = draw(st.integers(0, 12).filter(lambda m: which != 2 or m not in INTEGRITY_ONLY))
     files = {"r/architecture.cpu-2core.json": _mutate(draw, mutation, for_diff=which == 2)}
     if which == 1:
         return Case("result-advise", ["advise", "--no-input", "--results-dir", "{d}/r"], files=files)
