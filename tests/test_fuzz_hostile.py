@@ -229,6 +229,8 @@ def env_cases(draw) -> Case:
     if which == 1:
         module = "kvt_no_such_" + draw(st.text(string.ascii_lowercase, min_size=1, max_size=8))
         entry = draw(st.sampled_from([f"x={module}", "x", "=y", "x=", f"x={module},y", "1x=json.bad-name"]))
+        if entry == f"x={module}" and cmd == ["questions"]:  # well formed: only commands reading claims look it up
+            cmd = ["claims"]
         return Case("env-extra-claims", cmd, env={"KVT_EXTRA_CLAIMS": entry})
     if which == 2:
         return Case("env-results-dir", ["claims"] if cmd == ["questions"] else cmd,
