@@ -12,55 +12,25 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from advisor.questions import QUESTIONS, AnswerError, parse_answers, quote
 
-#: The largest answers file read (a complete one is a few hundred bytes).
+#: The largest answers file read (a complete one is a few hundred bytes): declared once, in evidence.guarded.
 MAX_BYTES = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
-_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
-
-
-def _kind(mode: int) -> str:
-    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def _read_bounded(path: Path, source: str) -> bytes:
+    """The file's bytes through kvt's one guarded reader (:mod:`evidence.guarded`), its refusal as an
+    :class:`AnswerError` naming the flag."""
+    from evidence.guarded import GuardedReadError, read_bytes
+
     try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise AnswerError(f"{source}: no such file") from None
-    except OSError as exc:
-        raise AnswerError(f"{source}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise AnswerError(f"{source}: is {_kind(info.st_mode)}, not a file of answers")
-    if info.st_size > MAX_BYTES:
-        raise AnswerError(f"{source}: is {info.st_size:,} bytes; an answers file is at most {MAX_BYTES // 1024} KiB")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise AnswerError(f"{source}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
-            raise AnswerError(f"{source}: is {_kind(os.fstat(fd).st_mode)}, not a file of answers")
-        chunks, size = [], 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError as exc:
-        raise AnswerError(f"{source}: cannot read the file ({exc.strerror or type(exc).__name__})") from None
-    finally:
-        os.close(fd)
-    if size > MAX_BYTES:
-        raise AnswerError(f"{source}: is more than {MAX_BYTES // 1024} KiB; an answers file is at most that")
-    return b"".join(chunks)
+        return read_bytes(path, "--answers", "answers")
+    except GuardedReadError as exc:
+        raise AnswerError(f"{source}: {str(exc).removeprefix(f'--answers {path}: ')}") from None
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -113,8 +83,13 @@ def read_answers_file(path: str | os.PathLike) -> tuple[dict[str, str], list[str
         except RecursionError:
             errors.append(f"not valid {kind.upper()}: it nests deeper than can be parsed")
             continue
-        except ValueError as exc:  # json.JSONDecodeError and tomllib.TOMLDecodeError are ValueErrors
+        except ValueError as exc:  # json.JSONDecodeError, tomllib.TOMLDecodeError, an integer past the digit limit
             errors.append(f"not valid {kind.upper()}: {' '.join(str(exc).split())[:200]}")
+            continue
+        from evidence.guarded import json_depth_problem
+
+        if json_depth_problem(data, 32):  # answers are flat pairs; deep nesting is never an answer
+            errors.append("not valid answers: it nests deeper than 32 levels")
             continue
         return parse_answers(data, source)
     example = QUESTIONS[3]

@@ -88,6 +88,12 @@ def cmd_advise(args: argparse.Namespace) -> int:
     problem = results_folder_problem(args.results_dir)
     if problem:
         return _usage_error(problem)
+    from evidence.settings import SettingsError, check_extra_modules
+
+    try:  # a claim registered from outside whose module is missing is said, never silently left out
+        check_extra_modules()
+    except SettingsError as exc:
+        return _usage_error(str(exc))
     # Prompts are drawn on standard error and read from standard input: both must be a terminal.
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not args.no_input
     try:
@@ -108,6 +114,13 @@ def cmd_advise(args: argparse.Namespace) -> int:
     rec = advisor.rank(answers, notes)
     for note in rec.notes:
         print(f"kvt: note: {note}", file=sys.stderr)
+    from evidence.results import ResultError, folder_notes
+
+    try:  # what the folder holds that no reader uses (a misnamed result, a dangling link), said, not skipped
+        for note in folder_notes(args.results_dir):
+            print(f"kvt: warning: {note}", file=sys.stderr)
+    except ResultError:  # the folder itself was refused above (folder_problem); nothing more to say
+        pass
     if args.save_answers:
         from advisor.answers import write_answers_file
 

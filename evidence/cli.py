@@ -13,7 +13,16 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from kvt.usage import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, UsageError, positive_int, results_dir_arg
+from kvt.usage import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UsageError,
+    positive_int,
+    positive_seconds,
+    results_dir_arg,
+    warn,
+)
 
 
 # -- evidence summaries shared by `claims` and `evidence show` ------------------------------------------------
@@ -88,8 +97,18 @@ def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     for col in columns:
         table.add_column(col, overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
+        table.add_row(*(Text(_shown(cell)) for cell in row))
     Console().print(table)
+
+
+#: The most characters of one value a table shows (`--format json` gives them all): wrapping a long text in a
+#: terminal table takes time that grows with it.
+CELL_CHARS = 2000
+
+
+def _shown(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= CELL_CHARS else f"{text[:CELL_CHARS]}… ({len(text) - CELL_CHARS:,} more characters)"
 
 
 def resolve_claims(names: list[str] | None) -> list[str]:
@@ -109,9 +128,31 @@ def resolve_claims(names: list[str] | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def readable_results(directory: Path | None) -> None:
+    """Refuse a results folder that is missing, not a folder or unreadable (exit 2, as ``kvt advise`` does), and
+    say on stderr what it holds that no reader uses (a misnamed result, a dangling link) instead of skipping it.
+
+    Raises:
+        UsageError: the folder cannot be read.
+    """
+    from evidence.results import ResultError, folder_notes, holds_results, results_dir
+
+    try:
+        notes = folder_notes(directory)
+        found = holds_results(directory)
+    except ResultError as exc:
+        raise UsageError(str(exc)) from None
+    if not found:  # refused before any note is printed: one line
+        raise UsageError(f"results folder {results_dir(directory)} holds no result file (<claim>.<venue>.json): run "
+                         "`kvt evidence run` into it, or name another with --results-dir")
+    for note in notes:
+        warn(note)
+
+
 # -- commands ---------------------------------------------------------------------------------------------------
 def cmd_claims(args: argparse.Namespace) -> int:
     """``kvt claims``: ids, titles and verdicts."""
+    readable_results(args.results_dir)
     rows = claim_rows(resolve_claims(None), args.results_dir)
     if args.format == "json":
         print(json.dumps([{k: r[k] for k in ("id", "title", "dimension", "verdict", "summary", "venue", "stale",
@@ -124,7 +165,12 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 def cmd_evidence_show(args: argparse.Namespace) -> int:
     """``kvt evidence show [CLAIM]``: verdicts with their summaries and provenance."""
-    rows = claim_rows(resolve_claims([args.claim] if args.claim else None), args.results_dir)
+    claims = resolve_claims([args.claim] if args.claim else None)
+    readable_results(args.results_dir)
+    rows = claim_rows(claims, args.results_dir)
+    for row in rows:
+        if row["verdict"] == "invalid":  # said on stderr in every format, beside the row itself
+            warn(f"{row['id']}: invalid result: {row['summary']}")
     if args.format == "json":
         print(json.dumps(rows, indent=2, default=str))
         return EXIT_OK
@@ -158,7 +204,10 @@ def _show_csv(rows: list[dict[str, Any]], results_dir: Path | None) -> int:
 
     records = []
     for row in rows:
-        if row["verdict"] in ("not run", "invalid"):
+        if row["verdict"] == "invalid":  # never dropped silently: a row that says why the result is refused
+            records.append({"claim": row["id"], "venue": "", "field": "invalid", "value": row["summary"]})
+            continue
+        if row["verdict"] == "not run":
             continue
         for venue, result in load_venues(row["id"], results_dir).items():
             flat = pd.json_normalize(result.assessment.model_dump(mode="json"), sep=".").iloc[0].to_dict()
@@ -194,6 +243,7 @@ def cmd_evidence_run(args: argparse.Namespace) -> int:
 
     claim_ids = resolve_claims(args.claims)
     claims = [get_claim(cid) for cid in claim_ids]
+    _writable_folder(args.results_dir, "--results-dir")
     try:
         chosen = select_subjects(claims, args.subjects)
     except UnknownSubjectError as exc:
@@ -261,10 +311,13 @@ def cmd_evidence_merge(args: argparse.Namespace) -> int:
     """``kvt evidence merge DIR...``: combine the parts of split runs into complete result files."""
     from evidence.shards import MergeError, merge
 
+    _writable_folder(args.results_dir, "--results-dir")
     try:
         written = merge(args.parts, args.results_dir)
     except MergeError as exc:
         raise UsageError(f"cannot merge: {exc}") from None
+    except OSError as exc:  # the folder became unwritable between the check and the write
+        raise UsageError(f"cannot merge: cannot write into {args.results_dir} ({exc.strerror or exc})") from None
     for result, path in written:
         print(f"{result.claim.id} ({result.venue}): {result.verdict}, merged from "
               f"{len(result.provenance.subjects_run)} subject(s) into {path}")
@@ -277,11 +330,42 @@ def cmd_evidence_diff(args: argparse.Namespace) -> int:
 
     try:
         old, new = load_source(args.old), load_source(args.new)
+        if args.claims:
+            from evidence.registry import claim_modules
+
+            known = set(claim_modules()) | {c for c, _ in old.results} | {c for c, _ in new.results}
+            unknown = [c for c in args.claims if c not in known]
+            if unknown:
+                raise UsageError(f"--claims: unknown claim(s) {', '.join(map(repr, unknown))[:200]}; expected among "
+                                 f"{', '.join(sorted(known))}")
         changes = compare(old, new, rtol=args.rtol, claims=args.claims)
     except DriftError as exc:
         raise UsageError(str(exc)) from None
     print(render(changes, args.format, old.label, new.label))
     return EXIT_FAILED if changes else EXIT_OK
+
+
+def _writable_folder(directory: Path | None, flag: str) -> None:
+    """Refuse ``directory`` (where results will be written) when it exists but is not a folder (``/dev/null``, a
+    file, a dangling link) or cannot be written; a missing folder is created by the write.
+
+    Raises:
+        UsageError: it cannot take result files.
+    """
+    import os
+
+    from evidence.guarded import GuardedReadError, check_path, expand
+    from evidence.results import results_dir
+
+    folder = results_dir(directory)
+    try:
+        folder = expand(folder, flag)
+        if os.path.lexists(folder):
+            check_path(folder, flag, expect="dir")
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise UsageError(f"{flag} {folder}: cannot write into this folder (permission denied)")
+    except GuardedReadError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _shard(text: str):
@@ -300,7 +384,7 @@ def _fraction(text: str) -> float:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 1:
+    if not 0 <= value <= 1:  # NaN fails both comparisons
         raise argparse.ArgumentTypeError(f"expected a number from 0 to 1; received: {text!r}")
     return value
 
@@ -320,7 +404,8 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("claims", nargs="*", metavar="CLAIM")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for tests and CI")
     p.add_argument("--subjects", nargs="+", metavar="SUBJECT", help="run only these subjects")
-    p.add_argument("--timeout", type=float, default=None, help="seconds per worker (default: the claim's)")
+    p.add_argument("--timeout", type=positive_seconds, default=None, metavar="S",
+                   help="seconds per worker, a finite number above 0 (default: the claim's)")
     p.add_argument("--reruns", type=positive_int, default=None, metavar="N",
                    help="run each claim N times back to back and keep its verdict only if every run agrees "
                         "(the assessment kept is the last run's; default: the claim's own number, more "

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ConfigDict, ValidationError
@@ -99,17 +99,21 @@ def _git(*args: str) -> subprocess.CompletedProcess:
 
 def _files_at(spec: str) -> Iterator[tuple[str, str]]:
     """(name, text) of every file in the results folder or git tree ``spec``."""
-    folder = Path(spec)
-    if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and path.suffix == ".json":
-                try:
-                    yield path.name, path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise DriftError(f"{path}: not readable ({exc})") from None
-        return
-    if folder.exists():
-        raise DriftError(f"{spec}: a file; expected a results folder or a git revision")
+    from evidence.guarded import GuardedReadError, expand, list_dir, read_text
+
+    try:
+        folder = expand(spec, "results")
+        if folder.is_dir():
+            for path in list_dir(folder, "results folder"):
+                if path.suffix == ".json" and (_RESULT.match(path.name) or _LEGACY.match(path.name)):
+                    # a FIFO, a device or a dangling link named like a result is refused, never read or skipped
+                    yield path.name, read_text(path, "result file", "result")
+            return
+    except GuardedReadError as exc:
+        raise DriftError(str(exc)) from None
+    if os.path.lexists(folder):
+        kind = "a file" if os.path.isfile(folder) else "not a folder"
+        raise DriftError(f"{spec}: {kind}; expected a results folder or a git revision")
     rev, _, sub = spec.partition(":")
     sub = sub.strip("/") or DEFAULT_PATH
     if not rev or _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").returncode != 0:
@@ -124,16 +128,20 @@ def _files_at(spec: str) -> Iterator[tuple[str, str]]:
                 yield name, shown.stdout
 
 
-def _parse(name: str, text: str, where: str) -> Stored | None:
-    """The result in file ``name``; None for a file that is no result (a manifest, a partial result)."""
+def _parse(name: str, text: str, where: str, check: bool = False) -> Stored | None:
+    """The result in file ``name``; None for a file that is no result (a manifest, a partial result). With
+    ``check``, a result is also read as its claim's typed result and refused unless its verdict follows from its
+    assessment (:func:`evidence.results.check_integrity`), as readers that show verdicts need."""
     result_name, legacy_name = _RESULT.match(name), _LEGACY.match(name)
     if not (result_name or legacy_name):
         return None
     source = f"{where}/{name}"
+    from evidence.guarded import GuardedReadError, parse_json
+
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DriftError(f"{source}: not readable JSON ({exc})") from None
+        raw = parse_json(text, source, nonfinite=True)
+    except GuardedReadError as exc:
+        raise DriftError(str(exc)) from None
     if not isinstance(raw, dict):
         raise DriftError(f"{source}: not a result file (a JSON {type(raw).__name__})")
     if raw.get("kind") == "partial-result" or (legacy_name and "schema_version" not in raw):
@@ -150,21 +158,29 @@ def _parse(name: str, text: str, where: str) -> Stored | None:
         raise DriftError(f"{source}: not a valid result: {validation_message(exc, limit=2)}") from None
     if result_name and (result.claim.id, result.venue) != (result_name["claim"], result_name["venue"]):
         raise DriftError(f"{source}: holds {result.claim.id} on {result.venue}, not what its name says")
+    if check:
+        from evidence.results import ResultError, check_integrity, parse_result
+
+        try:
+            check_integrity(parse_result(raw, result.claim.id, source), source)
+        except ResultError as exc:
+            raise DriftError(str(exc)) from None
     return Stored(claim=result.claim.id, venue=result.venue, verdict=result.verdict, schema=SCHEMA_VERSION,
                   mode=result.provenance.mode, subjects={s: r.status for s, r in result.subjects.items()},
                   packages=dict(result.provenance.packages), python=result.provenance.python,
                   assessment=result.assessment.model_dump(mode="json"))
 
 
-def load_source(spec: str) -> Source:
-    """The results of a folder or a git revision (see the module docstring).
+def load_source(spec: str, *, check: bool = False) -> Source:
+    """The results of a folder or a git revision (see the module docstring); with ``check``, each result's verdict
+    must follow from its assessment (see :func:`_parse`).
 
     Raises:
         DriftError: the folder or revision does not exist, or a result file in it is malformed.
     """
     results: dict[tuple[str, str | None], Stored] = {}
     for name, text in _files_at(spec):
-        stored = _parse(name, text, spec.rstrip("/"))
+        stored = _parse(name, text, spec.rstrip("/"), check)
         if stored is not None:
             results[(stored.claim, stored.venue)] = stored
     return Source(label=spec, results=results)

@@ -5,6 +5,10 @@ A measurement that fails records *how* with :func:`error_info` (from an exceptio
 models, so a reader gets the same fields whichever claim wrote them. :func:`filter_noise` removes the lines that
 TensorFlow, XLA and absl print on every start (the oneDNN notice among them) from a worker's stderr, so that the
 engine is measured at its defaults and people still see only what matters.
+
+It is also the root of kvt's own exceptions: :class:`KvtError`, and under it :class:`InputError`, input from
+outside (a file, a flag, an environment variable) that kvt refuses. The ``kvt`` command turns an
+:class:`InputError` that reaches it into one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import re
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from evidence.contract import ErrorInfo, KnownIssue
+if TYPE_CHECKING:  # the contract (pydantic) is imported by the functions that build records, not by importers
+    from evidence.contract import ErrorInfo, KnownIssue
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 MESSAGE_CHARS = 500
@@ -44,6 +50,14 @@ NOISE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(re.compile(p) for p in (
     r"Unable to initialize backend '(cuda|rocm|tpu)'",
     r"An NVIDIA GPU may be present on this machine, but a CUDA-enabled jaxlib is not installed",
 ))
+
+
+class KvtError(Exception):
+    """The root of kvt's own exceptions."""
+
+
+class InputError(KvtError, ValueError):
+    """Input from outside that kvt refuses (a file, a flag, a setting): one line, exit status 2, no traceback."""
 
 
 def strip_ansi(text: str) -> str:
@@ -91,6 +105,8 @@ def error_info(exc: BaseException, program: str | None = None) -> ErrorInfo:
         seen.add(id(current))
         chain.append(current)
         current = current.__cause__ or current.__context__
+    from evidence.contract import ErrorInfo
+
     name, message = _type_name(exc), first_line(exc)
     root = chain[-1]
     root_text = f"{_type_name(root)}: {first_line(root)}"
@@ -115,6 +131,8 @@ def error_from_text(text: str) -> ErrorInfo:
     when that carries the end of the message. A text with no exception line gives its last line, typed
     ``unknown``.
     """
+    from evidence.contract import ErrorInfo
+
     lines = [ln.rstrip() for ln in filter_noise(text).strip().splitlines() if ln.strip()]
     found = None
     for i, line in enumerate(lines):
@@ -147,6 +165,8 @@ class IssuePattern:
 
 def known_issues(text: str, catalogue: tuple[IssuePattern, ...], **cell: str) -> list[KnownIssue]:
     """The reports of ``catalogue`` whose pattern appears in ``text`` and whose ``where`` matches ``cell``."""
+    from evidence.contract import KnownIssue
+
     out = []
     for issue in catalogue:
         if any(cell.get(k) != v for k, v in issue.where.items()):

@@ -9,15 +9,18 @@ side. A file of an older schema is reported as needing a rerun, never misread.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evidence.contract import Assessment, DecisionChange, Setting, Threshold
+from evidence.errors import InputError
+from evidence.guarded import GuardedReadError, check_path, list_dir, read_json
 from evidence.venue import VENUE_PATTERN, is_accelerator
 
 #: Bump when the layout of a result file changes; files of another version must be rerun.
@@ -33,8 +36,28 @@ A = TypeVar("A", bound=Assessment)
 _CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
-class ResultError(Exception):
-    """A result file that is missing, unreadable, of another schema, or does not match the schema."""
+def _iso_date(value: str) -> str:
+    """An ISO 8601 date or timestamp, as every run writes it; anything else is not a date a reader may show."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("expected an ISO 8601 date or timestamp (2026-12-01T12:41:29+00:00)") from None
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+#: What the names and versions of installed packages look like (PEP 503 names, PEP 440 versions with local
+#: parts such as 2.13.0+cpu), and environment variable names: nothing else is a name or a version.
+_PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!_-]{0,99}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+
+
+class ResultError(InputError):
+    """A result file that is missing, unreadable, of another schema, does not match the schema, or whose verdict
+    does not follow from its own assessment (edited by hand); or a results folder that cannot be read."""
 
 
 class SubjectResult(BaseModel):
@@ -87,10 +110,25 @@ class ClaimInfo(BaseModel):
     """Every number the verdict was judged against, with its reason."""
     settings: dict[str, Setting] = Field(default_factory=dict)
     """The run's sizes, with quick and full values side by side."""
-    decision_rule_fixed: str | None = None
+    decision_rule_fixed: IsoDate | None = None
     """When the decision rule was fixed (ISO date)."""
     decision_log: list[DecisionChange] = Field(default_factory=list)
     """Changes to the decision rule after it was fixed."""
+
+    @field_validator("thresholds")
+    @classmethod
+    def _finite(cls, thresholds: dict[str, Threshold]) -> dict[str, Threshold]:
+        for name, threshold in thresholds.items():  # a verdict judged against NaN or ∞ judged nothing
+            if any(isinstance(v, float) and not math.isfinite(v) for v in (threshold.value, threshold.quick)):
+                raise ValueError(f"threshold {name[:80]!r} is not a finite number")
+        return thresholds
+
+    @field_validator("decision_log")
+    @classmethod
+    def _log_dates(cls, log: list[DecisionChange]) -> list[DecisionChange]:
+        for change in log:
+            _iso_date(change.date)
+        return log
 
 
 class Provenance(BaseModel):
@@ -98,7 +136,7 @@ class Provenance(BaseModel):
 
     model_config = _CONFIG
 
-    date: str
+    date: IsoDate
     """When the run ended (UTC, ISO 8601)."""
     mode: Literal["quick", "full"]
     """``quick``: tiny sizes for tests and CI, not for conclusions; ``full``: the published sizes."""
@@ -112,7 +150,7 @@ class Provenance(BaseModel):
     """The project's commit, None outside a git checkout."""
     git_dirty: bool | None
     """Whether the checkout had uncommitted changes (result files aside)."""
-    python: str
+    python: str = Field(pattern=r"^[0-9][0-9A-Za-z.+]{0,39}$")
     """Python's version."""
     platform: str
     """The operating system, as :func:`platform.platform` says."""
@@ -129,6 +167,24 @@ class Provenance(BaseModel):
     subjects_run: list[str]
     """The subjects this run included (all of them unless ``--subjects`` chose some)."""
 
+    @field_validator("packages")
+    @classmethod
+    def _packages(cls, packages: dict[str, str | None]) -> dict[str, str | None]:
+        for name, version in packages.items():
+            if not _PACKAGE.fullmatch(name):
+                raise ValueError(f"{name[:60]!r} is not a package name")
+            if version is not None and not _VERSION.fullmatch(version):
+                raise ValueError(f"{name}: {version[:60]!r} is not a version")
+        return packages
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, environment: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in environment if not _ENV_NAME.fullmatch(k)]
+        if bad:
+            raise ValueError(f"{bad[0][:60]!r} is not an environment variable name")
+        return environment
+
 
 class Rerun(BaseModel):
     """One of several full runs of a claim made back to back (``kvt evidence run --reruns N``)."""
@@ -139,7 +195,7 @@ class Rerun(BaseModel):
     """That run's verdict."""
     summary: str
     """That run's summary."""
-    date: str
+    date: IsoDate
     """When that run started."""
     duration_s: float
     """Seconds it took."""
@@ -186,15 +242,74 @@ class ResultFile(BaseModel, Generic[A]):
 
 
 # -- where results live ------------------------------------------------------------------------------------------
-_FILE = re.compile(r"^(?P<claim>[A-Za-z0-9_]+)\.(?P<venue>(cpu|gpu)-[a-z0-9][a-z0-9-]*)\.json$")
+_FILE = re.compile(r"(?P<claim>[A-Za-z0-9_]+)\.(?P<venue>(cpu|gpu)-[a-z0-9][a-z0-9-]*)\.json")
+#: A schema-1 result (``<claim>.json``), reported as needing a rerun; a partial result of a split run.
+_LEGACY = re.compile(r"[A-Za-z0-9_]+\.json|[A-Za-z0-9_]+\.(cpu|gpu)-[a-z0-9][a-z0-9-]*\.shard-\d+-of-\d+\.json|"
+                     r"release\.json")
 
 
 def results_dir(override: str | os.PathLike | None = None) -> Path:
     """The results folder: ``override``, else ``$KVT_RESULTS_DIR``, else ``evidence/results``."""
     if override:
         return Path(override)
-    env = os.environ.get("KVT_RESULTS_DIR")
+    from evidence.settings import get
+
+    env = get("KVT_RESULTS_DIR")
     return Path(env) if env else DEFAULT_RESULTS_DIR
+
+
+def require_folder(directory: str | os.PathLike | None = None) -> Path:
+    """The results folder (see :func:`results_dir`) after checking it is a folder that can be listed.
+
+    Raises:
+        ResultError: it is missing, not a folder (a file, ``/dev/null``), a dangling link or unreadable; the
+            message names it and the reason.
+    """
+    folder = results_dir(directory)
+    try:
+        check_path(folder, "results folder", expect="dir")
+    except GuardedReadError as exc:
+        raise ResultError(str(exc)) from None
+    return folder
+
+
+def holds_results(directory: str | os.PathLike | None = None) -> bool:
+    """Whether the results folder holds any file named like a result (``<claim>.<venue>.json`` or a schema-1
+    ``<claim>.json``); False for a missing folder."""
+    folder = results_dir(directory)
+    if not folder.is_dir():
+        return False
+    try:
+        entries = list_dir(folder, "results folder")
+    except GuardedReadError as exc:
+        raise ResultError(str(exc)) from None
+    return any(_FILE.fullmatch(p.name) or re.fullmatch(r"[A-Za-z0-9_]+\.json", p.name) for p in entries)
+
+
+def folder_notes(directory: str | os.PathLike | None = None) -> list[str]:
+    """What a results folder holds that no reader uses, said rather than skipped: a ``.json`` file not named
+    ``<claim>.<venue>.json`` (a misnamed result), a link that points to nothing, an entry that is not a file.
+
+    Raises:
+        ResultError: the folder itself cannot be read (see :func:`require_folder`).
+    """
+    folder = require_folder(directory)
+    try:
+        entries = list_dir(folder, "results folder")
+    except GuardedReadError as exc:
+        raise ResultError(str(exc)) from None
+    from evidence.registry import claim_modules
+
+    registered = set(claim_modules())
+    notes = []
+    for path in entries:
+        if path.is_symlink() and not path.exists():
+            notes.append(f"{path}: a link that points to nothing; ignored")
+        elif path.name.endswith(".json") and not _FILE.fullmatch(path.name) and not _LEGACY.fullmatch(path.name):
+            notes.append(f"{path}: not named <claim>.<venue>.json (such as community.cpu-2core.json); ignored")
+        elif (m := _FILE.fullmatch(path.name)) and m["claim"] not in registered:
+            notes.append(f"{path}: a result of {m['claim']!r}, which is not a registered claim; ignored")
+    return notes
 
 
 def result_path(claim_id: str, directory: str | os.PathLike | None, venue: str) -> Path:
@@ -210,9 +325,13 @@ def venue_order(venue: str) -> tuple[int, str]:
 def venues(claim_id: str, directory: str | os.PathLike | None = None) -> list[str]:
     """The venues ``directory`` holds a result of ``claim_id`` for, CPU venues first."""
     folder = results_dir(directory)
-    if not folder.is_dir():
-        return []
-    found = [m["venue"] for p in folder.iterdir() if (m := _FILE.match(p.name)) and m["claim"] == claim_id]
+    if not os.path.lexists(folder):
+        return []  # nothing run yet; the commands refuse a missing folder up front (require_folder)
+    try:
+        entries = list_dir(folder, "results folder")
+    except GuardedReadError as exc:
+        raise ResultError(str(exc)) from None
+    found = [m["venue"] for p in entries if (m := _FILE.fullmatch(p.name)) and m["claim"] == claim_id]
     return sorted(found, key=venue_order)
 
 
@@ -287,16 +406,83 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
             return None
         venue = found[0]
     path = result_path(claim_id, directory, venue)
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultError(f"{path}: not readable JSON ({exc})") from None
+        raw = read_json(path, "result file", "result", nonfinite=True)
+    except GuardedReadError as exc:
+        raise ResultError(str(exc)) from None
     result = parse_result(raw, claim_id, str(path))
     if result.venue != venue:
         raise ResultError(f"{path}: holds venue {result.venue!r} but its name says {venue!r}")
+    check_integrity(result, str(path))
     return result
+
+
+def stability(runs: list[Rerun], last: Any) -> Any:
+    """The verdict of several back-to-back runs (an :class:`evidence.claim.Verdict`): the last run's when all
+    agree, else ``inconclusive``.
+
+    A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
+    not published, and the summary lists what each run said. It lives here, beside the results, because their
+    readers recompute it (:func:`check_integrity`) without importing the runner.
+    """
+    from evidence.claim import Verdict
+
+    if len(runs) < 2:
+        return last
+    verdicts = [r.verdict for r in runs]
+    findings = dict(last.findings)
+    if len(set(verdicts)) == 1:
+        findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
+        return Verdict(last.verdict, last.summary, findings)
+    said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
+    findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
+    return Verdict("inconclusive",
+                   f"The verdict changed from run to run ({said}), so none is given; the last run said: "
+                   f"{last.verdict}: {last.summary}", findings)
+
+
+def check_integrity(result: ResultFile, source: str = "result") -> None:
+    """Refuse ``result`` unless its verdict and summary follow from its own assessment: the claim's
+    :meth:`~evidence.claim.Claim.verdict` is recomputed on read (and, for back-to-back runs, the runs' stability
+    rule over the recorded verdicts, the last of which must be the recomputed one).
+
+    Raises:
+        ResultError: they do not (a hand-edited verdict or summary; or, for a stale result, a verdict rule
+            changed since the run): the message says which, stored against recomputed.
+    """
+    from evidence.claim import Verdict
+    from evidence.registry import RegistryError, get_claim
+
+    try:
+        claim = get_claim(result.claim.id)
+        again = claim.verdict(result.assessment)
+    except RegistryError as exc:
+        raise ResultError(f"{source}: {exc}") from None
+    except Exception as exc:  # a verdict rule that cannot judge this assessment: not a verdict to publish
+        raise ResultError(f"{source}: its verdict cannot be recomputed from its assessment "
+                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
+    expected = again
+    if result.reruns:
+        last = result.reruns[-1]
+        if (last.verdict, last.summary) != (again.verdict, again.summary):
+            expected = Verdict(again.verdict, again.summary)
+            stored = (last.verdict, last.summary)
+            return _refuse(result, source, "the last run's verdict", stored, expected)
+        expected = stability(result.reruns, again)
+    if (result.verdict, result.summary) != (expected.verdict, expected.summary):
+        _refuse(result, source, "its verdict", (result.verdict, result.summary), expected)
+
+
+def _refuse(result: ResultFile, source: str, what: str, stored: tuple[str, str], expected: Any) -> None:
+    field = "verdict" if stored[0] != expected.verdict else "summary"
+    shown = stored[0] if field == "verdict" else stored[1][:80]
+    wanted = expected.verdict if field == "verdict" else expected.summary[:80]
+    how = ("made by other code than today's, whose verdict rule may differ: needs a rerun "
+           f"(`kvt evidence run {result.claim.id}`)" if is_stale(result) else "edited by hand: refused")
+    raise ResultError(f"{source}: {what} does not follow from its assessment ({field} {shown!r}, recomputed "
+                      f"{wanted!r}); {how}")
 
 
 def load_venues(claim_id: str, directory: str | os.PathLike | None = None) -> dict[str, ResultFile]:
@@ -338,7 +524,8 @@ def write_result(result: ResultFile, directory: str | os.PathLike | None = None)
 def write_text_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temp file in the same folder, fsync, then rename; ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The pid in the name lets the next run remove the temp file of a run killed mid-write (runner.clean_leftovers).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.pid{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

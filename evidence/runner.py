@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -30,8 +31,10 @@ from evidence.results import (
     Rerun,
     ResultFile,
     SubjectResult,
+    stability,  # the rule lives with the results, whose readers recompute it
     write_result,
 )
+from evidence.results import results_dir as results_dir_
 from evidence.venue import current_venue
 
 #: Settings every worker runs with, recorded in every result. TensorFlow's oneDNN policy is left at its
@@ -153,6 +156,97 @@ def _merge(outcomes: dict[str, CellOutcome]) -> SubjectResult:
 
 Reporter = Callable[[str, str, str, CellOutcome | None], None]
 
+#: The file in a run's working folder naming the process that owns it, so that a later run can tell the folder
+#: of a killed run (its owner gone) from the folder of a run still going.
+OWNER_FILE = ".kvt-owner"
+#: Leftovers that name no owner (made before owners were recorded) are removed once untouched this long.
+UNOWNED_AGE_S = 6 * 3600
+
+
+def _start_time(pid: int) -> str | None:
+    """The start time of process ``pid`` (from /proc, so a reused pid is told apart), None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            return "?"
+        return "?"
+
+
+def _owner_mark(pid: int) -> str:
+    return f"{pid} {_start_time(pid) or '?'}\n"
+
+
+def _owner_alive(text: str) -> bool:
+    try:
+        pid_text, started = text.split()[:2]
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    now = _start_time(pid)
+    return now is not None and (started == "?" or now == "?" or now == started)
+
+
+def clean_leftovers(results_dir: Path | None = None) -> list[Path]:
+    """Remove what killed runs left behind; what was removed.
+
+    A run killed outright (SIGKILL) cannot clean up after itself: its working folder
+    (``$TMPDIR/kvt-<claim>-*``) and the temp file of a result it was writing (``.<name>.pid<pid>.*.tmp`` in the
+    results folder) stay. They are removed at the next run's start when their owner process is gone (a run still
+    going keeps its own), or, naming no owner, when untouched for :data:`UNOWNED_AGE_S`. Only this user's
+    folders are touched, never through a link.
+    """
+    import shutil
+    import stat as stat_
+
+    from evidence.registry import claim_modules
+
+    removed: list[Path] = []
+    now = time.time()
+    prefixes = tuple(f"kvt-{cid}-" for cid in claim_modules())
+    tmp_root = Path(tempfile.gettempdir())
+    try:
+        entries = list(tmp_root.iterdir())
+    except OSError:
+        entries = []
+    for path in entries:
+        if not path.name.startswith(prefixes):
+            continue
+        try:
+            info = path.lstat()
+            if not stat_.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            owner = path / OWNER_FILE
+            stale = (not _owner_alive(owner.read_text(encoding="utf-8")) if owner.is_file()
+                     else now - info.st_mtime > UNOWNED_AGE_S)
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    folder = results_dir_(results_dir)
+    try:
+        temps = [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+    except OSError:
+        temps = []
+    for path in temps:
+        match = re.search(r"\.pid(\d+)\.", path.name)
+        pid = int(match[1]) if match else None
+        try:
+            if not path.is_file() or path.is_symlink():
+                continue
+            alive = _start_time(pid) is not None if pid is not None else now - path.stat().st_mtime < UNOWNED_AGE_S
+        except OSError:
+            continue
+        if not alive:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
 
 def _run_cells(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s: float,
                report: Reporter | None, run_label: str) -> dict[str, SubjectResult]:
@@ -160,6 +254,7 @@ def _run_cells(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s:
     cells: dict[str, dict[str, CellOutcome]] = {s: {} for s in subjects}
     with tempfile.TemporaryDirectory(prefix=f"kvt-{claim.id}-") as tmp:
         workdir = Path(tmp)
+        (workdir / OWNER_FILE).write_text(_owner_mark(os.getpid()), encoding="utf-8")  # for clean_leftovers
         for stage in claim.stages_for(quick):
             label = stage + run_label
             for subject in claim.stage_subjects(stage):
@@ -174,26 +269,6 @@ def _run_cells(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_s:
                 if report:
                     report(claim.id, subject, label, outcome)
     return {s: _merge(c) for s, c in cells.items() if c}
-
-
-def stability(runs: Sequence[Rerun], last: Verdict) -> Verdict:
-    """The verdict of several back-to-back runs: the last run's when all agree, else ``inconclusive``.
-
-    A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
-    not published, and the summary lists what each run said.
-    """
-    if len(runs) < 2:
-        return last
-    verdicts = [r.verdict for r in runs]
-    findings = dict(last.findings)
-    if len(set(verdicts)) == 1:
-        findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
-        return Verdict(last.verdict, last.summary, findings)
-    said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
-    findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
-    return Verdict("inconclusive",
-                   f"The verdict changed from run to run ({said}), so none is given; the last run said: "
-                   f"{last.verdict}: {last.summary}", findings)
 
 
 def resolve_reruns(claim: Claim, *, quick: bool, reruns: int | None) -> int:
@@ -329,6 +404,7 @@ def run(
     """Run several claims one after the other; see :func:`run_claim`."""
     claims = [get_claim(cid) for cid in claim_ids]
     chosen = select_subjects(claims, subjects)
+    clean_leftovers(results_dir)
     return [
         run_claim(c, quick=quick, subjects=chosen[c.id], results_dir=results_dir, timeout_s=timeout_s,
                   report=report, reruns=reruns)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evidence.claim import Claim
 from evidence.registry import RegistryError, get_claim
@@ -176,6 +176,22 @@ class PartialResult(BaseModel):
     runs: list[PartialRun]
     """Each run's subjects, in order."""
 
+    @model_validator(mode="after")
+    def _consistent(self) -> PartialResult:
+        """A part that cannot belong to any split is refused on read: shard I of N with I > N, an empty plan,
+        subjects assigned outside the plan, no run."""
+        index, count = (int(x) for x in self.shard.split("/"))
+        if index > count:
+            raise ValueError(f"shard {self.shard}: expected I/N with 1 <= I <= N")
+        if not self.planned_subjects:
+            raise ValueError("planned_subjects is empty: a split runs at least one subject")
+        outside = [s for s in self.assigned if s not in self.planned_subjects]
+        if outside:
+            raise ValueError(f"assigned subjects outside the plan: {', '.join(outside)[:120]}")
+        if self.reruns < 1:
+            raise ValueError(f"reruns {self.reruns}: expected at least 1")
+        return self
+
     @property
     def mode(self) -> str:
         """``quick`` or ``full``."""
@@ -193,10 +209,11 @@ def run_shard(claim_ids: Sequence[str], shard: Shard, *, quick: bool, subjects: 
     """Run shard ``shard`` of ``claim_ids`` and write one partial result per claim it touched; the parts."""
     import time
 
-    from evidence.runner import collect_runs, resolve_reruns, run_provenance, select_subjects
+    from evidence.runner import clean_leftovers, collect_runs, resolve_reruns, run_provenance, select_subjects
 
     claims = [get_claim(cid) for cid in claim_ids]
     chosen = select_subjects(claims, subjects)
+    clean_leftovers(results_dir_)
     mine = select(claims, chosen, shard, quick=quick, reruns=reruns)
     out = []
     for claim in claims:
@@ -228,24 +245,28 @@ def load_parts(sources: Sequence[str | os.PathLike]) -> list[tuple[PartialResult
     Raises:
         MergeError: a source that does not exist, holds no part, or a part that does not validate.
     """
+    from evidence.guarded import GuardedReadError, check_path, expand, list_dir, read_json
+
     files: list[Path] = []
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            found = sorted(path.glob(PART_GLOB))
-            if not found:
-                raise MergeError(f"{path}: no partial results (*.shard-I-of-N.json) in this folder")
-            files += found
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise MergeError(f"{path}: no such file or folder")
+    try:
+        for source in sources:
+            path = expand(source, "part")
+            if os.path.isdir(path):
+                found = [p for p in list_dir(path, "parts folder") if p.match(PART_GLOB)]
+                if not found:
+                    raise MergeError(f"{path}: no partial results (*.shard-I-of-N.json) in this folder")
+                files += found
+            else:
+                check_path(path, "part")  # a FIFO, a device, a dangling link: refused before it is opened
+                files.append(path)
+    except GuardedReadError as exc:
+        raise MergeError(str(exc)) from None
     parts = []
     for path in dict.fromkeys(files):
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise MergeError(f"{path}: not readable JSON ({' '.join(str(exc).split())})") from None
+            raw = read_json(path, "part", "part", nonfinite=True)
+        except GuardedReadError as exc:
+            raise MergeError(str(exc)) from None
         if not isinstance(raw, dict) or raw.get("kind") != "partial-result":
             raise MergeError(f"{path}: not a partial result (no \"kind\": \"partial-result\")")
         try:

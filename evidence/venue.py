@@ -8,7 +8,6 @@ of one claim side by side (``performance.cpu-2core.json`` beside ``performance.g
 
 from __future__ import annotations
 
-import os
 import re
 
 VENUE_ENV = "KVT_VENUE"
@@ -40,7 +39,8 @@ def check_venue(name: str) -> str:
     Raises:
         ValueError: it is not (the message shows the expected form).
     """
-    if not isinstance(name, str) or not _VENUE.match(name):
+    # fullmatch: re's "$" also matches before a trailing newline, which pydantic's pattern then refuses.
+    if not isinstance(name, str) or not _VENUE.fullmatch(name):
         raise ValueError(f"Expected a venue such as 'cpu-2core' or 'gpu-h200' (pattern {VENUE_PATTERN}); "
                          f"received: {name!r}")
     return name
@@ -48,7 +48,9 @@ def check_venue(name: str) -> str:
 
 def current_venue(gpu: str | None, cpu_count: int) -> str:
     """``$KVT_VENUE`` when set (validated), else :func:`venue_of` this machine."""
-    override = os.environ.get(VENUE_ENV)
+    from evidence.settings import get
+
+    override = get(VENUE_ENV)  # validated once, with a one-line error naming the variable
     return check_venue(override) if override else venue_of(gpu, cpu_count)
 
 

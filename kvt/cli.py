@@ -22,6 +22,38 @@ class _Parser(argparse.ArgumentParser):
         kwargs["allow_abbrev"] = False
         super().__init__(*args, **kwargs)
 
+    def parse_known_args(self, args=None, namespace=None):
+        """argparse's, after refusing a single-value flag given twice (``--goal bogus --goal prototype``):
+        argparse keeps the last and would never check the first."""
+        args = list(sys.argv[1:] if args is None else args)
+        self._refuse_repeats(args)
+        return super().parse_known_args(args, namespace)
+
+    def _refuse_repeats(self, args: list[str]) -> None:
+        single = {opt: action for action in self._actions for opt in action.option_strings
+                  if not isinstance(action, argparse._AppendAction | argparse._CountAction | argparse._HelpAction)
+                  and action.nargs in (None, 0, "?")}
+        seen: dict[argparse.Action, str] = {}
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                break
+            name, has_value = token.partition("=")[0], "=" in token
+            action = single.get(name)
+            if action is None:
+                if isinstance(self._subparsers_action(), argparse._SubParsersAction) and \
+                        token in self._subparsers_action().choices:
+                    break  # the rest belongs to the subcommand, which checks its own flags
+                continue
+            if action.nargs is None and not has_value:
+                token = f"{token} {next(tokens, '')}"  # its value, whatever it looks like
+            if action in seen:
+                self.error(f"{name} given more than once ({seen[action][:60]!r} and {token[:60]!r}): give it once")
+            seen[action] = token
+
+    def _subparsers_action(self):
+        return next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+
     def error(self, message):  # argparse's own errors (an unknown flag, a missing argument)
         # One line (issue 15: a script reads the problem, not a usage block); --help has the usage.
         raise SystemExit(usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)"))
@@ -42,13 +74,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _paths(args: argparse.Namespace) -> None:
+    """Refuse a path argument that cannot name a file at all before a command touches it: ``~nosuchuser/x``,
+    a NUL character, a path longer than the system allows.
+
+    Raises:
+        evidence.guarded.GuardedReadError: one of those.
+    """
+    from evidence.guarded import expand
+
+    for name in ("path", "custom_objects", "answers", "save_answers", "results_dir", "out"):
+        value = getattr(args, name, None)
+        if value is not None and not isinstance(value, list | bool):
+            expand(value, f"--{name.replace('_', '-')}" if name != "path" else "PATH")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kvt`` console script."""
+    from evidence.errors import InputError
+    from evidence.settings import validate
+
     args = build_parser().parse_args(argv)
     try:
+        validate()  # every KVT_* variable, once, before the command reads any of them
+        _paths(args)
         return args.func(args)
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:  # bad input from outside: one line, exit 2, never a traceback
         return usage_error(str(exc))
+    except RecursionError:  # a structure nested past what Python can walk, from a file we did not bound
+        return usage_error("input nested too deeply to be read")
     except BrokenPipeError:  # pragma: no cover - `kvt ... | head`
         return EXIT_OK
     except KeyboardInterrupt:  # pragma: no cover - a command that does not handle it itself

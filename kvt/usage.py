@@ -6,6 +6,7 @@ Bad input from the user is a :class:`UsageError`: one line on stderr, exit statu
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
+def warn(message: str) -> None:
+    """Print ``message`` as a one-line warning on stderr (what a command skips, said rather than hidden)."""
+    print(f"kvt: warning: {' '.join(str(message).split())}", file=sys.stderr)
+
+
 def results_dir_arg(parser: argparse.ArgumentParser) -> None:
     """Add ``--results-dir DIR`` to ``parser``."""
     parser.add_argument("--results-dir", type=Path, default=None,
@@ -36,4 +42,15 @@ def positive_int(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; received: {text!r}")
+    return value
+
+
+def positive_seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above 0 (``nan``, ``inf``, ``-5`` and ``0`` refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds above 0; received: {text[:80]!r}")
     return value

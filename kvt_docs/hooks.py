@@ -50,6 +50,14 @@ _edit_sources: dict[str, str] = {}
 def on_config(config, **kwargs):
     """Load the claims and results, and list each claim's page in the Claims section of the nav."""
     global _entries
+    from mkdocs.exceptions import PluginError
+
+    from evidence.settings import SettingsError, validate
+
+    try:  # KVT_SITE_URL and KVT_REPO_URL end up in links: a value that is no http(s) address stops the build
+        validate()
+    except SettingsError as exc:
+        raise PluginError(str(exc)) from None
     if config.repo_url and not os.environ.get("KVT_EDIT_URI"):
         config["edit_uri"] = "edit/main/docs/"  # MkDocs would guess the branch "master"
     _entries = load_entries()

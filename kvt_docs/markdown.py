@@ -40,15 +40,44 @@ def cell(text: str) -> str:
 
 
 def inline(text: str) -> str:
-    """Running text from data, shown literally: outside code spans, ``<`` and ``&`` become entities and
-    Markdown's emphasis and link characters are backslash-escaped (``__array__`` stays ``__array__``)."""
-    parts = re.split(r"(`+[^`]*`+)", text)
-    return "".join(part if part.startswith("`") else _escape(part) for part in parts)
+    """Running text from data, shown literally: a code span of it (```x``` with matching backtick runs) becomes an
+    HTML ``<code>`` element with its content escaped; everywhere else ``<``, ``>`` and ``&`` become entities and
+    Markdown's emphasis, link, image and code characters are backslash-escaped (``__array__`` stays
+    ``__array__``). Markdown never pairs a backtick of the data with one of the page, so no text of a result
+    file can end a code span, open a tag or make a link."""
+    parts = re.split(r"((?<!`)(`+)(?!`).*?(?<!`)\2(?!`))", str(text))
+    out, i = [], 0
+    while i < len(parts):
+        out.append(_escape(parts[i]))
+        if i + 2 < len(parts):
+            span, ticks = parts[i + 1], parts[i + 2]
+            out.append(f"<code>{html.escape(span[len(ticks):-len(ticks)].strip(), quote=False)}</code>")
+        i += 3
+    return "".join(out)
 
 
 def _escape(text: str) -> str:
-    text = html.escape(text, quote=False)
-    return re.sub(r"([\\*_\[\]])", r"\\\1", text)
+    text = html.escape(text, quote=False)  # quotes are text here; titles and attributes escape them themselves
+    return re.sub(r"([\\*_\[\]`<>!])", r"\\\1", text)
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` as a Markdown link target when it is an http(s) address, with every character that could end the
+    target or an attribute (spaces, quotes, parentheses, brackets, angle brackets, backticks) percent-encoded;
+    None for anything else (``javascript:``, ``data:``, a relative path from data)."""
+    from urllib.parse import quote
+
+    url = str(url).strip()
+    if not re.match(r"https?://[^\s/]", url, re.IGNORECASE):
+        return None
+    return quote(url, safe=":/?#@!$&*+,;=%-._~")
+
+
+def link(text: str, url: str) -> str:
+    """A Markdown link whose text is ``text`` (Markdown, already escaped) and whose target is ``url`` from data,
+    made safe by :func:`safe_url`; the text alone when ``url`` is not an http(s) address."""
+    target = safe_url(url)
+    return f"[{text}]({target})" if target else text
 
 
 def code(text: str) -> str:
@@ -68,7 +97,13 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 def admonition(kind: str, title: str, body: str, *, collapsible: bool = False, open_: bool = False) -> str:
     """An admonition (``!!!``) or, when ``collapsible``, a details block (``???``, ``???+`` when ``open_``)."""
     marker = ("???+" if open_ else "???") if collapsible else "!!!"
-    return f'{marker} {kind} "{title.replace(chr(34), chr(39))}"\n\n{indent(body)}\n'
+    # The title may carry a result's text (a target's label): Markdown processes it inline, so it is escaped.
+    return f'{marker} {kind} "{_title(title)}"\n\n{indent(body)}\n'
+
+
+def _title(text: str) -> str:
+    """A title of an admonition or tab: one line, escaped as running text, no double quote to end it early."""
+    return inline(" ".join(str(text).split())).replace('"', "&quot;")
 
 
 def indent(text: str, spaces: int = 4) -> str:
@@ -89,7 +124,7 @@ def tabs(items: Sequence[tuple[str, str]]) -> str:
     """A ``pymdownx.tabbed`` set: one tab per (label, Markdown body)."""
     out = []
     for label, body in items:
-        out.append(f'=== "{label.replace(chr(34), chr(39))}"\n\n{indent(body)}\n')
+        out.append(f'=== "{_title(label)}"\n\n{indent(body)}\n')
     return "\n".join(out)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from evidence.drift import Change, DriftError, Source, compare, load_source
 from evidence.releases import RELEASE_SETS, RELEASES_DIR, ReleaseError, ReleaseRun, load_manifest
 from evidence.results import DEFAULT_RESULTS_DIR
+from kvt_docs.markdown import cell, code
 
 #: The frameworks shown for each release set, by distribution name, with their labels.
 FRAMEWORKS = {"tensorflow-cpu": "TensorFlow", "keras": "Keras", "jax": "JAX", "torch": "PyTorch"}
@@ -39,7 +40,7 @@ def _cell(sources: dict[str, Source], manifests: dict[str, ReleaseRun], claim: s
         return f"**{stored.verdict}**"
     legacy = sources[name].results.get((claim, None))
     if legacy is not None:
-        return f"{legacy.verdict} (a result of schema {legacy.schema}, venue unknown: needs a rerun)"
+        return f"{_escape(legacy.verdict)} (a result of schema {legacy.schema}, venue unknown: needs a rerun)"
     outcome = manifests[name].claims.get(claim) if name in manifests else None
     if outcome is not None and outcome.status == "unavailable":
         return f"unavailable: {_escape(outcome.reason or 'no reason recorded')}"
@@ -47,7 +48,8 @@ def _cell(sources: dict[str, Source], manifests: dict[str, ReleaseRun], claim: s
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from a result or a manifest for a table cell or a sentence: escaped, one line, pipes escaped."""
+    return cell(str(text))
 
 
 def _sentence(changes: list[Change]) -> str:
@@ -68,7 +70,7 @@ def _sentence(changes: list[Change]) -> str:
         rows = [c for c in changes if c.kind == kind]
         if not rows:
             continue
-        named = "; ".join(f"`{_escape(c.where)}` {c.old} → {c.new}" for c in rows[:NAMED])
+        named = "; ".join(f"{code(c.where)} {c.old} → {c.new}" for c in rows[:NAMED])
         more = f" and {len(rows) - NAMED} more" if len(rows) > NAMED else ""
         parts.append(f"{len(rows)} field(s) {text} ({_escape(named)}{more})")
     fields = [c for c in changes if c.kind == "field"]
@@ -77,14 +79,14 @@ def _sentence(changes: list[Change]) -> str:
     said = "; ".join(parts) or "nothing in the assessment changed"
     versions = [c for c in changes if c.kind == "version" and c.where in (*FRAMEWORKS, "tensorflow", "jaxlib")]
     if versions:
-        said += " (" + ", ".join(f"{c.where} {c.old} → {c.new}" for c in versions) + ")"
+        said += " (" + _escape(", ".join(f"{c.where} {c.old} → {c.new}" for c in versions)) + ")"
     return said
 
 
 def _versions(manifest: ReleaseRun | None) -> list[str]:
     if manifest is None:
         return ["—"] * len(FRAMEWORKS)
-    return [manifest.installed.get(name) or "—" for name in FRAMEWORKS]
+    return [_escape(manifest.installed.get(name) or "—") for name in FRAMEWORKS]
 
 
 def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | None = None) -> str:
@@ -104,7 +106,7 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
         if not folder.is_dir():
             continue
         try:
-            sources[release.name] = load_source(str(folder))
+            sources[release.name] = load_source(str(folder), check=True)
             manifest = load_manifest(folder)
         except (DriftError, ReleaseError) as exc:
             problems.append(f"{release.name}: {exc}")
@@ -112,7 +114,7 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
         if manifest is not None:
             manifests[release.name] = manifest
     try:
-        sources[COMMITTED] = load_source(str(results_dir))
+        sources[COMMITTED] = load_source(str(results_dir), check=True)
     except DriftError as exc:
         problems.append(f"{COMMITTED}: {exc}")
 
@@ -131,8 +133,8 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
         for release in order:
             if release.name in manifests:
                 m = manifests[release.name]
-                lines.append(f"| `{release.name}` | {release.released} | " + " | ".join(_versions(m))
-                             + f" | {_escape(release.notes)} ({m.mode} mode, {m.date[:10]}) |")
+                lines.append(f"| {code(release.name)} | {release.released} | " + " | ".join(_versions(m))
+                             + f" | {_escape(release.notes)} ({m.mode} mode, {_escape(m.date[:10])}) |")
         lines.append("")
     columns = _columns(sources)
     claims = list(dict.fromkeys(c for s in sources.values() for c, _ in s.results))
@@ -141,7 +143,7 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
         lines += ["## Verdicts side by side", "",
                   "| claim | " + " | ".join(f"{n} ({v})" for n, v in columns) + " |",
                   "| --- | " + " | ".join("---" for _ in columns) + " |"]
-        lines += [f"| `{c}` | " + " | ".join(_cell(sources, manifests, c, n, v) for n, v in columns) + " |"
+        lines += [f"| {code(c)} | " + " | ".join(_cell(sources, manifests, c, n, v) for n, v in columns) + " |"
                   for c in claims]
         lines.append("")
     steps = [n for n in (*(r.name for r in order), COMMITTED) if n in sources]
@@ -157,15 +159,15 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
                 if not any(c == claim for c, _ in old.results) or not any(c == claim for c, _ in new.results):
                     continue
                 rows = [r for r in compare(old, new, claims=[claim]) if r.claim == claim]
-                said.append(f"- From `{before}` to `{after}`: {_sentence(rows)}.")
+                said.append(f"- From {code(before)} to {code(after)}: {_sentence(rows)}.")
             if said:
-                lines += [f"### `{claim}`", "", *said, ""]
+                lines += [f"### {code(claim)}", "", *said, ""]
     for release in order:
         m = manifests.get(release.name)
         if m is not None:
             gone = ", ".join(f"{name} ({why})" for name, why in m.absent.items())
             if gone:
-                lines += [f"Not in `{release.name}`: {_escape(gone)}.", ""]
+                lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
     if problems:
         lines += ["## Results that could not be read", "", *(f"- {_escape(p)}" for p in problems), ""]
     return "\n".join(lines).rstrip() + "\n"

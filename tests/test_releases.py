@@ -130,7 +130,14 @@ def _release_folder(root: Path, name: str, source: Path, verdict: str, claims: d
     folder = root / name
     folder.mkdir(parents=True)
     data = json.loads(result_file(source, "splittable").read_text())
-    data["verdict"] = verdict
+    if verdict != data["verdict"]:  # that release's own numbers: a verdict follows from the assessment (issue 26)
+        from evidence.registry import get_claim
+
+        claim = get_claim("splittable")
+        data["assessment"]["best"] = next(s for s in data["assessment"]["scores"] if s != "beta")
+        judged = claim.verdict(claim.assessment_type.model_validate(data["assessment"]))
+        data["verdict"], data["summary"] = judged.verdict, judged.summary
+    assert data["verdict"] == verdict
     data["provenance"]["packages"]["keras"] = {"keras-2.15": "2.15.0", "keras-3.0": "3.0.5"}[name]
     result_file(folder, "splittable").write_text(json.dumps(data))
     release = releases.RELEASE_SETS[name]
@@ -158,8 +165,8 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
     assert f"| claim | keras-2.15 ({VENUE}) | keras-3.0 ({VENUE}) | committed ({VENUE}) |" in page
     assert "| `splittable` | **inconclusive** | **supported** | **supported** |" in page
     assert "| `fake` | unavailable: needs keras.ops | not run | not run |" in page
-    assert ("From `keras-2.15` to `keras-3.0`: the verdict went from **inconclusive** to **supported** "
-            "(keras 2.15.0 → 3.0.5)") in page
+    assert ("From `keras-2.15` to `keras-3.0`: the verdict went from **inconclusive** to **supported**; "
+            "1 field(s) changed (<code>best</code> alpha → beta) (keras 2.15.0 → 3.0.5)") in page
     assert "From `keras-3.0` to `committed`: nothing in the assessment changed (keras 3.0.5 → 3.15.1)" in page
     assert "| `keras-2.15` | 2023-11 | 2.15.1 | 2.15.0 |" in page
     # It reads verdicts and assessments, never the raw measurements.

@@ -29,7 +29,13 @@ def test_round_trip_keeps_the_typed_assessment(result, tmp_path):
 
 
 def test_results_of_several_venues_sit_side_by_side(result, tmp_path):
-    other = result.model_copy(update={"venue": "gpu-h200", "verdict": "inconclusive"})
+    from evidence.registry import get_claim
+
+    # Another venue's own numbers (ok answered 41 there), judged by the claim: verdicts are never set by hand.
+    assessment = result.assessment.model_copy(update={"answer": 41})
+    judged = get_claim("fake").verdict(assessment)
+    other = result.model_copy(update={"venue": "gpu-h200", "assessment": assessment, "verdict": judged.verdict,
+                                      "summary": judged.summary})
     write_result(other, tmp_path)
     assert venues("fake", tmp_path) == [VENUE, "gpu-h200"]  # the CPU venue first
     assert {v: r.verdict for v, r in load_venues("fake", tmp_path).items()} == {VENUE: "supported",

@@ -158,8 +158,13 @@ def test_changing_a_result_changes_the_site(site, tmp_path):
     path = edited / f"community.{_venue(results, 'community')}.json"
     community = json.loads(path.read_text())
     community["assessment"]["signals"]["packages"]["tensorflow"] = 424242
-    community["verdict"] = "outdated" if community["verdict"] != "outdated" else "supported"
-    community["summary"] = "An edited summary that only this test writes."
+    # The verdict and summary follow from the edited assessment, as a run would write them: a verdict set by hand
+    # is refused as edited (tests/test_edited_results.py).
+    from evidence.registry import get_claim
+
+    claim = get_claim("community")
+    judged = claim.verdict(claim.assessment_type.model_validate(community["assessment"]))
+    community["verdict"], community["summary"] = judged.verdict, judged.summary
     path.write_text(json.dumps(community))
     toy_path = edited / f"toy_pair.{_venue(results, 'toy_pair')}.json"
     toy = json.loads(toy_path.read_text())
@@ -174,7 +179,7 @@ def test_changing_a_result_changes_the_site(site, tmp_path):
     page = _text(after.page("claims/community/"))
     assert "424,242 to" in page
     assert f"kvt-verdict--{_css(community['verdict'])}" in after.page("claims/community/")
-    assert "An edited summary that only this test writes." in page
+    assert " ".join(community["summary"].split()[:8]) in page
     assert "Stale result" in after.page("claims/toy_pair/")
     assert "Stale result" not in before.page("claims/toy_pair/")
     architecture = _text(after.page("claims/architecture/"))
@@ -378,7 +383,8 @@ def test_markdown_builders_escape_data():
     from kvt_docs.markdown import cell, fence
 
     assert cell("a | b\n<script>") == "a \\| b &lt;script&gt;"
-    assert cell("`<x>` and <y>") == "`<x>` and &lt;y&gt;"
+    # A code span of the data becomes an escaped <code> element: no backtick of the data pairs with the page's.
+    assert cell("`<x>` and <y>") == "<code>&lt;x&gt;</code> and &lt;y&gt;"
     assert fence("x = '```'", "python").startswith("````python\n")
 
 

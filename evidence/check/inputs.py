@@ -9,11 +9,11 @@ SavedModel folder), a ``.keras`` file that is not such an archive, a module that
 
 from __future__ import annotations
 
-import json
-import zipfile
+import os
 from pathlib import Path
 
 from evidence.check.scan import defines
+from evidence.guarded import GuardedReadError, check_path, parse_json, read_text, read_zip_member
 from evidence.options import TRAINING_BACKENDS
 from kvt.usage import UsageError
 
@@ -24,6 +24,11 @@ def classify(path: Path, *, script: bool) -> str:
     Raises:
         UsageError: ``path`` is missing, a folder, or not a Keras model, module or script.
     """
+    if not os.path.isdir(path):  # a FIFO, a device, a link loop, ~nosuchuser, too long a path: refused unopened
+        try:
+            check_path(path, "PATH")
+        except GuardedReadError as exc:
+            raise UsageError(str(exc)) from None
     if not path.exists():
         raise UsageError(f"no such file: {path}")
     if path.is_dir():
@@ -51,10 +56,12 @@ def _parse(path: Path) -> str:
     import ast
 
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_text(path, "PATH", "source")
         ast.parse(source, filename=path.name)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+    except GuardedReadError as exc:
+        raise UsageError(str(exc)) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise UsageError(f"{path} cannot be parsed as Python (nested too deeply or too large)") from None
     except SyntaxError as exc:
         raise UsageError(f"{path} is not valid Python: {exc.msg} (line {exc.lineno})") from None
     return source
@@ -66,16 +73,17 @@ def check_keras_file(path: Path) -> None:
     Raises:
         UsageError: it is not.
     """
+    import zipfile
+
     if not zipfile.is_zipfile(path):
         raise UsageError(f"{path} is not a valid .keras file: not a zip archive (a .keras file is the zip "
                          "archive that model.save() writes)")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "config.json" not in names:
-                raise UsageError(f"{path} is not a Keras model: the archive has no config.json")
-            config = json.loads(archive.read("config.json"))
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+    try:  # declared sizes checked before anything is extracted; config.json read bounded, depth-limited
+        config = parse_json(read_zip_member(path, "config.json", "PATH", "keras-config"), f"{path}: config.json",
+                            max_depth=100)
+    except GuardedReadError as exc:
+        if "has no config.json" in str(exc):
+            raise UsageError(f"{path} is not a Keras model: the archive has no config.json") from None
         raise UsageError(f"{path} is not a valid .keras file: {exc}") from None
     if not isinstance(config, dict) or "class_name" not in config:
         raise UsageError(f"{path} is not a Keras model: its config.json describes no Keras object")

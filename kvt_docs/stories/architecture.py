@@ -7,7 +7,7 @@ from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.assessment_tables import records_table
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, table
 from kvt_docs.stories import Story, reason, threshold, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, GridCell, Reference, bar_chart, status_grid
 
@@ -140,7 +140,7 @@ class ArchitectureStory(Story):
         a = r.assessment
         rows = []
         for b, t in a.backends.items():
-            rows.append([f"**{cell(LABEL.get(b, b))}** (`{b}`)", cell(t.status.replace("_", " ")),
+            rows.append([f"**{cell(LABEL.get(b, b))}** ({code(b)})", cell(t.status.replace("_", " ")),
                          cell(t.keras_version or "—"), cell(t.active_backend or "—"),
                          cell(fmt.interval(t.cold_import_s, fmt.seconds) if t.cold_import_s else "—"),
                          cell(t.error.text() if t.error else t.reason or "")])
@@ -149,7 +149,7 @@ class ArchitectureStory(Story):
         if a.tf_keras:
             tk = a.tf_keras
             out.append(("What tf.keras is", table(["", ""], [
-                ["TensorFlow", cell(tk.tensorflow_version)], ["tf.keras resolves to", f"`{tk.module}`"],
+                ["TensorFlow", cell(tk.tensorflow_version)], ["tf.keras resolves to", code(tk.module)],
                 ["its version", cell(tk.version or "—")],
                 ["tf.keras.Model is keras.Model", "yes" if tk.is_keras else "no"]])))
         if a.last_release:

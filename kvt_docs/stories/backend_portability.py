@@ -8,7 +8,7 @@ from evidence.options import BACKEND_OPTION
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, link, table
 from kvt_docs.stories import Story, reason, threshold, venue_caveat
 from kvt_docs.svg import NEUTRAL, OPTION_COLORS, Bar, GridCell, Reference, bar_chart, status_grid
 
@@ -145,18 +145,18 @@ class PortabilityStory(Story):
         if a.switches:
             out.append(("Switching between Keras options", table(
                 ["between", "passes the switch rule", "detail"],
-                [[f"`{s.a}` and `{s.b}`", "yes" if s.ok else "no", cell(s.detail)] for s in a.switches])))
+                [[f"{code(s.a)} and {code(s.b)}", "yes" if s.ok else "no", cell(s.detail)] for s in a.switches])))
         if a.failure_classes:
             out.append(("What did not port, by class", table(
                 ["class", "runs", "programs", "where", "one real error", "ports instead", "public record"],
                 [[cell(f.title), cell(f"{f.runs} ({fmt.percent(f.share_of_runs)})"), cell(", ".join(f.programs)),
                   cell(", ".join(LABEL.get(b, b) for b in f.backends)),
                   cell(f"{f.example.text(160)} ({f.example_program} on {LABEL.get(f.example_backend)})"),
-                  cell(f.portable_route), f"[source]({f.reference})"] for f in a.failure_classes])))
+                  cell(f.portable_route), link("source", f.reference)] for f in a.failure_classes])))
         if a.corpus:
             out.append(("The corpus", table(
                 ["program", "what it is", "modelled on", "imports"] + [LABEL.get(b, b) for b in a.trained],
-                [[f"`{p.program}`", cell(p.title), cell(p.modelled_on), cell(", ".join(p.imports))]
+                [[code(p.program), cell(p.title), cell(p.modelled_on), cell(", ".join(p.imports))]
                  + [cell(p.runs[b].status + (f" ({p.runs[b].failure_class})" if p.runs[b].failure_class else ""))
                     if b in p.runs else "—" for b in a.trained] for p in a.corpus])))
         if a.inference_only:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, table
 from kvt_docs.stories import Story, reason, threshold
 from kvt_docs.svg import NEUTRAL, OPTION_COLORS, Band, Bar, Reference, Section, bar_chart
 
@@ -140,7 +140,7 @@ class CommunityStory(Story):
         if a.frameworks:
             out.append(("Download ranks of the frameworks' own packages", table(
                 ["package", "version", "released", "download rank"],
-                [[f"`{k}`", cell(v.version), cell(fmt.month(v.month)), cell(f"#{v.rank:,}" if v.rank else
+                [[code(k), cell(v.version), cell(fmt.month(v.month)), cell(f"#{v.rank:,}" if v.rank else
                                                                               "outside the ranked packages")]
                  for k, v in a.frameworks.items() if v])
                 + (f"\nRanks are reported, not weighed: {cell(a.keras_is_a_tensorflow_dependency)}.\n"
@@ -148,13 +148,13 @@ class CommunityStory(Story):
         if a.options:
             out.append(("What each option can draw on", table(
                 ["option", "ecosystems", "packages", "released in the last year", "best download rank"],
-                [[f"`{o}`", cell(", ".join(v.ecosystems)), f"{v.packages:,}", f"{v.active:,}",
+                [[code(o), cell(", ".join(v.ecosystems)), f"{v.packages:,}", f"{v.active:,}",
                   cell(f"#{v.best_rank:,}" if v.best_rank else "—")] for o, v in a.options.items()])))
         if a.excluded:
             shown = a.excluded[:40]
             out.append((f"Look-alikes excluded ({len(a.excluded)})", table(
                 ["name", "named after", "what it is"],
-                [[f"`{x.name}`", cell(x.ecosystem), cell(x.why)] for x in shown])
+                [[code(x.name), cell(x.ecosystem), cell(x.why)] for x in shown])
                 + (f"\nAnd {len(a.excluded) - len(shown)} more, listed in the raw result.\n"
                    if len(a.excluded) > len(shown) else "")))
         if a.both_sides:

@@ -7,7 +7,7 @@ from evidence.options import KERAS_OPTIONS, LABELS, OPTIONS, TF_CORE
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, table
 from kvt_docs.stories import Story, reason, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, GridCell, Section, bar_chart, status_grid
 
@@ -111,9 +111,9 @@ class DeploymentStory(Story):
             fails = [o for o in OPTIONS if (c := a.cell(o, target)) is not None and c.status == "fails"]
             if not works and not fails:
                 continue
-            text = f"- **{cell(info.label)}:** " + (", ".join(f"`{o}`" for o in works) or "no option") + " reach it"
+            text = f"- **{cell(info.label)}:** " + (", ".join(code(o) for o in works) or "no option") + " reach it"
             if fails:
-                text += "; " + ", ".join(f"`{o}`" for o in fails) + " failed"
+                text += "; " + ", ".join(code(o) for o in fails) + " failed"
             lines.append(text + ".")
         outcomes = [t.outcome for e in a.ease.values() for t in e.targets]
         if outcomes and all(o == "same" for o in outcomes):
@@ -128,7 +128,7 @@ class DeploymentStory(Story):
         rows = []
         for c in a.cells:
             batch1 = next((x for x in c.latency if x.batch == 1), None)
-            rows.append([f"`{c.option}`", cell(a.targets[c.target].label), cell(c.status),
+            rows.append([code(c.option), cell(a.targets[c.target].label), cell(c.status),
                          cell(str(c.lines) if c.lines is not None else "—"),
                          cell(str(c.steps) if c.steps is not None else "—"), cell(fmt.size(c.artifact_bytes)),
                          cell(fmt.interval(c.cold_start_s, fmt.seconds) if c.cold_start_s else "—"),
@@ -148,20 +148,20 @@ class DeploymentStory(Story):
                 [[cell(a.targets[t.target].label), cell(t.outcome.replace("_", " ")),
                   cell(f"{t.keras_lines} / {t.core_lines}"), cell(f"{t.keras_steps} / {t.core_steps}")]
                  for t in e.targets])
-                + ("\nNot compared: " + "; ".join(f"{a.targets[t].label if t in a.targets else t} ({cell(why)})"
+                + ("\nNot compared: " + "; ".join(f"{cell(a.targets[t].label if t in a.targets else t)} ({cell(why)})"
                                                  for t, why in e.not_compared.items()) + ".\n"
                    if e.not_compared else "")))
         if a.corruption:
             out.append(("Damaged artifacts", table(
                 ["target", "copy of", "damage", "what the loader did"],
-                [[cell(a.targets[c.target].label), f"`{c.option}`", cell(x.kind),
+                [[cell(a.targets[c.target].label), code(c.option), cell(x.kind),
                   cell(x.outcome + (" — silent corruption" if x.silent_corruption else "")
                        + (f" ({x.error.text(100)})" if x.error else ""))]
                  for c in a.corruption for x in c.outcomes])))
         if a.environments:
             out.append(("Virtual environments of their own", table(
                 ["environment", "ready", "built", "why not"],
-                [[f"`{k}`", "yes" if v.ok else "no", cell(fmt.date(v.created) if v.created else "—"),
+                [[code(k), "yes" if v.ok else "no", cell(fmt.date(v.created) if v.created else "—"),
                   cell(v.why or "")] for k, v in a.environments.items()])))
         return out
 

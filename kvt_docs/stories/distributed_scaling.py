@@ -8,7 +8,7 @@ from evidence.options import LABELS, OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, inline, link, table
 from kvt_docs.stories import Story, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, GridCell, bar_chart, status_grid
 
@@ -115,8 +115,8 @@ class DistributedStory(Story):
             if not paths:
                 continue
             works = [x.what for x in paths if x.status == "works"]
-            lines.append(f"- **{LABELS.get(o, o)}:** " + (f"works with {fmt.listing(sorted(set(works)))}"
-                                                          if works else "no distributed run worked")
+            said = f"works with {inline(fmt.listing(sorted(set(works))))}" if works else "no distributed run worked"
+            lines.append(f"- **{inline(LABELS.get(o, o))}:** " + said
                          + ("; across processes" if a.multi_process_ok(o) else "; not across processes")
                          + ("; sharded weights" if a.model_parallel_ok(o) else "") + ".")
         return ("Pick by the scale you need and the recovery you want; on one machine these runs prove "
@@ -125,7 +125,7 @@ class DistributedStory(Story):
     def details(self, r: ResultFile) -> list[tuple[str, str]]:
         a = r.assessment
         out = []
-        rows = [[f"`{x.id}`", cell(LABELS.get(x.option, x.option)), cell(x.what), cell(x.kind.replace("_", " ")),
+        rows = [[code(x.id), cell(LABELS.get(x.option, x.option)), cell(x.what), cell(x.kind.replace("_", " ")),
                  str(x.devices), str(x.processes), cell(x.status),
                  cell(fmt.number(x.loss_rel_diff, 2) if x.loss_rel_diff is not None else "—"),
                  cell(fmt.interval(x.samples_per_s) if x.samples_per_s else "—"),
@@ -135,7 +135,7 @@ class DistributedStory(Story):
         out.append(("Every run", table(["run", "option", "what", "kind", "devices", "processes", "outcome",
                                         "loss difference", "samples/s", "scaling efficiency", "lines added",
                                         "error or reason"], rows)))
-        trials = [[f"`{x.id}`", cell(t.mechanism), cell(FAULT_WORDS[t.outcome]),
+        trials = [[code(x.id), cell(t.mechanism), cell(FAULT_WORDS[t.outcome]),
                    cell(fmt.seconds(t.seconds_to_outcome)), cell(str(t.steps_lost) if t.steps_lost is not None
                                                                  else "—"),
                    cell(t.error.text(100) if t.error else t.note)]
@@ -146,12 +146,12 @@ class DistributedStory(Story):
         if a.model_parallel:
             out.append(("Model parallelism, per option", table(
                 ["option", "route", "status", "what it does", "sources"],
-                [[cell(LABELS.get(m.option, m.option)), f"`{m.route}`", cell(m.status or "not run here"),
-                  cell(m.statement), ", ".join(f"[{cell(s.title)}]({s.url})" for s in m.sources) or "—"]
+                [[cell(LABELS.get(m.option, m.option)), code(m.route), cell(m.status or "not run here"),
+                  cell(m.statement), ", ".join(link(cell(s.title), s.url) for s in m.sources) or "—"]
                  for m in a.model_parallel])))
         issues = {k.url: k for x in a.runs.values() for k in x.known_issues}
         if issues:
-            out.append(("Public reports the errors match", "\n".join(f"- [{cell(k.title)}]({k.url})"
+            out.append(("Public reports the errors match", "\n".join(f"- {link(cell(k.title), k.url)}"
                                                                       for k in issues.values()) + "\n"))
         return out
 

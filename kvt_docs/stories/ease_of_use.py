@@ -8,7 +8,7 @@ from evidence.options import KERAS_BACKEND, LABELS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, table
 from kvt_docs.stories import Story, reason, threshold, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, Reference, Section, bar_chart
 
@@ -128,7 +128,7 @@ class EaseStory(Story):
         if costs:
             lines.append("- **Effort per option** (geometric mean over the tasks of lines, API names and concepts "
                          "of its cheapest working style): "
-                         + ", ".join(f"`{o}` {fmt.number(c.cost)}" for o, c in sorted(costs.items(),
+                         + ", ".join(f"{code(o)} {fmt.number(c.cost)}" for o, c in sorted(costs.items(),
                                                                                   key=lambda kv: kv[1].cost)) + ".")
         tape = [res.ratios["keras_gradienttape"]["logical_lines"] for res in a.tasks.values()
                 if "keras_gradienttape" in res.ratios]
@@ -144,7 +144,7 @@ class EaseStory(Story):
             rows = []
             for style, p in result.programs.items():
                 m = p.metrics
-                rows.append([cell(STYLE_TITLES.get(style, style)), f"`{p.program}`", cell(p.status),
+                rows.append([cell(STYLE_TITLES.get(style, style)), code(p.program), cell(p.status),
                              cell(fmt.number(p.accuracy)), str(m.logical_lines), str(m.api_name_count),
                              str(m.concept_count), str(m.cyclomatic_total), str(m.tokens),
                              cell(", ".join(p.backends) or "—")])

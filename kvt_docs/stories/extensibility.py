@@ -8,7 +8,7 @@ from evidence.options import LABELS, OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, inline, table
 from kvt_docs.stories import Story, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, GridCell, bar_chart, status_grid
 
@@ -101,13 +101,14 @@ class ExtensibilityStory(Story):
                          "framework's API gives up is portability to the other backends.")
         for o in keras:
             if a.coverage[o].unmet:
-                lines.append(f"- **{LABELS.get(o, o)} did not meet:** {', '.join(a.coverage[o].unmet)}.")
+                unmet = inline(", ".join(a.coverage[o].unmet))
+                lines.append(f"- **{inline(LABELS.get(o, o))} did not meet:** {unmet}.")
         portable = a.portable_keras_backends()
         everywhere = [route for route, opts in portable.items() if len(opts) >= 3]
         if everywhere:
             lines.append(f"- **For code that must run on every backend**, Keras's own API did it: "
                          f"{len(everywhere)} of {len(portable)} portable routes ran on all three Keras options.")
-        kernels = [f"`{o}` ({c.mechanism})" for o in a.coverage if (c := a.compiled_op(o)) and c.works]
+        kernels = [f"{code(o)} ({inline(c.mechanism)})" for o in a.coverage if (c := a.compiled_op(o)) and c.works]
         if kernels:
             lines.append("- **Compiled kernels** are reachable from " + ", ".join(kernels) + ".")
         return "\n".join(lines) + "\n"
@@ -116,7 +117,7 @@ class ExtensibilityStory(Story):
         a = r.assessment
 
         def rows(cells):
-            return [[f"`{c.option}`", cell(c.kind.replace("_", " ")), cell(c.mechanism), cell(c.status),
+            return [[code(c.option), cell(c.kind.replace("_", " ")), cell(c.mechanism), cell(c.status),
                      cell(str(c.lines)), cell(fmt.number(c.gradient_check.max_error, 2) if c.gradient_check else "—"),
                      cell(c.program), cell(c.error.text(120) if c.error else c.reason or "")] for c in cells]
 
@@ -127,7 +128,7 @@ class ExtensibilityStory(Story):
         if a.builds:
             out.append(("Compiled libraries", table(
                 ["build", "source", "outcome", "tool", "seconds", "C++ lines", "library"],
-                [[f"`{b.id}`", f"`{b.source}`", cell(b.status), cell(b.tool), cell(fmt.seconds(b.seconds)),
+                [[code(b.id), code(b.source), cell(b.status), cell(b.tool), cell(fmt.seconds(b.seconds)),
                   str(b.cpp_lines), cell(fmt.size(b.library_bytes))] for b in a.builds.values()])))
         return out
 

@@ -8,7 +8,7 @@ from evidence.options import LABELS, OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, table
+from kvt_docs.markdown import cell, code, inline, link, table
 from kvt_docs.stories import Story, threshold, venue_caveat
 from kvt_docs.svg import NEUTRAL, OPTION_COLORS, Bar, Reference, Section, bar_chart
 
@@ -108,11 +108,11 @@ class PerformanceStory(Story):
         lines = []
         if len(set(fastest.values())) > 1:
             lines.append("- **The fastest option depends on the model and the phase:** " + "; ".join(
-                f"{c} {phase}: {LABELS.get(o, o)}" for (c, phase), o in fastest.items()) + ".")
+                f"{c} {phase}: {inline(LABELS.get(o, o))}" for (c, phase), o in fastest.items()) + ".")
         elif fastest:
             only = next(iter(fastest.values()))
-            lines.append(f"- **{LABELS.get(only, only)} was the fastest at its best settings in every size class and "
-                         "phase measured.**")
+            lines.append(f"- **{inline(LABELS.get(only, only))} was the fastest at its best settings in every size "
+                         "class and phase measured.**")
         gains = []
         for o in OPTIONS:
             res = a.options.get(o)
@@ -122,8 +122,9 @@ class PerformanceStory(Story):
                 for c, phases in s.classes.items():
                     for phase, cp in phases.items():
                         if cp.vs_default is not None and cp.vs_default.estimate >= 1.25:
-                            gains.append(f"{LABELS.get(o, o)} with {name} {fmt.ratio(cp.vs_default.estimate)} "
-                                         f"its default ({c}, {phase})")
+                            gains.append(f"{inline(LABELS.get(o, o))} with {code(name)} "
+                                         f"{fmt.ratio(cp.vs_default.estimate)} its default ({inline(c)}, "
+                                         f"{inline(phase)})")
         if gains:
             lines.append("- **Ask for the documented settings**: " + "; ".join(gains[:6]) + ".")
         lines.append(f"- **These numbers hold for {r.venue}**; a GPU venue has results of its own when one was run.")
@@ -137,9 +138,9 @@ class PerformanceStory(Story):
                        "slowest and fastest worker's NumPy matrix product.")
         if a.public_record:
             counts = a.public_record.fastest_counts()
-            out.append(f"In the public record, [{cell(a.public_record.title)}]({a.public_record.url}) on "
+            out.append(f"In the public record, {link(cell(a.public_record.title), a.public_record.url)} on "
                        f"{cell(a.public_record.hardware)}: fastest on "
-                       + ", ".join(f"{k} {v} of {len(a.public_record.tasks)} tasks" for k, v in counts.items())
+                       + ", ".join(f"{inline(k)} {v} of {len(a.public_record.tasks)} tasks" for k, v in counts.items())
                        + " (context, not our number).")
         return out
 
@@ -166,7 +167,7 @@ class PerformanceStory(Story):
         for o, res in a.options.items():
             for name, s in res.settings.items():
                 run = s.run
-                settings.append([cell(LABELS.get(o, o)), f"`{name}`", cell(s.status),
+                settings.append([cell(LABELS.get(o, o)), code(name), cell(s.status),
                                  cell(f"{run.compiler}, steps per execution {run.steps_per_execution}, oneDNN "
                                       f"{'on' if run.onednn else 'off' if run.onednn is False else 'n/a'}"
                                       if run else s.reason or "—"), cell(s.documented)])
@@ -185,7 +186,7 @@ class PerformanceStory(Story):
                   f"{fmt.percent(a.roof.drift)}.\n"))
         if a.known_issues:
             out.append(("Public reports about the settings", "\n".join(
-                f"- [{cell(k.title)}]({k.url})" for k in a.known_issues) + "\n"))
+                f"- {link(cell(k.title), k.url)}" for k in a.known_issues) + "\n"))
         return out
 
 

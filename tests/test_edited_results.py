@@ -1,0 +1,110 @@
+"""Integrity on read: a result whose verdict or summary does not follow from its own assessment is refused as
+edited, by ``kvt evidence show``, the advisor and the site build (issue 26).
+
+The verdict is recomputed on read through the claim's own verdict function (and, for back-to-back runs, the
+runs' stability rule), so setting ``"verdict": "supported"`` by hand no longer publishes a verdict nobody measured.
+Every committed result, the release sets' included, passes the same check.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evidence.results import ResultError, load_result
+from tests.conftest import kvt
+from tests.site_helpers import COMMITTED_RESULTS, build_site
+
+CLAIM, VENUE = "community", "cpu-2core"
+OTHER = {"supported": "refuted", "partly supported": "supported", "refuted": "supported", "outdated": "supported",
+         "inconclusive": "supported"}
+
+
+def _copy(tmp_path: Path, edit) -> Path:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for path in COMMITTED_RESULTS.glob("*.json"):
+        shutil.copy2(path, folder / path.name)
+    path = folder / f"{CLAIM}.{VENUE}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def edited(tmp_path) -> tuple[Path, str]:
+    """Committed results with community's verdict set by hand to another verdict; (folder, edited verdict)."""
+    stored = load_result(CLAIM, COMMITTED_RESULTS, VENUE).verdict
+    folder = _copy(tmp_path, lambda d: d.update(verdict=OTHER[stored]))
+    return folder, OTHER[stored]
+
+
+def test_every_committed_result_follows_from_its_assessment():
+    """The check refuses nothing that a run wrote: every committed result, release sets included."""
+    from evidence.results import check_integrity
+
+    paths = sorted(COMMITTED_RESULTS.rglob("*.*.json"))
+    assert len(paths) >= 8
+    for path in paths:
+        claim_id, venue = path.name.split(".")[:2]
+        result = load_result(claim_id, path.parent, venue)  # raises ResultError when edited
+        check_integrity(result)
+
+
+def test_show_refuses_an_edited_verdict_in_every_format(edited):
+    folder, verdict = edited
+    proc = kvt("evidence", "show", "--format", "json", "--results-dir", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    row = next(r for r in json.loads(proc.stdout) if r["id"] == CLAIM)
+    assert row["verdict"] == "invalid" and "edited by hand" in row["summary"]
+    assert f"verdict {verdict!r}" in row["summary"] and "Traceback" not in proc.stderr
+    assert "community: invalid result" in proc.stderr
+    table = kvt("evidence", "show", CLAIM, "--results-dir", str(folder))
+    assert "invalid" in table.stdout and "edited by hand" in table.stderr
+    csv = kvt("evidence", "show", CLAIM, "--format", "csv", "--results-dir", str(folder))
+    lines = csv.stdout.splitlines()
+    assert lines[0] == "claim,venue,field,value" and lines[1].startswith(f"{CLAIM},,invalid,")  # never dropped
+    assert len(lines) == 2
+
+
+def test_an_edited_summary_is_refused_too(tmp_path):
+    folder = _copy(tmp_path, lambda d: d.update(summary=d["summary"] + " Trust us."))
+    with pytest.raises(ResultError, match=r"summary .* edited by hand"):
+        load_result(CLAIM, folder, VENUE)
+
+
+def test_an_edited_rerun_verdict_is_refused(tmp_path):
+    """For a claim run several times back to back, the runs' verdicts are checked against the stability rule."""
+    source = COMMITTED_RESULTS / f"performance.{VENUE}.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    assert len(data["reruns"]) >= 2
+    folder = tmp_path / "r"
+    folder.mkdir()
+    data["reruns"][0]["verdict"] = OTHER[data["reruns"][0]["verdict"]]  # the runs now disagree...
+    (folder / source.name).write_text(json.dumps(data), encoding="utf-8")  # ...but the verdict still says one
+    with pytest.raises(ResultError, match="does not follow from its assessment"):
+        load_result("performance", folder, VENUE)
+
+
+def test_the_advisor_refuses_an_edited_verdict(edited):
+    folder, _ = edited
+    proc = kvt("advise", "--no-input", "--format", "json", "--results-dir", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    state = next(e for e in json.loads(proc.stdout)["evidence"] if e["claim"] == CLAIM)
+    assert state["state"] == "invalid" and "edited by hand" in state["reason"] and "verdict" not in state
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="needs the docs extra")
+def test_the_site_refuses_an_edited_verdict(edited, tmp_path):
+    folder, verdict = edited
+    build = build_site(tmp_path / "site", folder, toy=False)
+    assert build.returncode == 0, build.output
+    page = build.page(f"claims/{CLAIM}/")
+    assert "Result file unusable" in page and "edited by hand" in page
+    css = verdict.split()[0] if verdict != "partly supported" else "partly"
+    assert f"kvt-verdict--{css}" not in page.split("Result file unusable")[1]
