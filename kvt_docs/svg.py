@@ -18,6 +18,7 @@ Two kinds of chart:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -225,11 +226,17 @@ def _config(width: int) -> dict[str, Any]:
             "text": {"fontSize": size, "color": TEXT}}
 
 
+def _js(text: str) -> str:
+    """``text`` as a string literal of Vega's expression language (JSON's quoting: every quote, backslash and
+    control character escaped), so a label from a result can never end the literal it sits in."""
+    return json.dumps(text)
+
+
 def _label_expr(values: list[float], fmt) -> str:
     """A Vega expression writing each tick in ``values`` as ``fmt`` does (the axis shows only these ticks)."""
     expr = "''"
     for v in reversed(values):
-        expr = f"abs(datum.value - {v!r}) <= {abs(v) * 1e-9 + 1e-12!r} ? {fmt(v)!r} : {expr}"
+        expr = f"abs(datum.value - {v!r}) <= {abs(v) * 1e-9 + 1e-12!r} ? {_js(fmt(v))} : {expr}"
     return expr
 
 
@@ -332,7 +339,8 @@ def _bar_spec(width, rows, x_label, log, dots, lo, hi, ticks, references, band, 
                          "at": max(v for v in (b.value, b.high, lo) if v is not None)})
         order = [d["key"] for d in data]
         labels = {d["key"]: d["label"] for d in data}
-        label_expr = "split({" + ", ".join(f"{k!r}: {v!r}" for k, v in labels.items()) + "}[datum.value], '\\n')"
+        label_expr = "split({" + ", ".join(f"{_js(k)}: {_js(v)}" for k, v in labels.items()) \
+            + "}[datum.value], '\\n')"
         row_h = max(30, 16 * max(len(d["label"].split("\n")) for d in data) + 10)
         last = g == len(groups) - 1
         y = {"field": "key", "type": "nominal", "sort": order, "title": None,
@@ -424,7 +432,7 @@ def _grid_spec(width, rows, columns, cells, used, column_colors):
                          "empty": cell is None, "status": label})
 
     def lines_expr(field_map: dict[str, list[str]]) -> str:
-        return "split({" + ", ".join(f"{k!r}: {chr(10).join(v)!r}" for k, v in field_map.items()) \
+        return "split({" + ", ".join(f"{_js(k)}: {_js(chr(10).join(v))}" for k, v in field_map.items()) \
             + "}[datum.value], '\\n')"
 
     x = {"field": "col", "type": "nominal", "sort": columns, "title": None,
