@@ -7,11 +7,11 @@ Not a test (a speed figure belongs in a benchmark, not a timed unit test); run i
 
 The model is ``keras.applications.ResNet50(weights=None)`` (nothing is downloaded: random weights), saved with the
 TensorFlow backend into a temporary folder. ``--image 32`` makes its input 32x32x3 (the smallest ResNet50
-accepts) and ``classes=10``, so that a step takes tens of milliseconds on a 2-core CPU and three backends fit in
-a few minutes; the architecture is the full 50-layer network (23.6 M weights). The command's wall time is
+accepts) and ``classes=10``, so that a step takes a fraction of a second on a 2-core CPU and three backends fit
+in a few minutes; the architecture is the full 50-layer network (23.6 M weights). The command's wall time is
 measured from outside (the ``kvt`` process's start to its exit). ``--save-example`` writes the JSON report to
-``kvt_docs/check_timing_example.json`` (the README's and the site's table); ``--save-venue`` copies the result
-file ``--out`` wrote into ``evidence/results/contributed/``.
+``kvt_docs/check_timing_example.json`` (the site's table) and README.md's example block from it;
+``--save-venue`` copies the result file ``--out`` wrote into ``evidence/results/contributed/``.
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
               "inside the command)")
         if args.save_example:
             EXAMPLE.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-            print(f"wrote {EXAMPLE.relative_to(ROOT)}")
+            subprocess.run([sys.executable, "-c", "from kvt_docs.check_timing_page import example, update_readme; "
+                            "update_readme(example())"], cwd=ROOT, check=True)
+            print(f"wrote {EXAMPLE.relative_to(ROOT)} and README.md's example")
         if args.save_venue:
             CONTRIBUTED.mkdir(parents=True, exist_ok=True)
             for path in out.glob("check_timing.*.json"):

@@ -159,7 +159,8 @@ def test_gpu_path_with_the_device_query_replaced(monkeypatch, tmp_path):
     jobs = [json.loads(p.read_text()) for p in sorted((tmp_path / "out" / "trials").glob("*/job.json"))]
     assert jobs and all(j["accelerator"] == "gpu" for j in jobs)
     timed = [s for by in report.settings.values() for s in by.values() if s.status == "works"]
-    assert len(timed) == 7  # tensorflow: default, xla, xla_spe; jax: default, spe; torch: default, torch_compile
+    # tensorflow: default, xla, xla_spe; jax: default, spe; torch: default, torch_compile
+    assert len(timed) == len(records) == 7
     assert all(s.device_peak_bytes == 3 * 2**30 for s in timed)
     headers = tables(report)[0][1]
     assert headers[-1] == "peak device MiB" and tables(report)[0][2][0][-1] == "3,072"
@@ -306,3 +307,15 @@ def test_time_a_tiny_module_end_to_end(tmp_path):
     assert {r.backend for r in report.ranking["train"].ranks} == {"jax", "torch"}
     assert (out / "timing.json").exists() and load_venue_result(out / f"check_timing.{report.venue}.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.py"]
+
+
+def test_readme_and_site_show_the_committed_example():
+    from kvt_docs.check_page import render_check_page
+    from kvt_docs.check_timing_page import README, example, readme_block, report_markdown
+
+    report = example()
+    assert report is not None, "run: flock /tmp/kvt-cpu.lock python tests/bench_check_time.py --save-example"
+    assert report.path == "resnet50.keras" and len(report.backends) == 3
+    assert readme_block(report) in README.read_text(encoding="utf-8"), "rerun bench_check_time.py --save-example"
+    page = render_check_page()
+    assert report_markdown(report) in page and "**user-contributed**" in page
