@@ -16,7 +16,6 @@ from evidence.check.timing_report import FASTER_MARGIN, TimingReport, summary_li
 from kvt_docs.markdown import cell, code, table
 
 EXAMPLE = Path(__file__).with_name("check_timing_example.json")
-EXAMPLE_COMMAND = "kvt check resnet50.keras --time --batch-size 16"
 
 #: Public pages the section's statements rest on.
 SOURCES = (
@@ -36,6 +35,24 @@ def example() -> TimingReport | None:
     if not EXAMPLE.exists():
         return None
     return TimingReport.model_validate_json(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def command_of(report: TimingReport) -> str:
+    """The command line that made ``report`` (its flags read back from the report)."""
+    from evidence.check.cli import DEFAULT_TIMEOUT_S
+    from evidence.check.timing_cli import DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+
+    m = report.method
+    parts = [f"kvt check {report.path} --time"]
+    if report.batch_from == "--batch-size":
+        parts.append(f"--batch-size {report.batch_size}")
+    if m["windows"] != DEFAULT_WINDOWS:
+        parts.append(f"--windows {m['windows']}")
+    if m["window_steps"] != DEFAULT_WINDOW_STEPS:
+        parts.append(f"--window-steps {m['window_steps']}")
+    if m["timeout_s"] != DEFAULT_TIMEOUT_S:
+        parts.append(f"--timeout {m['timeout_s']:g}")
+    return " ".join(parts)
 
 
 def report_markdown(report: TimingReport) -> str:
@@ -74,6 +91,31 @@ def venues_markdown(results_dir: Path | None = None, contributed_dir: Path | Non
     return table(["venue", "measured by", "model", "machine", "verdict: finding", "date"], rows)
 
 
+def _venue_notes() -> str:
+    """What the venues table does not show by itself: a contribution made on the project's own kind of machine,
+    and no GPU venue."""
+    from evidence.check.timing_venue import contributed
+    from evidence.results import ResultError
+    from evidence.venue import is_accelerator
+
+    from evidence.results import load_venues
+
+    found = contributed()
+    try:
+        own = {v: r.provenance.cpu_model for v, r in load_venues("performance").items()}
+    except ResultError:
+        own = {}
+    same = sorted({r.venue for r in found if own.get(r.venue) == r.provenance.cpu_model})
+    notes = ""
+    if same:
+        notes += (f" The user-contributed entry on {', '.join(same)} has the venue and CPU model of the project's "
+                  "own: it was made through `--out` on the project's machine (`tests/bench_check_time.py "
+                  "--save-venue`, the example above), a stand-in until someone contributes another machine.")
+    if not any(is_accelerator(r.venue) for r in found):
+        notes += " No GPU venue has been contributed yet."
+    return notes
+
+
 def timing_markdown() -> str:
     """The section, from ``## Which backend is fastest for your model`` on."""
     from evidence.check.timing_run import declared_settings
@@ -85,7 +127,7 @@ def timing_markdown() -> str:
                 f"jit_compile={s['jit_compile']!r}, steps_per_execution={s['steps_per_execution']}"
             settings_rows.append([backend, code(name), cell(asked), cell(s["documented"])])
     report = example()
-    shown = (f"`{EXAMPLE_COMMAND}` on {cell(report.venue)} (Keras {cell(report.keras_version or '?')}), a "
+    shown = (f"`{command_of(report)}` on {cell(report.venue)} (Keras {cell(report.keras_version or '?')}), a "
              f"ResNet-50 from `keras.applications` with random weights (`weights=None`, nothing downloaded) on "
              f"32x32x3 inputs, saved by `tests/bench_check_time.py`:\n\n{report_markdown(report)}"
              if report else "No example has been recorded yet (`python tests/bench_check_time.py --save-example`).\n")
@@ -122,7 +164,7 @@ setting was timed, 1 when one failed or could not be tried, 2 for bad input (a s
 `--out DIR` writes `DIR/check_timing.<venue>.json`, a result file of the evidence format (schema 2, with the
 machine's provenance and the whole report as its assessment, labelled user-contributed). `kvt evidence diff`
 compares two of them as it compares any results; copied into `evidence/results/contributed/`, one shows here,
-beside the project's own venue:
+beside the project's own venue.{_venue_notes()}
 
 {venues_markdown()}
 ### Sources
@@ -139,7 +181,7 @@ README_END = "<!-- /check-time-example -->"
 
 def readme_block(report: TimingReport) -> str:
     """What README.md holds between its example markers: the command and the report as Markdown."""
-    return f"{README_START}\n```sh\n{EXAMPLE_COMMAND}\n```\n\n{report_markdown(report)}{README_END}"
+    return f"{README_START}\n```sh\n{command_of(report)}\n```\n\n{report_markdown(report)}{README_END}"
 
 
 def update_readme(report: TimingReport, readme: Path = README) -> None:

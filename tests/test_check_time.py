@@ -319,3 +319,35 @@ def test_readme_and_site_show_the_committed_example():
     assert readme_block(report) in README.read_text(encoding="utf-8"), "rerun bench_check_time.py --save-example"
     page = render_check_page()
     assert report_markdown(report) in page and "**user-contributed**" in page
+
+
+def test_a_setting_out_of_time_or_memory_is_recorded_and_the_others_run(monkeypatch, tmp_path):
+    """torch_compile cut off while compiling (timeout), jax's spe killed by the OOM killer mid-training: both
+    recorded with why; every other setting is timed and ranked; exit status would be 1 (not all timed)."""
+    monkeypatch.setattr(machine, "probe", lambda: CPU2)
+
+    def worker(cmd, **kw):
+        job = json.loads(Path(cmd[-1]).read_text())
+        if job["setting"] in ("torch_compile", "spe"):
+            Path(job["out"]).write_text(json.dumps({"steps": {"import": {"status": "works"},
+                                                              "model": {"status": "works"},
+                                                              "data": {"status": "works", "batch_size": 8},
+                                                              "compile": {"status": "works"},
+                                                              "train": {"status": "running"}}}))
+            if job["setting"] == "spe":
+                return ProcessOutcome(returncode=-9, timed_out=False, duration_s=3.0, stderr_tail="")
+            return ProcessOutcome(returncode=None, timed_out=True, duration_s=75.0, stderr_tail="")
+        return _fake_worker(cmd, **kw)
+
+    monkeypatch.setattr(timing_run, "run_process", worker)
+    model = tmp_path / "m.keras"
+    model.write_bytes(b"x")
+    report, _ = timing_run.run_timing(TimingOptions(path=model, kind="keras_file", backends=("jax", "torch"),
+                                                    batch_size=8, timeout_s=75))
+    compiled, spe = report.settings["torch"]["torch_compile"], report.settings["jax"]["spe"]
+    assert (compiled.status, compiled.reason) == ("fails", "train: timed out after 75 s and was killed")
+    assert spe.status == "fails" and spe.reason.startswith("train: killed by signal 9")
+    assert "out-of-memory" in spe.reason
+    assert report.settings["torch"]["default"].status == report.settings["jax"]["default"].status == "works"
+    assert [r.backend for r in report.ranking["train"].ranks] == ["jax", "torch"]
+    assert not report.all_timed

@@ -221,7 +221,6 @@ def run(rec: Record, job: dict[str, Any]) -> None:
         return
     calls = WARMUP_CALLS + windows * (window_steps // spe)
     xs, ys = _tile(x, calls * spe), _tile(y, calls * spe)
-    rec.data["host_bytes_before_timing"] = host_peak_bytes()
     with rec.step("train") as entry:
         timer = _timer(keras, "train")
         model.fit(xs, ys, batch_size=batch, epochs=1, steps_per_epoch=calls * spe, shuffle=False, verbose=0,

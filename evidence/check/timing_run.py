@@ -116,7 +116,7 @@ def _timing(backend: str, name: str, declared: dict[str, Any], record: dict[str,
         steps_per_execution=compiled.get("steps_per_execution") or declared["steps_per_execution"],
         compiled_with=compiled.get("compiled_with"), train=train, predict=predict,
         loss_first=(steps.get("train") or {}).get("loss_first"), loss_last=(steps.get("train") or {}).get("loss_last"),
-        host_peak_bytes=memory.get("host_peak_bytes") or record.get("host_bytes_before_timing"),
+        host_peak_bytes=memory.get("host_peak_bytes"),  # None when the worker was stopped before reading it
         device_peak_bytes=memory.get("device_peak_bytes"), device_api=memory.get("device_api"),
         worker_s=round(proc.duration_s, 2))
 
