@@ -46,6 +46,8 @@ def command_of(report: TimingReport) -> str:
     parts = [f"kvt check {report.path} --time"]
     if report.batch_from == "--batch-size":
         parts.append(f"--batch-size {report.batch_size}")
+    if m.get("settings"):
+        parts.append(f"--settings {','.join(m['settings'])}")
     if m["windows"] != DEFAULT_WINDOWS:
         parts.append(f"--windows {m['windows']}")
     if m["window_steps"] != DEFAULT_WINDOW_STEPS:
@@ -95,10 +97,8 @@ def _venue_notes() -> str:
     """What the venues table does not show by itself: a contribution made on the project's own kind of machine,
     and no GPU venue."""
     from evidence.check.timing_venue import contributed
-    from evidence.results import ResultError
+    from evidence.results import ResultError, load_venues
     from evidence.venue import is_accelerator
-
-    from evidence.results import load_venues
 
     found = contributed()
     try:

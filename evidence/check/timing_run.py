@@ -219,7 +219,7 @@ def build_report(options: TimingOptions, machine: dict[str, Any], settings: dict
         batch_size=batch, batch_from=data.get("batch_from"), data=data.get("source"), machine=machine,
         machine_line=machine_mod.describe(machine), venue=machine_mod.venue(machine), accelerator=accelerator,
         method={"warmup_calls": 2, "windows": options.windows, "window_steps": options.window_steps,
-                "timeout_s": options.timeout_s,
+                "timeout_s": options.timeout_s, "settings": list(options.settings) if options.settings else None,
                 "how": ("one worker process per backend and setting; training is one model.fit epoch of "
                         "2 warm-up compiled calls + windows x steps per window batches (no epoch boundary inside "
                         "a window), inference one model.predict over as many; the time is stamped at the end of "
