@@ -94,23 +94,20 @@ def venues_markdown(results_dir: Path | None = None, contributed_dir: Path | Non
 
 
 def _venue_notes() -> str:
-    """What the venues table does not show by itself: a contribution made on the project's own kind of machine,
-    and no GPU venue."""
+    """What the venues table does not show by itself: a contribution that is this page's own example, and no GPU
+    venue."""
     from evidence.check.timing_venue import contributed
-    from evidence.results import ResultError, load_venues
     from evidence.venue import is_accelerator
 
     found = contributed()
-    try:
-        own = {v: r.provenance.cpu_model for v, r in load_venues("performance").items()}
-    except ResultError:
-        own = {}
-    same = sorted({r.venue for r in found if own.get(r.venue) == r.provenance.cpu_model})
+    shown = example()
+    same = sorted({r.venue for r in found if shown is not None and r.assessment.report == shown})
     notes = ""
     if same:
-        notes += (f" The user-contributed entry on {', '.join(same)} has the venue and CPU model of the project's "
-                  "own: it was made through `--out` on the project's machine (`tests/bench_check_time.py "
-                  "--save-venue`, the example above), a stand-in until someone contributes another machine.")
+        notes += (f" The user-contributed entry on {', '.join(same)} is the example above, made through `--out` by "
+                  "`tests/bench_check_time.py --save-venue` on the machine this project's engineers use (its CPU "
+                  "may differ from the one of the project's own results: the machine column says), a stand-in "
+                  "until someone contributes another machine.")
     if not any(is_accelerator(r.venue) for r in found):
         notes += " No GPU venue has been contributed yet."
     return notes
