@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from kvt_docs.check_timing_page import timing_markdown
 from kvt_docs.markdown import cell, code, fence, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,8 @@ The verdicts on this site rest on programs we wrote. `kvt check` puts *your* cod
 the portability claim's cross-backend training and loading, and the deployment claim's export targets.
 
 {fence('''kvt check PATH [--backends tensorflow,jax,torch] [--targets LIST|none] [--steps N] [--timeout S]
-          [--format table|json|markdown] [--script] [--custom-objects MODULE.py] [--out DIR]''', "text")}
+          [--format table|json|markdown] [--script] [--custom-objects MODULE.py] [--out DIR]
+          [--time [--batch-size N] [--settings LIST] [--windows N] [--window-steps N]]''', "text")}
 PATH is one of:
 
 - **a `.keras` file**: loaded under every backend (`safe_mode` on: a Python `lambda` inside is refused, never
@@ -132,6 +134,7 @@ The full report, as `--format json` prints it:
 
 {_indented(fence(EXAMPLE.read_text(encoding="utf-8"), "json"))}
 
+{timing_markdown()}
 ## What the check is tested on
 
 `tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each

@@ -7,7 +7,11 @@
   backend, through :func:`evidence.processes.run_process`, and turns what they wrote into a report;
 - :mod:`evidence.check.arrays` carries inputs and predictions between trials (``.npz``, never pickled);
 - :mod:`evidence.check.report` is the report (typed, pydantic), its rules and its table, Markdown and JSON forms;
-- :mod:`evidence.check.cli` is the ``kvt check`` command.
+- :mod:`evidence.check.cli` is the ``kvt check`` command;
+- ``--time``: :mod:`evidence.check.timing_cli` (its flags), :mod:`evidence.check.timing_run` (one worker per
+  backend and setting, :mod:`evidence.check.timing`), :mod:`evidence.check.timing_report` (statistics, ranking,
+  renderings), :mod:`evidence.check.machine` (the one hardware query) and :mod:`evidence.check.timing_venue`
+  (the user venue's result file).
 
 Only the trial workers import a framework; the CLI process never does.
 """

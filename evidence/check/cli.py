@@ -57,6 +57,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = Path(args.path).expanduser()
     kind = classify(path, script=args.script)
     backends = parse_backends(args.backends)
+    if getattr(args, "time", False):
+        from evidence.check.timing_cli import cmd_time
+
+        return cmd_time(args, path, kind, backends, _out_dir(args.out))
     targets, asked = parse_targets(args.targets, known_targets())
     out_dir = _out_dir(args.out)
     custom = None
@@ -116,4 +120,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="keep the report (report.json) and every trial's files in DIR (a new or empty folder); "
                         "without it nothing is written outside a temporary folder")
+    from evidence.check.timing_cli import add_timing_arguments
+
+    add_timing_arguments(p)
     p.set_defaults(func=cmd_check)
