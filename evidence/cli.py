@@ -49,6 +49,7 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
             verdict=result.verdict,
             summary=result.summary,
             venue=venue,
+            machine_dependent=result.claim.machine_dependent,
             stale=is_stale(result),
             provenance=result.provenance.model_dump(),
             findings=result.findings,
@@ -63,7 +64,9 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
 def verdict_text(row: dict[str, Any]) -> str:
     """The verdict of a :func:`claim_rows` row with its venue, stability and staleness in words."""
     text = row["verdict"]
-    if row.get("venue"):
+    if row.get("venue") and row.get("machine_dependent") is False:
+        text += " (on any machine)"  # the claim reads files: its venue is where it ran, not what it holds for
+    elif row.get("venue"):
         text += f" on {row['venue']}"
     reruns = row.get("reruns") or []
     if len(set(reruns)) == 1:
