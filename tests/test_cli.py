@@ -40,7 +40,7 @@ def test_show_json_has_id_verdict_summary_provenance(tmp_path):
     assert {"id", "verdict", "summary", "provenance"} <= set(community)
     assert community["provenance"]["mode"] == "full"
     assert community["provenance"]["packages"]["numpy"]
-    assert "459 packages" in community["summary"]  # TensorFlow's classified packages, computed from the data file
+    assert "376 third-party packages" in community["summary"]  # computed from the data file and reviewed list
 
 
 def test_show_marks_a_result_stale_when_the_claims_code_changed(tmp_path):
@@ -85,7 +85,7 @@ def test_show_csv_flattens_the_assessment(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "claim,venue,field,value"
-    assert any(line.startswith(f"community,{VENUE},signals.packages.tensorflow,459") for line in lines)
+    assert any(line.startswith(f"community,{VENUE},signals.packages.tensorflow,376") for line in lines)
 
 
 def test_abbreviated_flags_are_refused():
