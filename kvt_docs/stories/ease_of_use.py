@@ -12,8 +12,8 @@ from kvt_docs.markdown import cell, table
 from kvt_docs.stories import Story, reason, threshold, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, Reference, Section, bar_chart
 
-STYLE_TITLES = {"keras_fit": "Keras fit", "keras_gradienttape": "Keras layers + GradientTape",
-                "tf_core": "TensorFlow core"}
+STYLE_TITLES = {"keras_fit": "Keras fit", "keras_gradienttape": "Keras with a custom training loop",
+                "tf_core": "TensorFlow without Keras"}
 STYLE_COLORS = {"keras_fit": OPTION_COLORS["keras-tensorflow"], "keras_gradienttape": OPTION_COLORS["keras-torch"],
                 "tf_core": OPTION_COLORS["tensorflow-core"]}
 TF_STYLES = ("keras_gradienttape", "tf_core")
