@@ -70,7 +70,8 @@ class CommunityStory(Story):
                      if a.keras_is_a_tensorflow_dependency else
                      "keras is a dependency of tensorflow: every TensorFlow install is also a Keras download"))
         if torch:
-            second += f"; PyTorch's ecosystem, {torch.packages:,} packages, is larger than either"
+            second += (f"; PyTorch's ecosystem, {torch.by_origin['third_party'].packages:,} third-party packages, is "
+                       "larger than either")
         out.append(second + ".")
         return out
 
