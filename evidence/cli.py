@@ -117,8 +117,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
     """``kvt claims``: ids, titles and verdicts."""
     rows = claim_rows(resolve_claims(None), args.results_dir)
     if args.format == "json":
-        print(json.dumps([{k: r[k] for k in ("id", "title", "dimension", "verdict", "summary", "venue", "stale",
-                                             "venues")} for r in rows], indent=2))
+        keys = ("id", "title", "dimension", "verdict", "summary", "venue", "machine_dependent", "stale", "venues")
+        print(json.dumps([{k: r.get(k) for k in keys} for r in rows], indent=2))
         return EXIT_OK
     print_table("Claims under test", ["id", "title", "verdict"],
                 [[r["id"], r["title"], verdict_text(r)] for r in rows])

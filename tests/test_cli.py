@@ -28,8 +28,14 @@ def test_claims_lists_every_claim_with_its_verdict(tmp_path):
     assert rows["architecture"]["verdict"] == "not run"
     assert rows["community"]["verdict"] in {"supported", "partly supported", "refuted", "inconclusive"}
     assert rows["community"]["stale"] is False and rows["community"]["venue"] == VENUE
+    # community reads a dated listing: it depends on no machine, so no venue is stamped on its verdict.
+    assert rows["community"]["machine_dependent"] is False
     table = kvt("claims", "--results-dir", str(tmp_path))
     assert table.returncode == 0 and "backend_portability" in table.stdout
+    from evidence.cli import verdict_text
+
+    assert verdict_text(rows["community"] | {"reruns": []}).endswith("(on any machine)")
+    assert verdict_text(rows["community"] | {"machine_dependent": True, "reruns": []}).endswith(f"on {VENUE}")
 
 
 def test_show_json_has_id_verdict_summary_provenance(tmp_path):
