@@ -41,7 +41,8 @@ class DistributedStory(Story):
         a = r.assessment
         out = []
         if not a.scale_decided and a.venue_needs:
-            out.append(f"The article's claim is about large-scale work, which needs {a.venue_needs.split(':')[0]}: "
+            needs = a.venue_needs.split(":", 1)[-1].split(";")[0].strip()
+            out.append(f"The article's claim is about large-scale work, which needs {needs}: "
                        f"this venue ({a.hosts} machine, {a.cpu_count} CPU cores, {a.accelerators or 'no'} "
                        "accelerators) cannot decide it, so the verdict is inconclusive and what it does show "
                        "(correctness, overhead, fault behaviour) follows as findings.")
