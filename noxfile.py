@@ -89,7 +89,7 @@ def evidence_claim(session: nox.Session, claim: str) -> None:
 def releases(session: nox.Session) -> None:
     """Run the evidence against named release sets, each in its own virtual environment, and print the drift.
 
-    ``nox -s releases -- keras-2.15 keras-3.0 today [--claims C...] [-- --quick]``; the drift of each set is
+    ``nox -s releases -- keras-2.15 keras-3.0 today latest [--claims C...] [-- --quick]``; the drift of each set is
     from evidence/results.
     The sets are listed by ``nox -s releases -- list``; results go to evidence/results/releases/<set>/.
     Environments are cached in ``$KVT_RELEASE_CACHE`` (default ~/.cache/kvt/releases), outside the checkout.

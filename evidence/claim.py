@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from evidence.contract import Assessment, DecisionChange, Setting, Threshold
+from evidence.contract import Assessment, ContractModel, DecisionChange, Setting, Threshold
 
 if TYPE_CHECKING:
     from evidence.results import SubjectResult
@@ -98,6 +98,41 @@ class Verdict:
             raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
 
 
+class VenueScope(ContractModel):
+    """What a venue must have to decide a claim as the article states it; recorded in every result.
+
+    A claim that reads files (a dated listing, release notes, source lines) depends on no machine: its result
+    holds anywhere and readers show no venue for it. A claim that measures on a machine holds for that venue, and
+    where the article's claim needs more than the venue has (several machines, several accelerators), the venue can
+    decide only part of it: the claim's verdict is then ``inconclusive`` for the claim as stated, with what the
+    venue does decide given as findings.
+    """
+
+    machine_dependent: bool = True
+    """Whether the claim's numbers depend on the machine they ran on (False: its result holds on any machine)."""
+    needs: str = "a machine that runs the frameworks"
+    """What a venue must have to decide the claim as the article states it, in words."""
+    min_hosts: int = 1
+    """Machines a venue needs (the claim's multi-host half needs more than one)."""
+    min_accelerators: int = 0
+    """Accelerators (GPUs, TPUs) a venue needs on one machine; with ``min_hosts`` 1 this is an alternative: a
+    venue with this many accelerators, or with ``min_hosts`` machines, decides the claim."""
+
+    def decides(self, hosts: int, accelerators: int) -> bool:
+        """Whether a venue of ``hosts`` machines with ``accelerators`` accelerators each can decide the claim."""
+        if not self.machine_dependent:
+            return True
+        by_hosts = self.min_hosts > 1 and hosts >= self.min_hosts
+        by_accelerators = self.min_accelerators > 0 and accelerators >= self.min_accelerators
+        if self.min_hosts <= 1 and self.min_accelerators == 0:
+            return True
+        return by_hosts or by_accelerators
+
+
+#: The scope of a claim that measures on a machine and needs nothing more of it (the default).
+ANY_MACHINE = VenueScope()
+
+
 class FrameworkUnavailable(Exception):
     """Raised by a measurement when a framework it needs is not installed; recorded as ``unavailable``."""
 
@@ -128,6 +163,8 @@ class Claim:
         timeout_s: seconds a single worker may run in (quick, full) mode before it is killed.
         reruns: whole runs of the claim, back to back, in (quick, full) mode; with more than one, a verdict is
             given only when every run reaches the same one (a claim judged on timings asks for 3 in full mode).
+        venue_scope: what a venue must have to decide the claim (:class:`VenueScope`); a claim that depends on
+            no machine sets ``machine_dependent=False`` and readers show no venue for it.
     """
 
     id: ClassVar[str]
@@ -148,6 +185,7 @@ class Claim:
     warmup: ClassVar[int] = 1
     timeout_s: ClassVar[tuple[int, int]] = (300, 900)
     reruns: ClassVar[tuple[int, int]] = (1, 1)
+    venue_scope: ClassVar[VenueScope] = ANY_MACHINE
 
     # -- declarations ---------------------------------------------------------------------------------------
     def threshold(self, name: str, quick: bool = False) -> int | float:
@@ -241,6 +279,7 @@ class Claim:
             "settings": dict(self.settings),
             "decision_rule_fixed": self.decision_rule_fixed,
             "decision_log": list(self.decision_log),
+            "venue_scope": self.venue_scope,
         }
 
 

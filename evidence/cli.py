@@ -58,6 +58,7 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
             verdict=result.verdict,
             summary=result.summary,
             venue=venue,
+            machine_dependent=result.claim.machine_dependent,
             stale=is_stale(result),
             provenance=result.provenance.model_dump(),
             findings=result.findings,
@@ -72,7 +73,9 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
 def verdict_text(row: dict[str, Any]) -> str:
     """The verdict of a :func:`claim_rows` row with its venue, stability and staleness in words."""
     text = row["verdict"]
-    if row.get("venue"):
+    if row.get("venue") and row.get("machine_dependent") is False:
+        text += " (on any machine)"  # the claim reads files: its venue is where it ran, not what it holds for
+    elif row.get("venue"):
         text += f" on {row['venue']}"
     reruns = row.get("reruns") or []
     if len(set(reruns)) == 1:
@@ -155,8 +158,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
     readable_results(args.results_dir)
     rows = claim_rows(resolve_claims(None), args.results_dir)
     if args.format == "json":
-        print(json.dumps([{k: r[k] for k in ("id", "title", "dimension", "verdict", "summary", "venue", "stale",
-                                             "venues")} for r in rows], indent=2))
+        keys = ("id", "title", "dimension", "verdict", "summary", "venue", "machine_dependent", "stale", "venues")
+        print(json.dumps([{k: r.get(k) for k in keys} for r in rows], indent=2))
         return EXIT_OK
     print_table("Claims under test", ["id", "title", "verdict"],
                 [[r["id"], r["title"], verdict_text(r)] for r in rows])

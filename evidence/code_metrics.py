@@ -40,8 +40,12 @@ branches, cyclomatic complexity
     McCabe's cyclomatic complexity of a function is 1 + its decision points (nested functions count
     separately); of the module body, likewise. ``cyclomatic_total`` sums them; ``cyclomatic_max`` is the
     largest.
+API surfaces
+    The concepts a program needs, counted by code from its API names with no table: each class it uses, with its
+    methods folded in (``keras.Model.fit`` and ``keras.Model.compile`` are one surface, ``keras.Model``), and
+    each function it calls (``tensorflow.reduce_mean``); see :func:`api_surface`.
 concepts
-    What a newcomer must learn to write the program, derived from its API names by :data:`CONCEPTS`, a declared
+    The same API names grouped by meaning, by :data:`CONCEPTS`, a declared
     table of concept -> name patterns (``fnmatch`` patterns; the first concept with a matching pattern wins).
     Names no pattern matches are listed as ``unmapped_api_names``, so that a gap in the table shows.
 
@@ -147,6 +151,7 @@ class ProgramMetrics:
         cyclomatic: function name (``Class.method`` for methods, ``<module>`` for the body) -> complexity.
         concepts: concept -> the program's API names that need it, in :data:`CONCEPTS` order.
         unmapped_api_names: API names that no concept pattern matches.
+        surfaces: API surface -> the program's API names on it (:func:`api_surface`), sorted.
     """
 
     file: str
@@ -162,6 +167,12 @@ class ProgramMetrics:
     cyclomatic: dict[str, int] = field(default_factory=dict)
     concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unmapped_api_names: tuple[str, ...] = ()
+    surfaces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def surface_count(self) -> int:
+        """How many API surfaces (classes with their methods, functions) the program uses."""
+        return len(self.surfaces)
 
     @property
     def concept_count(self) -> int:
@@ -176,6 +187,8 @@ class ProgramMetrics:
         out["concepts"] = {k: list(v) for k, v in self.concepts.items()}
         out["api_name_count"] = len(self.api_names)
         out["concept_count"] = self.concept_count
+        out["surfaces"] = {k: list(v) for k, v in self.surfaces.items()}
+        out["surface_count"] = self.surface_count
         return out
 
 
@@ -499,6 +512,29 @@ def _complexities(tree: ast.Module) -> dict[str, int]:
 
 
 # -- concepts -------------------------------------------------------------------------------------------------------
+def api_surface(name: str) -> str:
+    """The API surface of a canonical dotted name: up to its first class (a capitalised part), so that a class's
+    methods and attributes fold into it; a function or constant of a module is its own surface.
+
+    Examples:
+        >>> api_surface("keras.Model.fit"), api_surface("tensorflow.data.Dataset.batch"), api_surface("tensorflow.cast")
+        ('keras.Model', 'tensorflow.data.Dataset', 'tensorflow.cast')
+    """
+    parts = name.split(".")
+    for i, part in enumerate(parts):
+        if part[:1].isupper():
+            return ".".join(parts[:i + 1])
+    return name
+
+
+def surfaces_for(api_names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """API surface -> the names on it, for ``api_names`` (sorted), counted by :func:`api_surface` alone."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(set(api_names)):
+        found.setdefault(api_surface(name), []).append(name)
+    return {k: tuple(v) for k, v in sorted(found.items())}
+
+
 def concepts_for(api_names: Iterable[str],
                  mapping: tuple[tuple[str, tuple[str, ...]], ...] = CONCEPTS) -> tuple[dict[str, tuple[str, ...]],
                                                                                       tuple[str, ...]]:
@@ -549,6 +585,7 @@ def analyse_source(source: str, *, file: str = "<string>", sha256: str | None = 
         cyclomatic=complexity,
         concepts=concept_map,
         unmapped_api_names=unmapped,
+        surfaces=surfaces_for(names),
     )
 
 
@@ -644,7 +681,7 @@ def analyse_symbols(path: str | Path, symbols: Iterable[str], *, completions: bo
         cyclomatic_total=whole.cyclomatic_total - (1 if complexity_module == 1 else 0),
         cyclomatic_max=whole.cyclomatic_max,
         cyclomatic={k: v for k, v in whole.cyclomatic.items() if k != "<module>" or v > 1},
-        concepts=whole.concepts, unmapped_api_names=whole.unmapped_api_names,
+        concepts=whole.concepts, unmapped_api_names=whole.unmapped_api_names, surfaces=whole.surfaces,
     )
 
 

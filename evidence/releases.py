@@ -78,6 +78,8 @@ class ReleaseSet:
         not_run: claims that are not run under the set, each with why: their programs call an API the release
             lacks, so a run would record our programs' failure as the release's. Recorded ``unavailable``.
         notes: what the set is, for the "Then and now" page.
+        floating: distributions of today's pins that the set leaves unpinned (the ``latest`` set: the four
+            frameworks), so what it installs moves with upstream releases; its manifest records what was installed.
     """
 
     name: str
@@ -87,13 +89,17 @@ class ReleaseSet:
     absent: dict[str, str] = field(default_factory=dict)
     not_run: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    floating: tuple[str, ...] = ()
 
     def pins(self) -> tuple[str, ...]:
-        """The requirement specifiers installed for the set (today's: the evidence extra)."""
+        """The requirement specifiers installed for the set (today's: the evidence extra; a floating set: the
+        evidence extra with the :attr:`floating` distributions unpinned, so pip picks their newest releases that
+        install together)."""
         if self.requirements is not None:
             return self.requirements
         project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-        return tuple(project["optional-dependencies"]["evidence"])
+        extra = tuple(project["optional-dependencies"]["evidence"])
+        return tuple(unpinned(spec) if requirement_name(spec) in self.floating else spec for spec in extra)
 
     # -- what the runner asks ---------------------------------------------------------------------------------
     def unavailable_reason(self, claim: Claim, subject: str) -> str | None:
@@ -124,6 +130,8 @@ class ReleaseSet:
 #: Why a claim whose programs need Keras 3 is not run under Keras 2.15.
 KERAS3_PROGRAMS = ("its programs are written to Keras 3's API (keras.ops, the Keras 3 trainer): under Keras 2.15 "
                    "they would measure our programs' portability, not Keras 2.15 (that needs Keras 2 versions)")
+#: The distributions the ``latest`` set leaves unpinned: the four frameworks.
+LATEST_FLOATING = ("tensorflow-cpu", "keras", "jax", "torch")
 #: Why the two longest claims are not run on the older sets.
 NOT_TRIED = "not tried on this set yet: its three full runs take 6 to 14 minutes a set"
 
@@ -179,8 +187,35 @@ RELEASE_SETS: dict[str, ReleaseSet] = {
             requirements=None,
             notes="The releases the committed results in evidence/results/ were made with.",
         ),
+        ReleaseSet(
+            name="latest",
+            title="The newest Keras, TensorFlow, JAX and PyTorch that install together",
+            released="2026-12",
+            requirements=None,
+            floating=LATEST_FLOATING,
+            not_run={
+                "performance": "not run on this set yet: its three full runs take about 14 minutes a set",
+                "deployment": "not run on this set yet: its converters and browser targets take over 10 minutes "
+                              "a set",
+            },
+            notes="Today's pins with the four frameworks unpinned: pip picks the newest releases that install "
+                  "together (the manifest records them), so the weekly run's drift from evidence/results names any "
+                  "verdict a new release flips. Where pip is capped by a constraints file (this project's build "
+                  "machine caps torch at 2.14.1), the cap wins and the manifest shows it.",
+        ),
     )
 }
+
+
+def requirement_name(spec: str) -> str:
+    """The distribution a requirement specifier names, normalised: ``jax[cpu]==0.10.*`` -> ``jax``."""
+    return re.split(r"[\[<>=!~; ]", spec.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def unpinned(spec: str) -> str:
+    """``spec`` without its version: ``jax[cpu]==0.10.*`` -> ``jax[cpu]``."""
+    match = re.match(r"^\s*([A-Za-z0-9._-]+(\[[^\]]*\])?)", spec)
+    return match.group(1) if match else spec
 
 
 class ReleaseError(ValueError):
@@ -293,7 +328,11 @@ def base_dependencies() -> list[str]:
 
 def environment_path(release: ReleaseSet) -> Path:
     """The cached environment of ``release``: named by the set and a hash of what it installs."""
-    key = json.dumps([sys.version_info[:2], list(release.pins()), base_dependencies()])
+    key = [sys.version_info[:2], list(release.pins()), base_dependencies()]
+    if release.floating:
+        # A floating set's pins name no versions: a new environment each ISO week picks up new releases.
+        key.append(time.strftime("%G-W%V", time.gmtime()))
+    key = json.dumps(key)
     return cache_root() / f"{release.name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
 
 
@@ -411,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("sets", nargs="+", metavar="SET", help=f"release sets: {', '.join(RELEASE_SETS)}, or 'all'")
         p.add_argument("--claims", nargs="+", default=[], metavar="CLAIM", help="these claims only (default: all)")
         p.add_argument("--results-root", type=Path, default=RELEASES_DIR, help="where each set's folder goes")
+        if command == "drift":
+            p.add_argument("--format", choices=("table", "markdown"), default="table", dest="fmt",
+                           help="markdown: for a CI job summary")
     args, run_args = parser.parse_known_args(argv)
     if args.command == "list":
         for s in RELEASE_SETS.values():
@@ -420,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         names = list(RELEASE_SETS) if args.sets == ["all"] else args.sets
         chosen = [get_release_set(n) for n in names]
         if args.command == "drift":
-            return print_drift(chosen, args.claims, args.results_root)
+            return print_drift(chosen, args.claims, args.results_root, args.fmt)
         for release in chosen:
             run_release(release, args.claims, [a for a in run_args if a != "--"], results_root=args.results_root)
     except ReleaseError as exc:
@@ -429,8 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def print_drift(chosen: list[ReleaseSet], claims: list[str], results_root: Path) -> int:
-    """Print the drift from ``evidence/results`` to each set's results; 1 when any changed, 2 for bad input."""
+def print_drift(chosen: list[ReleaseSet], claims: list[str], results_root: Path, fmt: str = "table") -> int:
+    """Print the drift from ``evidence/results`` (today's pins) to each set's results, led by the verdicts the set
+    flips and the framework versions it installed; 1 when any changed, 2 for bad input."""
     from evidence.drift import DriftError, compare, load_source, render
     from evidence.results import DEFAULT_RESULTS_DIR
 
@@ -443,7 +486,14 @@ def print_drift(chosen: list[ReleaseSet], claims: list[str], results_root: Path)
             return 2
         changes = compare(old, new, claims=claims or sorted({c for c, _ in new.results}))
         changed = changed or bool(changes)
-        print(render(changes, "table", "evidence/results", f"releases/{release.name}") + "\n")
+        flips = [c for c in changes if c.kind == "verdict"]
+        versions = sorted({(c.where, c.old, c.new) for c in changes if c.kind == "version"})
+        print(f"{release.name}: " + ("verdicts flipped against today's pins: " + "; ".join(
+            f"{c.claim} ({c.venue}) {c.old} -> {c.new}" for c in flips) if flips else
+            "no verdict flipped against today's pins") + (
+            "; versions changed: " + ", ".join(f"{w} {o} -> {n}" for w, o, n in versions) if versions else "")
+            + ".")
+        print(render(changes, fmt, "evidence/results", f"releases/{release.name}") + "\n")
     return 1 if changed else 0
 
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from evidence.claim import VenueScope
 from evidence.contract import Assessment, DecisionChange, Setting, Threshold
 from evidence.errors import InputError
 from evidence.guarded import GuardedReadError, check_path, list_dir, read_json
@@ -114,6 +115,14 @@ class ClaimInfo(BaseModel):
     """When the decision rule was fixed (ISO date)."""
     decision_log: list[DecisionChange] = Field(default_factory=list)
     """Changes to the decision rule after it was fixed."""
+    venue_scope: VenueScope | None = None
+    """What a venue must have to decide the claim, and whether it depends on the machine at all (None: a result
+    made before claims declared it; read as machine-dependent)."""
+
+    @property
+    def machine_dependent(self) -> bool:
+        """Whether the result's numbers depend on the machine (False: readers show no venue for it)."""
+        return self.venue_scope is None or self.venue_scope.machine_dependent
 
     @field_validator("thresholds")
     @classmethod

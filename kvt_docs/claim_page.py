@@ -59,8 +59,8 @@ class ClaimPage:
 def venue_line(entry: ClaimEntry, r: ResultFile) -> str:
     """``verdict · venue · mode · date`` for one venue."""
     mode = "quick run" if r.mode == "quick" else "full run"
-    return (f"{badge(r.verdict, stale=entry.is_stale(r.venue))} on **{r.venue}** · {mode} of "
-            f"{fmt.date(r.provenance.date)}")
+    where = "on **any machine** (it reads files)" if not r.claim.machine_dependent else f"on **{r.venue}**"
+    return f"{badge(r.verdict, stale=entry.is_stale(r.venue))} {where} · {mode} of {fmt.date(r.provenance.date)}"
 
 
 def banners(entry: ClaimEntry) -> str:

@@ -48,8 +48,8 @@ def home_table(entries: list[ClaimEntry]) -> str:
         article = html.escape(story.article or (e.claim.statement if e.claim else ""))
         if e.state == "ok":
             verdicts = " ".join(badge(r.verdict, stale=e.is_stale(v)) for v, r in e.results.items())
-            venues = "<br>".join(html.escape(v) + (" (quick)" if r.mode == "quick" else "")
-                                 for v, r in e.results.items())
+            venues = "<br>".join(html.escape(v if r.claim.machine_dependent else "any machine")
+                                 + (" (quick)" if r.mode == "quick" else "") for v, r in e.results.items())
         else:
             verdicts, venues = badge(e.verdict), "—"
         rows.append("<tr>" + _td(COLUMNS[0], f'<a href="{e.url}">{name}</a>', "kvt-home__claim")

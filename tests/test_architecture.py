@@ -41,6 +41,8 @@ def test_keras_3_rejecting_the_old_names_is_outdated():
                                         error=error | {"message": "Unable to import backend : cntk"})}
     v = CLAIM.judge(results)
     assert v.verdict == "outdated" and "rejects theano and cntk at import" in v.summary
+    # The article's era comes from the cited facts, never from fixed text.
+    assert "Half true" not in v.summary and "Keras 2.3.0 (2019-09-17" in v.summary and "history" in v.findings
 
 
 def test_old_backends_still_training_would_support_the_claim():
@@ -51,3 +53,13 @@ def test_old_backends_still_training_would_support_the_claim():
 def test_no_tensorflow_training_is_inconclusive():
     results = {"backend-tensorflow": SubjectResult(status="unavailable", reason="tensorflow cannot be imported")}
     assert CLAIM.judge(results).verdict == "inconclusive"
+
+
+def test_the_article_era_is_cited_fact_with_dates_and_sources():
+    from evidence.claims.architecture import CLAIM, HISTORY
+
+    dates = {h.source.rsplit("/", 1)[-1]: h.date for h in HISTORY}
+    assert dates["2.3.0"] == "2019-09-17" and dates["2.4.0"] == "2020-06-17"
+    assert all(h.source.startswith("https://github.com/keras-team/keras/releases/tag/") for h in HISTORY)
+    assert CLAIM.venue_scope.machine_dependent is False
+    assert "HISTORY" in CLAIM.decision_log[-1].change

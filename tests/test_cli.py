@@ -28,8 +28,14 @@ def test_claims_lists_every_claim_with_its_verdict(tmp_path):
     assert rows["architecture"]["verdict"] == "not run"
     assert rows["community"]["verdict"] in {"supported", "partly supported", "refuted", "inconclusive"}
     assert rows["community"]["stale"] is False and rows["community"]["venue"] == VENUE
+    # community reads a dated listing: it depends on no machine, so no venue is stamped on its verdict.
+    assert rows["community"]["machine_dependent"] is False
     table = kvt("claims", "--results-dir", str(tmp_path))
     assert table.returncode == 0 and "backend_portability" in table.stdout
+    from evidence.cli import verdict_text
+
+    assert verdict_text(rows["community"] | {"reruns": []}).endswith("(on any machine)")
+    assert verdict_text(rows["community"] | {"machine_dependent": True, "reruns": []}).endswith(f"on {VENUE}")
 
 
 def test_show_json_has_id_verdict_summary_provenance(tmp_path):
@@ -40,7 +46,7 @@ def test_show_json_has_id_verdict_summary_provenance(tmp_path):
     assert {"id", "verdict", "summary", "provenance"} <= set(community)
     assert community["provenance"]["mode"] == "full"
     assert community["provenance"]["packages"]["numpy"]
-    assert "459 packages" in community["summary"]  # TensorFlow's classified packages, computed from the data file
+    assert "376 third-party packages" in community["summary"]  # computed from the data file and reviewed list
 
 
 def test_show_marks_a_result_stale_when_the_claims_code_changed(tmp_path):
@@ -85,7 +91,7 @@ def test_show_csv_flattens_the_assessment(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "claim,venue,field,value"
-    assert any(line.startswith(f"community,{VENUE},signals.packages.tensorflow,459") for line in lines)
+    assert any(line.startswith(f"community,{VENUE},signals.packages.tensorflow,376") for line in lines)
 
 
 def test_abbreviated_flags_are_refused():

@@ -294,8 +294,42 @@ def test_a_loss_beyond_the_tolerance_is_a_failure():
     assert a.runs["jax-dataparallel-2"].loss_rel_diff == pytest.approx(0.25)
 
 
-def test_tensorflow_works_but_not_everywhere_and_not_alone():
+def _on_gpus(results: dict, gpus: int = 4) -> dict:
+    """``results`` as if measured on a machine with ``gpus`` accelerators: a venue that decides large scale."""
+    for res in results.values():
+        if res.status == "ok":
+            res.measurements["accelerators"] = gpus
+    return results
+
+
+def test_a_cpu_venue_cannot_decide_large_scale_and_says_what_it_decides():
     verdict = CLAIM.judge(_results())
+    assert verdict.verdict == "inconclusive"
+    assert {"venue", "correctness", "overhead", "fault_behaviour", "reading_on_this_venue"} <= set(verdict.findings)
+    assert "'partly supported'" in verdict.findings["reading_on_this_venue"]
+    assert "4 of its 5 distributed paths" in verdict.findings["correctness"]
+    a = CLAIM.assess(_results(), False)
+    assert a.scale_decided is False and a.accelerators == 0 and a.hosts == 1
+    # One accelerator is not enough either; two are.
+    assert CLAIM.assess(_on_gpus(_results(), 1), False).scale_decided is False
+    assert CLAIM.assess(_on_gpus(_results(), 2), False).scale_decided is True
+
+
+def test_the_venue_scope_is_declared_and_recorded():
+    scope = CLAIM.venue_scope
+    assert scope.machine_dependent and scope.min_hosts == 2 and scope.min_accelerators == 2
+    assert not scope.decides(hosts=1, accelerators=0) and scope.decides(hosts=2, accelerators=0)
+    assert CLAIM.describe()["venue_scope"] == scope
+
+
+def test_a_hang_is_called_only_after_jax_documented_heartbeat_timeout():
+    assert CLAIM.threshold("hang_after_s") > 100  # jax.distributed.initialize(heartbeat_timeout_seconds=100)
+    assert CLAIM.setting("fault_timeout_s", False) > CLAIM.threshold("hang_after_s")
+    assert "experimental" in PATHS["tfcore-dtensor"].what
+
+
+def test_tensorflow_works_but_not_everywhere_and_not_alone():
+    verdict = CLAIM.judge(_on_gpus(_results()))
     assert verdict.verdict == "partly supported"
     assert "4 of its 5 distributed paths" in verdict.summary
     assert "keras-team/keras#20585" in verdict.summary
@@ -308,15 +342,15 @@ def test_supported_only_when_tensorflow_is_alone_and_most_robust():
     lone = _results(multiworker_fit_fails=False, jax_works=False, torch_works=False, mp_sharded=False,
                     faults={"multiworker-custom": [fault_raw("recovers", restart="launcher",
                                                              mechanism="tf.train.CheckpointManager")]})
-    assert CLAIM.judge(lone).verdict == "supported"
+    assert CLAIM.judge(_on_gpus(lone)).verdict == "supported"
     # The same, but another option copes with a fault as well: no longer TensorFlow's distinction.
     lone["keras-torch"].measurements["faults"] = {"torch-ddp": [fault_raw("recovers", restart="torchrun")]}
     lone["keras-torch"].measurements["runs"]["torch-ddp-2"] = _run("torch-ddp", 2, processes=2)
-    assert CLAIM.judge(lone).verdict == "partly supported"
+    assert CLAIM.judge(_on_gpus(lone)).verdict == "partly supported"
 
 
 def test_refuted_when_only_the_other_options_work():
-    assert CLAIM.judge(_results(tf_works=False)).verdict == "refuted"
+    assert CLAIM.judge(_on_gpus(_results(tf_works=False))).verdict == "refuted"
 
 
 def test_missing_subjects_are_named_and_no_tensorflow_is_inconclusive():

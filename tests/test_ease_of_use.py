@@ -215,7 +215,8 @@ def test_the_real_programs_are_supported_when_they_do_the_same_job():
     for task in TASKS:
         lines = [a.program(task, s).metrics.logical_lines for s in STYLES]
         assert lines[0] < lines[1] < lines[2], (task, lines)
-    assert "Keras layers + tf.GradientTape" in verdict.summary and "TensorFlow core" in verdict.summary
+    assert "Keras's own custom training loop" in verdict.summary and "TensorFlow without Keras" in verdict.summary
+    assert "tensorflow.GradientTape" in a.program("mlp", "keras_gradienttape").metrics.concepts
     assert set(CLAIM.sub_claims) <= set(verdict.findings)
     assert "mlp_gradienttape.py" in verdict.findings["traceability"]
 
@@ -231,10 +232,32 @@ def with_metrics_of(source_style, target_styles):
     return records
 
 
-def test_partly_supported_when_only_tensorflow_core_needs_more():
+def test_keras_custom_loop_is_keras_and_not_weighed_as_tensorflow():
+    # Keras's custom training loop as short as fit changes nothing: only TensorFlow without Keras is weighed.
     _, verdict = judge(synthetic(records=with_metrics_of("keras_fit", ["keras_gradienttape"])))
+    assert verdict.verdict == "supported", verdict.summary
+    assert "1.0x the lines" in verdict.findings["custom_loop"]
+
+
+def test_partly_supported_when_tensorflow_without_keras_needs_more_code_but_is_as_simple():
+    records = dict(RECORDS)
+    for task in TASKS:
+        fit = RECORDS[(task, "keras_fit")]["metrics"]
+        core = RECORDS[(task, "tf_core")]
+        records[(task, "tf_core")] = {**core, "metrics": {**core["metrics"], "api_names": fit["api_names"],
+                                                          "api_name_count": fit["api_name_count"],
+                                                          "surfaces": fit["surfaces"]}}
+    _, verdict = judge(synthetic(records=records))
     assert verdict.verdict == "partly supported", verdict.summary
-    assert "not more code and less simple for: Keras layers + tf.GradientTape" in verdict.summary
+    assert "not more code and less simple for: TensorFlow without Keras" in verdict.summary
+
+
+def test_concepts_are_counted_by_code_from_the_api_names():
+    assert code_metrics.api_surface("keras.Model.fit") == "keras.Model"
+    assert code_metrics.api_surface("tensorflow.data.Dataset.from_tensor_slices") == "tensorflow.data.Dataset"
+    assert code_metrics.api_surface("tensorflow.reduce_mean") == "tensorflow.reduce_mean"
+    m = code_metrics.analyse_file(PROGRAMS_DIR / "mlp_tfcore.py")
+    assert m.surface_count == len({code_metrics.api_surface(n) for n in m.api_names}) > 0
 
 
 def test_refuted_when_the_tensorflow_styles_need_as_much_as_fit():

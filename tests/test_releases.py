@@ -44,8 +44,30 @@ def test_the_release_sets_pin_what_they_say():
     # Environments are cached outside the checkout, one per set and pins.
     paths = {releases.environment_path(s) for s in sets.values()}
     assert len(paths) == len(sets) and not any(ROOT in p.parents for p in paths)
-    with pytest.raises(releases.ReleaseError, match=r"Expected one of: keras-2\.15, keras-3\.0, today"):
+    with pytest.raises(releases.ReleaseError, match=r"Expected one of: keras-2\.15, keras-3\.0, today, latest"):
         releases.get_release_set("keras-1.0")
+
+
+def test_the_latest_set_unpins_the_four_frameworks_and_keeps_the_rest():
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["evidence"]
+    latest = releases.RELEASE_SETS["latest"].pins()
+    assert {"tensorflow-cpu", "keras", "jax[cpu]", "torch"} <= set(latest)
+    assert not any(p.startswith(("torch==", "keras==", "jax[cpu]==", "tensorflow-cpu==")) for p in latest)
+    kept = [p for p in extra if releases.requirement_name(p) not in releases.LATEST_FLOATING]
+    assert kept and all(p in latest for p in kept) and len(latest) == len(extra)
+    assert releases.unpinned("jax[cpu]==0.10.*") == "jax[cpu]"
+    assert releases.requirement_name("jax[cpu]==0.10.*") == "jax"
+
+
+def test_a_floating_set_gets_a_fresh_environment_each_week(monkeypatch):
+    latest = releases.RELEASE_SETS["latest"]
+    this_week = releases.environment_path(latest)
+    epoch = releases.time.gmtime(0)
+    monkeypatch.setattr(releases.time, "gmtime", lambda *a: epoch)
+    assert releases.environment_path(latest) != this_week
+    # A pinned set's environment does not move with the calendar.
+    today = releases.RELEASE_SETS["today"]
+    assert releases.environment_path(today) == releases.environment_path(today)
 
 
 def test_a_subject_needing_an_absent_framework_is_unavailable(extra_claims):

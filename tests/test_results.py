@@ -114,5 +114,7 @@ def test_stale_when_the_code_changed(result, tmp_path):
 def test_real_claims_hash_their_programs_and_data():
     claim = get_claim("community")
     names = [p.name for p in claim.code_files()]
-    assert names == ["community.py", "pypi-dl-frameworks-2026-11-25.tsv"]
+    # A claim package counts every module of it, then its data files.
+    assert names == ["__init__.py", "assessment.py", "claim.py", "listing.py", "pypi-dl-frameworks-2026-11-25.tsv",
+                     "pypi-dl-frameworks-2026-11-25.source.json", "community-first-party.tsv"]
     assert all(p.exists() for p in claim.code_files())

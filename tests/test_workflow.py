@@ -85,3 +85,16 @@ def test_the_nox_session_each_job_calls_exists():
     for claim in CLAIM_MODULES:
         assert f"evidence_claim(claim='{claim}')" in proc.stdout
     assert "releases ->" in proc.stdout
+
+
+def test_the_latest_job_runs_the_newest_releases_weekly_and_reports_their_drift(workflow):
+    from evidence.releases import RELEASE_SETS
+
+    job = workflow["jobs"]["latest"]
+    assert job["if"] == "github.event_name != 'pull_request'" and "latest" in RELEASE_SETS
+    script = "\n".join(s.get("run", "") for s in job["steps"])
+    assert "nox -s releases -- latest" in script
+    assert "evidence.releases drift latest --format markdown" in script and "GITHUB_STEP_SUMMARY" in script
+    assert "download.pytorch.org/whl/cpu" in job["env"]["PIP_EXTRA_INDEX_URL"]
+    on = workflow.get("on", workflow.get(True))
+    assert "schedule" in on

@@ -6,6 +6,10 @@ error where one fails; it also times a cold ``import keras`` in fresh processes.
 ``tf.keras`` resolves to in the installed TensorFlow, and a third reads when Theano and CNTK last released from
 the PyPI listing of 2026-11-25. Sub-claim (c), TensorFlow's extra architectural freedom, is tested by the
 ``extensibility`` claim.
+
+The article's era is not measured here (this machine cannot install multi-backend Keras 2.3 beside TensorFlow
+1.x, Theano and CNTK); it is stated as cited fact with sources and dates (:data:`HISTORY`), recorded in the
+assessment, and the release-set runs (``evidence/results/releases/``) measure the Keras 2.15 and 3.0 eras.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from evidence.claim import Claim, Context, FrameworkUnavailable, Verdict, missing_subjects
+from evidence.claim import Claim, Context, FrameworkUnavailable, VenueScope, Verdict, missing_subjects
 from evidence.claims.community import DATA_FILE, LISTING_DATE, months_between, read_listing
-from evidence.contract import Assessment, ContractModel, ErrorInfo, Interval, Threshold
+from evidence.contract import Assessment, ContractModel, DecisionChange, ErrorInfo, Interval, Threshold
 from evidence.errors import error_from_text, error_info
 from evidence.timing import interval, summarize
 
@@ -175,6 +179,37 @@ class LastRelease(ContractModel):
     """Whole months between it and the listing."""
 
 
+class CitedFact(ContractModel):
+    """A fact of the public record, with its date and source: what the claim states about a past it cannot run."""
+
+    date: str
+    """When it happened (YYYY-MM, or YYYY-MM-DD where the source gives the day)."""
+    fact: str
+    """The fact, in our words."""
+    source: str
+    """Where it is recorded (a URL)."""
+    title: str
+    """The source's title."""
+
+
+#: The article's era, from the public record: multi-backend Keras and its end. Each date was checked against the
+#: source named beside it.
+HISTORY: tuple[CitedFact, ...] = (
+    CitedFact(date="2019-08", fact="Keras 2.2.5, the last release of the 2.2 API, supports TensorFlow 1 as well as "
+                                    "Theano and CNTK",
+              source="https://github.com/keras-team/keras/releases/tag/2.2.5", title="Keras 2.2.5 release notes"),
+    CitedFact(date="2019-09-17", fact="Keras 2.3.0 supports TensorFlow 2.0 and keeps TensorFlow 1.14/1.13, Theano "
+                                       "and CNTK; its notes call it the last major release of multi-backend Keras",
+              source="https://github.com/keras-team/keras/releases/tag/2.3.0", title="Keras 2.3.0 release notes"),
+    CitedFact(date="2020-06-17", fact="Keras 2.4.0 discontinues multi-backend Keras: the keras package redirects to "
+                                       "tf.keras and runs on TensorFlow only",
+              source="https://github.com/keras-team/keras/releases/tag/2.4.0", title="Keras 2.4.0 release notes"),
+    CitedFact(date="2023-11", fact="Keras 3.0 is multi-backend again, on TensorFlow, JAX and PyTorch (not Theano "
+                                    "or CNTK)",
+              source="https://github.com/keras-team/keras/releases/tag/v3.0.0", title="Keras 3.0.0 release notes"),
+)
+
+
 class ArchitectureAssessment(Assessment):
     """Which backend names Keras accepts and trains on today, what tf.keras is, and when the old backends last
     released."""
@@ -191,6 +226,8 @@ class ArchitectureAssessment(Assessment):
     """The listing the releases come from."""
     discontinued: list[str]
     """Old backends with no release for at least the threshold's months."""
+    history: list[CitedFact] = []
+    """The article's era as cited fact (multi-backend Keras 2.x and its end), each with its date and source."""
     not_measured: list[str]
     """Subjects that did not run ok, each with its status and reason."""
 
@@ -256,6 +293,20 @@ class ArchitectureClaim(Claim):
             value=36, reason="a backend whose package has not released for three years is no longer maintained"),
     }
     decision_rule_fixed = "2026-11-26"
+    decision_log = (
+        DecisionChange(
+            date="2026-12-07",
+            change="The summary no longer opens with the fixed words 'Half true in 2018': the article's era is "
+                   "stated as cited facts with dates and sources (HISTORY: Keras 2.2.5 and 2.3.0 ran on "
+                   "TensorFlow, Theano and CNTK; 2.3.0, 2019-09-17, was the last multi-backend release; 2.4.0, "
+                   "2020-06-17, ran on TensorFlow only), recorded in the assessment; the verdict rule is unchanged.",
+            reason="A review as a maintainer: a claim about 2018 published as fixed text is not evidence.",
+            affects="The result of 2026-12-06 (outdated); the verdict is the same, the summary's opening changes."),
+    )
+    venue_scope = VenueScope(
+        machine_dependent=False,
+        needs="nothing of the machine: the verdict rests on which backend names the installed Keras accepts and "
+              "trains on, and on release dates; the cold-import times it reports hold for the machine they ran on")
     repeats = (1, 5)
     warmup = 0  # each cold import is its own fresh process: there is nothing to warm up
     timeout_s = (240, 600)
@@ -307,7 +358,7 @@ class ArchitectureClaim(Claim):
         limit = self.threshold("discontinued_after_months")
         discontinued = [n for n in ("theano", "cntk") if last.get(n) and last[n]["months_before_listing"] >= limit]
         return ArchitectureAssessment(backends=backends, tf_keras=tf_keras, last_release=last, listing=source,
-                                      discontinued=discontinued,
+                                      discontinued=discontinued, history=list(HISTORY),
                                       not_measured=missing_subjects(results, self.subjects))
 
     def verdict(self, a: ArchitectureAssessment) -> Verdict:
@@ -331,6 +382,9 @@ class ArchitectureClaim(Claim):
         if a.last_release:
             findings["release_history"] = "Last releases: " + ", ".join(
                 f"{n} {v.version} ({v.month})" for n, v in a.last_release.items() if v) + "."
+        if a.history:
+            findings["history"] = "From the public record: " + "; ".join(
+                f"{h.date}: {h.fact} ({h.title}, {h.source})" for h in a.history) + "."
         if a.not_measured:
             findings["not_measured"] = "; ".join(a.not_measured)
         if "tensorflow" not in training:
@@ -345,8 +399,9 @@ class ArchitectureClaim(Claim):
                    f"ignores the theano and cntk backend names and runs on "
                    f"{a.backends[old_gone[0]].active_backend or 'another backend'}"
                    if all(b in ignored for b in old_gone) else "no longer runs on theano or cntk")
-            summary = (f"Half true in 2018, outdated now: Keras {version} {how}, trains on {', '.join(training)} "
-                       f"and runs inference on {', '.join(inference_only) or 'no other backend'}")
+            summary = (f"Outdated: Keras {version} {how}, trains on {', '.join(training)} "
+                       f"and runs inference on {', '.join(inference_only) or 'no other backend'}"
+                       + self._era(a))
         elif old_gone:
             verdict = "partly supported"
             summary = f"Keras trains on {', '.join(training)} but no longer runs on {', '.join(old_gone)}"
@@ -361,6 +416,18 @@ class ArchitectureClaim(Claim):
         if a.not_measured:
             summary += f" (not measured: {', '.join(m.split(' ')[0] for m in a.not_measured)})"
         return Verdict(verdict, summary + ".", findings)
+
+
+    @staticmethod
+    def _era(a: ArchitectureAssessment) -> str:
+        """The article's era in one clause, from the cited facts (empty without them)."""
+        by = {h.source.rsplit("/", 1)[-1]: h for h in a.history}
+        last, tf_only = by.get("2.3.0"), by.get("2.4.0")
+        if not (last and tf_only):
+            return ""
+        return (f"; in the article's era the claim held for multi-backend Keras 2.1-2.3, which ran on TensorFlow, "
+                f"Theano and CNTK until Keras 2.3.0 ({last.date}, its last multi-backend release), while Keras 2.4.0 "
+                f"({tf_only.date}) ran on TensorFlow only (release notes)")
 
 
 CLAIM = ArchitectureClaim()

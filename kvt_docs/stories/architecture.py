@@ -146,6 +146,10 @@ class ArchitectureStory(Story):
                          cell(t.error.text() if t.error else t.reason or "")])
         out = [("Each backend name", table(["name", "outcome", "Keras", "ran on", "cold import keras (median, IQR)",
                                             "error or reason"], rows))]
+        if a.history:
+            out.append(("The article's era, from the public record", table(
+                ["date", "fact", "source"],
+                [[cell(h.date), cell(h.fact), f"[{cell(h.title)}]({h.source})"] for h in a.history])))
         if a.tf_keras:
             tk = a.tf_keras
             out.append(("What tf.keras is", table(["", ""], [

@@ -1,4 +1,5 @@
-"""The community claim's story: TensorFlow's and Keras's ecosystems compared on three signals against a noise band
+"""The community claim's story: TensorFlow's and Keras's third-party ecosystems compared on three signals against a
+noise band, the frameworks' own builds and first-party packages set apart, and what a package listing cannot say
 (from :class:`~evidence.claims.community.CommunityAssessment`)."""
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from kvt_docs.stories import Story, reason, threshold
 from kvt_docs.svg import NEUTRAL, OPTION_COLORS, Band, Bar, Reference, Section, bar_chart
 
 #: The three signals, in words (the assessment's keys).
-SIGNALS = {"packages": "packages in the ecosystem", "active": "packages released in the last year",
-           "widely_downloaded": "packages among the most downloaded"}
+SIGNALS = {"packages": "third-party packages", "active": "third-party packages released in the last year",
+           "widely_downloaded": "third-party packages among the most downloaded"}
 ECOSYSTEMS = {"tensorflow": ("TensorFlow", OPTION_COLORS["tensorflow-core"]),
               "keras": ("Keras", OPTION_COLORS["keras-tensorflow"]),
               "torch": ("PyTorch", OPTION_COLORS["keras-torch"]), "jax": ("JAX", OPTION_COLORS["keras-jax"])}
 SIDE = {"favours_tensorflow": "favours TensorFlow", "favours_keras": "favours Keras",
-        "within_noise": "within the noise band"}
+        "within_noise": "within the noise band", "too_few": "too few to compare"}
+ORIGINS = {"framework": "the framework itself (builds, nightlies, stubs)", "first_party": "its organisation's",
+           "third_party": "third party"}
 
 
 def _signal_words(a, key: str) -> str:
@@ -37,10 +40,10 @@ class CommunityStory(Story):
             return "No listing was analysed."
         tf_side = [k for k, s in a.signals.items() if s.status == "favours_tensorflow"]
         p = a.signals.get("packages")
-        lead = (f"TensorFlow has {fmt.ratio(p.ratio.estimate)} Keras's packages ({p.tensorflow:,} to {p.keras:,})"
-                if p else "")
+        lead = (f"TensorFlow has {fmt.ratio(p.ratio.estimate)} Keras's third-party packages ({p.tensorflow:,} to "
+                f"{p.keras:,})" if p else "")
         return (f"{lead}; {len(tf_side)} of {len(a.signals)} signals favour TensorFlow beyond the "
-                f"{fmt.ratio(a.noise_band)} noise band.")
+                f"{fmt.ratio(a.noise_band)} noise band; a package listing cannot show the people of a community.")
 
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
@@ -48,15 +51,27 @@ class CommunityStory(Story):
             return []
         said = "; ".join(f"{_signal_words(a, k)} ({SIDE[s.status]})" for k, s in a.signals.items())
         torch = a.ecosystems.get("torch")
-        out = [f"TensorFlow over Keras in the {a.source}: {said}; a ratio within "
-               f"{fmt.ratio(1 / a.noise_band, 2)}–{fmt.ratio(a.noise_band)} is no difference, and a clear verdict "
-               f"needs {int(threshold(r, 'min_signals_for_support'))} signals beyond it."]
+        out = [f"TensorFlow over Keras in the {a.source}, third-party packages only: {said}; a ratio within "
+               f"{fmt.ratio(1 / a.noise_band, 2)}–{fmt.ratio(a.noise_band)} is no difference, a signal with fewer "
+               f"than {a.min_count} packages on a side is not read, and a verdict other than inconclusive needs "
+               f"{int(threshold(r, 'min_signals_for_support'))} signals beyond the band."]
+        tf = a.ecosystems.get("tensorflow")
+        if tf is not None:
+            fw, fp = tf.by_origin["framework"], tf.by_origin["first_party"]
+            out.append(f"Set apart, not counted as a community: TensorFlow's {fw.packages} builds of itself "
+                       f"(tensorflow-cpu, tf-nightly, types-tensorflow…; {fw.widely_downloaded} widely downloaded) "
+                       f"and {fp.packages} packages of its own organisation (TFX, TF Hub, TF Datasets…; "
+                       f"{fp.widely_downloaded} widely downloaded); Keras's likewise.")
+        if a.cannot_say:
+            out.append("A package listing cannot say " + "; ".join(a.cannot_say) + ": the verdict claims none of "
+                       "it, so it is at most partly supported.")
         second = ("Download ranks cannot decide it, since "
                   + (f"{a.keras_is_a_tensorflow_dependency}: every TensorFlow install is also a Keras download"
                      if a.keras_is_a_tensorflow_dependency else
                      "keras is a dependency of tensorflow: every TensorFlow install is also a Keras download"))
         if torch:
-            second += f"; PyTorch's ecosystem, {torch.packages:,} packages, is larger than either"
+            second += (f"; PyTorch's ecosystem, {torch.by_origin['third_party'].packages:,} third-party packages, is "
+                       "larger than either")
         out.append(second + ".")
         return out
 
@@ -91,17 +106,19 @@ class CommunityStory(Story):
                 e = a.ecosystems.get(eco)
                 if e is None:
                     continue
-                value, upper = getattr(e, key), getattr(e, f"{key}_with_name_only")
+                value = getattr(e.by_origin["third_party"], key)
+                upper = getattr(e.third_party_with_name_only, key)
                 sections.append(Bar(name, value, value, upper, color=color,
                                     text=f"{value:,}" + (f" (up to {upper:,})" if upper != value else "")))
         charts.append(Chart(
-            "ecosystems", "Classified packages per ecosystem for each signal: "
+            "ecosystems", "Classified third-party packages per ecosystem for each signal: "
             + "; ".join(f"{b.label} {b.text}" for b in sections if isinstance(b, Bar)) + ".",
-            "Packages per ecosystem, with PyTorch and JAX for scale",
-            bar_chart(sections, title="Packages per ecosystem", x_label="packages (count)",
+            "Third-party packages per ecosystem, with PyTorch and JAX for scale",
+            bar_chart(sections, title="Third-party packages per ecosystem", x_label="packages (count)",
                       legend=[(n, c) for n, c in ECOSYSTEMS.values()]),
             f"A package that belongs to both TensorFlow and Keras counts on each side ({len(a.both_sides)} do); "
-            f"{len(a.excluded)} look-alikes (Terraform tools, TF-IDF…) are excluded."))
+            f"{len(a.excluded)} look-alikes (Terraform tools, TF-IDF, torchsummary…) are excluded, and each "
+            "framework's own builds and first-party packages are set apart."))
         return charts
 
     def means(self, r: ResultFile) -> str:
@@ -157,6 +174,17 @@ class CommunityStory(Story):
                 [[code(x.name), cell(x.ecosystem), cell(x.why)] for x in shown])
                 + (f"\nAnd {len(a.excluded) - len(shown)} more, listed in the raw result.\n"
                    if len(a.excluded) > len(shown) else "")))
+        if a.set_apart:
+            title = f"Set apart: the framework itself and its organisation's packages ({len(a.set_apart)})"
+            out.append((title, table(
+                ["name", "ecosystem", "origin", "why", "download rank"],
+                [[f"`{x.name}`", cell(x.ecosystem), cell(ORIGINS[x.origin]), cell(x.why),
+                  cell(f"#{x.rank:,}" if x.rank else "—")] for x in a.set_apart])))
+        if a.listing is not None:
+            out.append(("Where the listing came from, and what it cannot say",
+                        f"Taken {cell(a.listing.taken)}. {cell(a.listing.where_from)} {cell(a.listing.how)} "
+                        f"{cell(a.listing.rank_source)}\n\nIt does not hold: "
+                        + "; ".join(cell(x) for x in a.listing.does_not_hold) + ".\n"))
         if a.both_sides:
             out.append((f"Packages on both sides ({len(a.both_sides)})",
                         cell(", ".join(a.both_sides)) + "\n"))

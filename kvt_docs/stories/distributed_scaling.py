@@ -40,6 +40,12 @@ class DistributedStory(Story):
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
         out = []
+        if not a.scale_decided and a.venue_needs:
+            needs = a.venue_needs.split(":", 1)[-1].split(";")[0].strip()
+            out.append(f"The article's claim is about large-scale work, which needs {needs}: "
+                       f"this venue ({a.hosts} machine, {a.cpu_count} CPU cores, {a.accelerators or 'no'} "
+                       "accelerators) cannot decide it, so the verdict is inconclusive and what it does show "
+                       "(correctness, overhead, fault behaviour) follows as findings.")
         multi_device = [o for o in OPTIONS if a.multi_device_ok(o)]
         sharded = [o for o in OPTIONS if a.model_parallel_ok(o)]
         failing = [x for x in a.runs.values() if x.status == "fails"]

@@ -1,5 +1,5 @@
-"""The ease_of_use claim's story: the same tasks in Keras fit, Keras layers with a GradientTape loop and TensorFlow
-core, their code metrics against Keras fit's, at comparable accuracy (from
+"""The ease_of_use claim's story: the same tasks in Keras fit, Keras with a custom training loop and TensorFlow
+without Keras, their code metrics against Keras fit's, at comparable accuracy (from
 :class:`~evidence.claims.ease_of_use.EaseOfUseAssessment`)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from kvt_docs.markdown import cell, code, table
 from kvt_docs.stories import Story, reason, threshold, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, Reference, Section, bar_chart
 
-STYLE_TITLES = {"keras_fit": "Keras fit", "keras_gradienttape": "Keras layers + GradientTape",
-                "tf_core": "TensorFlow core"}
+STYLE_TITLES = {"keras_fit": "Keras fit", "keras_gradienttape": "Keras with a custom training loop",
+                "tf_core": "TensorFlow without Keras"}
 STYLE_COLORS = {"keras_fit": OPTION_COLORS["keras-tensorflow"], "keras_gradienttape": OPTION_COLORS["keras-torch"],
                 "tf_core": OPTION_COLORS["tensorflow-core"]}
 TF_STYLES = ("keras_gradienttape", "tf_core")
@@ -50,8 +50,8 @@ class EaseStory(Story):
             return "No task reached comparable accuracy in all three styles."
         core, tape = self._ratios(a, "tf_core", "logical_lines"), self._ratios(a, "keras_gradienttape",
                                                                                   "logical_lines")
-        return (f"TensorFlow core needs {_span(core)} the lines of Keras fit and a GradientTape loop {_span(tape)}, "
-                f"on {len(comparable)} of {len(a.tasks)} tasks at comparable accuracy.")
+        return (f"TensorFlow without Keras needs {_span(core)} the lines of Keras fit (Keras's own custom training "
+                f"loop {_span(tape)}), on {len(comparable)} of {len(a.tasks)} tasks at comparable accuracy.")
 
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
@@ -64,11 +64,14 @@ class EaseStory(Story):
                              if m != "logical_lines")
             parts.append(f"{STYLE_TITLES[style]} {said}")
         rules = ", ".join(f"{words} {fmt.ratio(threshold(r, name))}" for words, name in METRICS.values())
-        out = [f"Simplicity, against Keras fit: {'; '.join(parts)} (the verdict asks, on every task: {rules})."]
+        out = [f"Simplicity, against Keras fit: {'; '.join(parts)} (the verdict asks of TensorFlow without Keras, on "
+               f"every task: {rules}; Keras's custom training loop is Keras, reported beside it)."]
         everywhere = self._everywhere(a)
         if everywhere:
-            out.append(f"The same Keras fit programs ran unchanged on {fmt.listing(everywhere)}; the GradientTape "
-                       "loop serves Keras on TensorFlow only, and TensorFlow core is its own option.")
+            out.append(f"The same Keras fit programs ran unchanged on {fmt.listing(everywhere)}; the custom training "
+                       "loop, written with tf.GradientTape, serves Keras on TensorFlow only, and TensorFlow without "
+                       "Keras is its own option. Concepts are counted by code: each class a program uses, with its "
+                       "methods, and each function.")
         return out
 
     def charts(self, r: ResultFile) -> list[Chart]:
@@ -133,8 +136,9 @@ class EaseStory(Story):
         tape = [res.ratios["keras_gradienttape"]["logical_lines"] for res in a.tasks.values()
                 if "keras_gradienttape" in res.ratios]
         if tape:
-            lines.append(f"- **A custom training loop costs code**: written with tf.GradientTape around Keras layers "
-                         f"it took {_span(tape)} the lines of Keras fit.")
+            lines.append(f"- **A custom training loop costs code, within Keras too**: Keras's documented workflow "
+                         f"for writing the step yourself (tf.GradientTape around Keras layers) took {_span(tape)} "
+                         "the lines of Keras fit.")
         return "\n".join(lines) + "\n"
 
     def details(self, r: ResultFile) -> list[tuple[str, str]]:

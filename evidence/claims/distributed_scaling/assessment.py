@@ -260,6 +260,16 @@ class DistributedAssessment(Assessment):
     scope: str
     """What these runs can and cannot show on this machine (correctness, overhead and fault behaviour, not
     speed-up)."""
+    hosts: int = 1
+    """Machines the runs used (every worker of every run here starts on one machine, on loopback)."""
+    accelerators: int = 0
+    """Accelerators (GPUs) the machine had, as ``nvidia-smi -L`` lists them (0: none, or no nvidia-smi)."""
+    venue_needs: str = ""
+    """What a venue must have to decide the claim as the article states it ("large-scale": several machines or
+    several accelerators), from the claim's venue scope."""
+    scale_decided: bool = False
+    """Whether this venue has what :attr:`venue_needs` asks; when False the verdict is ``inconclusive`` for the
+    claim as stated, and what the venue does decide (correctness, overhead, fault behaviour) are findings."""
     mode: Literal["quick", "full"]
     """``quick``: tiny sizes, fewer runs (no recovery runs); ``full``: the published sizes."""
     not_measured: list[str]

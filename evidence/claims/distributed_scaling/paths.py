@@ -66,7 +66,8 @@ PATHS: dict[str, Path] = {
                                "MultiWorkerMirroredStrategy with a custom loop",
                                "tf.distribute.MultiWorkerMirroredStrategy", cluster="tf_config"),
     "tfcore-dtensor": Path("tensorflow-core", "dist_dtensor_tfcore.py", "logical-devices",
-                           "DTensor with a custom loop, weights sharded over 2 devices",
+                           "DTensor (tf.experimental, experimental) with a custom loop, weights sharded over 2 "
+                           "devices",
                            "tf.experimental.dtensor (Mesh, Layout, DVariable)", kind="model_parallel"),
     "jax-dataparallel": Path("keras-jax", "dist_jax_dataparallel.py", "host-devices",
                              "keras.distribution.DataParallel on JAX, 2 devices in one process",
