@@ -12,24 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int
+from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int, positive_seconds
 
 #: Defaults: a handful of steps says whether training works and compares losses; a trial that takes longer
 #: than five minutes on a small model is stuck.
 DEFAULT_STEPS = 5
 DEFAULT_TIMEOUT_S = 300.0
 BATCH_SIZE = 8
-
-
-def positive_seconds(text: str) -> float:
-    """argparse type: a number of seconds above 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0; received: {text!r}")
-    return value
 
 
 def known_targets() -> tuple[str, ...]:
