@@ -23,7 +23,9 @@ from evidence.check.scan import Finding
 from evidence.contract import ContractModel, ErrorInfo, KnownIssue, Outcome, Threshold
 from evidence.errors import IssuePattern, known_issues
 
-Kind = Literal["keras_file", "module", "script"]
+Kind = Literal["keras_file", "module", "script", "h5_file", "saved_model"]
+#: The kinds that are a saved model (loaded and predicted, not trained): Keras 3's ``.keras``, Keras 2's files.
+SAVED_KINDS: tuple[str, ...] = ("keras_file", "h5_file", "saved_model")
 
 #: The tolerances of the comparisons, fixed before the corpus ran (2026-12-02).
 TOLERANCES: dict[str, Threshold] = {
@@ -62,6 +64,11 @@ KNOWN_CAUSES: tuple[IssuePattern, ...] = (
                  "https://www.tensorflow.org/api_docs/python/tf/keras/ops/convert_to_numpy",
                  "a tensor's .numpy() method is TensorFlow's (a JAX array has none; torch refuses it for a tensor "
                  "that requires grad): call keras.ops.convert_to_numpy(x) instead"),
+    IssuePattern(r"TFSMLayer is only currently supported with the TensorFlow backend",
+                 "https://keras.io/api/models/model_saving_apis/#tfsmlayer-class",
+                 "a SavedModel runs in Keras 3 through keras.layers.TFSMLayer, on the TensorFlow backend only: to "
+                 "run the model on JAX or PyTorch, build it in Keras 3 code and load its weights (a Keras 2 .h5 "
+                 "file of it loads on every backend)"),
     IssuePattern(r"TracerArrayConversionError|Tracer|ConcretizationTypeError",
                  "https://jax.readthedocs.io/en/latest/errors.html",
                  "under JAX, a traced value reached code that needs a concrete array (a TensorFlow or NumPy op in "
@@ -180,6 +187,9 @@ class BackendResult(ContractModel):
     difference over the files of the other backends loaded here."""
     exports: dict[str, Export] = {}
     """Per deployment target, the export and its parity."""
+    same_as_keras2: Comparison | None = None
+    """A Keras 2 file (``.h5``, SavedModel): the predictions against Keras 2's own on the same inputs (the
+    keras-2.15 release set's loader), when that environment is built; None when not compared."""
     script: ScriptRun | None = None
     """The script's run (a script)."""
     problems: list[str] = []
@@ -225,6 +235,9 @@ class CheckReport(ContractModel):
     """One line: what to change first."""
     notes: list[str] = []
     """What the reader should know about how it was checked (data derived, folder not copied …)."""
+    legacy: dict[str, str | int | bool | list[str] | dict[str, list[str]] | None] | None = None
+    """A Keras 2 file (``.h5``, SavedModel): its format, what saved it, the loader used, and for a SavedModel its
+    signatures, variables and what loading it into Keras 3 loses (``loses``)."""
     wall_s: float
     """Wall seconds of the whole check."""
 
@@ -274,9 +287,11 @@ def problems_of(result: BackendResult, kind: Kind, targets_asked: bool) -> list[
     for name, load in result.loads.items():
         add(_load_label(name, result.backend), load)
     add("prediction", result.predicts)
-    if result.predicts_same is not None and result.predicts_same.status == "fails":
-        out.append(f"predictions differ from {result.predicts_same.reference}'s by "
-                   f"{result.predicts_same.difference:.2g} (tolerance {result.predicts_same.tolerance:g})")
+    for same in (result.predicts_same, result.same_as_keras2):
+        if same is not None and same.status == "fails":
+            out.append(f"predictions differ from {same.reference}'s by "
+                       + (f"{same.difference:.2g}" if same.difference is not None else f"? ({same.reason})")
+                       + f" (tolerance {same.tolerance:g})")
     if targets_asked:
         for target, export in result.exports.items():
             add(f"export to {target}", export)
@@ -343,7 +358,7 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     what, error, reason = _first_error(result)
     others = [r.backend for r in failing[1:]]
     also = f" (also {', '.join(others)})" if others else ""
-    finding = _matching_finding(error, findings, result.backend) if kind != "keras_file" else None
+    finding = _matching_finding(error, findings, result.backend) if kind not in SAVED_KINDS else None
     error_text = error_line(error, 160) if error is not None else (reason or "")
     if finding is not None and what in ("training", "build_model()", "predicting", "the script", "importing"):
         fix = (f"replace it with {finding.keras_ops}" if finding.keras_ops
@@ -411,9 +426,10 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
                               for k, v in r.loads.items()) or "-"
             rows.append([b, trains, _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
                          _cmp_cell(r.predicts_same), _exports_cell(r), _verdict_cell(r)])
-        elif report.kind == "keras_file":
+        elif report.kind in SAVED_KINDS:
+            keras2 = [_cmp_cell(r.same_as_keras2)] if report.kind != "keras_file" else []
             rows.append([b, _step_cell(r.loads.get("file")), _step_cell(r.predicts), _cmp_cell(r.predicts_same),
-                         _exports_cell(r), _verdict_cell(r)])
+                         *keras2, _exports_cell(r), _verdict_cell(r)])
         else:
             s = r.script
             rows.append([b, "-" if s is None or s.exit_status is None else str(s.exit_status),
@@ -423,6 +439,9 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
         "module": ["backend", "trains", "same loss", "saves", "loads the files saved under", "same predictions",
                    "exports", "verdict"],
         "keras_file": ["backend", "loads", "predicts", "same predictions", "exports", "verdict"],
+        "h5_file": ["backend", "loads", "predicts", "same predictions", "same as Keras 2", "exports", "verdict"],
+        "saved_model": ["backend", "loads", "predicts", "same predictions", "same as Keras 2", "exports",
+                        "verdict"],
         "script": ["backend", "exit", "wall", "how it ended", "first error", "verdict"],
     }[report.kind]
     out.append((f"kvt check {report.path} ({report.kind.replace('_', ' ')}, {report.venue})", headers, rows))

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence import provenance
-from evidence.check import trial
+from evidence.check import legacy_run, trial
 from evidence.check.arrays import load_arrays, max_abs_diff
 from evidence.check.report import (
     TOLERANCES,
@@ -130,15 +130,18 @@ def trial_env(backend: str, *, project_path: bool = True) -> dict[str, str]:
     return env
 
 
-def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str,
-               timeout_s: float | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
+def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str, timeout_s: float | None = None,
+               python: str | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
+    """Run one trial under ``backend`` (with ``python``: another environment's interpreter, TensorFlow's backend),
+    and its record."""
     here = run.folder(backend)
     job = {**job, "backend": backend, "dir": str(here), "out": str(here / f"{tag}.json"),
            "steps": run.options.steps, "batch_size": run.options.batch_size, "seed": 0}
     job_file = here / f"{tag}.job.json"
     job_file.write_text(json.dumps(job), encoding="utf-8")
-    proc = run_process([sys.executable, "-m", "evidence.check.trial", str(job_file)],
-                       timeout_s=timeout_s or run.options.timeout_s, cwd=run.source.parent, env=trial_env(backend),
+    proc = run_process([python or sys.executable, "-m", "evidence.check.trial", str(job_file)],
+                       timeout_s=timeout_s or run.options.timeout_s, cwd=run.source.parent,
+                       env=trial_env("tensorflow" if python else backend),
                        stdout=here / f"{tag}.stdout.txt", stderr=here / f"{tag}.stderr.txt")
     try:
         record = json.loads(Path(job["out"]).read_text(encoding="utf-8"))
@@ -332,11 +335,14 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
 
 # -- .keras files ------------------------------------------------------------------------------------------------
 def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
+    """A ``.keras`` or legacy ``.h5`` file (one loader, ``keras.saving.load_model``), or a SavedModel folder (a
+    ``TFSMLayer``): one trial per backend, the first one's inputs shared by the others."""
     tol = TOLERANCES["prediction"].value
     reference: str | None = None
     out: dict[str, BackendResult] = {}
+    mode = "saved_model" if run.options.kind == "saved_model" else "keras_file"
     for backend in run.options.backends:
-        job: dict[str, Any] = {"mode": "keras_file", "path": str(run.source),
+        job: dict[str, Any] = {"mode": mode, "path": str(run.source),
                                "custom_objects": str(run.options.custom_objects) if run.options.custom_objects
                                else None}
         if reference is not None:
@@ -363,6 +369,13 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
                                      predicts_same=same)
         if record.get("bad_input"):
             break
+    if run.options.kind in ("h5_file", "saved_model") and reference is not None:
+        out = legacy_run.compare_with_keras2(run, out, reference)
+    if run.options.kind == "saved_model":
+        if run.options.targets:
+            run.notes.append("export targets not tried: a SavedModel loads as an inference-only TFSMLayer, not "
+                             "as a Keras model that model.export() takes")
+        return out
     loaded = [b for b, r in out.items() if r.predicts is not None and r.predicts.status == "works"]
     _run_exports(run, dict.fromkeys(loaded, run.source), run.options.custom_objects)
     return {b: r.model_copy(update={"exports": _exports(run, b)}) for b, r in out.items()}
@@ -418,7 +431,11 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
     with tempfile.TemporaryDirectory(prefix="kvt-check-") as tmp:
         work = Path(tmp)
         # A .keras file is self-contained: only it is copied; a Python source may import files beside it.
-        source, note = _copy_source(options.path, work / "source", alone=options.kind == "keras_file")
+        if options.kind == "saved_model":  # a folder: copied whole, as the model it is
+            source, note = work / "source" / options.path.name, None
+            shutil.copytree(options.path, source, symlinks=False)
+        else:
+            source, note = _copy_source(options.path, work / "source", alone=options.kind in ("keras_file", "h5_file"))
         run = _Run(options, work, source, notes=[note] if note else [])
         if options.custom_objects is not None:
             copied = work / "custom_objects" / options.custom_objects.name
@@ -428,7 +445,7 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
         if options.kind == "module":
             _run_module(run)
             results = _module_results(run)
-        elif options.kind == "keras_file":
+        elif options.kind in ("keras_file", "h5_file", "saved_model"):
             results = _run_keras_file(run)
         else:
             results = _run_script(run)
@@ -459,5 +476,6 @@ def _report(run: _Run, results: dict[str, BackendResult], wall_s: float) -> Chec
         venue=current_venue(provenance.gpu_name(), os.cpu_count() or 1),
         keras_version=next((r.keras_version for r in results.values() if r.keras_version), None),
         model=first_record.get("model"), results=results, findings=findings, tolerances=dict(TOLERANCES),
+        legacy=legacy_run.legacy_info(o.kind, o.path, run.records),
         ports=bool(results) and all(r.ports for r in results.values()),
         first_change=first_change(results, findings, o.kind), notes=notes, wall_s=round(wall_s, 2))

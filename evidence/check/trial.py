@@ -578,11 +578,18 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     sys.dont_write_bytecode = True  # importing the user's module must not write __pycache__ beside it
-    rec = Record(Path(job["out"]), Path(job["path"]).name if job["mode"] != "keras_file" else None)
+    rec = Record(Path(job["out"]), Path(job["path"]).name if job["mode"] in ("module", "load", "export") else None)
     rec.data.update(mode=job["mode"], backend=job["backend"])
     rec.write()
     if job["mode"] == "keras_file":
         run_keras_file(rec, job)
+    elif job["mode"] in ("saved_model", "keras2_reference"):  # Keras 2 files: evidence.check.legacy
+        from evidence.check import legacy
+
+        if job["mode"] == "saved_model":
+            legacy.run_saved_model(rec, job, free_dim=FREE_DIM)
+        else:
+            legacy.run_keras2_reference(rec, job)
     elif job["mode"] == "export":
         run_export(rec, job)
     else:
