@@ -113,7 +113,10 @@ def test_keras_ops_names_are_read_from_the_files_not_a_list(tmp_path, monkeypatc
     monkeypatch.syspath_prepend(str(tmp_path))
     for name in [m for m in sys.modules if m == "keras" or m.startswith("keras.")]:
         monkeypatch.delitem(sys.modules, name)
+    from evidence.check import keras_api
+
     scan.keras_ops_names.cache_clear()
+    keras_api.api.cache_clear()
     try:
         assert scan.keras_ops_names() == {"": frozenset({"frobnicate"}), "nn": frozenset({"wobble"})}
         assert scan.keras_ops_equivalent("tensorflow.frobnicate") == "keras.ops.frobnicate"
@@ -121,6 +124,7 @@ def test_keras_ops_names_are_read_from_the_files_not_a_list(tmp_path, monkeypatc
         assert scan.keras_ops_equivalent("tensorflow.math.cumsum") is None
     finally:
         scan.keras_ops_names.cache_clear()
+        keras_api.api.cache_clear()
 
 
 def test_scan_of_the_corpus_finds_what_the_corpus_says():

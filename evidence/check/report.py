@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from evidence.check.advice import Change
+from evidence.check.export_diagnosis import Blocker, describe
 from evidence.check.scan import Finding
 from evidence.contract import ContractModel, ErrorInfo, KnownIssue, Outcome, Threshold
 from evidence.errors import IssuePattern, known_issues
@@ -148,6 +150,9 @@ class Export(Step):
     """Size of what the export wrote."""
     known_issue: KnownIssue | None = None
     """A public report that matches the failure."""
+    blocker: Blocker | None = None
+    """What blocked it, as the converter named it: the op or construct, the layer, the fix
+    (:mod:`evidence.check.export_diagnosis`)."""
 
 
 class ScriptRun(Step):
@@ -195,7 +200,12 @@ class BackendResult(ContractModel):
     problems: list[str] = []
     """Why it does not port, one line each (empty: it ports, or it could not be tried)."""
     ports: bool | None = None
-    """True: it ports; False: it does not; None: it could not be tried (unavailable)."""
+    """True: it ports; False: it does not; None: it could not be tried (unavailable) or every problem was a
+    timeout (``timed_out``)."""
+    timed_out: bool = False
+    """A trial was killed at its timeout: whether it ports is not known (never reported as "does not port")."""
+    change: Change | None = None
+    """What to change first under this backend, typed (:mod:`evidence.check.advice`), when it does not port."""
 
 
 class CheckReport(ContractModel):
@@ -294,7 +304,10 @@ def problems_of(result: BackendResult, kind: Kind, targets_asked: bool) -> list[
                        + f" (tolerance {same.tolerance:g})")
     if targets_asked:
         for target, export in result.exports.items():
-            add(f"export to {target}", export)
+            if export.status == "fails" and export.blocker is not None:
+                out.append(f"export to {target}: blocked by {describe(export.blocker)}")
+            else:
+                add(f"export to {target}", export)
     return out
 
 
@@ -304,11 +317,16 @@ def is_unavailable(result: BackendResult) -> bool:
     return first is not None and first.status == "unavailable"
 
 
+#: How a step killed at its timeout reads (:meth:`evidence.processes.ProcessOutcome.how`).
+TIMED_OUT = "timed out after"
+
+
 def judged(result: BackendResult, kind: Kind, targets_asked: bool) -> BackendResult:
     """``result`` with its ``problems`` and ``ports`` filled in by :func:`problems_of`."""
     problems = problems_of(result, kind, targets_asked)
-    ports = None if is_unavailable(result) and not problems else not problems
-    return result.model_copy(update={"problems": problems, "ports": ports})
+    timeouts = [p for p in problems if TIMED_OUT in p]
+    ports = None if (is_unavailable(result) and not problems) or (timeouts and timeouts == problems) else not problems
+    return result.model_copy(update={"problems": problems, "ports": ports, "timed_out": bool(timeouts)})
 
 
 def first_failure(result: BackendResult) -> str:
@@ -344,6 +362,11 @@ def _matching_finding(error: ErrorInfo | None, findings: list[Finding], backend:
 def first_change(results: dict[str, BackendResult], findings: list[Finding], kind: Kind) -> str:
     """One line saying what to change first, from the first backend that does not port."""
     failing = [r for r in results.values() if r.ports is False]
+    timed_out = [r for r in results.values() if r.ports is None and r.timed_out]
+    if not failing and timed_out:
+        what, _, reason = _first_error(timed_out[0])
+        return (f"Under {', '.join(r.backend for r in timed_out)}, {what} {reason}: whether it ports is not known "
+                "(a timeout, not a failure); rerun with a larger --timeout, or on a quieter machine.")
     if not failing:
         missing = [r.backend for r in results.values() if r.ports is None]
         if missing:
@@ -358,6 +381,8 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     what, error, reason = _first_error(result)
     others = [r.backend for r in failing[1:]]
     also = f" (also {', '.join(others)})" if others else ""
+    if result.change is not None:
+        return render_change(result, failing[1:], what, error, reason)
     finding = _matching_finding(error, findings, result.backend) if kind not in SAVED_KINDS else None
     error_text = error_line(error, 160) if error is not None else (reason or "")
     if finding is not None and what in ("training", "build_model()", "predicting", "the script", "importing"):
@@ -372,6 +397,26 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     if what:
         return f"Under {result.backend}{also}, {what} fails{at}: {error_text}"
     return f"Under {result.backend}{also}: {result.problems[0]}"
+
+
+def render_change(result: BackendResult, others: list[BackendResult], what: str, error: ErrorInfo | None,
+                  reason: str | None) -> str:
+    """The first-change line from a backend's typed :class:`~evidence.check.advice.Change`; the other failing
+    backends are named when their change is the same."""
+    change = result.change
+    same = [r.backend for r in others if r.change is not None and (r.change.failure_class, r.change.call)
+            == (change.failure_class, change.call)]
+    under = result.backend + (f" (also {', '.join(same)})" if same else "")
+    error_text = error_line(error, 160) if error is not None else (reason or "")
+    if change.failure_class == "broken":
+        return (f"It fails on its own backend ({change.call}) as on every other, so it is broken rather than "
+                f"not portable: fix it there first ({what} fails"
+                + (f" at {change.location}" if change.location else "") + f": {error_text}).")
+    if change.failure_class == "export_blocked":
+        return f"Under {under}, {what} is blocked by {change.call}: {change.fix}."
+    head = f"{change.call} at {change.location}" if change.call and change.location else (change.call or "")
+    head = f"{head}: " if head else ""
+    return f"{head}{change.fix}; under {under} {what} fails with {error_text}"
 
 
 # -- rendering ---------------------------------------------------------------------------------------------------
@@ -400,6 +445,8 @@ def _cmp_cell(cmp: Comparison | None) -> str:
 
 
 def _verdict_cell(result: BackendResult) -> str:
+    if result.ports is None and result.timed_out:
+        return "timed out"
     return {True: "ports", False: "does not port", None: "unavailable"}[result.ports]
 
 
@@ -463,13 +510,21 @@ def summary_lines(report: CheckReport) -> list[str]:
     """The closing lines: what to change first, which backends it ports to, the notes."""
     ports = [b for b, r in report.results.items() if r.ports]
     not_ports = [b for b, r in report.results.items() if r.ports is False]
-    missing = [b for b, r in report.results.items() if r.ports is None]
+    missing = [b for b, r in report.results.items() if r.ports is None and not r.timed_out]
+    timed_out = [b for b, r in report.results.items() if r.ports is None and r.timed_out]
     verdict = f"Ports to: {', '.join(ports) or 'none'}"
     if not_ports:
         verdict += f"; does not port to: {', '.join(not_ports)}"
+    if timed_out:
+        verdict += f"; timed out (not known): {', '.join(timed_out)}"
     if missing:
         verdict += f"; not tried (unavailable): {', '.join(missing)}"
-    return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)",
+    legacy = []
+    if report.legacy:
+        legacy.append(f"Keras 2 file: {report.legacy.get('format')}, saved by {report.legacy.get('saved_by')}; "
+                      f"loaded with {report.legacy.get('loader')}")
+        legacy += [f"Lost in Keras 3: {item}" for item in report.legacy.get("loses") or []]
+    return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)", *legacy,
             *(f"Note: {n}" for n in report.notes)]
 
 

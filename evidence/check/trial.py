@@ -31,6 +31,7 @@ import math
 import re
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,9 @@ class Record:
             missing = (info.missing_module or "").split(".")[0]
             entry.update(status="unavailable" if missing in FRAMEWORK_MODULES else "fails",
                          error=info.model_dump())
+            if self.program:  # every frame of the user's file, innermost first, for the advice
+                entry["frames"] = [[f.lineno, f.name] for f in reversed(traceback.extract_tb(exc.__traceback__))
+                                   if Path(f.filename).name == self.program]
         else:
             if entry["status"] == "running":
                 entry["status"] = "works"
@@ -348,8 +352,12 @@ def run_module(rec: Record, job: dict[str, Any]) -> None:
     with rec.step("trains") as entry:
         losses: list[float] = []
 
+        logged: list[str] = []
+
         class StepLosses(keras.callbacks.Callback):
             def on_train_batch_end(self, batch, logs=None):
+                # Keras's own reading: the "loss" entry of the logs train_step returned (what fit prints).
+                logged[:] = sorted(logs or {})
                 if logs and "loss" in logs:
                     losses.append(float(logs["loss"]))
 
@@ -372,7 +380,12 @@ def run_module(rec: Record, job: dict[str, Any]) -> None:
             model.fit(first(x, n), first(y, n), batch_size=batch, epochs=1, shuffle=False, verbose=0,
                       callbacks=[StepLosses()])
         entry["losses"] = losses
-        if not losses or not all(math.isfinite(v) for v in losses):
+        if not losses and logged:  # it trained; its train_step returns no "loss" to compare
+            entry["no_loss"] = (f"its train_step returns no 'loss' entry (it returned {', '.join(logged)}), so "
+                                "its loss cannot be compared across backends")
+        elif not losses and steps:
+            entry["no_loss"] = "its train_step returns no logs, so its loss cannot be compared across backends"
+        elif not all(math.isfinite(v) for v in losses):
             raise FloatingPointError(f"the loss is not finite after {len(losses)} steps: {losses[-3:]}")
     trained = rec.data["steps"]["trains"]["status"] == "works"
 
