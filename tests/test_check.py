@@ -129,7 +129,7 @@ def test_keras_ops_names_are_read_from_the_files_not_a_list(tmp_path, monkeypatc
 
 def test_scan_of_the_corpus_finds_what_the_corpus_says():
     for entry in EXPECTED:
-        if "file" not in entry:
+        if "file" not in entry or not entry["file"].endswith(".py"):
             continue
         findings = scan.scan_file(CORPUS / entry["file"])
         in_model = {f.call for f in findings if f.in_model}
@@ -305,10 +305,19 @@ def test_corpus_outcome_matches_the_expectation(corpus_runs, entry):
     for backend, expect in entry["expect"].items():
         result = report.results[backend]
         outcome = {True: "ports", False: "does not port", None: "unavailable"}[result.ports]
+        if result.ports is None and result.timed_out:
+            outcome = "timed out"
         assert outcome == expect["outcome"], (backend, expect["why"], result.problems)
-        if outcome == "does not port":
+        if outcome in ("does not port", "timed out"):
             assert first_failure(result) == expect["fails_while"], (backend, result.problems)
+        if "change" in expect:  # the first change: its failure class and the call it names
+            assert result.change is not None, (backend, report.first_change)
+            assert result.change.failure_class == expect["change"], (backend, result.change)
+            assert expect.get("change_call", "") in (result.change.call or ""), (backend, result.change)
     assert proc.returncode == (0 if all(e["outcome"] == "ports" for e in entry["expect"].values()) else 1)
+    first = next((r for r in report.results.values() if r.ports is False), None)
+    if first is not None and first.change is not None and first.change.call:
+        assert first.change.call.split(" (")[0] in report.first_change  # the line names what the change names
     assert report.ports is (proc.returncode == 0)
     in_model = {f.call for f in report.findings if f.in_model}
     assert set(entry.get("calls", [])) <= in_model
@@ -318,6 +327,51 @@ def test_corpus_outcome_matches_the_expectation(corpus_runs, entry):
     # The CLI process itself imported no framework.
     marker = [ln for ln in proc.stderr.splitlines() if ln.startswith("KVT-CHECK-FRAMEWORKS")]
     assert marker == ["KVT-CHECK-FRAMEWORKS []"], proc.stderr[-1000:]
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_keras2_files_predict_what_keras2_predicted(corpus_runs):
+    """The Keras 2.15 .h5 file and SavedModel, loaded by Keras 3, predict what Keras 2.15 itself predicted on the
+    same inputs (committed by keras2/make_fixtures.py), under every backend that loads them."""
+    import numpy as np
+
+    reference = np.load(CORPUS / "keras2" / "keras2_reference.npz")
+    tol = TOLERANCES["prediction"].value
+    for name, key, loaded in (("keras2_h5", "dense_h5", ("tensorflow", "jax", "torch")),
+                              ("keras2_saved_model", "saved_model", ("tensorflow",))):
+        report = _report(corpus_runs, name)
+        _, out = corpus_runs["runs"][name]
+        assert report.kind == ("h5_file" if name == "keras2_h5" else "saved_model")
+        assert report.legacy is not None and report.legacy["saved_by"]
+        for backend in loaded:
+            folder = out / "trials" / backend
+            x = np.load(folder / "pred_inputs.npz")
+            inputs = x[x.files[0]]
+            assert np.array_equal(inputs, reference["x"]), "the generated inputs changed: rerun make_fixtures.py"
+            pred = np.load(folder / "pred.npz")
+            assert np.abs(pred[pred.files[0]] - reference[key]).max() <= tol, (name, backend)
+    saved = _report(corpus_runs, "keras2_saved_model").legacy
+    assert saved["endpoint"] == "serving_default" and saved["keras_metadata"] is True and saved["loses"]
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_export_report_names_the_blocking_op_and_layer(corpus_runs):
+    report = _report(corpus_runs, "export_blocked_op")
+    exports = report.results["tensorflow"].exports
+    assert exports["litert"].blocker.op == "Svd" and exports["litert"].blocker.layer == "spectral_norm"
+    assert exports["onnx"].blocker.op == "Svd" and exports["onnx"].blocker.layer == "spectral_norm"
+    assert exports["onnx"].blocker.opset is not None
+    assert "Svd" in report.first_change and "spectral_norm" in report.first_change
+
+
+@needs_frameworks
+@pytest.mark.slow
+def test_a_train_step_without_a_loss_trains(corpus_runs):
+    result = _report(corpus_runs, "train_step_no_loss").results["torch"]
+    assert result.trains.status == "works" and result.trains.losses == []
+    assert result.same_loss.status == "not_applicable" and "mae" in result.same_loss.reason
 
 
 @needs_frameworks

@@ -77,6 +77,8 @@ class Change(ContractModel):
     """``file:line`` of it."""
     fix: str
     """What to do."""
+    everywhere: bool = False
+    """It fails under every backend tried, the one it was written for included (not a porting problem)."""
 
 
 def frames_of(text: str, file: str) -> list[tuple[int, str]]:

@@ -68,11 +68,11 @@ def with_changes(results: dict[str, BackendResult], findings: list[Finding], kin
     if kind in ("module", "script") and len(out) > 1 and all(r.ports is False for r in out.values()):
         own = own_backend(findings, list(out), source)
         mine = out[own]
-        explained = any(f.category == "keras2" for f in findings) or (
-            mine.change is not None and mine.change.failure_class not in ("other",)
-            and (mine.change.call is not None and any(f.framework != own for f in findings
-                                                      if f.call == mine.change.call)))
-        if not explained and not mine.timed_out:
+        keras2 = any(f.category == "keras2" for f in findings)  # written for Keras 2: a porting problem
+        if not keras2 and mine.change is not None and mine.change.failure_class not in ("other", "timeout"):
+            out = {b: r.model_copy(update={"change": r.change.model_copy(update={"everywhere": True})})
+                   if r.change is not None else r for b, r in out.items()}
+        elif not keras2 and not mine.timed_out:
             what, error, reason = _first_error(mine)
             at = error.at.split(" in ")[0] if error is not None and error.at else None
             broken = Change(failure_class="broken", call=own, location=at,

@@ -416,7 +416,8 @@ def render_change(result: BackendResult, others: list[BackendResult], what: str,
         return f"Under {under}, {what} is blocked by {change.call}: {change.fix}."
     head = f"{change.call} at {change.location}" if change.call and change.location else (change.call or "")
     head = f"{head}: " if head else ""
-    return f"{head}{change.fix}; under {under} {what} fails with {error_text}"
+    where = "every backend, its own included," if change.everywhere else under
+    return f"{head}{change.fix}; under {where} {what} fails with {error_text}"
 
 
 # -- rendering ---------------------------------------------------------------------------------------------------

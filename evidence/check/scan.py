@@ -179,9 +179,12 @@ def category_of(resolved: str) -> str:
     return next((c for pattern, c in CATEGORIES if pattern.search(resolved)), "op")
 
 
-def _has_strings(node: ast.Call) -> bool:
-    """Whether a call's first argument is, or holds, a string literal."""
+def _has_strings(node: ast.Call, assigned: dict[str, ast.AST] | None = None) -> bool:
+    """Whether a call's first argument is, or holds, a string literal (through one variable of the file:
+    ``words = np.array(["a", "b"])``, then ``convert_to_tensor(words)``)."""
     first = node.args[0] if node.args else None
+    if isinstance(first, ast.Name) and assigned and first.id in assigned:
+        first = assigned[first.id]
     return first is not None and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
                                      for n in ast.walk(first))
 
@@ -242,6 +245,10 @@ class _Scanner:
         self.methods: dict[str, _Function] = {}  # methods of Keras classes, by `Class.method`
         self.others: list[_Function] = []  # methods of other classes
         self.keras_classes: dict[str, str] = {}
+        # Values of the file's plain assignments `name = value` (the last one wins), to see strings through them.
+        self.assigned: dict[str, ast.AST] = {
+            n.targets[0].id: n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
 
     def resolve(self, node: ast.AST) -> str | None:
         """The dotted path ``node`` stands for through the imports, or None when it is not an imported name."""
@@ -356,7 +363,8 @@ class _Scanner:
             return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework="keras 2",
                            scope=scope, where=where, keras_ops=replacement, category="keras2",
                            advice=f"{call} is Keras 2 API, {gone}" + (f": use {replacement}" if replacement else ""))
-        strings = (isinstance(node, ast.Call) and path.rsplit(".", 1)[-1] in TENSOR_MAKERS and _has_strings(node))
+        strings = (isinstance(node, ast.Call) and path.rsplit(".", 1)[-1] in TENSOR_MAKERS
+                   and _has_strings(node, self.assigned))
         framework = self.framework_of(path)
         if framework is None:
             if strings and self.is_keras(path):  # keras.ops.convert_to_tensor(["a", "b"]): TensorFlow only
