@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from kvt_docs.check_migration import migration_markdown
 from kvt_docs.markdown import cell, code, fence, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,11 @@ SOURCES = (
      "TensorFlow is needed for tf.data pipelines and some preprocessing layers, whatever the backend"),
     ("keras-team/keras#21719", "https://github.com/keras-team/keras/pull/21719",
      "recent JAX no longer converts keras.Variable objects through __jax_array__"),
+    ("Keras: TFSMLayer", "https://keras.io/api/models/model_saving_apis/#tfsmlayer-class",
+     "a SavedModel reloads in Keras 3 as an inference-only layer; load_model takes .keras and .h5 only"),
+    ("LiteRT: select TensorFlow operators", "https://ai.google.dev/edge/litert/models/ops_select",
+     "ops outside LiteRT's built-ins run only through the Flex delegate, and only those on its allowlist"),
+    ("ONNX operators", "https://onnx.ai/onnx/operators/", "the ops each opset defines"),
 )
 
 
@@ -60,6 +66,9 @@ def corpus_markdown() -> str:
             what += " " + " ".join(a.replace("{corpus}/", "") for a in p["args"])
         for backend, e in p["expect"].items():
             outcome = e["outcome"] + (f" ({e['fails_while']})" if e.get("fails_while") else "")
+            if e.get("change"):  # the failure class of the first change the report must give
+                outcome += f"; first change: {e['change']}" + (f" ({e['change_call']})" if e.get("change_call")
+                                                               else "")
             rows.append([code(what), backend, cell(outcome), cell(e["why"])])
             what = ""
     return table(["program", "backend", "expected outcome (first failure)", "why"], rows)
@@ -132,6 +141,7 @@ The full report, as `--format json` prints it:
 
 {_indented(fence(EXAMPLE.read_text(encoding="utf-8"), "json"))}
 
+{migration_markdown()}
 ## What the check is tested on
 
 `tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each
@@ -141,8 +151,8 @@ of them under every backend and requires the outcome below (and, for a failure, 
 ## Limits
 
 - The scan follows calls to the file's own functions; it does not follow other files, methods of non-Keras
-  classes, or calls through variables. A method such as `.numpy()` on a tensor is not an import and is not
-  found: the script run shows it instead.
+  classes, or calls through variables. Of method calls on values it knows `.numpy()`, Keras 2's removed `Model`
+  methods and `model.save` to a Keras 2 format only; the run shows the rest.
 - Parity of an export is measured for models with one input and one output (the deployment claim's serving
   harness). Targets whose exporter lives in a virtual environment of its own (LiteRT and ExecuTorch from
   PyTorch), and the native target's serving process, load the saved file without your module: a model with

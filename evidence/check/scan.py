@@ -245,6 +245,7 @@ class _Scanner:
         self.methods: dict[str, _Function] = {}  # methods of Keras classes, by `Class.method`
         self.others: list[_Function] = []  # methods of other classes
         self.keras_classes: dict[str, str] = {}
+        self.classes: dict[str, list[_Function]] = {}  # methods of the file's other classes, by class
         # Values of the file's plain assignments `name = value` (the last one wins), to see strings through them.
         self.assigned: dict[str, ast.AST] = {
             n.targets[0].id: n.value for n in ast.walk(tree)
@@ -293,6 +294,7 @@ class _Scanner:
                             self.methods[fn.name] = fn
                         else:
                             self.others.append(fn)
+                            self.classes.setdefault(node.name, []).append(fn)
 
     # -- pass 2: roots and what they reach ---------------------------------------------------------------------
     def _handed_to_keras(self) -> dict[str, str]:
@@ -302,16 +304,19 @@ class _Scanner:
             if not isinstance(node, ast.Call):
                 continue
             callee = self.resolve(node.func)
-            is_compile = isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else None
             values: list[ast.AST] = []
             if self.is_keras(callee):
                 values = [*node.args, *(k.value for k in node.keywords)]
-            elif is_compile:
-                values = [k.value for k in node.keywords if k.arg in ("loss", "metrics", "weighted_metrics")]
-            label = (callee or "compile").split(".")[-1]
+            elif method == "compile" and callee is None:  # model.compile(optimizer, loss, ..., metrics=...)
+                values = [*node.args[1:], *(k.value for k in node.keywords
+                                            if k.arg in ("loss", "metrics", "weighted_metrics"))]
+            elif method in ("fit", "evaluate", "predict") and callee is None:  # callbacks run inside the loop
+                values = [k.value for k in node.keywords if k.arg == "callbacks"]
+            label = (callee or method or "compile").split(".")[-1]
             for value in values:
                 for sub in ast.walk(value):
-                    if isinstance(sub, ast.Name) and sub.id in self.functions:
+                    if isinstance(sub, ast.Name) and (sub.id in self.functions or sub.id in self.classes):
                         out.setdefault(sub.id, f"{sub.id} (passed to {label})")
         return out
 
@@ -332,7 +337,10 @@ class _Scanner:
         for fn in self.methods.values():
             mark(fn, "model", fn.name)
         for name, where in self._handed_to_keras().items():
-            mark(self.functions[name], "model", where)
+            if name in self.functions:
+                mark(self.functions[name], "model", where)
+            for fn in self.classes.get(name, ()):  # a class of the file handed over: its methods run in the model
+                mark(fn, "model", f"{where.split(' (')[0]}.{fn.node.name} ({where.split(' (', 1)[-1]}")
         if "build_model" in self.functions:
             mark(self.functions["build_model"], "model", "build_model")
         for fn in [*self.functions.values(), *self.others]:
