@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from evidence.check.run import TIMEOUT_SCALE
 from kvt_docs.check_migration import migration_markdown
 from kvt_docs.markdown import cell, code, fence, table
 
@@ -103,16 +104,30 @@ PATH is one of:
 - **a script**, with `--script`: run unchanged under each backend; exit status, wall time and first error line.
 
 Each trial runs in its own worker process with `KERAS_BACKEND` set and is killed with its whole process group at
-`--timeout` (a model that hangs is recorded as such); the `kvt` process itself imports no framework. Everything
+`--timeout`, raised for the trials after the first completed one to {TIMEOUT_SCALE:g} times that trial's wall time
+when that is longer (a loaded machine slows every trial alike); a trial killed so is reported *timed out*:
+whether it ports is not known, and it is never called "does not port". The `kvt` process itself imports no
+framework. Everything
 happens in a temporary copy of PATH's folder: nothing is written beside your files unless `--out DIR` asks for
 the report and the trials' files.
 
 For Python sources, a **static scan** (Python's `ast`; your file is not imported for it) lists every call that
 resolves, through the file's imports, to TensorFlow, JAX or PyTorch, with `file:line`, where in the model it is
-reachable from (a Keras layer, model, loss or metric, a train step, `build_model()`, a function handed to
-`compile()` or a `Lambda`; or only the data pipeline, or nothing in the model), and the `keras.ops` op of the
-same name where the installed Keras has one (read from its own `keras/ops` API files, not from a list of ours;
-a same-named op is a candidate to check, not a proof of equal semantics).
+reachable from (a Keras layer, model, loss or metric, a train step, `build_model()`, a function or class handed
+to `compile()` (loss, metrics), to `fit(callbacks=...)` or to a `Lambda`; or only the data pipeline, or nothing in
+the model), and its equivalent where the installed Keras has one, in whichever namespace has it (`keras.ops`,
+`keras.random`, `keras.layers` …, read from Keras's own API files, not from a list of ours; a same-named op is a
+candidate to check, not a proof of equal semantics). None is offered that fails the same way: string tensors
+exist on TensorFlow only, so `tf.convert_to_tensor` of strings gets advice, not `keras.ops.convert_to_tensor`.
+It also finds `.numpy()` on a tensor and the Keras 2 APIs gone from Keras 3.
+
+**What to change first** is chosen per backend from the failing frames of your own file and the known failure
+classes (one framework's autodiff in training code, a framework op in a layer, string tensors on JAX or PyTorch,
+a `train_step` written for another backend's trainer, `.numpy()` on a tensor, a layer without `get_config()`,
+a Keras 2 API, an export blocked by an op), not from line order. A program that fails under every backend, the one
+it was written for included, is reported as broken there, not as unportable. When an export fails, the
+converter's own message names the op that blocks it; the report gives the op, the layer it comes from and the
+fix.
 
 ## What "ports" means
 

@@ -43,7 +43,8 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple((c, re.compi
                 r"not supported for dtype.*(str|U\d)|could not convert string",
      "string tensors exist on TensorFlow only: turn strings into integer ids before the model (keras.layers."
      "StringLookup or TextVectorization in the tf.data pipeline) and feed the model numbers"),
-    ("missing_get_config", r"must override `?get_config\(\)`?|could not be deserialized properly|"
+    ("missing_get_config", r"must override `?get_config\(\)`?|Object \w+ was created by passing|"
+                           r"could not be deserialized properly|"
                            r"__init__\(\) missing \d+ required (positional|keyword-only) argument",
      "the layer's __init__ takes arguments that its config does not hold: define get_config() returning them "
      "(and register the class with @keras.saving.register_keras_serializable())"),
