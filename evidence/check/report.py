@@ -153,6 +153,9 @@ class Export(Step):
     blocker: Blocker | None = None
     """What blocked it, as the converter named it: the op or construct, the layer, the fix
     (:mod:`evidence.check.export_diagnosis`)."""
+    static_shape: str | None = None
+    """After a failed export, how the target program's static-shape route (a fixed batch of 1) went, where the
+    program has one."""
 
 
 class ScriptRun(Step):

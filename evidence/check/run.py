@@ -265,7 +265,8 @@ def _exports(run: _Run, backend: str) -> dict[str, Export]:
                                layers)
         out[target] = _step(entry, Export, target=target, parity=entry.get("parity"),
                             artifact_bytes=entry.get("artifact_bytes"),
-                            known_issue=KnownIssue(**issue) if issue else None, blocker=blocker)
+                            known_issue=KnownIssue(**issue) if issue else None, blocker=blocker,
+                            static_shape=entry.get("static_shape"))
     return out
 
 
