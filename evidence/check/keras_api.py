@@ -189,3 +189,52 @@ def removed_methods() -> dict[str, str]:
         defined.update(n.name for n in ast.walk(ast.parse(layer.read_text(encoding="utf-8")))
                        if isinstance(n, ast.FunctionDef))
     return {k: v for k, v in KERAS2_METHODS.items() if k not in defined}
+
+
+# -- what kind of call, for the static scan (evidence.check.scan) ---------------------------------------------
+#: The category of a framework call (see :attr:`Finding.category`), by the same patterns as :data:`ADVICE`.
+CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
+    (r"^tensorflow\.GradientTape$|^jax\.(grad|value_and_grad|vjp)$|^torch\.autograd\.", "autodiff"),
+    (r"^tensorflow\.function$|^jax\.jit$|^torch\.compile$", "compile"),
+    (r"^tensorflow\.data\.", "data"),
+    (r"^tensorflow\.Variable$|^torch\.nn\.Parameter$", "state"),
+    (r"^tensorflow\.keras\.|^tf_keras\.", "keras"),
+    (r"^tensorflow\.(py_function|numpy_function)$|^jax\.pure_callback$", "callback"),
+    (r"^tensorflow\.strings\.", "strings"),
+))
+#: Calls that make a tensor from their argument: given strings, they make a string tensor.
+TENSOR_MAKERS = ("convert_to_tensor", "constant", "as_tensor", "tensor", "asarray", "array")
+#: Advice for ``.numpy()`` on a tensor.
+NUMPY_ADVICE = ("a tensor's .numpy() is TensorFlow's (a JAX array has none; torch refuses it for a tensor that "
+                "requires grad): call keras.ops.convert_to_numpy(x)")
+#: Advice for ``model.save`` of a Keras 2 format.
+SAVE_ADVICE = ("Keras 3's model.save writes a .keras file (or a legacy .h5) only: name the file model.keras; for a "
+               "TensorFlow SavedModel to serve, call model.export(folder)")
+
+
+def category_of(resolved: str) -> str:
+    """The category of the framework call ``resolved`` (``op`` unless :data:`CATEGORIES` says otherwise)."""
+    return next((c for pattern, c in CATEGORIES if pattern.search(resolved)), "op")
+
+
+def has_strings(node: ast.Call, assigned: dict[str, ast.AST] | None = None) -> bool:
+    """Whether a call's first argument is, or holds, a string literal (through one variable of the file:
+    ``words = np.array(["a", "b"])``, then ``convert_to_tensor(words)``)."""
+    first = node.args[0] if node.args else None
+    if isinstance(first, ast.Name) and assigned and first.id in assigned:
+        first = assigned[first.id]
+    return first is not None and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                                     for n in ast.walk(first))
+
+
+def keras2_save(node: ast.Call) -> bool:
+    """Whether ``x.save(...)`` asks for a Keras 2 format: ``save_format=``, or a path literal without a
+    ``.keras``/``.h5`` suffix (Keras 2 wrote a SavedModel there)."""
+    if any(k.arg == "save_format" for k in node.keywords):
+        return True
+    first = node.args[0] if node.args else None
+    if isinstance(first, ast.JoinedStr) and first.values:
+        first = first.values[-1]
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
+        return not first.value.endswith((".keras", ".h5", ".hdf5", ".weights.h5"))
+    return False

@@ -154,41 +154,6 @@ def keras_ops_equivalent(resolved: str) -> str | None:
     return keras_api.equivalent(resolved)
 
 
-#: The category of a framework call (see :attr:`Finding.category`), by the same patterns as :data:`ADVICE`.
-CATEGORIES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), c) for p, c in (
-    (r"^tensorflow\.GradientTape$|^jax\.(grad|value_and_grad|vjp)$|^torch\.autograd\.", "autodiff"),
-    (r"^tensorflow\.function$|^jax\.jit$|^torch\.compile$", "compile"),
-    (r"^tensorflow\.data\.", "data"),
-    (r"^tensorflow\.Variable$|^torch\.nn\.Parameter$", "state"),
-    (r"^tensorflow\.keras\.|^tf_keras\.", "keras"),
-    (r"^tensorflow\.(py_function|numpy_function)$|^jax\.pure_callback$", "callback"),
-    (r"^tensorflow\.strings\.", "strings"),
-))
-#: Calls that make a tensor from their argument: given strings, they make a string tensor.
-TENSOR_MAKERS = ("convert_to_tensor", "constant", "as_tensor", "tensor", "asarray", "array")
-#: Advice for ``.numpy()`` on a tensor.
-NUMPY_ADVICE = ("a tensor's .numpy() is TensorFlow's (a JAX array has none; torch refuses it for a tensor that "
-                "requires grad): call keras.ops.convert_to_numpy(x)")
-#: Advice for ``model.save`` of a Keras 2 format.
-SAVE_ADVICE = ("Keras 3's model.save writes a .keras file (or a legacy .h5) only: name the file model.keras; for a "
-               "TensorFlow SavedModel to serve, call model.export(folder)")
-
-
-def category_of(resolved: str) -> str:
-    """The category of the framework call ``resolved`` (``op`` unless :data:`CATEGORIES` says otherwise)."""
-    return next((c for pattern, c in CATEGORIES if pattern.search(resolved)), "op")
-
-
-def _has_strings(node: ast.Call, assigned: dict[str, ast.AST] | None = None) -> bool:
-    """Whether a call's first argument is, or holds, a string literal (through one variable of the file:
-    ``words = np.array(["a", "b"])``, then ``convert_to_tensor(words)``)."""
-    first = node.args[0] if node.args else None
-    if isinstance(first, ast.Name) and assigned and first.id in assigned:
-        first = assigned[first.id]
-    return first is not None and any(isinstance(n, ast.Constant) and isinstance(n.value, str)
-                                     for n in ast.walk(first))
-
-
 def advice_for(resolved: str) -> str | None:
     """What to do instead of ``resolved`` when it is a construct rather than an op (see :data:`ADVICE`)."""
     return next((text for pattern, text in ADVICE if pattern.search(resolved)), None)
@@ -371,15 +336,15 @@ class _Scanner:
             return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework="keras 2",
                            scope=scope, where=where, keras_ops=replacement, category="keras2",
                            advice=f"{call} is Keras 2 API, {gone}" + (f": use {replacement}" if replacement else ""))
-        strings = (isinstance(node, ast.Call) and path.rsplit(".", 1)[-1] in TENSOR_MAKERS
-                   and _has_strings(node, self.assigned))
+        strings = (isinstance(node, ast.Call) and path.rsplit(".", 1)[-1] in keras_api.TENSOR_MAKERS
+                   and keras_api.has_strings(node, self.assigned))
         framework = self.framework_of(path)
         if framework is None:
             if strings and self.is_keras(path):  # keras.ops.convert_to_tensor(["a", "b"]): TensorFlow only
                 return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework="tensorflow",
                                scope=scope, where=where, advice=keras_api.STRING_ADVICE, category="strings")
             return None
-        category = "strings" if strings else category_of(path)
+        category = "strings" if strings else keras_api.category_of(path)
         return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework=framework, scope=scope,
                        where=where, category=category,
                        keras_ops=None if category == "strings" else keras_ops_equivalent(path),
@@ -409,29 +374,17 @@ class _Scanner:
         if name == "numpy" and not node.args and not node.keywords:
             return Finding(file=self.file, line=node.lineno, call=f"{call}()", resolved="tensorflow.Tensor.numpy",
                            framework="tensorflow", scope=scope, where=where, category="numpy",
-                           keras_ops="keras.ops.convert_to_numpy", advice=NUMPY_ADVICE)
+                           keras_ops="keras.ops.convert_to_numpy", advice=keras_api.NUMPY_ADVICE)
         removed = keras_api.removed_methods()
         if name in removed:
             return Finding(file=self.file, line=node.lineno, call=call, resolved=f"keras.Model.{name}",
                            framework="keras 2", scope=scope, where=where, category="keras2",
                            advice=f"Model.{name} is Keras 2 API, gone in Keras 3: use {removed[name]}")
-        if name == "save" and self._keras2_save(node):
+        if name == "save" and keras_api.keras2_save(node):
             return Finding(file=self.file, line=node.lineno, call=call, resolved="keras.Model.save",
-                           framework="keras 2", scope=scope, where=where, category="keras2", advice=SAVE_ADVICE)
+                           framework="keras 2", scope=scope, where=where, category="keras2",
+                           advice=keras_api.SAVE_ADVICE)
         return None
-
-    @staticmethod
-    def _keras2_save(node: ast.Call) -> bool:
-        """Whether ``x.save(...)`` asks for a Keras 2 format: ``save_format=``, or a path literal without a
-        ``.keras``/``.h5`` suffix (Keras 2 wrote a SavedModel there)."""
-        if any(k.arg == "save_format" for k in node.keywords):
-            return True
-        first = node.args[0] if node.args else None
-        if isinstance(first, ast.JoinedStr) and first.values:
-            first = first.values[-1]
-        if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value:
-            return not first.value.endswith((".keras", ".h5", ".hdf5", ".weights.h5"))
-        return False
 
     def import_findings(self) -> list[Finding]:
         """``import``/``from … import`` statements of Keras 2 modules or names gone from the installed Keras."""
