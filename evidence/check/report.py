@@ -527,6 +527,10 @@ def summary_lines(report: CheckReport) -> list[str]:
     if report.legacy:
         legacy.append(f"Keras 2 file: {report.legacy.get('format')}, saved by {report.legacy.get('saved_by')}; "
                       f"loaded with {report.legacy.get('loader')}")
+        if report.legacy.get("names"):
+            legacy.append(f"Signatures: {', '.join(report.legacy['names'])} (called: {report.legacy.get('endpoint')}); "
+                          f"{report.legacy.get('variables')} variables, {report.legacy.get('trainable_variables')} "
+                          "of them trainable in the SavedModel")
         legacy += [f"Lost in Keras 3: {item}" for item in report.legacy.get("loses") or []]
     return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)", *legacy,
             *(f"Note: {n}" for n in report.notes)]
