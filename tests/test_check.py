@@ -315,6 +315,11 @@ def test_first_change_follows_the_failing_frame_and_the_classes_not_line_order()
     assert choose(sig, [], findings, "jax").failure_class == "train_step_for_other_backend"
     numpy = ErrorInfo(type="AttributeError", message="'ArrayImpl' object has no attribute 'numpy'")
     assert choose(numpy, [], [], "jax").failure_class == "numpy_on_tensor"
+    # A TensorFlow op on the failing line asked a torch tensor for NumPy: the op is the change, not .numpy().
+    layer = scan.scan_file(CORPUS / "tf_op_layer.py")
+    refused = ErrorInfo(type="RuntimeError", message="Can't call numpy() on Tensor that requires grad.")
+    change = choose(refused, [(12, "call")], layer, "torch")
+    assert (change.failure_class, change.call) == ("framework_op_in_layer", "tf.math.cumsum")
     config = ErrorInfo(type="NotImplementedError",
                        message="Layer Scale has arguments ['factor'] in `__init__()` and therefore must override "
                                "`get_config()`.")
@@ -660,7 +665,8 @@ def test_check_page_shows_the_example_and_the_corpus():
         for backend, result in report.results.items():
             verdict = "ports" if result.ports else "does not port"
             assert f"| {backend} | {verdict}" in migration, (name, backend)
-    assert "first change: export_blocked" in page and "first change: framework_autodiff" in page
+    plain = page.replace("\\", "")
+    assert "first change: export_blocked" in plain and "first change: framework_autodiff" in plain
 
 
 @needs_frameworks

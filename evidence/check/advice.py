@@ -125,7 +125,11 @@ def choose(error: ErrorInfo | None, frames: list[tuple[int, str]], findings: lis
                 where = next((f.where for f in findings if f.where.endswith("train_step")), "train_step")
                 call = f"{where} (it uses {step.call})" if step else where
                 return Change(failure_class=cls, call=call, location=step.location if step else None, fix=fix)
-            on_line = next((f for f in candidates for line, _ in frames if f.line == line), None)
+            on_line = next((f for line, _ in frames for f in candidates if f.line == line), None)
+            if cls in ("numpy_on_tensor", "strings") and on_line is not None and on_line.category == "op":
+                # Another framework's op on the failing line converted the tensor (tf.math.cumsum asks a torch
+                # tensor for NumPy): the op is what to change, not a .numpy() of the user's.
+                return _from_finding(on_line)
             return Change(failure_class=cls, call=on_line.call if on_line else None,
                           location=on_line.location if on_line else None, fix=fix)
     for line, _ in frames:  # a call on a failing frame's line
