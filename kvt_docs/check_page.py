@@ -12,6 +12,8 @@ import tomllib
 from pathlib import Path
 
 from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from evidence.check.run import TIMEOUT_SCALE
+from kvt_docs.check_migration import migration_markdown
 from kvt_docs.check_timing_page import timing_markdown
 from kvt_docs.markdown import cell, code, fence, table
 
@@ -34,6 +36,11 @@ SOURCES = (
      "TensorFlow is needed for tf.data pipelines and some preprocessing layers, whatever the backend"),
     ("keras-team/keras#21719", "https://github.com/keras-team/keras/pull/21719",
      "recent JAX no longer converts keras.Variable objects through __jax_array__"),
+    ("Keras: TFSMLayer", "https://keras.io/api/models/model_saving_apis/#tfsmlayer-class",
+     "a SavedModel reloads in Keras 3 as an inference-only layer; load_model takes .keras and .h5 only"),
+    ("LiteRT: select TensorFlow operators", "https://ai.google.dev/edge/litert/models/ops_select",
+     "ops outside LiteRT's built-ins run only through the Flex delegate, and only those on its allowlist"),
+    ("ONNX operators", "https://onnx.ai/onnx/operators/", "the ops each opset defines"),
 )
 
 
@@ -61,6 +68,9 @@ def corpus_markdown() -> str:
             what += " " + " ".join(a.replace("{corpus}/", "") for a in p["args"])
         for backend, e in p["expect"].items():
             outcome = e["outcome"] + (f" ({e['fails_while']})" if e.get("fails_while") else "")
+            if e.get("change"):  # the failure class of the first change the report must give
+                outcome += f"; first change: {e['change']}" + (f" ({e['change_call']})" if e.get("change_call")
+                                                               else "")
             rows.append([code(what), backend, cell(outcome), cell(e["why"])])
             what = ""
     return table(["program", "backend", "expected outcome (first failure)", "why"], rows)
@@ -96,16 +106,30 @@ PATH is one of:
 - **a script**, with `--script`: run unchanged under each backend; exit status, wall time and first error line.
 
 Each trial runs in its own worker process with `KERAS_BACKEND` set and is killed with its whole process group at
-`--timeout` (a model that hangs is recorded as such); the `kvt` process itself imports no framework. Everything
+`--timeout`, raised for the trials after the first completed one to {TIMEOUT_SCALE:g} times that trial's wall time
+when that is longer (a loaded machine slows every trial alike); a trial killed so is reported *timed out*:
+whether it ports is not known, and it is never called "does not port". The `kvt` process itself imports no
+framework. Everything
 happens in a temporary copy of PATH's folder: nothing is written beside your files unless `--out DIR` asks for
 the report and the trials' files.
 
 For Python sources, a **static scan** (Python's `ast`; your file is not imported for it) lists every call that
 resolves, through the file's imports, to TensorFlow, JAX or PyTorch, with `file:line`, where in the model it is
-reachable from (a Keras layer, model, loss or metric, a train step, `build_model()`, a function handed to
-`compile()` or a `Lambda`; or only the data pipeline, or nothing in the model), and the `keras.ops` op of the
-same name where the installed Keras has one (read from its own `keras/ops` API files, not from a list of ours;
-a same-named op is a candidate to check, not a proof of equal semantics).
+reachable from (a Keras layer, model, loss or metric, a train step, `build_model()`, a function or class handed
+to `compile()` (loss, metrics), to `fit(callbacks=...)` or to a `Lambda`; or only the data pipeline, or nothing in
+the model), and its equivalent where the installed Keras has one, in whichever namespace has it (`keras.ops`,
+`keras.random`, `keras.layers` …, read from Keras's own API files, not from a list of ours; a same-named op is a
+candidate to check, not a proof of equal semantics). None is offered that fails the same way: string tensors
+exist on TensorFlow only, so `tf.convert_to_tensor` of strings gets advice, not `keras.ops.convert_to_tensor`.
+It also finds `.numpy()` on a tensor and the Keras 2 APIs gone from Keras 3.
+
+**What to change first** is chosen per backend from the failing frames of your own file and the known failure
+classes (one framework's autodiff in training code, a framework op in a layer, string tensors on JAX or PyTorch,
+a `train_step` written for another backend's trainer, `.numpy()` on a tensor, a layer without `get_config()`,
+a Keras 2 API, an export blocked by an op), not from line order. A program that fails under every backend, the one
+it was written for included, is reported as broken there, not as unportable. When an export fails, the
+converter's own message names the op that blocks it; the report gives the op, the layer it comes from and the
+fix.
 
 ## What "ports" means
 
@@ -135,6 +159,8 @@ The full report, as `--format json` prints it:
 {_indented(fence(EXAMPLE.read_text(encoding="utf-8"), "json"))}
 
 {timing_markdown()}
+
+{migration_markdown()}
 ## What the check is tested on
 
 `tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each
@@ -144,8 +170,8 @@ of them under every backend and requires the outcome below (and, for a failure, 
 ## Limits
 
 - The scan follows calls to the file's own functions; it does not follow other files, methods of non-Keras
-  classes, or calls through variables. A method such as `.numpy()` on a tensor is not an import and is not
-  found: the script run shows it instead.
+  classes, or calls through variables. Of method calls on values it knows `.numpy()`, Keras 2's removed `Model`
+  methods and `model.save` to a Keras 2 format only; the run shows the rest.
 - Parity of an export is measured for models with one input and one output (the deployment claim's serving
   harness). Targets whose exporter lives in a virtual environment of its own (LiteRT and ExecuTorch from
   PyTorch), and the native target's serving process, load the saved file without your module: a model with

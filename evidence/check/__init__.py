@@ -2,7 +2,13 @@
 
 - :mod:`evidence.check.inputs` tells what PATH is (a ``.keras`` file, a module with ``build_model()``, a script)
   and refuses bad input with a one-line message (exit 2), with the standard library only;
-- :mod:`evidence.check.scan` finds the backend-specific calls in Python sources (``ast``, no import of them);
+- :mod:`evidence.check.legacy` reads Keras 2 files (a legacy ``.h5`` model, a SavedModel folder) and runs their
+  trials; :mod:`evidence.check.legacy_run` compares them with Keras 2.15's own predictions;
+- :mod:`evidence.check.scan` finds the backend-specific calls in Python sources (``ast``, no import of them), and
+  :mod:`evidence.check.keras_api` reads the installed Keras's public API files for their equivalents and for the
+  Keras 2 names gone from it;
+- :mod:`evidence.check.advice` and :mod:`evidence.check.changes` choose what to change first per backend, and
+  :mod:`evidence.check.export_diagnosis` names the op and layer that block an export;
 - :mod:`evidence.check.run` runs every trial in its own worker process (:mod:`evidence.check.trial`) under each
   backend, through :func:`evidence.processes.run_process`, and turns what they wrote into a report;
 - :mod:`evidence.check.arrays` carries inputs and predictions between trials (``.npz``, never pickled);

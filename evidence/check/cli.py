@@ -55,12 +55,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     custom = None
     if args.custom_objects is not None:
         custom = Path(args.custom_objects).expanduser().resolve()
-        if kind != "keras_file":
-            raise UsageError("--custom-objects applies to a .keras file only (a module's own classes are used)")
+        if kind not in ("keras_file", "h5_file"):
+            raise UsageError("--custom-objects applies to a .keras or .h5 file only (a module's own classes are used)")
         classify(custom, script=True)  # it exists and parses
         if custom.suffix != ".py":
             raise UsageError(f"--custom-objects {custom} is not a Python file")
-    findings = tuple(scan_file(path)) if kind != "keras_file" else ()
+    findings = tuple(scan_file(path)) if kind in ("module", "script") else ()
     options = CheckOptions(path=path.resolve(), kind=kind, backends=backends, targets=targets, targets_asked=asked,
                            steps=args.steps, batch_size=BATCH_SIZE, timeout_s=args.timeout, custom_objects=custom,
                            findings=findings, shown_path=args.path)
@@ -90,8 +90,9 @@ def add_parsers(sub: Any) -> None:
                                    "each backend in its own process; compare the numbers; list the "
                                    "backend-specific calls of the source. Exit 0: ports to every backend asked; "
                                    "1: something does not; 2: bad input.")
-    p.add_argument("path", metavar="PATH", help="a .keras file, a module defining build_model() "
-                                                "(and optionally make_data()), or a script (with --script)")
+    p.add_argument("path", metavar="PATH", help="a .keras file, a Keras 2 .h5 file or SavedModel folder, a module "
+                                                "defining build_model() (and optionally make_data()), or a script "
+                                                "(with --script)")
     p.add_argument("--backends", default="tensorflow,jax,torch", metavar="LIST",
                    help="comma-separated backends, in run order (default: tensorflow,jax,torch)")
     p.add_argument("--targets", default=None, metavar="LIST",

@@ -1,10 +1,11 @@
 """What PATH is, for ``kvt check``, and the refusal of bad input, with the standard library only.
 
-PATH is a ``.keras`` file (a zip archive holding ``config.json``, as Keras 3 saves it), a Python module that
-defines ``build_model()``, or, with ``--script``, any Python script. Anything else is a
-:class:`~kvt.usage.UsageError` (one line, exit status 2): a missing file, a folder, another format (``.h5``, a
-SavedModel folder), a ``.keras`` file that is not such an archive, a module that does not parse or defines no
-``build_model()``, an unknown backend or target.
+PATH is a ``.keras`` file (a zip archive holding ``config.json``, as Keras 3 saves it), a legacy ``.h5`` model or a
+TensorFlow SavedModel folder (what Keras 2 saved; :mod:`evidence.check.legacy`), a Python module that defines
+``build_model()``, or, with ``--script``, any Python script. Anything else is a :class:`~kvt.usage.UsageError`
+(one line, exit status 2): a missing file, a folder that is no SavedModel, another format, a ``.keras`` file that
+is not such an archive, an ``.h5`` file holding no model (or a ``Lambda`` layer's bytecode), a module that does
+not parse or defines no ``build_model()``, an unknown backend or target.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from evidence.check.legacy import inspect_h5, inspect_saved_model
 from evidence.check.scan import defines
 from evidence.guarded import GuardedReadError, check_path, parse_json, read_text, read_zip_member
 from evidence.options import TRAINING_BACKENDS
@@ -19,7 +21,8 @@ from kvt.usage import UsageError
 
 
 def classify(path: Path, *, script: bool) -> str:
-    """``keras_file``, ``module`` or ``script`` for ``path``, after checking it can be one.
+    """``keras_file``, ``h5_file``, ``saved_model``, ``module`` or ``script`` for ``path``, after checking it can be
+    one.
 
     Raises:
         UsageError: ``path`` is missing, a folder, or not a Keras model, module or script.
@@ -32,23 +35,26 @@ def classify(path: Path, *, script: bool) -> str:
     if not path.exists():
         raise UsageError(f"no such file: {path}")
     if path.is_dir():
-        raise UsageError(f"{path} is a folder: expected a .keras file, a Python module defining build_model(), "
-                         "or a script with --script")
+        inspect_saved_model(path)  # a folder is a SavedModel, or bad input
+        return "saved_model"
     if script:
         _parse(path)
         return "script"
     if path.suffix == ".keras":
         check_keras_file(path)
         return "keras_file"
+    if path.suffix in (".h5", ".hdf5"):
+        inspect_h5(path)  # a Keras 2 model, not weights or a Lambda layer's bytecode, or bad input
+        return "h5_file"
     if path.suffix == ".py":
         source = _parse(path)
         if not defines(source, "build_model"):
             raise UsageError(f"{path} defines no build_model(): a module must define build_model() returning a "
                              "compiled Keras model (to run it as it is, pass --script)")
         return "module"
-    raise UsageError(f"{path} is not a Keras model: expected a .keras file (the Keras 3 format), a Python module "
-                     f"defining build_model(), or a script with --script; received a {path.suffix or 'file'} "
-                     "file")
+    raise UsageError(f"{path} is not a Keras model: expected a .keras file (the Keras 3 format), a .h5 model or a "
+                     "SavedModel folder (Keras 2), a Python module defining build_model(), or a script with "
+                     f"--script; received a {path.suffix or 'file'} file")
 
 
 def _parse(path: Path) -> str:

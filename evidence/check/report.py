@@ -19,11 +19,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from evidence.check.advice import Change
+from evidence.check.export_diagnosis import Blocker, describe
 from evidence.check.scan import Finding
 from evidence.contract import ContractModel, ErrorInfo, KnownIssue, Outcome, Threshold
 from evidence.errors import IssuePattern, known_issues
 
-Kind = Literal["keras_file", "module", "script"]
+Kind = Literal["keras_file", "module", "script", "h5_file", "saved_model"]
+#: The kinds that are a saved model (loaded and predicted, not trained): Keras 3's ``.keras``, Keras 2's files.
+SAVED_KINDS: tuple[str, ...] = ("keras_file", "h5_file", "saved_model")
 
 #: The tolerances of the comparisons, fixed before the corpus ran (2026-12-02).
 TOLERANCES: dict[str, Threshold] = {
@@ -62,6 +66,11 @@ KNOWN_CAUSES: tuple[IssuePattern, ...] = (
                  "https://www.tensorflow.org/api_docs/python/tf/keras/ops/convert_to_numpy",
                  "a tensor's .numpy() method is TensorFlow's (a JAX array has none; torch refuses it for a tensor "
                  "that requires grad): call keras.ops.convert_to_numpy(x) instead"),
+    IssuePattern(r"TFSMLayer is only currently supported with the TensorFlow backend",
+                 "https://keras.io/api/models/model_saving_apis/#tfsmlayer-class",
+                 "a SavedModel runs in Keras 3 through keras.layers.TFSMLayer, on the TensorFlow backend only: to "
+                 "run the model on JAX or PyTorch, build it in Keras 3 code and load its weights (a Keras 2 .h5 "
+                 "file of it loads on every backend)"),
     IssuePattern(r"TracerArrayConversionError|Tracer|ConcretizationTypeError",
                  "https://jax.readthedocs.io/en/latest/errors.html",
                  "under JAX, a traced value reached code that needs a concrete array (a TensorFlow or NumPy op in "
@@ -141,6 +150,12 @@ class Export(Step):
     """Size of what the export wrote."""
     known_issue: KnownIssue | None = None
     """A public report that matches the failure."""
+    blocker: Blocker | None = None
+    """What blocked it, as the converter named it: the op or construct, the layer, the fix
+    (:mod:`evidence.check.export_diagnosis`)."""
+    static_shape: str | None = None
+    """After a failed export, how the target program's static-shape route (a fixed batch of 1) went, where the
+    program has one."""
 
 
 class ScriptRun(Step):
@@ -180,12 +195,20 @@ class BackendResult(ContractModel):
     difference over the files of the other backends loaded here."""
     exports: dict[str, Export] = {}
     """Per deployment target, the export and its parity."""
+    same_as_keras2: Comparison | None = None
+    """A Keras 2 file (``.h5``, SavedModel): the predictions against Keras 2's own on the same inputs (the
+    keras-2.15 release set's loader), when that environment is built; None when not compared."""
     script: ScriptRun | None = None
     """The script's run (a script)."""
     problems: list[str] = []
     """Why it does not port, one line each (empty: it ports, or it could not be tried)."""
     ports: bool | None = None
-    """True: it ports; False: it does not; None: it could not be tried (unavailable)."""
+    """True: it ports; False: it does not; None: it could not be tried (unavailable) or every problem was a
+    timeout (``timed_out``)."""
+    timed_out: bool = False
+    """A trial was killed at its timeout: whether it ports is not known (never reported as "does not port")."""
+    change: Change | None = None
+    """What to change first under this backend, typed (:mod:`evidence.check.advice`), when it does not port."""
 
 
 class CheckReport(ContractModel):
@@ -225,6 +248,9 @@ class CheckReport(ContractModel):
     """One line: what to change first."""
     notes: list[str] = []
     """What the reader should know about how it was checked (data derived, folder not copied …)."""
+    legacy: dict[str, str | int | bool | list[str] | dict[str, list[str]] | None] | None = None
+    """A Keras 2 file (``.h5``, SavedModel): its format, what saved it, the loader used, and for a SavedModel its
+    signatures, variables and what loading it into Keras 3 loses (``loses``)."""
     wall_s: float
     """Wall seconds of the whole check."""
 
@@ -274,12 +300,17 @@ def problems_of(result: BackendResult, kind: Kind, targets_asked: bool) -> list[
     for name, load in result.loads.items():
         add(_load_label(name, result.backend), load)
     add("prediction", result.predicts)
-    if result.predicts_same is not None and result.predicts_same.status == "fails":
-        out.append(f"predictions differ from {result.predicts_same.reference}'s by "
-                   f"{result.predicts_same.difference:.2g} (tolerance {result.predicts_same.tolerance:g})")
+    for same in (result.predicts_same, result.same_as_keras2):
+        if same is not None and same.status == "fails":
+            out.append(f"predictions differ from {same.reference}'s by "
+                       + (f"{same.difference:.2g}" if same.difference is not None else f"? ({same.reason})")
+                       + f" (tolerance {same.tolerance:g})")
     if targets_asked:
         for target, export in result.exports.items():
-            add(f"export to {target}", export)
+            if export.status == "fails" and export.blocker is not None:
+                out.append(f"export to {target}: blocked by {describe(export.blocker)}")
+            else:
+                add(f"export to {target}", export)
     return out
 
 
@@ -289,11 +320,16 @@ def is_unavailable(result: BackendResult) -> bool:
     return first is not None and first.status == "unavailable"
 
 
+#: How a step killed at its timeout reads (:meth:`evidence.processes.ProcessOutcome.how`).
+TIMED_OUT = "timed out after"
+
+
 def judged(result: BackendResult, kind: Kind, targets_asked: bool) -> BackendResult:
     """``result`` with its ``problems`` and ``ports`` filled in by :func:`problems_of`."""
     problems = problems_of(result, kind, targets_asked)
-    ports = None if is_unavailable(result) and not problems else not problems
-    return result.model_copy(update={"problems": problems, "ports": ports})
+    timeouts = [p for p in problems if TIMED_OUT in p]
+    ports = None if (is_unavailable(result) and not problems) or (timeouts and timeouts == problems) else not problems
+    return result.model_copy(update={"problems": problems, "ports": ports, "timed_out": bool(timeouts)})
 
 
 def first_failure(result: BackendResult) -> str:
@@ -329,6 +365,11 @@ def _matching_finding(error: ErrorInfo | None, findings: list[Finding], backend:
 def first_change(results: dict[str, BackendResult], findings: list[Finding], kind: Kind) -> str:
     """One line saying what to change first, from the first backend that does not port."""
     failing = [r for r in results.values() if r.ports is False]
+    timed_out = [r for r in results.values() if r.ports is None and r.timed_out]
+    if not failing and timed_out:
+        what, _, reason = _first_error(timed_out[0])
+        return (f"Under {', '.join(r.backend for r in timed_out)}, {what} {reason}: whether it ports is not known "
+                "(a timeout, not a failure); rerun with a larger --timeout, or on a quieter machine.")
     if not failing:
         missing = [r.backend for r in results.values() if r.ports is None]
         if missing:
@@ -343,7 +384,9 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     what, error, reason = _first_error(result)
     others = [r.backend for r in failing[1:]]
     also = f" (also {', '.join(others)})" if others else ""
-    finding = _matching_finding(error, findings, result.backend) if kind != "keras_file" else None
+    if result.change is not None:
+        return render_change(result, failing[1:], what, error, reason)
+    finding = _matching_finding(error, findings, result.backend) if kind not in SAVED_KINDS else None
     error_text = error_line(error, 160) if error is not None else (reason or "")
     if finding is not None and what in ("training", "build_model()", "predicting", "the script", "importing"):
         fix = (f"replace it with {finding.keras_ops}" if finding.keras_ops
@@ -357,6 +400,27 @@ def first_change(results: dict[str, BackendResult], findings: list[Finding], kin
     if what:
         return f"Under {result.backend}{also}, {what} fails{at}: {error_text}"
     return f"Under {result.backend}{also}: {result.problems[0]}"
+
+
+def render_change(result: BackendResult, others: list[BackendResult], what: str, error: ErrorInfo | None,
+                  reason: str | None) -> str:
+    """The first-change line from a backend's typed :class:`~evidence.check.advice.Change`; the other failing
+    backends are named when their change is the same."""
+    change = result.change
+    same = [r.backend for r in others if r.change is not None and (r.change.failure_class, r.change.call)
+            == (change.failure_class, change.call)]
+    under = result.backend + (f" (also {', '.join(same)})" if same else "")
+    error_text = error_line(error, 160) if error is not None else (reason or "")
+    if change.failure_class == "broken":
+        return (f"It fails on its own backend ({change.call}) as on every other, so it is broken rather than "
+                f"not portable: fix it there first ({what} fails"
+                + (f" at {change.location}" if change.location else "") + f": {error_text}).")
+    if change.failure_class == "export_blocked":
+        return f"Under {under}, {what} is blocked by {change.call}: {change.fix}."
+    head = f"{change.call} at {change.location}" if change.call and change.location else (change.call or "")
+    head = f"{head}: " if head else ""
+    where = "every backend, its own included," if change.everywhere else under
+    return f"{head}{change.fix}; under {where} {what} fails with {error_text}"
 
 
 # -- rendering ---------------------------------------------------------------------------------------------------
@@ -385,6 +449,8 @@ def _cmp_cell(cmp: Comparison | None) -> str:
 
 
 def _verdict_cell(result: BackendResult) -> str:
+    if result.ports is None and result.timed_out:
+        return "timed out"
     return {True: "ports", False: "does not port", None: "unavailable"}[result.ports]
 
 
@@ -411,9 +477,10 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
                               for k, v in r.loads.items()) or "-"
             rows.append([b, trains, _cmp_cell(r.same_loss), _step_cell(r.saves), loads,
                          _cmp_cell(r.predicts_same), _exports_cell(r), _verdict_cell(r)])
-        elif report.kind == "keras_file":
+        elif report.kind in SAVED_KINDS:
+            keras2 = [_cmp_cell(r.same_as_keras2)] if report.kind != "keras_file" else []
             rows.append([b, _step_cell(r.loads.get("file")), _step_cell(r.predicts), _cmp_cell(r.predicts_same),
-                         _exports_cell(r), _verdict_cell(r)])
+                         *keras2, _exports_cell(r), _verdict_cell(r)])
         else:
             s = r.script
             rows.append([b, "-" if s is None or s.exit_status is None else str(s.exit_status),
@@ -423,6 +490,9 @@ def tables(report: CheckReport) -> list[tuple[str, list[str], list[list[str]]]]:
         "module": ["backend", "trains", "same loss", "saves", "loads the files saved under", "same predictions",
                    "exports", "verdict"],
         "keras_file": ["backend", "loads", "predicts", "same predictions", "exports", "verdict"],
+        "h5_file": ["backend", "loads", "predicts", "same predictions", "same as Keras 2", "exports", "verdict"],
+        "saved_model": ["backend", "loads", "predicts", "same predictions", "same as Keras 2", "exports",
+                        "verdict"],
         "script": ["backend", "exit", "wall", "how it ended", "first error", "verdict"],
     }[report.kind]
     out.append((f"kvt check {report.path} ({report.kind.replace('_', ' ')}, {report.venue})", headers, rows))
@@ -444,13 +514,25 @@ def summary_lines(report: CheckReport) -> list[str]:
     """The closing lines: what to change first, which backends it ports to, the notes."""
     ports = [b for b, r in report.results.items() if r.ports]
     not_ports = [b for b, r in report.results.items() if r.ports is False]
-    missing = [b for b, r in report.results.items() if r.ports is None]
+    missing = [b for b, r in report.results.items() if r.ports is None and not r.timed_out]
+    timed_out = [b for b, r in report.results.items() if r.ports is None and r.timed_out]
     verdict = f"Ports to: {', '.join(ports) or 'none'}"
     if not_ports:
         verdict += f"; does not port to: {', '.join(not_ports)}"
+    if timed_out:
+        verdict += f"; timed out (not known): {', '.join(timed_out)}"
     if missing:
         verdict += f"; not tried (unavailable): {', '.join(missing)}"
-    return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)",
+    legacy = []
+    if report.legacy:
+        legacy.append(f"Keras 2 file: {report.legacy.get('format')}, saved by {report.legacy.get('saved_by')}; "
+                      f"loaded with {report.legacy.get('loader')}")
+        if report.legacy.get("names"):
+            legacy.append(f"Signatures: {', '.join(report.legacy['names'])} (called: {report.legacy.get('endpoint')}); "
+                          f"{report.legacy.get('variables')} variables, {report.legacy.get('trainable_variables')} "
+                          "of them trainable in the SavedModel")
+        legacy += [f"Lost in Keras 3: {item}" for item in report.legacy.get("loses") or []]
+    return [f"What to change first: {report.first_change}", f"{verdict}. ({report.wall_s:.0f} s)", *legacy,
             *(f"Note: {n}" for n in report.notes)]
 
 

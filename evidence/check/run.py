@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from evidence import provenance
-from evidence.check import trial
+from evidence.check import legacy_run, trial
 from evidence.check.arrays import load_arrays, max_abs_diff
+from evidence.check.changes import record_frames, with_changes
+from evidence.check.export_diagnosis import diagnose, model_layers
 from evidence.check.report import (
     TOLERANCES,
     BackendResult,
@@ -54,6 +56,11 @@ COPY_LIMIT_BYTES = 50 * 2**20
 COPY_LIMIT_FILES = 2000
 #: Folders never copied.
 NOT_COPIED = ("__pycache__", ".git", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache")
+#: A later trial's timeout is at least this many times the first completed trial's wall time (fixed 2026-12-07):
+#: the trials under the other backends do the same work, and on this project's 2-core machine one backend's
+#: import, compile and run took up to 2.2 times another's on the check corpus; 3 leaves room for a busier machine
+#: (one TensorFlow run took 68% of its timeout under load) without letting a hung trial run forever.
+TIMEOUT_SCALE = 3.0
 #: A frame of a Python traceback: file, line, function.
 SCRIPT_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
 
@@ -87,6 +94,19 @@ class _Run:
     outcomes: dict[str, ProcessOutcome] = field(default_factory=dict)
     extra: dict[str, list[tuple[dict[str, Any], ProcessOutcome]]] = field(default_factory=dict)
     exports: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> its export trial's record
+    reference_s: float | None = None  # wall seconds of the first trial that completed (see `timeout`)
+
+    def timeout(self, base: float | None = None) -> float:
+        """A trial's timeout: ``--timeout`` (or ``base``), raised to :data:`TIMEOUT_SCALE` times the first
+        completed trial's wall time once there is one, so a machine slowed by load does not kill a trial that
+        does the same work as one that finished."""
+        base = base or self.options.timeout_s
+        return max(base, TIMEOUT_SCALE * self.reference_s) if self.reference_s else base
+
+    def measured(self, proc: ProcessOutcome) -> None:
+        """Take ``proc``'s wall time as the reference run, if it is the first trial that completed."""
+        if self.reference_s is None and proc.ok:
+            self.reference_s = proc.duration_s
 
     def folder(self, backend: str) -> Path:
         path = self.work / "trials" / backend
@@ -130,16 +150,21 @@ def trial_env(backend: str, *, project_path: bool = True) -> dict[str, str]:
     return env
 
 
-def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str,
-               timeout_s: float | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
+def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str, timeout_s: float | None = None,
+               python: str | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
+    """Run one trial under ``backend`` (with ``python``: another environment's interpreter, TensorFlow's backend),
+    and its record."""
     here = run.folder(backend)
     job = {**job, "backend": backend, "dir": str(here), "out": str(here / f"{tag}.json"),
            "steps": run.options.steps, "batch_size": run.options.batch_size, "seed": 0}
     job_file = here / f"{tag}.job.json"
     job_file.write_text(json.dumps(job), encoding="utf-8")
-    proc = run_process([sys.executable, "-m", "evidence.check.trial", str(job_file)],
-                       timeout_s=timeout_s or run.options.timeout_s, cwd=run.source.parent, env=trial_env(backend),
+    proc = run_process([python or sys.executable, "-m", "evidence.check.trial", str(job_file)],
+                       timeout_s=run.timeout(timeout_s), cwd=run.source.parent,
+                       env=trial_env("tensorflow" if python else backend),
                        stdout=here / f"{tag}.stdout.txt", stderr=here / f"{tag}.stderr.txt")
+    if job["mode"] in ("module", "keras_file", "saved_model"):
+        run.measured(proc)
     try:
         record = json.loads(Path(job["out"]).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -232,9 +257,16 @@ def _exports(run: _Run, backend: str) -> dict[str, Export]:
                                  reason=why, error=step.error if step else None)
             continue
         issue = entry.get("known_issue")
+        blocker = None
+        if entry.get("status") == "fails":
+            model_file = run.folder(backend) / trial.MODEL
+            layers = model_layers(model_file if model_file.is_file() else run.source)
+            blocker = diagnose(target, f"{(entry.get('error') or {}).get('message', '')}\n{entry.get('reason')}",
+                               layers)
         out[target] = _step(entry, Export, target=target, parity=entry.get("parity"),
                             artifact_bytes=entry.get("artifact_bytes"),
-                            known_issue=KnownIssue(**issue) if issue else None)
+                            known_issue=KnownIssue(**issue) if issue else None, blocker=blocker,
+                            static_shape=entry.get("static_shape"))
     return out
 
 
@@ -295,7 +327,10 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
                            else None)
         same_loss = None
         if trains is not None and trains.status == "works" and reference is not None:
-            if backend == reference:
+            if trains_entry.get("no_loss") or not ref_losses:
+                same_loss = Comparison(status="not_applicable", reference=reference, tolerance=tol_loss,
+                                       reason=trains_entry.get("no_loss") or f"{reference} logged no loss")
+            elif backend == reference:
                 same_loss = Comparison(status="not_applicable", tolerance=tol_loss, reason="the reference")
             elif trains.start_from != reference:
                 same_loss = Comparison(status="not_applicable", reference=reference, tolerance=tol_loss,
@@ -332,11 +367,14 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
 
 # -- .keras files ------------------------------------------------------------------------------------------------
 def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
+    """A ``.keras`` or legacy ``.h5`` file (one loader, ``keras.saving.load_model``), or a SavedModel folder (a
+    ``TFSMLayer``): one trial per backend, the first one's inputs shared by the others."""
     tol = TOLERANCES["prediction"].value
     reference: str | None = None
     out: dict[str, BackendResult] = {}
+    mode = "saved_model" if run.options.kind == "saved_model" else "keras_file"
     for backend in run.options.backends:
-        job: dict[str, Any] = {"mode": "keras_file", "path": str(run.source),
+        job: dict[str, Any] = {"mode": mode, "path": str(run.source),
                                "custom_objects": str(run.options.custom_objects) if run.options.custom_objects
                                else None}
         if reference is not None:
@@ -363,6 +401,13 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
                                      predicts_same=same)
         if record.get("bad_input"):
             break
+    if run.options.kind in ("h5_file", "saved_model") and reference is not None:
+        out = legacy_run.compare_with_keras2(run, out, reference)
+    if run.options.kind == "saved_model":
+        if run.options.targets:
+            run.notes.append("export targets not tried: a SavedModel loads as an inference-only TFSMLayer, not "
+                             "as a Keras model that model.export() takes")
+        return out
     loaded = [b for b, r in out.items() if r.predicts is not None and r.predicts.status == "works"]
     _run_exports(run, dict.fromkeys(loaded, run.source), run.options.custom_objects)
     return {b: r.model_copy(update={"exports": _exports(run, b)}) for b, r in out.items()}
@@ -374,9 +419,10 @@ def _run_script(run: _Run) -> dict[str, BackendResult]:
     for backend in run.options.backends:
         here = run.folder(backend)
         # The script's own folder (its copy) is its working folder, as when its user runs it from there.
-        proc = run_process([sys.executable, str(run.source)], timeout_s=run.options.timeout_s,
+        proc = run_process([sys.executable, str(run.source)], timeout_s=run.timeout(),
                            cwd=run.source.parent, env=trial_env(backend, project_path=False),
                            stdout=here / "script.stdout.txt", stderr=here / "script.stderr.txt")
+        run.measured(proc)
         error = None
         if not proc.ok and proc.stderr_tail:
             error = error_from_text(proc.stderr_tail)
@@ -418,7 +464,11 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
     with tempfile.TemporaryDirectory(prefix="kvt-check-") as tmp:
         work = Path(tmp)
         # A .keras file is self-contained: only it is copied; a Python source may import files beside it.
-        source, note = _copy_source(options.path, work / "source", alone=options.kind == "keras_file")
+        if options.kind == "saved_model":  # a folder: copied whole, as the model it is
+            source, note = work / "source" / options.path.name, None
+            shutil.copytree(options.path, source, symlinks=False)
+        else:
+            source, note = _copy_source(options.path, work / "source", alone=options.kind in ("keras_file", "h5_file"))
         run = _Run(options, work, source, notes=[note] if note else [])
         if options.custom_objects is not None:
             copied = work / "custom_objects" / options.custom_objects.name
@@ -428,7 +478,7 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
         if options.kind == "module":
             _run_module(run)
             results = _module_results(run)
-        elif options.kind == "keras_file":
+        elif options.kind in ("keras_file", "h5_file", "saved_model"):
             results = _run_keras_file(run)
         else:
             results = _run_script(run)
@@ -442,10 +492,28 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
     return report
 
 
+def _tail_text(path: Path, limit: int = 200_000) -> str:
+    """The last ``limit`` characters of a text file ('' when it cannot be read)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-limit:]
+    except OSError:
+        return ""
+
+
 def _report(run: _Run, results: dict[str, BackendResult], wall_s: float) -> CheckReport:
     o = run.options
     results = {b: judged(r, o.kind, o.targets_asked) for b, r in results.items()}
     findings = list(o.findings)
+    if o.kind in ("module", "script"):
+        stderr = {b: _tail_text(run.folder(b) / "script.stderr.txt") for b in results} if o.kind == "script" else {}
+        results = with_changes(results, findings, o.kind, run.source.name,
+                               {b: record_frames(r) for b, r in run.records.items()}, stderr,
+                               run.source.read_text(encoding="utf-8", errors="replace"))
+    else:
+        results = with_changes(results, findings, o.kind, None, {}, {}, "")
+    if run.reference_s is not None and run.timeout() > o.timeout_s:
+        run.notes.append(f"timeout: --timeout {o.timeout_s:.0f} s for the first trial, then {run.timeout():.0f} s "
+                         f"({TIMEOUT_SCALE:g} x the first completed trial's {run.reference_s:.0f} s)")
     first_record = next(iter(run.records.values()), {})
     notes = list(run.notes)
     if o.kind == "module":
@@ -459,5 +527,6 @@ def _report(run: _Run, results: dict[str, BackendResult], wall_s: float) -> Chec
         venue=current_venue(provenance.gpu_name(), os.cpu_count() or 1),
         keras_version=next((r.keras_version for r in results.values() if r.keras_version), None),
         model=first_record.get("model"), results=results, findings=findings, tolerances=dict(TOLERANCES),
+        legacy=legacy_run.legacy_info(o.kind, o.path, run.records),
         ports=bool(results) and all(r.ports for r in results.values()),
         first_change=first_change(results, findings, o.kind), notes=notes, wall_s=round(wall_s, 2))

@@ -32,6 +32,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from evidence.check import keras_api
+
 #: Top-level modules and the framework each belongs to.
 FRAMEWORK_MODULES: dict[str, str] = {
     "tensorflow": "tensorflow", "tf_keras": "tensorflow",
@@ -89,6 +91,12 @@ class Finding(BaseModel):
     """The same-named op of the installed ``keras.ops`` (``keras.ops.cumsum``), when there is one."""
     advice: str | None = None
     """What to do instead, for a construct that is not an op (a gradient tape, a compile decorator)."""
+    category: str = "op"
+    """What kind of call it is, for the advice (:mod:`evidence.check.advice`): ``op`` (a framework op),
+    ``autodiff`` (one framework's gradients), ``compile`` (a compile decorator), ``strings`` (string tensors),
+    ``numpy`` (a tensor's ``.numpy()``), ``keras2`` (a Keras 2 API gone from, or a stub in, the installed Keras),
+    ``data`` (``tf.data``), ``state`` (a framework variable), ``keras`` (``tf.keras``), ``callback`` (a host
+    callback)."""
 
     @property
     def location(self) -> str:
@@ -129,40 +137,21 @@ def keras_ops_names() -> dict[str, frozenset[str]]:
 
 
 def keras_ops_equivalent(resolved: str) -> str | None:
-    """The ``keras.ops`` op with the name of the framework call ``resolved``, or None.
+    """The Keras equivalent of the framework call ``resolved`` in any namespace that has one (``keras.ops``,
+    ``keras.random``, ``keras.layers`` …: :func:`evidence.check.keras_api.equivalent`), or None.
 
-    The name is the call's last part; TensorFlow's ``reduce_`` prefix and PyTorch's in-place ``_`` suffix are
-    naming conventions of those APIs and are dropped first. ``keras.ops`` itself is looked in first, then a
-    namespace named in the call (``tf.image.resize``: ``keras.ops.image``), then any namespace.
+    The name is the call's last part, with the framework's naming conventions mapped (TensorFlow's ``reduce_``
+    prefix, PyTorch's in-place ``_`` suffix, ``conv2d`` for ``conv``, ``randn`` for ``normal``); namespaces the
+    call names come first (``tf.image.resize``: ``keras.ops.image``; ``tf.random.normal``: ``keras.random``).
 
     Examples:
         >>> keras_ops_equivalent("tensorflow.math.cumsum") if keras_ops_names() else "keras.ops.cumsum"
         'keras.ops.cumsum'
     """
-    names = keras_ops_names()
-    if not names:
-        return None
     parts = resolved.split(".")
-    framework = FRAMEWORK_MODULES.get(parts[0])
-    if framework is None or len(parts) < 2 or resolved.startswith(KERAS_PREFIXES):
+    if FRAMEWORK_MODULES.get(parts[0]) is None or len(parts) < 2 or resolved.startswith(KERAS_PREFIXES):
         return None
-    name = parts[-1]
-    candidates = [name]
-    if framework == "tensorflow" and name.startswith("reduce_"):
-        candidates.append(name.removeprefix("reduce_"))
-    if framework == "torch" and name.endswith("_") and not name.endswith("__"):
-        candidates.append(name.rstrip("_"))
-    hinted = [p for p in parts[1:-1] if p in names and p]
-    for candidate in candidates:
-        if candidate in names.get("", ()):
-            return f"keras.ops.{candidate}"
-        for space in hinted:
-            if candidate in names[space]:
-                return f"keras.ops.{space}.{candidate}"
-        for space in sorted(s for s in names if s):
-            if candidate in names[space]:
-                return f"keras.ops.{space}.{candidate}"
-    return None
+    return keras_api.equivalent(resolved)
 
 
 def advice_for(resolved: str) -> str | None:
@@ -221,6 +210,11 @@ class _Scanner:
         self.methods: dict[str, _Function] = {}  # methods of Keras classes, by `Class.method`
         self.others: list[_Function] = []  # methods of other classes
         self.keras_classes: dict[str, str] = {}
+        self.classes: dict[str, list[_Function]] = {}  # methods of the file's other classes, by class
+        # Values of the file's plain assignments `name = value` (the last one wins), to see strings through them.
+        self.assigned: dict[str, ast.AST] = {
+            n.targets[0].id: n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
 
     def resolve(self, node: ast.AST) -> str | None:
         """The dotted path ``node`` stands for through the imports, or None when it is not an imported name."""
@@ -265,6 +259,7 @@ class _Scanner:
                             self.methods[fn.name] = fn
                         else:
                             self.others.append(fn)
+                            self.classes.setdefault(node.name, []).append(fn)
 
     # -- pass 2: roots and what they reach ---------------------------------------------------------------------
     def _handed_to_keras(self) -> dict[str, str]:
@@ -274,16 +269,19 @@ class _Scanner:
             if not isinstance(node, ast.Call):
                 continue
             callee = self.resolve(node.func)
-            is_compile = isinstance(node.func, ast.Attribute) and node.func.attr == "compile"
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else None
             values: list[ast.AST] = []
             if self.is_keras(callee):
                 values = [*node.args, *(k.value for k in node.keywords)]
-            elif is_compile:
-                values = [k.value for k in node.keywords if k.arg in ("loss", "metrics", "weighted_metrics")]
-            label = (callee or "compile").split(".")[-1]
+            elif method == "compile" and callee is None:  # model.compile(optimizer, loss, ..., metrics=...)
+                values = [*node.args[1:], *(k.value for k in node.keywords
+                                            if k.arg in ("loss", "metrics", "weighted_metrics"))]
+            elif method in ("fit", "evaluate", "predict") and callee is None:  # callbacks run inside the loop
+                values = [k.value for k in node.keywords if k.arg == "callbacks"]
+            label = (callee or method or "compile").split(".")[-1]
             for value in values:
                 for sub in ast.walk(value):
-                    if isinstance(sub, ast.Name) and sub.id in self.functions:
+                    if isinstance(sub, ast.Name) and (sub.id in self.functions or sub.id in self.classes):
                         out.setdefault(sub.id, f"{sub.id} (passed to {label})")
         return out
 
@@ -304,7 +302,10 @@ class _Scanner:
         for fn in self.methods.values():
             mark(fn, "model", fn.name)
         for name, where in self._handed_to_keras().items():
-            mark(self.functions[name], "model", where)
+            if name in self.functions:
+                mark(self.functions[name], "model", where)
+            for fn in self.classes.get(name, ()):  # a class of the file handed over: its methods run in the model
+                mark(fn, "model", f"{where.split(' (')[0]}.{fn.node.name} ({where.split(' (', 1)[-1]}")
         if "build_model" in self.functions:
             mark(self.functions["build_model"], "model", "build_model")
         for fn in [*self.functions.values(), *self.others]:
@@ -323,13 +324,94 @@ class _Scanner:
     # -- pass 3: the calls ------------------------------------------------------------------------------------
     def _finding(self, node: ast.AST, target: ast.AST, scope: str, where: str, decorator: bool = False):
         path = self.resolve(target)
+        call = (dotted(target) or path or "") + (" (decorator)" if decorator else "")
+        if path is None:
+            return self._method_finding(node, target, scope, where)
+        keras2 = self._keras2(path)
+        if keras2 is not None:
+            status, replacement = keras2
+            gone = {"gone": "gone in Keras 3", "stub": "only a stub that raises in Keras 3",
+                    "tensorflow only": "kept in tf.keras for the TensorFlow backend only (keras.src.legacy)",
+                    "tf_keras": "Keras 2 (the tf_keras package, TensorFlow only)"}[status]
+            return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework="keras 2",
+                           scope=scope, where=where, keras_ops=replacement, category="keras2",
+                           advice=f"{call} is Keras 2 API, {gone}" + (f": use {replacement}" if replacement else ""))
+        strings = (isinstance(node, ast.Call) and path.rsplit(".", 1)[-1] in keras_api.TENSOR_MAKERS
+                   and keras_api.has_strings(node, self.assigned))
         framework = self.framework_of(path)
         if framework is None:
+            if strings and self.is_keras(path):  # keras.ops.convert_to_tensor(["a", "b"]): TensorFlow only
+                return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework="tensorflow",
+                               scope=scope, where=where, advice=keras_api.STRING_ADVICE, category="strings")
             return None
-        return Finding(file=self.file, line=node.lineno, call=(dotted(target) or path) + (" (decorator)" if decorator
-                                                                                          else ""),
-                       resolved=path, framework=framework, scope=scope, where=where,
-                       keras_ops=keras_ops_equivalent(path), advice=advice_for(path))
+        category = "strings" if strings else keras_api.category_of(path)
+        return Finding(file=self.file, line=node.lineno, call=call, resolved=path, framework=framework, scope=scope,
+                       where=where, category=category,
+                       keras_ops=None if category == "strings" else keras_ops_equivalent(path),
+                       advice=(keras_api.STRING_ADVICE if category == "strings" else
+                               advice_for(path) or keras_api.no_equivalent(path)))
+
+    def _keras2(self, path: str) -> tuple[str, str | None] | None:
+        """(status, replacement) of a Keras API path that is Keras 2's, not the installed Keras's; else None."""
+        if path.startswith("tf_keras."):
+            rest = path.removeprefix("tf_keras.")
+            replacement = f"keras.{rest}" if keras_api.keras2_status(rest, tf_keras=False) is None else None
+            return "tf_keras", replacement
+        for prefix, tf_keras in (("tensorflow.keras.", True), ("keras.", False)):
+            if path.startswith(prefix):
+                return keras_api.keras2_status(path.removeprefix(prefix), tf_keras=tf_keras)
+        return None
+
+    def _method_finding(self, node: ast.AST, target: ast.AST, scope: str, where: str) -> Finding | None:
+        """A method call on a value (not an imported name): ``x.numpy()``, a Keras 2 ``model.fit_generator``, or
+        ``model.save`` of a Keras 2 format."""
+        if not isinstance(node, ast.Call) or not isinstance(target, ast.Attribute):
+            return None
+        receiver = dotted(target.value) or ast.unparse(target.value)[:40]
+        if self.resolve(target.value) is not None:  # a module's function (np.save), not a method
+            return None
+        name, call = target.attr, f"{receiver}.{target.attr}"
+        if name == "numpy" and not node.args and not node.keywords:
+            return Finding(file=self.file, line=node.lineno, call=f"{call}()", resolved="tensorflow.Tensor.numpy",
+                           framework="tensorflow", scope=scope, where=where, category="numpy",
+                           keras_ops="keras.ops.convert_to_numpy", advice=keras_api.NUMPY_ADVICE)
+        removed = keras_api.removed_methods()
+        if name in removed:
+            return Finding(file=self.file, line=node.lineno, call=call, resolved=f"keras.Model.{name}",
+                           framework="keras 2", scope=scope, where=where, category="keras2",
+                           advice=f"Model.{name} is Keras 2 API, gone in Keras 3: use {removed[name]}")
+        if name == "save" and keras_api.keras2_save(node):
+            return Finding(file=self.file, line=node.lineno, call=call, resolved="keras.Model.save",
+                           framework="keras 2", scope=scope, where=where, category="keras2",
+                           advice=keras_api.SAVE_ADVICE)
+        return None
+
+    def import_findings(self) -> list[Finding]:
+        """``import``/``from … import`` statements of Keras 2 modules or names gone from the installed Keras."""
+        out = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                paths = [f"{node.module}.{a.name}" for a in node.names if a.name != "*"] or [node.module]
+                shown = f"from {node.module} import {', '.join(a.name for a in node.names)}"
+            elif isinstance(node, ast.Import):
+                paths, shown = [a.name for a in node.names], f"import {', '.join(a.name for a in node.names)}"
+            else:
+                continue
+            for path in paths:
+                if not (path.startswith(("tensorflow.keras.", "tf_keras")) or path.startswith("keras.")):
+                    continue
+                status = self._keras2(path) if path != "tf_keras" else ("tf_keras", None)
+                if status is None:
+                    continue
+                replacement = status[1]
+                out.append(Finding(file=self.file, line=node.lineno, call=shown, resolved=path, framework="keras 2",
+                                   scope="other", where="top level" if node.col_offset == 0 else "an import",
+                                   keras_ops=replacement, category="keras2",
+                                   advice=f"{path} is Keras 2 API, not in the installed Keras"
+                                          + (f": use {replacement}" if replacement else
+                                             ": import keras (Keras 3) and its own modules")))
+                break
+        return out
 
     def _walk(self, root: ast.AST, scope: str, where: str, out: dict[tuple[int, int], Finding],
               skip: set[int]) -> None:
@@ -372,6 +454,8 @@ class _Scanner:
         for node in self.tree.body:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self._walk(node, "other", "top level", out, skip)
+        for found in self.import_findings():
+            out.setdefault((found.line, -1), found)
         return sorted(out.values(), key=lambda f: (f.line, f.call))
 
 

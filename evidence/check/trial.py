@@ -31,6 +31,7 @@ import math
 import re
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,9 @@ class Record:
             missing = (info.missing_module or "").split(".")[0]
             entry.update(status="unavailable" if missing in FRAMEWORK_MODULES else "fails",
                          error=info.model_dump())
+            if self.program:  # every frame of the user's file, innermost first, for the advice
+                entry["frames"] = [[f.lineno, f.name] for f in reversed(traceback.extract_tb(exc.__traceback__))
+                                   if Path(f.filename).name == self.program]
         else:
             if entry["status"] == "running":
                 entry["status"] = "works"
@@ -348,8 +352,12 @@ def run_module(rec: Record, job: dict[str, Any]) -> None:
     with rec.step("trains") as entry:
         losses: list[float] = []
 
+        logged: list[str] = []
+
         class StepLosses(keras.callbacks.Callback):
             def on_train_batch_end(self, batch, logs=None):
+                # Keras's own reading: the "loss" entry of the logs train_step returned (what fit prints).
+                logged[:] = sorted(logs or {})
                 if logs and "loss" in logs:
                     losses.append(float(logs["loss"]))
 
@@ -372,7 +380,12 @@ def run_module(rec: Record, job: dict[str, Any]) -> None:
             model.fit(first(x, n), first(y, n), batch_size=batch, epochs=1, shuffle=False, verbose=0,
                       callbacks=[StepLosses()])
         entry["losses"] = losses
-        if not losses or not all(math.isfinite(v) for v in losses):
+        if not losses and logged:  # it trained; its train_step returns no "loss" to compare
+            entry["no_loss"] = (f"its train_step returns no 'loss' entry (it returned {', '.join(logged)}), so "
+                                "its loss cannot be compared across backends")
+        elif not losses and steps:
+            entry["no_loss"] = "its train_step returns no logs, so its loss cannot be compared across backends"
+        elif not all(math.isfinite(v) for v in losses):
             raise FloatingPointError(f"the loss is not finite after {len(losses)} steps: {losses[-3:]}")
     trained = rec.data["steps"]["trains"]["status"] == "works"
 
@@ -515,6 +528,8 @@ def run_export(rec: Record, job: dict[str, Any]) -> None:
                                "from the saved .keras file, where the module's custom classes cannot be imported"}
                 else:
                     out = export_to(route_of, model, folder, routes)
+                    if out["status"] == "fails":  # the static-shape route, before the target is called failed
+                        out = _static_shape_retry(out, route_of, model, folder, routes, export_to, entry)
                 if out["status"] != "exported":
                     entry.update(status="unavailable" if out["status"] == "unavailable" else "fails",
                                  reason=out.get("reason"), error=out.get("error"))
@@ -540,6 +555,24 @@ def run_export(rec: Record, job: dict[str, Any]) -> None:
                              reason=served.get("reason"), error=served.get("error"))
     if pages:
         _serve_pages(rec, pages, artifacts, here, tolerance, browser, BROWSER_BATCHES, parity, judge_parity)
+
+
+def _static_shape_retry(failed: dict[str, Any], target: str, model, folder: Path, routes: tuple[str, ...],
+                        export_to, entry: dict[str, Any]) -> dict[str, Any]:
+    """Export again through the target program's static-shape routes (``export_keras_batch1``: a fixed batch of
+    1), where it has them, after the dynamic-shape export failed; the record says it was tried and how it went.
+    Returns the static export's record when it worked, else the first failure's."""
+    from evidence.claim import load_program
+    from evidence.claims.deployment.targets import SPECS
+
+    program = load_program(SPECS[target].program)
+    static = tuple(f"{r}_batch1" for r in routes if hasattr(program, f"{r}_batch1"))
+    if not static or len(getattr(model, "inputs", None) or []) != 1:
+        return failed
+    out = export_to(target, model, folder, static)
+    entry["static_shape"] = ("exported with a static input shape (batch 1) only: the dynamic-shape export failed"
+                             if out["status"] == "exported" else "the static-shape route (batch 1) failed too")
+    return out if out["status"] == "exported" else failed
 
 
 def _serve_pages(rec: Record, pages: list[str], artifacts: dict[str, Path], here: Path, tolerance: float,
@@ -578,11 +611,18 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     sys.dont_write_bytecode = True  # importing the user's module must not write __pycache__ beside it
-    rec = Record(Path(job["out"]), Path(job["path"]).name if job["mode"] != "keras_file" else None)
+    rec = Record(Path(job["out"]), Path(job["path"]).name if job["mode"] in ("module", "load", "export") else None)
     rec.data.update(mode=job["mode"], backend=job["backend"])
     rec.write()
     if job["mode"] == "keras_file":
         run_keras_file(rec, job)
+    elif job["mode"] in ("saved_model", "keras2_reference"):  # Keras 2 files: evidence.check.legacy
+        from evidence.check import legacy
+
+        if job["mode"] == "saved_model":
+            legacy.run_saved_model(rec, job, free_dim=FREE_DIM)
+        else:
+            legacy.run_keras2_reference(rec, job)
     elif job["mode"] == "export":
         run_export(rec, job)
     else:
