@@ -201,8 +201,43 @@ def compiled_op_check(a: Any, option: str) -> Check:
     return Check("failed", f"{cell.mechanism} fails: {short_error(cell.error) if cell.error else cell.reason}")
 
 
+# -- platform ------------------------------------------------------------------------------------------------------
+#: The platform evidence's support -> the requirement's state: only ``supported`` meets it; ``experimental`` and
+#: ``unknown`` are not verified (nothing read shows it working as supported); ``unsupported`` and
+#: ``not_applicable`` (that hardware does not exist with that system) fail.
+PLATFORM_STATE: dict[str, State] = {"supported": "met", "experimental": "not_verified", "unknown": "not_verified",
+                                    "unsupported": "failed", "not_applicable": "failed"}
+
+
+def platform_check(accelerator: str, system: str) -> Callable[[Any, str], Check]:
+    """The check of ``platform=accelerator/system``: the platform assessment's cell for the option
+    (``cell(option, accelerator, system)``), its status mapped by :data:`PLATFORM_STATE`, its ``how`` the reason."""
+
+    def check(a: Any, option: str) -> Check:
+        cell = a.cell(option, accelerator, system)
+        if cell is None:
+            return Check("not_verified", f"the platform evidence records nothing for {accelerator} on {system}")
+        basis = {"code": "installed code", "cited": "cited", "code_and_cited": "installed code and cited"}
+        status = cell.status.replace("_", " ")
+        return Check(PLATFORM_STATE[cell.status], f"{status}: {cell.how} ({basis[cell.basis]})")
+
+    check.__name__ = f"platform_{accelerator}_{system}_check"
+    check.__doc__ = f"``platform={accelerator}/{system}``: the platform evidence's cell for it."
+    return check
+
+
+def _platform_requirements() -> tuple[Requirement, ...]:
+    from advisor.questions import BY_ID_VALUES, requirement_label
+
+    return tuple(Requirement(f"platform={a}/{o}", "platform",
+                             f"support for that hardware and system (the platform evidence: supported, not "
+                             f"experimental or unknown; for {requirement_label(f'platform={a}/{o}')})",
+                             platform_check(a, o))
+                 for a in BY_ID_VALUES["accelerator"] for o in BY_ID_VALUES["os"])
+
+
 #: Every hard requirement, in the order of :data:`advisor.questions.REQUIREMENT_IDS`.
-REQUIREMENTS: tuple[Requirement, ...] = (
+REQUIREMENTS: tuple[Requirement, ...] = (*_platform_requirements(),
     Requirement("deploy_target=tf_serving", "deployment",
                 "a SavedModel that loads in a fresh process and agrees with the model (what TensorFlow Serving "
                 "loads)", deploy_check("tf_serving")),
