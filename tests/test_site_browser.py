@@ -298,8 +298,10 @@ def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
                 problems.append(f"score of {e['option']}")
             if g["failed"] != e["failed"] or g["not_verified"] != e["not_verified"]:
                 problems.append(f"requirements of {e['option']}")
+            if g["note"] != e["note"]:
+                problems.append(f"rank note of {e['option']}")
         for key in ("answers", "weights", "confidence", "confidence_among", "tied_with", "top_pick", "satisfied",
-                    "requirements", "missing_evidence", "caveats"):
+                    "requirements", "missing_evidence", "caveats", "contradictions", "warnings", "proxy_decides"):
             if got[key] != expected[key]:
                 problems.append(key)
         if [(r["criterion"], r["text"]) for r in got["reasons"]] != \
