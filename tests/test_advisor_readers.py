@@ -30,13 +30,14 @@ def readings(**assessments):
 
 
 # -- community --------------------------------------------------------------------------------------------------
-def test_community_scores_popularity_and_activity_with_the_noise_band():
+def test_community_counts_active_packages_once_with_the_noise_band():
     r = read(CRITERIA["community"], readings(community=community()), "all")
     assert r.claim == "community" and r.missing is None
     torch = r.values["keras-torch"]
     assert torch.low == pytest.approx(torch.value / 1.5) and torch.high == pytest.approx(torch.value * 1.5)
-    assert "best download rank" in torch.note
-    worse = read(CRITERIA["community"], readings(community=community(keras_torch=9000)), "all")
+    assert "packages of keras and torch" in torch.note and "rank" not in torch.note
+    assert torch.value == community().option("keras-torch").active
+    worse = read(CRITERIA["community"], readings(community=community(keras_torch=9)), "all")
     assert worse.values["keras-torch"].value < torch.value
 
 
