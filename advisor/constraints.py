@@ -136,10 +136,11 @@ def deploy_check(answer: str) -> Callable[[Any, str], Check]:
 
 # -- distributed_scaling -----------------------------------------------------------------------------------------
 def _run_problem(run: Any) -> str:
-    """A distributed run that does not work, in one line: its id, status, the error in short, a public report."""
+    """A distributed run that does not work, in one line: what it is (in words, not its id), its status, the error
+    in short, a public report."""
     why = short_error(run.error) if run.error else run.reason or "no error recorded"
     issue = f"; {run.known_issues[0].url}" if run.known_issues else ""
-    return f"{run.id} {run.status.replace('_', ' ')}: {why}{issue}"
+    return f"{run.what} {run.status.replace('_', ' ')}: {why}{issue}"
 
 
 def multi_process_check(a: Any, option: str) -> Check:
@@ -153,11 +154,11 @@ def multi_process_check(a: Any, option: str) -> Check:
         fault = a.fault_outcome(option)
         diff = ("" if best.loss_rel_diff is None else ", loss identical to one device's" if best.loss_rel_diff == 0
                 else f", loss within {best.loss_rel_diff:.0e} of one device's")
-        return Check("met", f"{best.id} ({best.api}, {best.processes} processes) trains{diff}"
+        return Check("met", f"{best.what} ({best.processes} processes) trains{diff}"
                             + (f"; a killed worker: {fault.outcome.replace('_', ' ')}" if fault else ""))
     if not runs:
         return Check("failed", f"no multi-process path of {option} was found to run (runs: "
-                               f"{', '.join(r.id for r in a.paths_for(option)) or 'none'})")
+                               f"{', '.join(r.what for r in a.paths_for(option)) or 'none'})")
     tried = [r for r in runs if r.status in ("fails", "not_applicable")]
     return Check("failed" if len(tried) == len(runs) else "not_verified",
                  "; ".join(_run_problem(r) for r in runs))
@@ -170,8 +171,18 @@ def model_parallel_check(a: Any, option: str) -> Check:
     working = [r for r in a.paths_for(option) if r.kind == "model_parallel" and r.status == "works"]
     if working:
         run = working[0]
-        spec = next((f"{s.variable} {s.spec}" for s in run.sharding if s.sharded), "weights sharded")
-        return Check("met", f"{run.id} ({run.api}) trains with {spec} over {run.devices} devices")
+        # In words: which variable was split, not its PartitionSpec (the claim's page shows that).
+        split = next((s for s in run.sharding if s.sharded), None)
+        if split is None:
+            return Check("met", f"{run.what} trains with its weights sharded over {run.devices} devices")
+        layer, _, name = split.variable.rpartition("/")
+
+        def dims(shape: list[int]) -> str:
+            return "×".join(map(str, shape))
+
+        return Check("met", f"{run.what} trains with its weights sharded over {run.devices} devices (layer "
+                            f"{layer.rpartition('/')[2] or layer}'s {name}, {dims(split.global_shape)}, in "
+                            f"{dims(split.shard_shape)} pieces)")
     routes = a.model_parallel_routes(option)
     if not routes:
         return Check("not_verified", "the distributed_scaling claim records no model-parallel route for it")
@@ -227,11 +238,11 @@ def platform_check(accelerator: str, system: str) -> Callable[[Any, str], Check]
 
 
 def _platform_requirements() -> tuple[Requirement, ...]:
-    from advisor.questions import BY_ID_VALUES, requirement_label
+    from advisor.questions import BY_ID_VALUES
 
     return tuple(Requirement(f"platform={a}/{o}", "platform",
-                             f"support for that hardware and system (the platform evidence: supported, not "
-                             f"experimental or unknown; for {requirement_label(f'platform={a}/{o}')})",
+                             "the platform evidence shows the option supported there (an experimental plugin, "
+                             "or nothing recorded either way: not verified)",
                              platform_check(a, o))
                  for a in BY_ID_VALUES["accelerator"] for o in BY_ID_VALUES["os"])
 

@@ -348,7 +348,8 @@ FAULT_POINTS: dict[str, float] = {"recovers": 0.5, "fails_fast": 0.25, "hangs": 
 
 
 def _runs(runs: list[Any]) -> str:
-    return ", ".join(r.id for r in runs) or "no"
+    """The runs in words (what each is, once), not their ids."""
+    return ", ".join(dict.fromkeys(r.what for r in runs)) or "no"
 
 
 #: The ``scale`` answers' variants of distributed scale: what each asks of the evidence. One device: every path

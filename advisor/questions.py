@@ -163,16 +163,16 @@ QUESTIONS: tuple[Question, ...] = (
         "linux"),
     Question(
         "deploy_target", "Where must the trained model run?",
-        "Every target but none is a hard requirement: only an option whose export to it was verified by the "
-        "deployment evidence meets it; the effort scored is that target's.",
+        "Every target but 'nowhere special' is a hard requirement: only an option whose export to it was "
+        "verified by the deployment evidence meets it; the effort scored is that target's.",
         _targets(), "none", variant_of=("deployment",),
         legacy={"server": ("web_service", "deploy_target 'server' is now 'web_service' (choose tf_serving for "
                                           "TensorFlow Serving)"),
                 "mobile": ("android", "deploy_target 'mobile' is now 'android' (LiteRT; choose ios for iOS)")}),
     Question(
         "scale", "How large is training?",
-        "multi_node is a hard requirement: only an option whose training across worker processes was verified "
-        "by the distributed_scaling evidence meets it.",
+        "Several machines is a hard requirement: only an option whose training across worker processes was "
+        "verified by the distributed-scaling evidence meets it.",
         (Choice("single_device", "One device (a CPU or one GPU)", {"distributed_scale": "less"}),
          Choice("multi_device", "Several devices in one machine",
                 {"distributed_scale": "more", "performance": "more"}),
@@ -181,15 +181,15 @@ QUESTIONS: tuple[Question, ...] = (
         "single_device", variant_of=("distributed_scale",)),
     Question(
         "model_size", "Does the model fit on one device?",
-        "needs_sharding is a hard requirement: only an option with a measured model-parallel path (variables "
-        "sharded across devices) meets it.",
+        "A model that must be sharded is a hard requirement: only an option with a measured model-parallel "
+        "path (variables sharded across devices) meets it.",
         (Choice("fits_one_device", "Yes: weights and activations fit on one device"),
          Choice("needs_sharding", "No: its variables must be sharded across devices",
                 {"distributed_scale": "most"}, "model_size=needs_sharding")),
         "fits_one_device"),
     Question(
         "custom_ops", "How far beyond built-in building blocks must you go?",
-        "compiled_kernels is a hard requirement: only an option whose compiled C++ op, through its own "
+        "Compiled kernels are a hard requirement: only an option whose compiled C++ op, through its own "
         "framework's mechanism, was verified by the extensibility evidence meets it.",
         (Choice("none", "Built-in layers, losses and training are enough", {"extensibility": "less"}),
          Choice("layers", "Custom layers, losses or metrics", {"extensibility": "more"}),
@@ -216,7 +216,7 @@ QUESTIONS: tuple[Question, ...] = (
         "none"),
     Question(
         "switch_backends", "Must the same model code run on more than one engine?",
-        "yes is a hard requirement: only an option whose portability was verified by the backend_portability "
+        "Yes is a hard requirement: only an option whose portability was verified by the backend-portability "
         "evidence meets it.",
         (Choice("yes", "Yes: switch engines without rewriting", {"backend_flexibility": "most"},
                 "switch_backends=yes"),

@@ -24,7 +24,7 @@ from evidence.claim import Claim, Context, Verdict, missing_subjects
 from evidence.claims.platform import facts
 from evidence.claims.platform.checks import CHECKS
 from evidence.contract import Assessment, ContractModel
-from evidence.options import FRAMEWORK, KERAS_OPTIONS, OPTIONS
+from evidence.options import FRAMEWORK, KERAS_OPTIONS, LABELS, OPTIONS
 
 Basis = Literal["code", "cited", "code_and_cited"]
 
@@ -85,7 +85,7 @@ class PlatformAssessment(Assessment):
     sources: dict[str, Source]
     """The public sources cited, by id."""
     keras_gaps: list[str]
-    """Where a Keras option does not run although its engine does (the claim's counter-examples)."""
+    """Where a Keras option does not run although its engine does (the claim's counter-examples), in words."""
     not_measured: list[str]
     """Code checks that did not run ok."""
 
@@ -131,7 +131,8 @@ def _combine(option: str, accelerator: str, system: str, checks: Mapping[str, di
                 status, basis = "experimental", "code_and_cited"
                 how += (f"; {plugin} is not among the plugins JAX's code treats as non-experimental "
                         f"({', '.join(found['nonexperimental_plugins'])})")
-            sources.append(found["file"])
+            if basis != "cited":  # the file is a source only where it was read into the cell
+                sources.append(found["file"])
     elif engine == "tensorflow":
         found = checks.get("tensorflow-platforms")
         if found is not None:
@@ -196,7 +197,7 @@ class PlatformClaim(Claim):
                     engine_status = facts.cited(FRAMEWORK[option], a, s)[0]
                     cell = by_key[(option, a, s)]
                     if engine_status == "supported" and cell.status == "unsupported":
-                        gaps.append(f"{option} on {a} ({s}): {cell.how}")
+                        gaps.append(f"{LABELS[option]} on {facts.WORDS[a]} under {facts.WORDS[s]}: {cell.how}")
         sources = {k: Source(url=u, title=t, read=facts.READ_ON) for k, (u, t) in facts.SOURCES.items()}
         return PlatformAssessment(cells=cells, code_checks=checks, sources=sources, keras_gaps=gaps,
                                   not_measured=missing_subjects(results, self.subjects))
@@ -209,7 +210,7 @@ class PlatformClaim(Claim):
         findings = {"torch": a.code_checks["keras-torch-devices"].finding,
                     "jax": a.code_checks["jax-platforms"].finding,
                     "tensorflow": a.code_checks["tensorflow-platforms"].finding}
-        windows = [f"{c.option}: {c.status}" for c in a.cells if (c.accelerator, c.system) == ("nvidia_gpu",
+        windows = [f"{LABELS[c.option]}: {c.status}" for c in a.cells if (c.accelerator, c.system) == ("nvidia_gpu",
                                                                                               "windows")]
         findings["windows"] = "NVIDIA GPU on native Windows: " + ", ".join(windows) + "."
         if len(read) < len(a.code_checks):

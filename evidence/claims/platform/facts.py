@@ -21,6 +21,9 @@ Support = Literal["supported", "experimental", "unsupported", "unknown", "not_ap
 
 ACCELERATORS: tuple[str, ...] = ("cpu", "nvidia_gpu", "amd_gpu", "tpu", "apple_silicon")
 SYSTEMS: tuple[str, ...] = ("linux", "macos", "windows")
+#: The accelerators and systems in words, for the judge's text.
+WORDS: dict[str, str] = {"cpu": "CPUs", "nvidia_gpu": "NVIDIA GPUs", "amd_gpu": "AMD GPUs", "tpu": "TPUs",
+                         "apple_silicon": "Apple silicon", "linux": "Linux", "macos": "macOS", "windows": "Windows"}
 
 #: Hardware that does not exist with an operating system: Cloud TPUs are attached to Linux VMs; Apple silicon's GPU
 #: is driven by macOS (Metal); AMD's compute stack (ROCm) and NVIDIA's CUDA have no macOS release for these GPUs.
