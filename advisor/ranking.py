@@ -402,8 +402,8 @@ class Ranker:
             if meets:
                 return None, (f"{name} is the only option that meets your requirements" if p.requirements
                               else f"{name} is the only option")
-            return None, (f"no option meets every requirement; {name} is the only one with the fewest unmet "
-                          f"({', '.join(p.requirements)})")
+            labels = "; ".join(map(requirement_label, p.requirements))
+            return None, f"no option meets every requirement ({labels}); {name} is the only one with the fewest unmet"
         cells = [[self.tables_[c][p.variants[c]].cells[self.options_[i]] for c in self.criteria_] for i in group]
         # When a proxy alone separates the top two, the draws give it the whole scale: it stands for what it cannot
         # measure, so its lead must survive any value of it.

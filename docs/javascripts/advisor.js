@@ -229,8 +229,9 @@
     if (group.length === 1) {
       if (meets) return [null, p.requirements.length ? name + " is the only option that meets your requirements"
         : name + " is the only option"];
-      return [null, "no option meets every requirement; " + name + " is the only one with the fewest unmet (" +
-        p.requirements.join(", ") + ")"];
+      return [null, "no option meets every requirement (" +
+        p.requirements.map(function (r) { return data.requirements[r].label; }).join("; ") + "); " + name +
+        " is the only one with the fewest unmet"];
     }
     const proxies = data.criteria.map(function (c) { return c.proxy !== null && c.proxy !== undefined && !!widenProxies; });
     const intervals = group.map(function (i) {
