@@ -507,7 +507,7 @@
           return el("li", {}, [el("strong", {text: (LABELS[row.option] || row.option) + ": " + STATE[s.state]}), " — " + s.reason]);
         });
         return el("li", {}, [el("strong", {text: req.label}), " (", el("code", {text: req.id}), ") needs " + req.needs + " (",
-          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim}), ")", el("ul", {}, items)]);
+          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim.replace(/_/g, " ") + " evidence"}), ")", el("ul", {}, items)]);
       })));
     }
     if (rec.missing_evidence.length) {
