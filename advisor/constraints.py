@@ -136,10 +136,11 @@ def deploy_check(answer: str) -> Callable[[Any, str], Check]:
 
 # -- distributed_scaling -----------------------------------------------------------------------------------------
 def _run_problem(run: Any) -> str:
-    """A distributed run that does not work, in one line: its id, status, the error in short, a public report."""
+    """A distributed run that does not work, in one line: what it is (in words, not its id), its status, the error
+    in short, a public report."""
     why = short_error(run.error) if run.error else run.reason or "no error recorded"
     issue = f"; {run.known_issues[0].url}" if run.known_issues else ""
-    return f"{run.id} {run.status.replace('_', ' ')}: {why}{issue}"
+    return f"{run.what} {run.status.replace('_', ' ')}: {why}{issue}"
 
 
 def multi_process_check(a: Any, option: str) -> Check:
@@ -153,11 +154,11 @@ def multi_process_check(a: Any, option: str) -> Check:
         fault = a.fault_outcome(option)
         diff = ("" if best.loss_rel_diff is None else ", loss identical to one device's" if best.loss_rel_diff == 0
                 else f", loss within {best.loss_rel_diff:.0e} of one device's")
-        return Check("met", f"{best.id} ({best.api}, {best.processes} processes) trains{diff}"
+        return Check("met", f"{best.what} ({best.processes} processes) trains{diff}"
                             + (f"; a killed worker: {fault.outcome.replace('_', ' ')}" if fault else ""))
     if not runs:
         return Check("failed", f"no multi-process path of {option} was found to run (runs: "
-                               f"{', '.join(r.id for r in a.paths_for(option)) or 'none'})")
+                               f"{', '.join(r.what for r in a.paths_for(option)) or 'none'})")
     tried = [r for r in runs if r.status in ("fails", "not_applicable")]
     return Check("failed" if len(tried) == len(runs) else "not_verified",
                  "; ".join(_run_problem(r) for r in runs))
@@ -170,8 +171,18 @@ def model_parallel_check(a: Any, option: str) -> Check:
     working = [r for r in a.paths_for(option) if r.kind == "model_parallel" and r.status == "works"]
     if working:
         run = working[0]
-        spec = next((f"{s.variable} {s.spec}" for s in run.sharding if s.sharded), "weights sharded")
-        return Check("met", f"{run.id} ({run.api}) trains with {spec} over {run.devices} devices")
+        # In words: which variable was split, not its PartitionSpec (the claim's page shows that).
+        split = next((s for s in run.sharding if s.sharded), None)
+        if split is None:
+            return Check("met", f"{run.what} trains with its weights sharded over {run.devices} devices")
+        layer, _, name = split.variable.rpartition("/")
+
+        def dims(shape: list[int]) -> str:
+            return "×".join(map(str, shape))
+
+        return Check("met", f"{run.what} trains with its weights sharded over {run.devices} devices (layer "
+                            f"{layer.rpartition('/')[2] or layer}'s {name}, {dims(split.global_shape)}, in "
+                            f"{dims(split.shard_shape)} pieces)")
     routes = a.model_parallel_routes(option)
     if not routes:
         return Check("not_verified", "the distributed_scaling claim records no model-parallel route for it")
@@ -201,8 +212,43 @@ def compiled_op_check(a: Any, option: str) -> Check:
     return Check("failed", f"{cell.mechanism} fails: {short_error(cell.error) if cell.error else cell.reason}")
 
 
+# -- platform ------------------------------------------------------------------------------------------------------
+#: The platform evidence's support -> the requirement's state: only ``supported`` meets it; ``experimental`` and
+#: ``unknown`` are not verified (nothing read shows it working as supported); ``unsupported`` and
+#: ``not_applicable`` (that hardware does not exist with that system) fail.
+PLATFORM_STATE: dict[str, State] = {"supported": "met", "experimental": "not_verified", "unknown": "not_verified",
+                                    "unsupported": "failed", "not_applicable": "failed"}
+
+
+def platform_check(accelerator: str, system: str) -> Callable[[Any, str], Check]:
+    """The check of ``platform=accelerator/system``: the platform assessment's cell for the option
+    (``cell(option, accelerator, system)``), its status mapped by :data:`PLATFORM_STATE`, its ``how`` the reason."""
+
+    def check(a: Any, option: str) -> Check:
+        cell = a.cell(option, accelerator, system)
+        if cell is None:
+            return Check("not_verified", f"the platform evidence records nothing for {accelerator} on {system}")
+        basis = {"code": "installed code", "cited": "cited", "code_and_cited": "installed code and cited"}
+        status = cell.status.replace("_", " ")
+        return Check(PLATFORM_STATE[cell.status], f"{status}: {cell.how} ({basis[cell.basis]})")
+
+    check.__name__ = f"platform_{accelerator}_{system}_check"
+    check.__doc__ = f"``platform={accelerator}/{system}``: the platform evidence's cell for it."
+    return check
+
+
+def _platform_requirements() -> tuple[Requirement, ...]:
+    from advisor.questions import BY_ID_VALUES
+
+    return tuple(Requirement(f"platform={a}/{o}", "platform",
+                             "the platform evidence shows the option supported there (an experimental plugin, "
+                             "or nothing recorded either way: not verified)",
+                             platform_check(a, o))
+                 for a in BY_ID_VALUES["accelerator"] for o in BY_ID_VALUES["os"])
+
+
 #: Every hard requirement, in the order of :data:`advisor.questions.REQUIREMENT_IDS`.
-REQUIREMENTS: tuple[Requirement, ...] = (
+REQUIREMENTS: tuple[Requirement, ...] = (*_platform_requirements(),
     Requirement("deploy_target=tf_serving", "deployment",
                 "a SavedModel that loads in a fresh process and agrees with the model (what TensorFlow Serving "
                 "loads)", deploy_check("tf_serving")),

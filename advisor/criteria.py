@@ -44,14 +44,15 @@ class Value:
         low: lower end of the assessment's interval around ``value``, same unit; None: the criterion's width.
         high: upper end, likewise.
         note: one plain line naming the evidence.
-        basis: ``measured``, or ``definition`` for a value true by what the option is.
+        basis: ``measured``; ``definition`` for a value true by what the option is; ``cited`` for a number from
+            the public record that the project did not measure (shown as "cited, not measured here").
     """
 
     value: float | None
     low: float | None = None
     high: float | None = None
     note: str = ""
-    basis: Literal["measured", "definition"] = "measured"
+    basis: Literal["measured", "definition", "cited"] = "measured"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class Criterion:
         width: half-width, in normalised units (best option = 1), of the uncertainty around a value whose
             assessment gives no interval; ``width_reason`` says why that width.
         description: what a high score means.
+        proxy: for a criterion that measures a stand-in for what the user wants (popularity for help and
+            longevity), what the stand-in is, in words; the output says so when it alone separates the top two.
     """
 
     id: str
@@ -87,6 +90,7 @@ class Criterion:
     width: float
     width_reason: str
     description: str
+    proxy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,38 +164,36 @@ def ease_of_use_values(readings: Any, variant: str = "all") -> Found:
 
 # -- community ----------------------------------------------------------------------------------------------------
 def community_values(readings: Any, variant: str = "all") -> Found:
-    """Community: how popular and how active the package ecosystems an option's code can draw on are.
+    """Community: how many maintained packages the option's code can draw on: one definition for every option.
 
-    From ``CommunityAssessment.option(option)`` (Keras's and the engine's ecosystems, each package once):
-    popularity ``1 / best_rank`` of their framework packages (download counts roughly follow Zipf's law, so
-    ``1 / rank`` is proportional to downloads) and activity, the ``active`` packages released in the claim's
-    window; each divided by its largest value over the options, then averaged. The interval is the claim's own
-    noise band: a value is known to within a factor of ``noise_band`` either way (the claim claims no difference
-    inside it).
+    From ``CommunityAssessment.option(option)``: the distinct classified packages of Keras's and the option's
+    engine's ecosystems (each package once, so a package of both counts once) that released in the claim's
+    activity window. Download ranks are not used: a framework's rank counts every install of it (keras is a
+    dependency of tensorflow, so keras's rank counts TensorFlow's installs again, and torch's counts every
+    PyTorch user), which would count a framework twice beside its packages. The interval is the claim's own
+    noise band (a count known within a factor of ``noise_band`` either way). It stays a proxy for help and
+    longevity: the output says so when it alone separates the top two.
     """
-    a, venue = _need(readings, "community")
-    found: dict[str, tuple[float, float, str]] = {}
+    a, _ = _need(readings, "community")
+    found: dict[str, tuple[float, str]] = {}
     for option in OPTIONS:
         oc = a.option(option)
-        if oc is not None and oc.best_rank:
-            found[option] = (1.0 / oc.best_rank, float(oc.active),
-                             f"best download rank {oc.best_rank} among {', '.join(oc.ecosystems)}; {oc.active} of "
-                             f"{oc.packages} packages released in the {a.active_window_months} months before the "
-                             f"{a.source.split(' (')[0]}")
+        if oc is not None and oc.packages:
+            found[option] = (float(oc.active), f"{oc.active} of {oc.packages} packages of "
+                             f"{' and '.join(oc.ecosystems)} released in the {a.active_window_months} months "
+                             f"before the {a.source.split(' (')[0]} (each package once)")
     if not found:
-        raise MissingEvidence("claim community's assessment has no option with a ranked framework package")
-    top_pop = max(v[0] for v in found.values())
-    top_act = max(v[1] for v in found.values()) or 1.0
+        raise MissingEvidence("claim community's assessment has no option with classified packages")
     band = a.noise_band
     out = {}
     for option in OPTIONS:
         if option not in found:
-            out[option] = Value(None, note="no ranked framework package among its ecosystems in the listing")
+            out[option] = Value(None, note="no classified package among its ecosystems in the listing")
             continue
-        pop, act, note = found[option]
-        value = (pop / top_pop + act / top_act) / 2
+        value, note = found[option]
         out[option] = Value(value, value / band, value * band, note)
-    return Found(out, "community", venue)
+    # A dated listing holds for its date, not for a machine: no venue.
+    return Found(out, "community", None)
 
 
 # -- backend flexibility --------------------------------------------------------------------------------------------
@@ -284,6 +286,9 @@ def performance_values(readings: Any, variant: str = "cpu") -> Found:
         raise MissingEvidence(reading.absent() if reading is not None else "claim performance was not read")
     venue = venue_for(variant, reading.venues)
     if venue is None:
+        cited = _cited_speed(reading, variant)
+        if cited is not None:
+            return cited
         raise MissingEvidence(f"not measured on your hardware ({ACCELERATOR_NAMES[variant]}): performance has "
                               f"results for {', '.join(reading.venues)} only, and their numbers are not borrowed")
     a = reading.assessment(venue)
@@ -301,6 +306,41 @@ def performance_values(readings: Any, variant: str = "cpu") -> Found:
     return Found(out, "performance", venue)
 
 
+#: Accelerators whose speed the public record in the performance claim covers when no venue of that kind was
+#: measured: keras.io's Keras 3 benchmark ran on one NVIDIA A100 (``PerformanceAssessment.public_record``).
+CITED_SPEED_HARDWARE: dict[str, str] = {"nvidia_gpu": "NVIDIA"}
+
+
+def _cited_speed(reading: Any, variant: str) -> Found | None:
+    """Speed on ``variant`` from the public record when a benchmark of that hardware is in the performance
+    assessment: per Keras option the geometric mean over the published tasks of the fastest backend's ms per step
+    over its own (1 = fastest everywhere), labelled "cited, not measured here" with the widest uncertainty (the
+    interval is the whole scale: another setup's out-of-the-box numbers). TensorFlow core was not in the
+    benchmark: no value."""
+    vendor = CITED_SPEED_HARDWARE.get(variant)
+    record = next((a.public_record for a in reading.assessments.values()
+                   if getattr(a, "public_record", None) is not None), None)
+    if vendor is None or record is None or vendor not in record.hardware:
+        return None
+    out = {}
+    for option in OPTIONS:
+        backend = KERAS_BACKEND[option]
+        ratios = [min(t.ms_per_step.values()) / t.ms_per_step[backend] for t in record.tasks
+                  if backend is not None and backend in t.ms_per_step]
+        if not ratios:
+            out[option] = Value(None, note=f"not in {record.title} ({record.url}); not measured here on this "
+                                           f"hardware")
+            continue
+        product = 1.0
+        for r in ratios:
+            product *= r
+        value = product ** (1.0 / len(ratios))
+        out[option] = Value(value, 0.0, 1.0, basis="cited", note=(
+            f"cited, not measured here: {value:.2f}x the fastest backend's step time, geometric mean of "
+            f"{len(ratios)} tasks of {record.title} on {record.hardware} ({record.url})"))
+    return Found(out, "performance", None)
+
+
 # -- distributed scale -----------------------------------------------------------------------------------------------
 #: Points a fault outcome of the option's best multi-process run adds (``fault_outcome(option)``): a job that
 #: recovers from a killed worker, or fails fast, is robust; one that hangs is not.
@@ -308,17 +348,26 @@ FAULT_POINTS: dict[str, float] = {"recovers": 0.5, "fails_fast": 0.25, "hangs": 
 
 
 def _runs(runs: list[Any]) -> str:
-    return ", ".join(r.id for r in runs) or "no"
+    """The runs in words (what each is, once), not their ids."""
+    return ", ".join(dict.fromkeys(r.what for r in runs)) or "no"
 
 
-def distributed_scale_values(readings: Any, variant: str = "all") -> Found:
-    """Distributed scale: which kinds of distributed training are shown correct for the option, and how robust.
+#: The ``scale`` answers' variants of distributed scale: what each asks of the evidence. One device: every path
+#: (the weight is low: a breadth bonus only); several devices in one machine: the multi-device path alone; several
+#: machines: the multi-process path and its fault behaviour. A sharded model is its own hard requirement.
+SCALE_VARIANTS = ("single_device", "multi_device", "multi_node")
+
+
+def distributed_scale_values(readings: Any, variant: str = "single_device") -> Found:
+    """Distributed scale: the kinds of distributed training the answers ask for, shown correct for the option.
 
     From ``DistributedAssessment``: 1 point each for ``multi_device_ok``, ``multi_process_ok`` and
     ``model_parallel_ok`` (a run whose loss is within the claim's tolerance of one device's, and for model
     parallelism whose weights were really sharded), plus :data:`FAULT_POINTS` for what a killed worker did to the
-    option's best multi-process job (``fault_outcome``). Speed-up is not scored: on a small CPU machine the runs
-    show correctness, overhead and fault behaviour, not scaling (the claim's ``scope``).
+    option's best multi-process job (``fault_outcome``); the variant (:data:`SCALE_VARIANTS`) keeps only what it
+    asks: ``multi_device`` the multi-device point, ``multi_node`` the multi-process point and the fault points,
+    ``single_device`` all of them. Speed-up is not scored: on a small CPU machine the runs show correctness,
+    overhead and fault behaviour, not scaling (the claim's ``scope``).
     """
     a, venue = _need(readings, "distributed_scaling")
     out = {}
@@ -332,8 +381,13 @@ def distributed_scale_values(readings: Any, variant: str = "all") -> Found:
         processes = [r for r in ok if r.multi_process]
         sharded = [r for r in ok if r.kind == "model_parallel"]
         fault = a.fault_outcome(option)
-        value = float(bool(devices)) + float(bool(processes)) + float(bool(sharded))
-        value += FAULT_POINTS[fault.outcome] if fault is not None and processes else 0.0
+        fault_points = FAULT_POINTS[fault.outcome] if fault is not None and processes else 0.0
+        if variant == "multi_device":
+            value = float(bool(devices))
+        elif variant == "multi_node":
+            value = float(bool(processes)) + fault_points
+        else:
+            value = float(bool(devices)) + float(bool(processes)) + float(bool(sharded)) + fault_points
         note = (f"several devices: {_runs(devices)}; several processes: {_runs(processes)}; model-parallel: "
                 f"{_runs(sharded)}")
         if fault is not None and processes:
@@ -370,6 +424,13 @@ EXTENSION_NEEDS: dict[str, tuple[str, ...]] = {
 EXTENSION_VARIANTS = tuple(EXTENSION_NEEDS)
 
 
+def _parity(diff: float | None) -> str | None:
+    """A parity difference in words: none recorded, identical, or within its order of magnitude."""
+    if diff is None:
+        return None
+    return "identical outputs" if diff == 0 else f"outputs within {diff:.0e}"
+
+
 def cell_facts(cell: Any) -> str:
     """A working deployment cell's costs in a few words: lines, steps, packages, size, cold start, parity."""
     facts = [f"{cell.lines} lines" if cell.lines is not None else None,
@@ -377,7 +438,7 @@ def cell_facts(cell: Any) -> str:
              f"needs {', '.join(cell.extra_packages)}" if cell.extra_packages else None,
              f"{cell.artifact_bytes / 1e6:.2f} MB" if cell.artifact_bytes else None,
              f"cold start {cell.cold_start_s.estimate:.2f} s" if cell.cold_start_s else None,
-             f"outputs within {cell.parity_max_abs_diff:.0e}" if cell.parity_max_abs_diff is not None else None]
+             _parity(cell.parity_max_abs_diff)]
     return ", ".join(f for f in facts if f)
 
 
@@ -462,7 +523,7 @@ CRITERIA: tuple[Criterion, ...] = (
               performance_values,
               0.5, "used only where a venue's result lacks an interval: half the scale",
               "faster training and inference on the same models, on your hardware"),
-    Criterion("distributed_scale", "distributed scale", "dist", ("distributed_scaling",), ("all",),
+    Criterion("distributed_scale", "distributed scale", "dist", ("distributed_scaling",), SCALE_VARIANTS,
               distributed_scale_values,
               0.15, "each path works or not on a small machine; the width stands for what scale adds",
               "distributed training shown correct on several devices, across processes, and model-parallel"),
@@ -475,7 +536,9 @@ CRITERIA: tuple[Criterion, ...] = (
               "more of the custom components you need work through the option's own mechanisms"),
     Criterion("community", "community", "comm", ("community",), ("all",), community_values,
               0.0, "not used: the claim's noise band is the interval",
-              "more popular and more active package ecosystems to draw on"),
+              "more maintained packages (released in the last year) in the ecosystems its code can use",
+              proxy="a popularity proxy (PyPI packages released in the last year), not a measure of help or "
+                    "longevity"),
 )
 assert tuple(c.id for c in CRITERIA) == CRITERION_IDS
 BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}

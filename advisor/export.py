@@ -13,13 +13,15 @@ from typing import Any
 
 from advisor import constraints as hard
 from advisor.confidence import __doc__ as CONFIDENCE_DOC
+from advisor.contradictions import EXCLUSIVE
+from advisor.contradictions import __doc__ as contra_doc
 from advisor.criteria import CRITERIA
-from advisor.options import ECOSYSTEM_FRAMEWORK, PRETRAINED, ecosystem_reach
-from advisor.questions import FIT, FIT_WEIGHT, LEVELS, QUESTIONS, weights_for
-from evidence.options import OPTIONS
+from advisor.options import ACCELERATOR_NAMES, ECOSYSTEM_FRAMEWORK, PRETRAINED, ecosystem_reach
+from advisor.questions import FIT, FIT_WEIGHT, LEVELS, PLATFORM_QUESTIONS, QUESTIONS, requirement_label, weights_for
+from evidence.options import FRAMEWORK, OPTIONS
 
 #: The version of the export's format; bump it when a field changes meaning.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 
 def export_advisor(advisor: Any) -> dict[str, Any]:
@@ -78,13 +80,18 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
         "options": list(advisor.options_),
         "criteria": [{"id": c.id, "label": c.label, "short": c.short, "claims": list(c.claims),
                       "variants": list(c.variants), "width": c.width, "width_reason": c.width_reason,
-                      "description": c.description} for c in CRITERIA],
+                      "description": c.description, "proxy": c.proxy} for c in CRITERIA],
+        "platform_questions": list(PLATFORM_QUESTIONS),
+        "contradictions": {"exclusive": [list(e) for e in EXCLUSIVE], "ecosystem_framework": ECOSYSTEM_FRAMEWORK,
+                           "option_framework": dict(FRAMEWORK), "text": " ".join((contra_doc or "").split())},
+        "accelerator_names": dict(ACCELERATOR_NAMES),
         "questions": [q.describe() for q in QUESTIONS],
         "weights_rule": {"levels": dict(LEVELS), "fit_weight": FIT_WEIGHT, "fit": FIT,
                          "text": " ".join((weights_for.__doc__ or "").split())},
         "fit": fit,
         "tables": {c: {v: t.to_dict() for v, t in vs.items()} for c, vs in advisor.tables_.items()},
-        "requirements": {r.id: {"claim": r.claim, "needs": r.needs, "venue": advisor.check_venues_[r.id],
+        "requirements": {r.id: {"claim": r.claim, "needs": r.needs, "label": requirement_label(r.id),
+                                "venue": advisor.check_venues_[r.id],
                                 "checks": {o: {"state": c.state, "reason": c.reason}
                                            for o, c in advisor.checks_[r.id].items()}}
                          for r in hard.REQUIREMENTS},

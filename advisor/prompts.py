@@ -67,11 +67,10 @@ class ArrowKeyPrompter:
             choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value, checked=c.value in chosen)
                        for c in question.choices]
             answer = questionary.checkbox(question.id, choices=choices, instruction="(space to tick, Enter)",
-                                          **extra).unsafe_ask()
+                                          validate=lambda picked: _check(question, picked), **extra).unsafe_ask()
             if answer is None:  # pragma: no cover - questionary returns None only on cancel, which raises here
                 raise KeyboardInterrupt
-            picked = [a for a in answer if a != "none"] or ["none"]
-            return parse_answer(question.id, picked)[0]
+            return parse_answer(question.id, answer)[0]
         choices = [questionary.Choice(title=f"{c.value}: {c.label}", value=c.value) for c in question.choices]
         answer = questionary.select(
             question.id, choices=choices, default=next(c for c in choices if c.value == default),
@@ -80,6 +79,20 @@ class ArrowKeyPrompter:
         if answer is None:  # pragma: no cover
             raise KeyboardInterrupt
         return answer
+
+
+def _check(question: Question, picked: list[str]) -> bool | str:
+    """True when ``picked`` is an answer the flag would take (the same parser decides), else why not, in a line
+    short enough for the prompt's bottom bar: a checkbox that ticks 'none' with a framework, or nothing, is
+    refused as ``--ecosystem none,pytorch`` is, rather than silently changed."""
+    if not picked:
+        return "Tick at least one (none: no framework's code to keep)"
+    try:
+        parse_answer(question.id, picked)
+    except ValueError as exc:
+        why = str(exc)
+        return "'none' cannot be combined with a framework: untick one" if "cannot be combined" in why else why
+    return True
 
 
 def _read_line(prompt: str) -> str:

@@ -100,6 +100,12 @@ class Question:
                 "requires": {c.value: c.requires for c in self.choices if c.requires}}
 
 
+#: Deploy targets in words, for requirement labels.
+TARGET_WORDS: dict[str, str] = {"tf_serving": "TensorFlow Serving", "web_service": "a web service of your own",
+                                "android": "Android", "ios": "iOS", "browser": "a web browser",
+                                "onnx": "ONNX Runtime", "openvino": "OpenVINO"}
+
+
 def _targets() -> tuple[Choice, ...]:
     return (
         Choice("none", "Nowhere special: in Python, where it was trained", {"deployment": "less"}),
@@ -138,8 +144,9 @@ QUESTIONS: tuple[Question, ...] = (
         "prototype"),
     Question(
         "accelerator", "What will you train on?",
-        "Chooses whose performance evidence counts: numbers hold for the machine they ran on, so where the "
-        "evidence has no result for your hardware the advisor says so rather than borrow another machine's.",
+        "A hard requirement with the operating system: only an option the platform evidence shows running on "
+        "it meets it. It also chooses whose performance evidence counts: numbers hold for the machine they ran "
+        "on, and another machine's are never borrowed.",
         (Choice("cpu", "CPUs"),
          Choice("nvidia_gpu", "NVIDIA GPUs"),
          Choice("amd_gpu", "AMD GPUs"),
@@ -147,34 +154,42 @@ QUESTIONS: tuple[Question, ...] = (
          Choice("apple_silicon", "Apple silicon (M-series)")),
         "nvidia_gpu", variant_of=("performance",)),
     Question(
+        "os", "Which operating system does it train on?",
+        "With the accelerator, a hard requirement read from the platform evidence (TensorFlow has no GPU on "
+        "native Windows since 2.11; Apple silicon's GPU needs macOS).",
+        (Choice("linux", "Linux (or WSL2 on Windows)"),
+         Choice("macos", "macOS"),
+         Choice("windows", "Windows, natively")),
+        "linux"),
+    Question(
         "deploy_target", "Where must the trained model run?",
-        "Every target but none is a hard requirement: only an option whose export to it was verified by the "
-        "deployment evidence meets it; the effort scored is that target's.",
+        "Every target but 'nowhere special' is a hard requirement: only an option whose export to it was "
+        "verified by the deployment evidence meets it; the effort scored is that target's.",
         _targets(), "none", variant_of=("deployment",),
         legacy={"server": ("web_service", "deploy_target 'server' is now 'web_service' (choose tf_serving for "
                                           "TensorFlow Serving)"),
                 "mobile": ("android", "deploy_target 'mobile' is now 'android' (LiteRT; choose ios for iOS)")}),
     Question(
         "scale", "How large is training?",
-        "multi_node is a hard requirement: only an option whose training across worker processes was verified "
-        "by the distributed_scaling evidence meets it.",
+        "Several machines is a hard requirement: only an option whose training across worker processes was "
+        "verified by the distributed-scaling evidence meets it.",
         (Choice("single_device", "One device (a CPU or one GPU)", {"distributed_scale": "less"}),
          Choice("multi_device", "Several devices in one machine",
                 {"distributed_scale": "more", "performance": "more"}),
          Choice("multi_node", "Several machines", {"distributed_scale": "most", "performance": "more"},
                 "scale=multi_node")),
-        "single_device"),
+        "single_device", variant_of=("distributed_scale",)),
     Question(
         "model_size", "Does the model fit on one device?",
-        "needs_sharding is a hard requirement: only an option with a measured model-parallel path (variables "
-        "sharded across devices) meets it.",
+        "A model that must be sharded is a hard requirement: only an option with a measured model-parallel "
+        "path (variables sharded across devices) meets it.",
         (Choice("fits_one_device", "Yes: weights and activations fit on one device"),
          Choice("needs_sharding", "No: its variables must be sharded across devices",
                 {"distributed_scale": "most"}, "model_size=needs_sharding")),
         "fits_one_device"),
     Question(
         "custom_ops", "How far beyond built-in building blocks must you go?",
-        "compiled_kernels is a hard requirement: only an option whose compiled C++ op, through its own "
+        "Compiled kernels are a hard requirement: only an option whose compiled C++ op, through its own "
         "framework's mechanism, was verified by the extensibility evidence meets it.",
         (Choice("none", "Built-in layers, losses and training are enough", {"extensibility": "less"}),
          Choice("layers", "Custom layers, losses or metrics", {"extensibility": "more"}),
@@ -201,7 +216,7 @@ QUESTIONS: tuple[Question, ...] = (
         "none"),
     Question(
         "switch_backends", "Must the same model code run on more than one engine?",
-        "yes is a hard requirement: only an option whose portability was verified by the backend_portability "
+        "Yes is a hard requirement: only an option whose portability was verified by the backend-portability "
         "evidence meets it.",
         (Choice("yes", "Yes: switch engines without rewriting", {"backend_flexibility": "most"},
                 "switch_backends=yes"),
@@ -222,8 +237,45 @@ QUESTIONS: tuple[Question, ...] = (
 
 QUESTION_IDS: tuple[str, ...] = tuple(q.id for q in QUESTIONS)
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
-#: Every hard requirement an answer can switch on, in question order.
-REQUIREMENT_IDS: tuple[str, ...] = tuple(c.requires for q in QUESTIONS for c in q.choices if c.requires)
+BY_ID_VALUES: dict[str, tuple[str, ...]] = {q.id: q.values for q in QUESTIONS}
+#: The platform requirement: the accelerator and the operating system together (``platform=tpu/linux``), always on.
+PLATFORM_QUESTIONS: tuple[str, str] = ("accelerator", "os")
+
+
+def platform_requirement(answers: Mapping[str, str]) -> str:
+    """The id of the platform requirement of complete ``answers``: ``platform=ACCELERATOR/OS``."""
+    return "platform=" + "/".join(answers[q] for q in PLATFORM_QUESTIONS)
+
+
+#: Every hard requirement an answer can switch on: the platform's (every accelerator and OS), then the others in
+#: question order.
+REQUIREMENT_IDS: tuple[str, ...] = (
+    *(f"platform={a}/{o}" for a in BY_ID_VALUES["accelerator"] for o in BY_ID_VALUES["os"]),
+    *(c.requires for q in QUESTIONS for c in q.choices if c.requires))
+
+
+def requirement_label(req_id: str) -> str:
+    """A requirement in words, for people: ``platform=tpu/linux`` -> ``trains on TPUs under Linux``,
+    ``deploy_target=android`` -> ``where the trained model must run: Android (LiteRT)``."""
+    key, _, value = req_id.partition("=")
+    if key == "platform":
+        accelerator, _, system = value.partition("/")
+        return (f"trains on {BY_ID['accelerator'].choice(accelerator).label} under "
+                f"{BY_ID['os'].choice(system).label.split(' (')[0].replace(', natively', ' (native)')}")
+    if key == "deploy_target":
+        return f"deploys to {TARGET_WORDS[value]}"
+    if req_id in REQUIREMENT_WORDS:
+        return REQUIREMENT_WORDS[req_id]
+    return f"{BY_ID[key].text.rstrip('?').lower()}: {BY_ID[key].choice(value).label}"
+
+
+#: The other requirements in words (the deploy targets' from their labels).
+REQUIREMENT_WORDS: dict[str, str] = {
+    "scale=multi_node": "trains across several machines",
+    "model_size=needs_sharding": "shards the model's variables across devices",
+    "custom_ops=compiled_kernels": "runs compiled C++/CUDA ops",
+    "switch_backends=yes": "runs the same code on another engine",
+}
 
 
 class AnswerError(ValueError):
@@ -434,7 +486,8 @@ class Profile:
     Attributes:
         answers: the complete, canonical answers.
         weights: criterion id (and :data:`FIT`) -> weight, summing to 1 (:func:`weights_for`).
-        requirements: the hard requirements the answers switch on (``question=answer``), in question order.
+        requirements: the hard requirements the answers switch on: the platform's (``platform=ACCELERATOR/OS``),
+            then ``question=answer`` in question order.
         variants: criterion id -> the key of the variant that counts (the answer of the question whose
             ``variant_of`` names it; ``all`` for a criterion no question chooses).
         fit: option -> fit to the user's code and models, in [0, 1] (:func:`fit_for`).
@@ -460,12 +513,12 @@ def profile(answers: Mapping[str, Any], notes: tuple[str, ...] | list[str] = ())
     Examples:
         >>> p = profile({"deploy_target": "onnx", "accelerator": "cpu", "scale": "multi_node"})
         >>> p.requirements, p.variants["deployment"], p.variants["performance"], p.variants["community"]
-        (('deploy_target=onnx', 'scale=multi_node'), 'onnx', 'cpu', 'all')
+        (('platform=cpu/linux', 'deploy_target=onnx', 'scale=multi_node'), 'onnx', 'cpu', 'all')
     """
     given, mapped = parse_answers(answers)
     complete_answers = {q.id: given.get(q.id, q.default) for q in QUESTIONS}
-    requirements = tuple(c.requires for q in QUESTIONS for v in values_of(q, complete_answers[q.id])
-                         if (c := q.choice(v)).requires)
+    requirements = (platform_requirement(complete_answers), *(
+        c.requires for q in QUESTIONS for v in values_of(q, complete_answers[q.id]) if (c := q.choice(v)).requires))
     variants = {c: "all" for c in CRITERION_IDS}
     for q in QUESTIONS:
         for crit in q.variant_of:
@@ -480,6 +533,7 @@ __all__ = [
     "ECOSYSTEM_FRAMEWORK",
     "FIT",
     "LEVELS",
+    "PLATFORM_QUESTIONS",
     "QUESTIONS",
     "QUESTION_IDS",
     "REQUIREMENT_IDS",
@@ -493,8 +547,10 @@ __all__ = [
     "fit_for",
     "parse_answer",
     "parse_answers",
+    "platform_requirement",
     "profile",
     "quote",
+    "requirement_label",
     "validate_answer",
     "validate_answers",
     "weights_for",

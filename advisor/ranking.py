@@ -30,9 +30,10 @@ from typing import Any
 from advisor import constraints as hard
 from advisor.assessments import Readings, claim_page, from_mapping, read_assessments
 from advisor.confidence import stays_on_top
+from advisor.contradictions import contradictions
 from advisor.criteria import BY_ID as CRITERIA_BY_ID
 from advisor.criteria import CRITERIA, Reading, read
-from advisor.questions import FIT, Profile, profile
+from advisor.questions import FIT, Profile, profile, requirement_label
 from evidence.options import OPTIONS
 
 #: Claims the advisor reads: those of the criteria and of the hard requirements.
@@ -121,6 +122,7 @@ class RankedOption:
         intervals: per criterion, the normalised uncertainty ``[low, high]`` behind the draws.
         requirements: per active hard requirement, ``{"state", "reason"}``.
         failed: the active requirements the evidence shows failing; ``not_verified``: those nobody could verify.
+        note: why the option is ranked below one with a lower score (its requirements), else empty.
     """
 
     rank: int
@@ -131,6 +133,7 @@ class RankedOption:
     requirements: dict[str, dict[str, str]]
     failed: list[str]
     not_verified: list[str]
+    note: str = ""
 
     @property
     def meets_requirements(self) -> bool:
@@ -142,7 +145,7 @@ class RankedOption:
         return {"rank": self.rank, "option": self.option, "score": self.score,
                 "meets_requirements": self.meets_requirements, "contributions": self.contributions,
                 "intervals": self.intervals, "requirements": self.requirements, "failed": self.failed,
-                "not_verified": self.not_verified}
+                "not_verified": self.not_verified, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,10 @@ class Recommendation:
         criteria: per criterion, the variant used and its table.
         missing_evidence: the criteria without evidence, with the reason.
         evidence: the claims read (state, venues, verdict, page; the reader's message when one needs a rerun).
+        contradictions: answers no option can meet together, each ``{kind, requirements, text}``, said before
+            the ranking.
+        warnings: what the ranking cannot do for these answers (``--priority speed`` with no speed evidence).
+        proxy_decides: when a proxy criterion alone separates the top two, ``{criterion, runner_up, text}``.
     """
 
     answers: dict[str, str]
@@ -183,6 +190,9 @@ class Recommendation:
     criteria: dict[str, Any] = field(default_factory=dict)
     missing_evidence: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    contradictions: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    proxy_decides: dict[str, str] | None = None
 
     @property
     def top_pick(self) -> str:
@@ -204,6 +214,7 @@ class Recommendation:
             "requirements": self.requirements, "reasons": self.reasons, "caveats": self.caveats,
             "venues": self.venues,
             "criteria": self.criteria, "missing_evidence": self.missing_evidence, "evidence": self.evidence,
+            "contradictions": self.contradictions, "warnings": self.warnings, "proxy_decides": self.proxy_decides,
         }
 
 
@@ -341,7 +352,10 @@ class Ranker:
         group = [i for i in order if (len(failed[i]), len(unverified[i])) == (len(failed[top]),
                                                                              len(unverified[top]))]
         tied = [self.options_[i] for i in group[1:] if abs(totals[i] - totals[top]) <= TIE_TOLERANCE]
-        confidence, text = self._confidence(p, top, group, meets=not failed[top] and not unverified[top])
+        runner = order[1] if len(order) > 1 else None
+        proxy = self._proxy_decides(p, top, runner) if runner is not None and runner in group else None
+        confidence, text = self._confidence(p, top, group, meets=not failed[top] and not unverified[top],
+                                            widen_proxies=proxy is not None)
 
         ranking = []
         for rank, i in enumerate(order, start=1):
@@ -353,34 +367,49 @@ class Ranker:
                 contributions[crit] = None if cell.basis == "missing" else p.weights[crit] * cell.score
                 intervals[crit] = [cell.low, cell.high]
             contributions[FIT] = p.weights[FIT] * p.fit[option]
+            above = [self.options_[j] for j in order[:rank - 1] if totals[j] < totals[i] - TIE_TOLERANCE]
+            note = ""
+            if above:
+                why = ([f"fails {len(failed[i])} requirement{'s' if len(failed[i]) > 1 else ''}"] if failed[i]
+                       else []) + ([f"{len(unverified[i])} not verified"] if unverified[i] else [])
+                note = f"ranked below {', '.join(above)} despite a higher score: {' and '.join(why)}"
             ranking.append(RankedOption(
                 rank, option, totals[i], contributions, intervals,
-                {r: {"state": c.state, "reason": c.reason} for r, c in states[i].items()}, failed[i], unverified[i]))
+                {r: {"state": c.state, "reason": c.reason} for r, c in states[i].items()}, failed[i], unverified[i],
+                note))
+        runner_id = self.options_[runner] if runner is not None else None
         return Recommendation(
             answers=p.answers, notes=list(p.notes), weights=p.weights,
-            requirements=[{"id": r, "needs": hard.BY_ID[r].needs, "claim": hard.BY_ID[r].claim,
-                           "venue": self.check_venues_[r]} for r in p.requirements],
+            requirements=[{"id": r, "label": requirement_label(r), "needs": hard.BY_ID[r].needs,
+                           "claim": hard.BY_ID[r].claim, "venue": self.check_venues_[r]} for r in p.requirements],
             ranking=ranking, confidence=confidence, confidence_draws=self.n_draws if confidence is not None else 0,
             confidence_among=[self.options_[i] for i in group], confidence_text=text, tied_with=tied,
-            reasons=self.reasons(p, self.options_[top]), caveats=self.caveats(p, self.options_[top]),
+            reasons=self.reasons(p, self.options_[top], runner_id),
+            caveats=self.caveats(p, self.options_[top], runner_id),
             venues=self._venues(p),
             criteria={c: {"variant": p.variants[c], **self.tables_[c][p.variants[c]].to_dict()}
                       for c in self.criteria_},
             missing_evidence=[{"criterion": c, "variant": p.variants[c], "reason": t.missing}
                               for c in self.criteria_ if (t := self.tables_[c][p.variants[c]]).missing],
             evidence=self.evidence(),
+            contradictions=contradictions(p, self.checks_), warnings=self._warnings(p), proxy_decides=proxy,
         )
 
-    def _confidence(self, p: Profile, top: int, group: list[int], *, meets: bool) -> tuple[float | None, str]:
+    def _confidence(self, p: Profile, top: int, group: list[int], *, meets: bool,
+                    widen_proxies: bool = False) -> tuple[float | None, str]:
         name = self.options_[top]
         if len(group) == 1:
             if meets:
                 return None, (f"{name} is the only option that meets your requirements" if p.requirements
                               else f"{name} is the only option")
-            return None, (f"no option meets every requirement; {name} is the only one with the fewest unmet "
-                          f"({', '.join(p.requirements)})")
+            labels = "; ".join(map(requirement_label, p.requirements))
+            return None, f"no option meets every requirement ({labels}); {name} is the only one with the fewest unmet"
         cells = [[self.tables_[c][p.variants[c]].cells[self.options_[i]] for c in self.criteria_] for i in group]
-        intervals = [[(cell.low, cell.high) for cell in row] for row in cells]
+        # When a proxy alone separates the top two, the draws give it the whole scale: it stands for what it cannot
+        # measure, so its lead must survive any value of it.
+        proxies = [CRITERIA_BY_ID[c].proxy is not None and widen_proxies for c in self.criteria_]
+        intervals = [[(0.0, 1.0) if wide else (cell.low, cell.high) for cell, wide in zip(row, proxies, strict=True)]
+                     for row in cells]
         kept = stays_on_top(weights=[p.weights[c] for c in self.criteria_], fit_weight=p.weights[FIT],
                             intervals=intervals, fit=[p.fit[self.options_[i]] for i in group], top=0,
                             n_draws=self.n_draws, weight_noise=self.weight_noise, seed=self.random_state)
@@ -388,45 +417,109 @@ class Ranker:
         among = (f"the {len(group)} options that meet your requirements" if meets and p.requirements else
                  f"all {len(group)} options" if meets else
                  f"the {len(group)} options that miss as many requirements")
+        proxy = (f"; {', '.join(CRITERIA_BY_ID[c].label for c, w in zip(self.criteria_, proxies, strict=True) if w)}"
+                 f" drawn over its whole scale, being a proxy") if any(proxies) else ""
         return share, (f"{share:.0%} of {self.n_draws} draws of weights and measurement uncertainty keep {name} "
-                       f"first among {among}")
+                       f"first among {among}{proxy}")
+
+    def _proxy_decides(self, p: Profile, top: int, runner: int) -> dict[str, str] | None:
+        """When the criteria that are proxies (:attr:`advisor.criteria.Criterion.proxy`) alone put ``top`` ahead
+        of ``runner``: without them ``runner`` scores as high or higher. Then what the proxy is, in words."""
+        def without(i: int, skip: str) -> float:
+            total = 0.0
+            for crit in self.criteria_:
+                if crit != skip:
+                    total += p.weights[crit] * self.tables_[crit][p.variants[crit]].cells[self.options_[i]].score
+            return total + p.weights[FIT] * p.fit[self.options_[i]]
+
+        for crit in self.criteria_:
+            c = CRITERIA_BY_ID[crit]
+            if c.proxy is None or p.weights[crit] == 0:
+                continue
+            a, b = without(top, crit), without(runner, crit)
+            if b >= a:
+                name, other = self.options_[top], self.options_[runner]
+                return {"criterion": crit, "runner_up": other, "text": (
+                    f"only {c.label}, {c.proxy}, puts {name} ahead of {other}: without it {other} scores "
+                    f"{b:.3f} and {name} {a:.3f}")}
+        return None
+
+    def _warnings(self, p: Profile) -> list[str]:
+        """What the ranking cannot serve: speed asked first with no speed evidence for the accelerator, or speed
+        that is cited rather than measured."""
+        from advisor.options import ACCELERATOR_NAMES
+
+        table = self.tables_["performance"][p.variants["performance"]]
+        hardware = ACCELERATOR_NAMES.get(p.variants["performance"], p.variants["performance"])
+        out = []
+        if p.answers.get("priority") == "speed" and table.missing:
+            out.append(f"--priority speed cannot be served on {hardware}: no speed evidence holds for it (measured "
+                       f"or cited), so performance scores 0 for every option and the ranking rests on the rest")
+        elif any(c.basis == "cited" for c in table.cells.values()):
+            out.append(f"speed on {hardware} is cited from the public record, not measured here: it counts with "
+                       f"the widest uncertainty")
+        return out
 
     def _venues(self, p: Profile) -> dict[str, str | None]:
         return {c: self.tables_[c][p.variants[c]].venue for c in self.criteria_}
 
-    def reasons(self, p: Profile, option: str, limit: int = 4) -> list[dict[str, Any]]:
-        """The top reasons for ``option``: its largest contributions, one plain line each naming the evidence,
-        its claim, venue and page; the fit to the user's code and models when it counts."""
-        rows = []
+    def _rows(self, p: Profile, option: str) -> dict[str, dict[str, Any]]:
+        """Per criterion with evidence for ``option`` (and the fit when it counts): its contribution and note."""
+        rows = {}
         for crit in self.criteria_:
             table = self.tables_[crit][p.variants[crit]]
             cell = table.cells[option]
             if cell.basis == "missing" or p.weights[crit] == 0:
                 continue
-            where = "by definition" if cell.basis == "definition" else (
-                f"{table.claim} on {table.venue}" if table.venue else table.claim)
-            rows.append({"criterion": crit, "label": CRITERIA_BY_ID[crit].label,
-                         "contribution": p.weights[crit] * cell.score, "score": cell.score,
-                         "text": cell.note, "claim": table.claim, "venue": table.venue,
-                         "page": claim_page(table.claim) if table.claim else None, "where": where})
-        rows.sort(key=lambda r: -r["contribution"])
-        rows = rows[:limit]
-        if p.fit[option] > 0:
-            rows.insert(0, {"criterion": FIT, "label": "fit", "contribution": p.weights[FIT] * p.fit[option],
-                            "score": p.fit[option], "text": "; ".join(p.fit_why[option]), "claim": None,
-                            "venue": None, "page": None, "where": "your answers, public record"})
+            where = "by definition" if cell.basis == "definition" else "cited, not measured here" \
+                if cell.basis == "cited" else (f"{table.claim} on {table.venue}" if table.venue else table.claim)
+            rows[crit] = {"criterion": crit, "label": CRITERIA_BY_ID[crit].label,
+                          "contribution": p.weights[crit] * cell.score, "score": cell.score,
+                          "text": cell.note, "claim": table.claim, "venue": table.venue,
+                          "page": claim_page(table.claim) if table.claim else None, "where": where}
+        if p.weights[FIT] > 0:
+            rows[FIT] = {"criterion": FIT, "label": "fit", "contribution": p.weights[FIT] * p.fit[option],
+                         "score": p.fit[option], "text": "; ".join(p.fit_why[option]), "claim": None,
+                         "venue": None, "page": None, "where": "your answers, public record"}
         return rows
 
-    def caveats(self, p: Profile, option: str) -> list[str]:
-        """What speaks against ``option`` for these answers, in plain lines: code or models it cannot use, and
-        hard requirements nobody could verify or it fails."""
+    def _margin(self, p: Profile, crit: str, option: str, runner: str | None) -> float:
+        """``option``'s contribution on ``crit`` minus ``runner``'s (0 where the runner has no evidence)."""
+        if crit == FIT:
+            mine = p.weights[FIT] * p.fit[option]
+            return mine - (p.weights[FIT] * p.fit[runner] if runner else 0.0)
+        table = self.tables_[crit][p.variants[crit]]
+        mine = p.weights[crit] * table.cells[option].score
+        return mine - (p.weights[crit] * table.cells[runner].score if runner else 0.0)
+
+    def reasons(self, p: Profile, option: str, runner: str | None = None, limit: int = 4) -> list[dict[str, Any]]:
+        """What favours ``option`` over ``runner`` (the runner-up): each criterion (and the fit) where it leads,
+        ordered by its margin, the largest first, one plain line each naming the evidence, claim, venue and page.
+        With no runner-up, its largest contributions. What favours the runner-up is a caveat, never a reason."""
+        rows = []
+        for crit, row in self._rows(p, option).items():
+            margin = self._margin(p, crit, option, runner)
+            if margin > TIE_TOLERANCE:
+                rows.append({**row, "margin": margin})
+        rows.sort(key=lambda r: -r["margin"])
+        return rows[:limit]
+
+    def caveats(self, p: Profile, option: str, runner: str | None = None) -> list[str]:
+        """What speaks against ``option`` for these answers, in plain lines: where the runner-up leads it (the
+        criterion and its evidence), code or models it cannot use, and hard requirements nobody could verify or
+        it fails."""
         out = []
+        if runner is not None:
+            for crit, row in self._rows(p, option).items():
+                if crit != FIT and self._margin(p, crit, option, runner) < -TIE_TOLERANCE:
+                    out.append(f"{row['label']}: {runner} leads here; {option}: {row['text']}")
         if p.weights[FIT] > 0 and p.fit[option] < 1:
             out.append("; ".join(p.fit_why[option]))
         for req in p.requirements:
             state = self.checks_[req][option]
             if not state.met:
-                out.append(f"{req} {'not verified' if state.state == 'not_verified' else 'failed'}: {state.reason}")
+                out.append(f"{requirement_label(req)}: {'not verified' if state.state == 'not_verified' else 'fails'}"
+                           f": {state.reason}")
         return out
 
     def evidence(self) -> list[dict[str, Any]]:

@@ -118,7 +118,8 @@ def requirement_lines(rec, width: int) -> list[str]:
         return []
     lines = ["Hard requirements:"]
     for req in rec.requirements:
-        lines += _wrap(f"{req['id']}: needs {req['needs']} (claim {req['claim']}).", width, "    ", "  ")
+        lines += _wrap(f"{req['label']} ({req['id']}): needs {req['needs']} (claim {req['claim']}).", width,
+                       "    ", "  ")
         for who, state, reason in _grouped(rec, req["id"]):
             lines += _wrap(f"{who}: {_STATE[state]}: {reason}", width, "      ", "    ")
     return lines
@@ -137,7 +138,8 @@ def _grouped(rec, req_id: str) -> list[tuple[str, str, str]]:
 
 def reason_lines(rec, width: int) -> list[str]:
     """One plain line per reason for the top pick, naming its evidence and the claim's page; then its caveats."""
-    lines = [f"Why {rec.top_pick}:"]
+    runner = rec.ranking[1].option if len(rec.ranking) > 1 else None
+    lines = [f"Why {rec.top_pick}" + (f", over {runner} (largest margin first):" if runner else ":")]
     for r in rec.reasons:
         where = r["where"] + (f", {r['page']}" if r.get("page") else "")
         lines += _wrap(f"- {r['label']}: {r['text']} ({where})", width, "    ", "  ")
@@ -174,11 +176,21 @@ def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
         out += _wrap(answers_line(rec), width, "  ", "")
     for note in rec.notes:
         out += _wrap(f"Note: {note}.", width, "  ")
-    out += ["", *table_lines(rec, width), ""]
+    for c in rec.contradictions:
+        out += _wrap(f"Contradiction: {c['text']}.", width, "  ")
+    for w in rec.warnings:
+        out += _wrap(f"Note: {sentence(w)}.", width, "  ")
+    out += ["", *table_lines(rec, width)]
+    for row in rec.ranking:
+        if row.note:
+            out += _wrap(f"{row.rank} {row.option}: {row.note}.", width, "    ")
+    out.append("")
     head = f"Top pick: {rec.top_pick}."
     if not rec.satisfied:
         head += " No option meets every hard requirement according to the evidence."
     out += _wrap(f"{head} {sentence(rec.confidence_text)}.", width)
+    if rec.proxy_decides:
+        out += _wrap(f"Beware: {rec.proxy_decides['text']}.", width)
     if rec.tied_with:
         out += _wrap(f"Tied with {', '.join(rec.tied_with)}: no evidence separates them (ordered by option).", width)
     out += _wrap(venue_line(rec), width)
@@ -206,6 +218,9 @@ def markdown_report(rec) -> str:
     md = [f"## kvt advise: {rec.top_pick}", "", "**Answers:** " + ", ".join(
         f"`{q.id}={rec.answers[q.id]}`" for q in QUESTIONS), ""]
     md += [f"*Note: {n}.*" for n in rec.notes] + ([""] if rec.notes else [])
+    md += [f"**Contradiction:** {_md_cell(c['text'])}." for c in rec.contradictions]
+    md += [f"*Note: {_md_cell(sentence(w))}.*" for w in rec.warnings]
+    md += [""] if rec.contradictions or rec.warnings else []
     rows = []
     for row in rec.ranking:
         cells = ["—" if row.contributions[c] is None else f"{row.contributions[c]:.3f}" for c in cols]
@@ -216,7 +231,10 @@ def markdown_report(rec) -> str:
     md += _md_table(["#", "option", "score", *(_label(c, True) for c in cols), "requirements"], rows)
     md += ["", "Each column is weight × score (best option = 1); — means no evidence.", "",
            f"**Top pick: `{rec.top_pick}`.** {sentence(rec.confidence_text)}. "
-           f"{venue_line(rec)}", "", f"### Why {rec.top_pick}", ""]
+           f"{venue_line(rec)}" + (f" **Beware:** {_md_cell(rec.proxy_decides['text'])}." if rec.proxy_decides
+                                  else ""), ""]
+    md += [f"- {row.rank} `{row.option}`: {_md_cell(row.note)}." for row in rec.ranking if row.note]
+    md += ["", f"### Why {rec.top_pick}", ""]
     for r in rec.reasons:
         page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""
         md.append(f"- **{r['label']}**: {_md_cell(r['text'])} ({r['where']}{page})")
@@ -224,7 +242,7 @@ def markdown_report(rec) -> str:
     if rec.requirements:
         md += ["", "### Hard requirements", ""]
         for req in rec.requirements:
-            md.append(f"- `{req['id']}`: needs {req['needs']} (claim `{req['claim']}`)")
+            md.append(f"- {req['label']} (`{req['id']}`): needs {req['needs']} (claim `{req['claim']}`)")
             for who, state, reason in _grouped(rec, req["id"]):
                 md.append(f"    - {who}: {_STATE[state]}: {_md_cell(reason)}")
     md += ["", "### Evidence", ""]

@@ -24,6 +24,7 @@ CLAIM_MODULES: dict[str, str] = {
     "community": "evidence.claims.community",
     "deployment": "evidence.claims.deployment",
     "extensibility": "evidence.claims.extensibility",
+    "platform": "evidence.claims.platform",
 }
 
 

@@ -48,6 +48,11 @@ STATUS_STYLE = {
     "not_applicable": ("not applicable", "#e6e6e6", "#333333", "n/a"),
     "not_reached": ("not reached", "#f3f3f3", "#555555", "·"),
     "not_run": ("not run here", "#f3f3f3", "#555555", "?"),
+    # the platform claim's: what the code and the public record say, nothing run on the hardware
+    "supported": ("supported", "#2e7d32", "#ffffff", "✓"),
+    "experimental": ("experimental", "#f9a825", "#222222", "~"),
+    "unsupported": ("unsupported", "#c62828", "#ffffff", "✗"),
+    "unknown": ("not verified", "#bdbdbd", "#222222", "?"),
 }
 
 #: A row label takes at most this share of the drawing's width; beyond it the label wraps between words.

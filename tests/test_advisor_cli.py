@@ -247,10 +247,31 @@ def test_arrow_keys_choose_with_questionary():
         assert prompter.ask(BY_ID["experience"], "intermediate") == "expert"
         pipe.send_text("\r")  # Enter keeps the default
         assert prompter.ask(BY_ID["deploy_target"], "none") == "none"
-        # The ecosystem question takes several: 'none' is checked; go down to pytorch, tick it and jax.
-        pipe.send_text("\x1b[B\x1b[B ")   # down twice to jax, tick
+        # The ecosystem question takes several: 'none' is checked; untick it, go down to jax and pytorch, tick both.
+        pipe.send_text(" \x1b[B\x1b[B ")  # untick none, down twice to jax, tick
         pipe.send_text("\x1b[B \r")       # down to pytorch, tick, Enter
         assert prompter.ask(BY_ID["ecosystem"], "none") == "jax,pytorch"
+
+
+def test_the_checkbox_refuses_what_the_flag_refuses(results):
+    """'none' ticked with a framework is refused at the prompt (Enter does nothing until it is fixed), as the
+    flag refuses it, never silently changed; nothing ticked is refused too."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from advisor.prompts import _check
+
+    q = BY_ID["ecosystem"]
+    assert _check(q, ["none", "pytorch"]) is not True and _check(q, []) is not True
+    assert _check(q, ["pytorch", "jax"]) is True
+    with create_pipe_input() as pipe:
+        prompter = ArrowKeyPrompter(input=pipe, output=DummyOutput())
+        pipe.send_text("\x1b[B\x1b[B\x1b[B \r")  # 'none' stays ticked; tick pytorch; Enter is refused
+        pipe.send_text("\x1b[A\x1b[A\x1b[A ")  # back up to none, untick it
+        pipe.send_text("\x1b[B\x1b[B \r")  # down to jax, tick it, Enter: only now is an answer taken
+        assert prompter.ask(q, "none") == "jax,pytorch"
+    code, _, err = run("advise", "--ecosystem", "none,pytorch", "--no-input", "--results-dir", str(results))
+    assert code == 2 and "cannot be combined" in err
 
 
 def test_numbered_menu_accepts_numbers_values_several_and_enter():

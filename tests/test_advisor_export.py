@@ -50,7 +50,8 @@ def rank_from_export(data: dict, answers: dict) -> dict:
     rule, crits = data["weights_rule"], [c["id"] for c in data["criteria"]]
     raises, lowers = {c: [] for c in crits}, {c: [] for c in crits}
     variants = {c: "all" for c in crits}
-    requirements, sources = [], []
+    requirements = ["platform=" + "/".join(answers[q] for q in data["platform_questions"])]
+    sources = []
     for q in data["questions"]:
         values = answers[q["id"]].split(",") if q["multiple"] else [answers[q["id"]]]
         for v in values:
@@ -92,6 +93,19 @@ def rank_from_export(data: dict, answers: dict) -> dict:
     group = [r for r in rows if (len(r["failed"]), len(r["not_verified"])) == (len(top["failed"]),
                                                                             len(top["not_verified"]))]
     confidence = None
+    # A proxy criterion that alone separates the top two is drawn over its whole scale [0, 1].
+    proxy_decides = False
+    if len(group) > 1:
+        second = group[1]["option"]
+        for k, c in enumerate(crits):
+            if data["criteria"][k]["proxy"] and w[c] > 0:
+                def without(o, skip=c):
+                    t = 0.0
+                    for cc in crits:
+                        if cc != skip:
+                            t += w[cc] * data["tables"][cc][variants[cc]]["options"][o]["score"]
+                    return t + w["fit"] * fit[o]
+                proxy_decides = proxy_decides or without(second) >= without(top["option"])
     if len(group) > 1:
         conf = data["confidence"]
         u, kept = mulberry32(conf["seed"]), 0
@@ -103,7 +117,9 @@ def rank_from_export(data: dict, answers: dict) -> dict:
                 t = 0.0
                 for k, c in enumerate(crits):
                     cell = data["tables"][c][variants[c]]["options"][r["option"]]
-                    t += wd[k] * (cell["low"] + (cell["high"] - cell["low"]) * next(u))
+                    low, high = (0.0, 1.0) if proxy_decides and data["criteria"][k]["proxy"] else (cell["low"],
+                                                                                                   cell["high"])
+                    t += wd[k] * (low + (high - low) * next(u))
                 t += wf * fit[r["option"]]
                 totals.append(t)
             kept += all(totals[0] > t for t in totals[1:])
@@ -152,7 +168,7 @@ def test_a_ranker_from_the_export_alone_ranks_as_the_advisor(advisor, exported, 
 
 
 def test_the_export_is_documented_and_complete(exported):
-    assert exported["format"] == "kvt-advisor" and exported["version"] == 1
+    assert exported["format"] == "kvt-advisor" and exported["version"] == 2
     assert [q["id"] for q in exported["questions"]] == [q.id for q in QUESTIONS]
     assert set(exported["tables"]) == {c["id"] for c in exported["criteria"]}
     for crit in exported["criteria"]:

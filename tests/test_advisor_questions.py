@@ -27,6 +27,7 @@ CONTRACT = {
     "experience": ["beginner", "intermediate", "expert"],
     "goal": ["prototype", "research", "production"],
     "accelerator": ["cpu", "nvidia_gpu", "amd_gpu", "tpu", "apple_silicon"],
+    "os": ["linux", "macos", "windows"],
     "deploy_target": ["none", "tf_serving", "web_service", "android", "ios", "browser", "onnx", "openvino"],
     "scale": ["single_device", "multi_device", "multi_node"],
     "model_size": ["fits_one_device", "needs_sharding"],
@@ -113,11 +114,12 @@ def test_weights_are_bounded_and_sum_to_one(answers):
 def test_requirements_and_variants_follow_the_answers():
     p = profile({"deploy_target": "tf_serving", "model_size": "needs_sharding", "accelerator": "cpu",
                  "custom_ops": "compiled_kernels", "switch_backends": "yes", "scale": "multi_node"})
-    assert p.requirements == ("deploy_target=tf_serving", "scale=multi_node", "model_size=needs_sharding",
-                              "custom_ops=compiled_kernels", "switch_backends=yes")
+    assert p.requirements == ("platform=cpu/linux", "deploy_target=tf_serving", "scale=multi_node",
+                              "model_size=needs_sharding", "custom_ops=compiled_kernels", "switch_backends=yes")
     assert p.variants["performance"] == "cpu" and p.variants["deployment"] == "tf_serving"
     assert p.variants["extensibility"] == "compiled_kernels" and p.variants["community"] == "all"
-    assert profile({}).requirements == ()
+    assert profile({}).requirements == ("platform=nvidia_gpu/linux",)
+    assert profile({"scale": "multi_device"}).variants["distributed_scale"] == "multi_device"
 
 
 def test_fit_follows_what_the_user_brings():

@@ -88,9 +88,10 @@ def architecture(trains=("tensorflow", "jax", "torch")) -> Any:
 _COMMUNITY: Any = None
 
 
-def community(**best_ranks: int) -> Any:
+def community(**active: int) -> Any:
     """The real ``CommunityAssessment`` of the dated listing (the claim's own measure and assess, run in this
-    process: they read a data file), with option best ranks overridden by ``best_ranks`` (``keras_torch=9000``)."""
+    process: they read a data file), with options' active package counts overridden by ``active``
+    (``keras_torch=9``)."""
     global _COMMUNITY
     from evidence.claim import Context
     from evidence.results import SubjectResult as Subject
@@ -99,12 +100,12 @@ def community(**best_ranks: int) -> Any:
         claim = get_claim("community")
         ctx = Context(subject="pypi-listing", stage="measure", quick=False, workdir=Path("."), repeats=1, warmup=0)
         _COMMUNITY = claim.assess({"pypi-listing": Subject(status="ok", measurements=claim.measure(ctx))}, False)
-    if not best_ranks:
+    if not active:
         return _COMMUNITY
     options = dict(_COMMUNITY.options)
-    for key, rank in best_ranks.items():
+    for key, count in active.items():
         option = key.replace("_", "-")
-        options[option] = options[option].model_copy(update={"best_rank": rank})
+        options[option] = options[option].model_copy(update={"active": count})
     return _COMMUNITY.model_copy(update={"options": options})
 
 

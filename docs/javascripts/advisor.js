@@ -112,7 +112,7 @@
     const weights = {};
     for (const k of Object.keys(raw)) weights[k] = raw[k] / total;
 
-    const requirements = [];
+    const requirements = ["platform=" + data.platform_questions.map(function (q) { return answers[q]; }).join("/")];
     for (const q of data.questions) {
       for (const v of this.valuesOf(q, answers[q.id])) if (q.requires[v]) requirements.push(q.requires[v]);
     }
@@ -175,7 +175,9 @@
     const tied = group.slice(1).filter(function (i) { return Math.abs(totals[i] - totals[top]) <= data.ranking.tie_tolerance; })
       .map(function (i) { return self.options[i]; });
     const meets = !failed[top].length && !unverified[top].length;
-    const conf = this.confidence(p, top, group, meets);
+    const runner = order.length > 1 ? order[1] : null;
+    const proxy = runner !== null && group.indexOf(runner) >= 0 ? this.proxyDecides(p, top, runner) : null;
+    const conf = this.confidence(p, top, group, meets, proxy !== null);
 
     const ranking = order.map(function (i, k) {
       const o = self.options[i];
@@ -188,10 +190,19 @@
       contributions[fitKey] = p.weights[fitKey] * p.fit[o];
       const reqs = {};
       for (const r of p.requirements) reqs[r] = {state: states[i][r].state, reason: states[i][r].reason};
+      const above = order.slice(0, k).filter(function (j) { return totals[j] < totals[i] - data.ranking.tie_tolerance; })
+        .map(function (j) { return self.options[j]; });
+      let note = "";
+      if (above.length) {
+        const why = (failed[i].length ? ["fails " + failed[i].length + " requirement" + (failed[i].length > 1 ? "s" : "")] : [])
+          .concat(unverified[i].length ? [unverified[i].length + " not verified"] : []);
+        note = "ranked below " + above.join(", ") + " despite a higher score: " + why.join(" and ");
+      }
       return {rank: k + 1, option: o, score: totals[i], meets_requirements: !failed[i].length && !unverified[i].length,
               contributions: contributions, intervals: intervals, requirements: reqs, failed: failed[i],
-              not_verified: unverified[i]};
+              not_verified: unverified[i], note: note};
     });
+    const runnerId = runner !== null ? this.options[runner] : null;
     const missing = [];
     for (const c of this.criteria) {
       const t = data.tables[c][p.variants[c]];
@@ -203,25 +214,31 @@
       confidence_among: group.map(function (i) { return self.options[i]; }), confidence_text: conf[1],
       tied_with: tied, weights: p.weights,
       requirements: p.requirements.map(function (r) {
-        return {id: r, needs: data.requirements[r].needs, claim: data.requirements[r].claim,
-                venue: data.requirements[r].venue};
+        return {id: r, label: data.requirements[r].label, needs: data.requirements[r].needs,
+                claim: data.requirements[r].claim, venue: data.requirements[r].venue};
       }),
-      reasons: this.reasons(p, ranking[0].option), caveats: this.caveats(p, ranking[0].option),
-      missing_evidence: missing
+      reasons: this.reasons(p, ranking[0].option, runnerId), caveats: this.caveats(p, ranking[0].option, runnerId),
+      missing_evidence: missing, contradictions: this.contradictions(p), warnings: this.warnings(p),
+      proxy_decides: proxy
     };
   };
 
-  Advisor.prototype.confidence = function (p, top, group, meets) {
+  Advisor.prototype.confidence = function (p, top, group, meets, widenProxies) {
     const data = this.data, self = this;
     const name = this.options[top];
     if (group.length === 1) {
       if (meets) return [null, p.requirements.length ? name + " is the only option that meets your requirements"
         : name + " is the only option"];
-      return [null, "no option meets every requirement; " + name + " is the only one with the fewest unmet (" +
-        p.requirements.join(", ") + ")"];
+      return [null, "no option meets every requirement (" +
+        p.requirements.map(function (r) { return data.requirements[r].label; }).join("; ") + "); " + name +
+        " is the only one with the fewest unmet"];
     }
+    const proxies = data.criteria.map(function (c) { return c.proxy !== null && c.proxy !== undefined && !!widenProxies; });
     const intervals = group.map(function (i) {
-      return self.criteria.map(function (c) { const cell = self.cell(p, c, self.options[i]); return [cell.low, cell.high]; });
+      return self.criteria.map(function (c, k) {
+        const cell = self.cell(p, c, self.options[i]);
+        return proxies[k] ? [0.0, 1.0] : [cell.low, cell.high];
+      });
     });
     const c = data.confidence;
     const kept = staysOnTop(this.criteria.map(function (k) { return p.weights[k]; }), p.weights[data.weights_rule.fit],
@@ -229,42 +246,150 @@
     const share = kept / c.n_draws;
     const among = meets && p.requirements.length ? "the " + group.length + " options that meet your requirements"
       : meets ? "all " + group.length + " options" : "the " + group.length + " options that miss as many requirements";
+    const wide = data.criteria.filter(function (c, k) { return proxies[k]; }).map(function (c) { return c.label; });
+    const proxyText = wide.length ? "; " + wide.join(", ") + " drawn over its whole scale, being a proxy" : "";
     return [share, (share * 100).toFixed(0) + "% of " + c.n_draws + " draws of weights and measurement uncertainty keep " +
-      name + " first among " + among];
+      name + " first among " + among + proxyText];
   };
 
-  // advisor.ranking.Ranker.reasons
-  Advisor.prototype.reasons = function (p, option, limit) {
-    limit = limit || 4;
-    const data = this.data, self = this;
-    let rows = [];
+  // advisor.ranking.Ranker._proxy_decides
+  Advisor.prototype.proxyDecides = function (p, top, runner) {
+    const self = this, fitKey = this.data.weights_rule.fit;
+    const without = function (i, skip) {
+      let total = 0.0;
+      for (const c of self.criteria) if (c !== skip) total += p.weights[c] * self.cell(p, c, self.options[i]).score;
+      return total + p.weights[fitKey] * p.fit[self.options[i]];
+    };
+    for (const c of this.data.criteria) {
+      if (c.proxy === null || c.proxy === undefined || p.weights[c.id] === 0) continue;
+      const a = without(top, c.id), b = without(runner, c.id);
+      if (b >= a) {
+        const name = this.options[top], other = this.options[runner];
+        return {criterion: c.id, runner_up: other, text: "only " + c.label + ", " + c.proxy + ", puts " + name +
+          " ahead of " + other + ": without it " + other + " scores " + b.toFixed(3) + " and " + name + " " + a.toFixed(3)};
+      }
+    }
+    return null;
+  };
+
+  // advisor.ranking.Ranker._warnings
+  Advisor.prototype.warnings = function (p) {
+    const data = this.data;
+    const table = data.tables.performance[p.variants.performance];
+    const hardware = data.accelerator_names[p.variants.performance] || p.variants.performance;
+    if (p.answers.priority === "speed" && table.missing) {
+      return ["--priority speed cannot be served on " + hardware + ": no speed evidence holds for it (measured " +
+        "or cited), so performance scores 0 for every option and the ranking rests on the rest"];
+    }
+    for (const o of Object.keys(table.options)) {
+      if (table.options[o].basis === "cited") {
+        return ["speed on " + hardware + " is cited from the public record, not measured here: it counts with " +
+          "the widest uncertainty"];
+      }
+    }
+    return [];
+  };
+
+  // advisor.contradictions.contradictions
+  Advisor.prototype.contradictions = function (p) {
+    const data = this.data, self = this, out = [], active = p.requirements;
+    const label = function (r) { return data.requirements[r].label; };
+    for (const e of data.contradictions.exclusive) {
+      if (active.indexOf(e[0]) >= 0 && active.indexOf(e[1]) >= 0) {
+        out.push({kind: "nature", requirements: [e[0], e[1]], text: label(e[0]) + " and " + label(e[1]) + ": " + e[2]});
+      }
+    }
+    for (const r of active) {
+      const states = this.options.map(function (o) { return data.requirements[r].checks[o]; });
+      if (r.indexOf("platform=") === 0 && states.every(function (c) {
+        return c.state === "failed" && c.reason.indexOf("not applicable") === 0;
+      })) {
+        const reason = states[0].reason.indexOf("not applicable: ") === 0 ? states[0].reason.slice(16) : states[0].reason;
+        out.push({kind: "nature", requirements: [r], text: label(r) + ": " + reason});
+      }
+    }
+    const could = {};
+    for (const r of active) could[r] = this.options.filter(function (o) { return data.requirements[r].checks[o].state !== "failed"; });
+    for (let i = 0; i < active.length; i++) {
+      for (let j = i + 1; j < active.length; j++) {
+        const a = could[active[i]], b = could[active[j]];
+        if (a.length && b.length && !a.some(function (o) { return b.indexOf(o) >= 0; })) {
+          out.push({kind: "evidence", requirements: [active[i], active[j]], text: "no option meets both '" + label(active[i]) +
+            "' (only " + a.join(", ") + " can) and '" + label(active[j]) + "' (only " + b.join(", ") + " can)"});
+        }
+      }
+    }
+    for (const eco of this.valuesOf(this.byId.ecosystem, p.answers.ecosystem)) {
+      if (eco === "none") continue;
+      const fw = data.contradictions.ecosystem_framework[eco];
+      const mine = this.options.filter(function (o) { return data.contradictions.option_framework[o] === fw; });
+      for (const r of active) {
+        if (mine.length && mine.every(function (o) { return data.requirements[r].checks[o].state === "failed"; })) {
+          out.push({kind: "preference", requirements: [r], text: "your " + eco + " code and '" + label(r) +
+            "': no option on " + fw + " meets it (" + mine[0] + ": " + data.requirements[r].checks[mine[0]].reason + ")"});
+        }
+      }
+    }
+    return out;
+  };
+
+  // advisor.ranking.Ranker._rows: per criterion with evidence (and the fit when it counts), its contribution.
+  Advisor.prototype.rows = function (p, option) {
+    const data = this.data, rows = {}, fitKey = data.weights_rule.fit;
     for (const c of this.criteria) {
       const table = data.tables[c][p.variants[c]];
       const cell = table.options[option];
       if (cell.basis === "missing" || p.weights[c] === 0) continue;
-      const where = cell.basis === "definition" ? "by definition" : (table.venue ? table.claim + " on " + table.venue : table.claim);
-      rows.push({criterion: c, label: self.label(c), contribution: p.weights[c] * cell.score, score: cell.score,
-                 text: cell.note, claim: table.claim, venue: table.venue, where: where});
+      const where = cell.basis === "definition" ? "by definition" : cell.basis === "cited" ? "cited, not measured here"
+        : (table.venue ? table.claim + " on " + table.venue : table.claim);
+      rows[c] = {criterion: c, label: this.label(c), contribution: p.weights[c] * cell.score, score: cell.score,
+                 text: cell.note, claim: table.claim, venue: table.venue, where: where};
     }
-    rows.sort(function (a, b) { return b.contribution - a.contribution; });
-    rows = rows.slice(0, limit);
-    const fitKey = data.weights_rule.fit;
-    if (p.fit[option] > 0) {
-      rows.unshift({criterion: fitKey, label: "fit", contribution: p.weights[fitKey] * p.fit[option],
-                    score: p.fit[option], text: p.fitWhy[option].join("; "), claim: null, venue: null,
-                    where: "your answers, public record"});
+    if (p.weights[fitKey] > 0) {
+      rows[fitKey] = {criterion: fitKey, label: "fit", contribution: p.weights[fitKey] * p.fit[option],
+                      score: p.fit[option], text: p.fitWhy[option].join("; "), claim: null, venue: null,
+                      where: "your answers, public record"};
     }
     return rows;
   };
 
+  // advisor.ranking.Ranker._margin
+  Advisor.prototype.margin = function (p, crit, option, runner) {
+    const fitKey = this.data.weights_rule.fit;
+    if (crit === fitKey) return p.weights[fitKey] * p.fit[option] - (runner ? p.weights[fitKey] * p.fit[runner] : 0.0);
+    const mine = p.weights[crit] * this.cell(p, crit, option).score;
+    return mine - (runner ? p.weights[crit] * this.cell(p, crit, runner).score : 0.0);
+  };
+
+  // advisor.ranking.Ranker.reasons: what favours the option over the runner-up, the largest margin first.
+  Advisor.prototype.reasons = function (p, option, runner, limit) {
+    limit = limit || 4;
+    const rows = this.rows(p, option), out = [], tol = this.data.ranking.tie_tolerance;
+    for (const c of Object.keys(rows)) {
+      const m = this.margin(p, c, option, runner);
+      if (m > tol) out.push(Object.assign({}, rows[c], {margin: m}));
+    }
+    out.sort(function (a, b) { return b.margin - a.margin; });
+    return out.slice(0, limit);
+  };
+
   // advisor.ranking.Ranker.caveats: what speaks against the option for these answers.
-  Advisor.prototype.caveats = function (p, option) {
-    const data = this.data, out = [];
-    if (p.weights[data.weights_rule.fit] > 0 && p.fit[option] < 1) out.push(p.fitWhy[option].join("; "));
+  Advisor.prototype.caveats = function (p, option, runner) {
+    const data = this.data, out = [], fitKey = data.weights_rule.fit, tol = data.ranking.tie_tolerance;
+    if (runner !== null && runner !== undefined) {
+      const rows = this.rows(p, option);
+      for (const c of Object.keys(rows)) {
+        if (c !== fitKey && this.margin(p, c, option, runner) < -tol) {
+          out.push(rows[c].label + ": " + runner + " leads here; " + option + ": " + rows[c].text);
+        }
+      }
+    }
+    if (p.weights[fitKey] > 0 && p.fit[option] < 1) out.push(p.fitWhy[option].join("; "));
     for (const req of p.requirements) {
       const check = data.requirements[req].checks[option];
       if (check.state !== "met") {
-        out.push(req + " " + (check.state === "not_verified" ? "not verified" : "failed") + ": " + check.reason);
+        out.push(data.requirements[req].label + ": " + (check.state === "not_verified" ? "not verified" : "fails") + ": " +
+          check.reason);
       }
     }
     return out;
@@ -317,6 +442,10 @@
     const columns = advisor.criteria.concat(rec.weights[fitKey] > 0 ? [fitKey] : []);
     const out = [];
     const top = rec.ranking[0];
+    for (const c of rec.contradictions) {
+      out.push(el("p", {class: "kvt-advisor__contradiction"}, [el("strong", {text: "Contradiction: "}), c.text + "."]));
+    }
+    for (const w of rec.warnings) out.push(el("p", {class: "kvt-advisor__warning"}, [sentence(w, advisor.options) + "."]));
     out.push(el("p", {class: "kvt-advisor__top"}, [
       "Top pick: ", el("strong", {text: LABELS[top.option] || top.option}), " (" + top.option + "), score " + top.score.toFixed(3) +
         (rec.satisfied ? "" : " — it does not meet every requirement") + ". ",
@@ -338,8 +467,9 @@
       }
       let req = "—";
       if (Object.keys(row.requirements).length) {
-        req = row.meets_requirements ? "✓ meets all" : [row.failed.length ? "✗ fails " + row.failed.join(", ") : "",
-          row.not_verified.length ? "? not verified: " + row.not_verified.join(", ") : ""].filter(Boolean).join("; ");
+        const words = function (ids) { return ids.map(function (r) { return data.requirements[r].label; }).join(", "); };
+        req = row.meets_requirements ? "✓ meets all" : [row.failed.length ? "✗ fails: " + words(row.failed) : "",
+          row.not_verified.length ? "? not verified: " + words(row.not_verified) : ""].filter(Boolean).join("; ");
       }
       return el("tr", {"data-option": row.option}, [el("td", {text: String(row.rank)}),
         el("td", {}, [el("strong", {text: LABELS[row.option] || row.option})]),
@@ -347,6 +477,12 @@
         el("td", {}, [bar]), el("td", {text: req})]);
     });
     out.push(el("table", {class: "kvt-ranking"}, [el("thead", {}, [head]), el("tbody", {}, body)]));
+    if (rec.proxy_decides) {
+      out.push(el("p", {class: "kvt-advisor__proxy"}, [el("strong", {text: "Beware: "}), rec.proxy_decides.text + "."]));
+    }
+    for (const row of rec.ranking) {
+      if (row.note) out.push(el("p", {class: "kvt-advisor__note"}, [(LABELS[row.option] || row.option) + ": " + row.note + "."]));
+    }
     const legend = el("p", {class: "kvt-legend"}, []);
     for (const c of columns) {
       legend.appendChild(el("span", {class: "kvt-legend__item"}, [el("span", {class: "kvt-swatch kvt-c-" + c}),
@@ -354,10 +490,11 @@
     }
     out.push(legend);
 
-    out.push(el("h3", {text: "Why " + (LABELS[top.option] || top.option)}));
+    out.push(el("h3", {text: "Why " + (LABELS[top.option] || top.option) +
+      (rec.ranking.length > 1 ? ", over " + (LABELS[rec.ranking[1].option] || rec.ranking[1].option) : "")}));
     out.push(el("ul", {}, rec.reasons.map(function (r) {
       const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: r.where}) : document.createTextNode(r.where);
-      return el("li", {}, [el("strong", {text: r.label + " "}), "(" + r.contribution.toFixed(3) + "): " + r.text + " — ", where]);
+      return el("li", {}, [el("strong", {text: r.label + " "}), "(+" + r.margin.toFixed(3) + "): " + r.text + " — ", where]);
     })));
     if (rec.caveats.length) {
       out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "}), rec.caveats.join("; ")]));
@@ -369,8 +506,8 @@
           const s = row.requirements[req.id];
           return el("li", {}, [el("strong", {text: (LABELS[row.option] || row.option) + ": " + STATE[s.state]}), " — " + s.reason]);
         });
-        return el("li", {}, [el("code", {text: req.id}), " needs " + req.needs + " (",
-          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim}), ")", el("ul", {}, items)]);
+        return el("li", {}, [el("strong", {text: req.label}), " (", el("code", {text: req.id}), ") needs " + req.needs + " (",
+          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim.replace(/_/g, " ") + " evidence"}), ")", el("ul", {}, items)]);
       })));
     }
     if (rec.missing_evidence.length) {
