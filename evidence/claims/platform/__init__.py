@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from evidence.claim import Claim, Context, Verdict, missing_subjects
+from evidence.claim import Claim, Context, VenueScope, Verdict, missing_subjects
 from evidence.claims.platform import facts
 from evidence.claims.platform.checks import CHECKS
 from evidence.contract import Assessment, ContractModel
@@ -163,6 +163,9 @@ class PlatformClaim(Claim):
     }
     subjects = tuple(CHECKS)
     assessment_type = PlatformAssessment
+    # What it reads is the installed packages' source and the frameworks' documentation: the same on any machine.
+    venue_scope = VenueScope(machine_dependent=False,
+                             needs="nothing of the machine: the installed packages' source files and dated sources")
     thresholds = {}
     decision_rule_fixed = "2026-12-07"
     repeats = (1, 1)  # files read: nothing to time
