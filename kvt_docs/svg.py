@@ -1,5 +1,6 @@
-"""Charts as SVG, specified in Vega-Lite with Altair and rendered at build time by ``vl-convert-python`` (no
-browser, nothing loaded from a CDN): bars or dots with their intervals, and grids of outcomes.
+"""Charts as SVG, specified in Vega-Lite, checked against its schema by Altair and rendered at build time by
+``vl-convert-python`` (no browser, nothing loaded from a CDN): bars or dots with their intervals, and grids of
+outcomes.
 
 Each chart is rendered twice from one specification, once for a wide screen (720 px) and once for a phone
 (360 px), so that its text stays at reading size on both: a page shows the narrow drawing below 600 px
@@ -204,9 +205,13 @@ def count_ticks(high: float, count: int = 5) -> list[float]:
 # -- rendering ---------------------------------------------------------------------------------------------------
 def _render(spec: dict[str, Any], title: str, desc: str, width: int) -> tuple[str, int]:
     """The SVG of a Vega-Lite ``spec`` at ``width`` px, with its title and description for assistive technology."""
-    import vl_convert  # the docs extra; imported here so that reading this module costs nothing
+    import altair  # the docs extra (with vl_convert); imported here so that reading this module costs nothing
+    import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec)
+    # Altair checks the specification against the Vega-Lite schema it ships: a mistake in a chart fails the build
+    # with the field that is wrong, instead of drawing something else.
+    chart = (altair.VConcatChart if "vconcat" in spec else altair.LayerChart).from_dict(spec)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
     drawn_w = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
     drawn_h = float(re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg).group(1))
     # Every drawing is exactly `width` wide, so the page's <img width> never stretches it: a narrower layout gets

@@ -500,6 +500,14 @@ def test_each_option_keeps_one_colour_told_apart_in_grey_scale():
     assert all(core - luminance(c) > 0.15 for o, c in OPTION_COLORS.items() if o != "tensorflow-core")
 
 
+def test_a_chart_that_breaks_the_vega_lite_schema_fails_the_build():
+    """Altair checks every specification before it is drawn: a wrong mark is an error, not another drawing."""
+    from kvt_docs.svg import WIDE, _render
+
+    with pytest.raises(Exception, match=r"nosuchmark|was expected"):
+        _render({"layer": [{"data": {"values": [{"a": 1}]}, "mark": "nosuchmark"}]}, "T", "d", WIDE)
+
+
 def test_could_not_try_is_drawn_apart_from_fails():
     """An unavailable cell (nobody could try) reads "could not try" in its own colour and symbol, never as a
     failure (issue 14: "unavailable" is never "fails")."""
