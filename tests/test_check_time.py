@@ -479,3 +479,18 @@ def test_the_worker_stops_itself_at_the_budget(tmp_path, budget, slow, stopped):
         assert record["steps"]["train"]["status"] == "over_budget" and "finished" not in record
     else:
         assert "over_budget" not in record and record["finished"] and record["steps"]["train"]["status"] == "works"
+
+
+@pytest.mark.slow
+def test_a_real_worker_stops_at_a_tiny_compile_budget(tmp_path):
+    """jax's default setting with a budget far below its first (jit-compiling) call: over_budget in training, call
+    1, the lower bound at least the budget, exit status 0, and the report's table and notes say so."""
+    pytest.importorskip("jax")
+    (tmp_path / "tiny.py").write_text(TINY)
+    proc = kvt("check", str(tmp_path / "tiny.py"), "--time", "--backends", "jax", "--settings", "default",
+               "--batch-size", "8", "--compile-budget", "0.01", "--format", "json", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    s = TimingReport.model_validate_json(proc.stdout).settings["jax"]["default"]
+    assert s.status == "over_budget" and s.train is None and s.predict is None
+    assert (s.over_budget.phase, s.over_budget.call, s.over_budget.budget_s) == ("train", 1, 0.01)
+    assert s.over_budget.lower_bound_s >= 0.01 and s.worker_s < 120
