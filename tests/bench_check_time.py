@@ -3,7 +3,8 @@
 Not a test (a speed figure belongs in a benchmark, not a timed unit test); run it under the shared lock::
 
     flock /tmp/kvt-cpu.lock python tests/bench_check_time.py [--image 32] [--batch-size 16] [--windows N]
-        [--window-steps N] [--timeout S] [--compile-budget S] [--settings LIST] [--save-example] [--save-venue]
+        [--window-steps N] [--timeout S] [--compile-budget S] [--settings LIST] [--cold-compile-cache] [--save-example]
+        [--save-venue]
 
 Only ``--batch-size`` is passed to ``kvt check`` by default (16, so that a 2-core CPU runs a step in a fraction
 of a second); ``--windows``, ``--window-steps``, ``--timeout``, ``--compile-budget`` and ``--settings`` are
@@ -55,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--settings", default=None)
     p.add_argument("--timeout", type=float, default=None)
     p.add_argument("--compile-budget", type=float, default=None)
+    p.add_argument("--cold-compile-cache", action="store_true",
+                   help="give torch.compile (Inductor) an empty cache folder (TORCHINDUCTOR_CACHE_DIR), as on a "
+                        "user's first run; without it, kernels cached by earlier runs on this machine are reused")
     p.add_argument("--save-example", action="store_true")
     p.add_argument("--save-venue", action="store_true")
     args = p.parse_args(argv)
@@ -78,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += [flag, str(value)]
         start = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))}
+        if args.cold_compile_cache:
+            env["TORCHINDUCTOR_CACHE_DIR"] = str(Path(tmp) / "inductor-cache")
         proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, check=False)
         took = time.perf_counter() - start
         if proc.returncode not in (0, 1):
