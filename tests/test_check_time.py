@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -264,7 +265,8 @@ def test_committed_user_venue_is_valid_and_labelled():
     (["--time", "--settings", "turbo"], "Expected settings among"),
     (["--time", "--windows", "1"], "expected a whole number of at least 2"),
     (["--time", "--window-steps", "6"], "is not a multiple of steps_per_execution"),
-], ids=["script", "batch 0", "unknown backend", "unknown setting", "one window", "window vs spe"])
+    (["--time", "--compile-budget", "0"], "--compile-budget"),
+], ids=["script", "batch 0", "unknown backend", "unknown setting", "one window", "window vs spe", "budget 0"])
 def test_bad_timing_input_exits_2_with_one_line(tmp_path, args, words):
     module = tmp_path / "net.py"
     module.write_text("def build_model():\n    return None\n")
@@ -351,3 +353,144 @@ def test_a_setting_out_of_time_or_memory_is_recorded_and_the_others_run(monkeypa
     assert report.settings["torch"]["default"].status == report.settings["jax"]["default"].status == "works"
     assert [r.backend for r in report.ranking["train"].ranks] == ["jax", "torch"]
     assert not report.all_timed
+
+
+# -- the compile budget ----------------------------------------------------------------------------------------------
+def test_defaults_fit_the_statistics_and_the_claims_steps_per_execution():
+    from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+
+    spe = int(CLAIM.settings["steps_per_execution"].full)
+    assert DEFAULT_WINDOW_STEPS % spe == 0 and DEFAULT_WINDOWS >= 5 and DEFAULT_COMPILE_BUDGET_S > 0
+    assert TimingOptions(path=Path("m"), kind="module", backends=("jax",)).compile_budget_s == DEFAULT_COMPILE_BUDGET_S
+
+
+def test_a_setting_over_the_compile_budget_is_its_own_outcome(monkeypatch, tmp_path):
+    """torch_compile stopped in its first training call, tensorflow's xla in its first inference call (after
+    training was timed): both ``over_budget`` with the call and the lower bound, neither failed; training of xla
+    still ranks; exit status 0; the hint names --compile-budget; the result file leaves them out of its subjects
+    (its statuses are ok, failed, unavailable) and says it in the findings."""
+    monkeypatch.setattr(machine, "probe", lambda: CPU2)
+    jobs = []
+
+    def worker(cmd, **kw):
+        job = json.loads(Path(cmd[-1]).read_text())
+        jobs.append(job)
+        if job["setting"] == "torch_compile":
+            over = {"phase": "train", "call": 1, "budget_s": job["compile_budget_s"], "lower_bound_s": 45.3}
+            Path(job["out"]).write_text(json.dumps({"over_budget": over, "steps": {
+                "import": {"status": "works"}, "model": {"status": "works"},
+                "data": {"status": "works", "batch_size": 8}, "compile": {"status": "works"},
+                "train": {"status": "over_budget"}}}))
+            return ProcessOutcome(returncode=0, timed_out=False, duration_s=52.0, stderr_tail="")
+        outcome = _fake_worker(cmd, **kw)
+        if job["setting"] == "xla":
+            record = json.loads(Path(job["out"]).read_text())
+            record["steps"]["predict"] = {"status": "over_budget"}
+            del record["steps"]["memory"]
+            record["over_budget"] = {"phase": "predict", "call": 1, "budget_s": job["compile_budget_s"],
+                                     "lower_bound_s": 45.1}
+            Path(job["out"]).write_text(json.dumps(record))
+        return outcome
+
+    monkeypatch.setattr(timing_run, "run_process", worker)
+    model = tmp_path / "m.keras"
+    model.write_bytes(b"x")
+    report, _ = timing_run.run_timing(TimingOptions(path=model, kind="keras_file", backends=("tensorflow", "torch"),
+                                                    batch_size=8, compile_budget_s=45.0), tmp_path / "out")
+    assert {j["compile_budget_s"] for j in jobs} == {45.0}
+    assert report.method["compile_budget_s"] == 45.0
+    compiled, xla = report.settings["torch"]["torch_compile"], report.settings["tensorflow"]["xla"]
+    assert compiled.status == xla.status == "over_budget"
+    assert (compiled.over_budget.phase, compiled.over_budget.call, compiled.over_budget.lower_bound_s) == \
+        ("train", 1, 45.3)
+    assert compiled.train is None and compiled.reason.startswith("compile took over 45 s")
+    assert xla.train is not None and xla.predict is None and xla.over_budget.phase == "predict"
+    assert report.all_timed  # nothing failed: exit status 0
+    train = {(r.backend, r.setting) for r in report.ranking["train"].ranks}
+    predict = {(r.backend, r.setting) for r in report.ranking["predict"].ranks}
+    assert ("torch", "torch_compile") not in train and ("torch", "default") in train
+    assert ("tensorflow", "xla") in train and ("tensorflow", "xla") not in predict
+    hint = [n for n in report.notes if "--compile-budget" in n and "stopped at the compile budget of 45 s" in n]
+    assert len(hint) == 1 and "tensorflow xla" in hint[0] and "torch torch_compile" in hint[0]
+    rows = {(r[0], r[1]): r for r in tables(report)[0][2]}
+    assert rows[("torch", "torch_compile")][2:5] == ["over budget", "—", "> 45 (stopped at --compile-budget 45)"]
+    assert rows[("tensorflow", "xla")][5:8] == ["over budget", "—", "> 45 (stopped at --compile-budget 45)"]
+    result = load_venue_result(tmp_path / "out" / "check_timing.cpu-2core.json")
+    assert "torch-torch_compile" not in result.subjects and "tensorflow-xla" not in result.subjects
+    assert "torch torch_compile: train call 1 over the compile budget (45.3 s" in result.findings["compile"]
+    assert result.assessment.report.settings["torch"]["torch_compile"].status == "over_budget"
+
+
+def test_the_parent_does_not_call_a_timeout_over_budget(monkeypatch, tmp_path):
+    """A worker killed at --timeout stays 'fails' even when a budget was set: only the worker's own stop, which
+    it records, is over_budget."""
+    monkeypatch.setattr(machine, "probe", lambda: CPU2)
+
+    def worker(cmd, **kw):
+        job = json.loads(Path(cmd[-1]).read_text())
+        Path(job["out"]).write_text(json.dumps({"steps": {"import": {"status": "works"},
+                                                          "train": {"status": "running"}}}))
+        return ProcessOutcome(returncode=None, timed_out=True, duration_s=30.0, stderr_tail="")
+
+    monkeypatch.setattr(timing_run, "run_process", worker)
+    model = tmp_path / "m.keras"
+    model.write_bytes(b"x")
+    report, _ = timing_run.run_timing(TimingOptions(path=model, kind="keras_file", backends=("jax",), batch_size=8,
+                                                    settings=("default",), timeout_s=30, compile_budget_s=60))
+    assert report.settings["jax"]["default"].status == "fails" and not report.all_timed
+
+
+WATCHED = """
+import sys, time
+from pathlib import Path
+from evidence.check.timing import Watch, watch_budget
+from evidence.check.trial import Record
+
+rec = Record(Path(sys.argv[1]), None)
+watch = Watch()
+watch_budget(rec, watch, float(sys.argv[2]), poll_s=0.02)
+with rec.step("train") as entry:
+    watch.arm("train", 1)
+    time.sleep(0.05)                   # a fast first call: under the budget
+    watch.arm("train", 2)
+    time.sleep(float(sys.argv[3]))     # the slow call
+    watch.disarm()
+rec.data["finished"] = True
+rec.write()
+"""
+
+
+@pytest.mark.parametrize("budget, slow, stopped", [(0.3, 30.0, True), (5.0, 0.1, False)],
+                         ids=["stopped", "within"])
+def test_the_worker_stops_itself_at_the_budget(tmp_path, budget, slow, stopped):
+    """The watchdog in a real process (no framework): a call past the budget ends the process at once, exit 0,
+    the record saying which call and how long at least; a run within the budget finishes untouched."""
+    out = tmp_path / "record.json"
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", WATCHED, str(out), str(budget), str(slow)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    took = time.perf_counter() - started
+    assert proc.returncode == 0, proc.stderr
+    record = json.loads(out.read_text())
+    if stopped:
+        assert took < slow / 2  # it did not wait for the slow call
+        assert record["over_budget"]["phase"] == "train" and record["over_budget"]["call"] == 2
+        assert budget <= record["over_budget"]["lower_bound_s"] < budget + 2
+        assert record["steps"]["train"]["status"] == "over_budget" and "finished" not in record
+    else:
+        assert "over_budget" not in record and record["finished"] and record["steps"]["train"]["status"] == "works"
+
+
+@pytest.mark.slow
+def test_a_real_worker_stops_at_a_tiny_compile_budget(tmp_path):
+    """jax's default setting with a budget far below its first (jit-compiling) call: over_budget in training, call
+    1, the lower bound at least the budget, exit status 0, and the report's table and notes say so."""
+    pytest.importorskip("jax")
+    (tmp_path / "tiny.py").write_text(TINY)
+    proc = kvt("check", str(tmp_path / "tiny.py"), "--time", "--backends", "jax", "--settings", "default",
+               "--batch-size", "8", "--compile-budget", "0.01", "--format", "json", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    s = TimingReport.model_validate_json(proc.stdout).settings["jax"]["default"]
+    assert s.status == "over_budget" and s.train is None and s.predict is None
+    assert (s.over_budget.phase, s.over_budget.call, s.over_budget.budget_s) == ("train", 1, 0.01)
+    assert s.over_budget.lower_bound_s >= 0.01 and s.worker_s < 120

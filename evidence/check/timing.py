@@ -20,14 +20,24 @@ on a GPU, the peak device memory from the backend's own allocator (:func:`device
 
 Every step is written to the job's ``out`` file as it starts and ends (:class:`evidence.check.trial.Record`), so a
 worker killed at its timeout or out of memory still tells how far it got.
+
+The compile budget. A watchdog thread (:func:`watch_budget`) follows every compiled call (armed at the start of
+training or inference and at every call's end stamp); when one runs past the job's ``compile_budget_s``, it
+records ``over_budget`` (the phase, the call, how many seconds it had run) and ends the process at once, so the
+parent goes on with the next setting instead of waiting out ``--timeout``. The budget bounds the first call in
+practice (tracing and compiling; ``torch.compile`` of a ResNet-50 takes minutes on a 2-core CPU), but any call
+is watched. Compilers spend their time in Python or release the GIL while their subprocesses build, so the
+thread gets to run.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -102,8 +112,63 @@ def _recompile(model, jit_compile: Any, spe: int) -> str:
     return "Adam and mean squared error (the model carries no training configuration)"
 
 
-def _timer(keras, phase: str):
-    """A callback stamping the end of every compiled call of ``phase`` (``train`` or ``predict``)."""
+class Watch:
+    """The compiled call under way: its phase, its number (1: the first) and when it started."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.phase: str | None = None
+        self.call = 0
+        self.since: float | None = None
+
+    def arm(self, phase: str, call: int) -> None:
+        """Call ``call`` of ``phase`` starts now."""
+        with self.lock:
+            self.phase, self.call, self.since = phase, call, time.perf_counter()
+
+    def disarm(self) -> None:
+        """No call is under way."""
+        with self.lock:
+            self.since = None
+
+    def overrun(self, budget_s: float) -> dict[str, Any] | None:
+        """The ``over_budget`` entry when the call under way has run past ``budget_s``; else None."""
+        with self.lock:
+            if self.since is None:
+                return None
+            ran = time.perf_counter() - self.since
+            if ran <= budget_s:
+                return None
+            return {"phase": self.phase, "call": self.call, "budget_s": budget_s, "lower_bound_s": round(ran, 2)}
+
+
+def watch_budget(rec: Record, watch: Watch, budget_s: float, *, poll_s: float = 0.2, stop=os._exit) -> threading.Thread:
+    """Start a daemon thread that, once a watched call runs past ``budget_s``, records ``over_budget`` in ``rec``
+    (the call's step marked ``over_budget``) and calls ``stop(0)``: the process ends there, nothing after it runs
+    (``os._exit``: a compiler's threads and child processes must not hold the worker up)."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(poll_s)
+            over = watch.overrun(budget_s)
+            if over is not None:
+                rec.data["over_budget"] = over
+                entry = rec.data["steps"].get(over["phase"])
+                if isinstance(entry, dict):
+                    entry["status"] = "over_budget"
+                rec.write()
+                stop(0)
+                return
+
+    thread = threading.Thread(target=loop, name="kvt-compile-budget", daemon=True)
+    thread.start()
+    return thread
+
+
+def _timer(keras, phase: str, watch: Watch | None = None):
+    """A callback stamping the end of every compiled call of ``phase`` (``train`` or ``predict``); with
+    ``watch``, it arms the compile budget's watch at the start and at every stamp, and disarms it at the end."""
+    watch = watch or Watch()
 
     class Timer(keras.callbacks.Callback):
         def __init__(self):
@@ -114,6 +179,7 @@ def _timer(keras, phase: str):
 
         def on_train_begin(self, logs=None):
             self.start = time.perf_counter()
+            watch.arm(phase, 1)
 
         on_predict_begin = on_train_begin
 
@@ -121,6 +187,7 @@ def _timer(keras, phase: str):
             if logs and isinstance(logs.get("loss"), float):
                 self.losses.append(logs["loss"])
             self.ends.append(time.perf_counter())
+            watch.arm(phase, len(self.ends) + 1)
 
         def on_predict_batch_end(self, batch, logs=None):
             outputs = (logs or {}).get("outputs")
@@ -128,6 +195,12 @@ def _timer(keras, phase: str):
                 leaf = keras.tree.flatten(outputs)[0]
                 keras.ops.convert_to_numpy(leaf)
             self.ends.append(time.perf_counter())
+            watch.arm(phase, len(self.ends) + 1)
+
+        def on_train_end(self, logs=None):
+            watch.disarm()
+
+        on_predict_end = on_train_end
 
     return Timer()
 
@@ -221,15 +294,18 @@ def run(rec: Record, job: dict[str, Any]) -> None:
         return
     calls = WARMUP_CALLS + windows * (window_steps // spe)
     xs, ys = _tile(x, calls * spe), _tile(y, calls * spe)
+    watch = Watch()
+    if job.get("compile_budget_s"):
+        watch_budget(rec, watch, float(job["compile_budget_s"]))
     with rec.step("train") as entry:
-        timer = _timer(keras, "train")
+        timer = _timer(keras, "train", watch)
         model.fit(xs, ys, batch_size=batch, epochs=1, steps_per_epoch=calls * spe, shuffle=False, verbose=0,
                   callbacks=[timer])
         entry.update(windows_of(timer.start, timer.ends, spe=spe, warmup_calls=WARMUP_CALLS,
                                 window_steps=window_steps))
         entry["loss_first"], entry["loss_last"] = (timer.losses[0], timer.losses[-1]) if timer.losses else (None,) * 2
     with rec.step("predict") as entry:
-        timer = _timer(keras, "predict")
+        timer = _timer(keras, "predict", watch)
         model.predict(xs, batch_size=batch, steps=calls * spe, verbose=0, callbacks=[timer])
         entry.update(windows_of(timer.start, timer.ends, spe=spe, warmup_calls=WARMUP_CALLS,
                                 window_steps=window_steps))

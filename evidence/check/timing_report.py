@@ -18,9 +18,13 @@ import random
 import statistics
 from typing import Any, Literal
 
-from evidence.contract import ContractModel, ErrorInfo, Interval, Outcome, Threshold
+from evidence.contract import ContractModel, ErrorInfo, Interval, Threshold
 
 Phase = Literal["train", "predict"]
+#: A setting's outcome: the contract's four, and ``over_budget``: a compiled call ran past ``--compile-budget``,
+#: so the setting was stopped and its compile took at least that long (tried and measured, neither a failure nor
+#: "could not try").
+TimingStatus = Literal["works", "fails", "unavailable", "not_applicable", "over_budget"]
 PHASES: tuple[Phase, ...] = ("train", "predict")
 #: Bootstrap draws and level of every interval.
 BOOTSTRAP_DRAWS = 2000
@@ -50,6 +54,19 @@ class PhaseTiming(ContractModel):
     """Each timed window's seconds per step, in order."""
 
 
+class OverBudget(ContractModel):
+    """Where a setting was stopped at the compile budget."""
+
+    phase: Phase
+    """The phase of the call that ran past the budget."""
+    call: int
+    """Which compiled call of that phase (1: the first, which traces and compiles)."""
+    budget_s: float
+    """The budget (``--compile-budget``)."""
+    lower_bound_s: float
+    """Seconds the call had run when it was stopped: its time is at least this."""
+
+
 class SettingTiming(ContractModel):
     """One backend at one setting, timed in its own worker process."""
 
@@ -57,9 +74,10 @@ class SettingTiming(ContractModel):
     """The Keras backend."""
     setting: str
     """The setting's name, as the performance claim declares it (``default``, ``xla``, ``torch_compile``...)."""
-    status: Outcome
+    status: TimingStatus
     """``works``: it trained and predicted; ``fails``: a step raised, or the worker ran out of time or memory;
-    ``unavailable``: the framework is not installed; ``not_applicable``: the backend does not offer it."""
+    ``unavailable``: the framework is not installed; ``not_applicable``: the backend does not offer it;
+    ``over_budget``: a compiled call ran past ``--compile-budget`` and the setting was stopped there."""
     reason: str | None = None
     """Why it is not ``works``: the step that broke and how (``timed out after 300 s and was killed``)."""
     error: ErrorInfo | None = None
@@ -90,6 +108,8 @@ class SettingTiming(ContractModel):
     """The API the device peak came from."""
     worker_s: float = 0.0
     """Seconds the worker process ran, start-up and loading included."""
+    over_budget: OverBudget | None = None
+    """For ``over_budget``: the call that ran past the budget and how long it ran at least."""
 
 
 class Rank(ContractModel):
@@ -164,7 +184,8 @@ class TimingReport(ContractModel):
     notes: list[str] = []
     """Anything else the reader should know."""
     all_timed: bool
-    """Whether every available backend's every applicable setting was timed (exit status 0)."""
+    """Whether every available backend's every applicable setting was timed or stopped at the compile budget
+    (exit status 0): none failed and none could not be tried."""
     wall_s: float
     """Seconds the whole check took."""
 
@@ -294,15 +315,20 @@ def tables(report: TimingReport) -> list[tuple[str, list[str], list[list[str]]]]
     rows = []
     for backend, by_setting in report.settings.items():
         for name, s in by_setting.items():
-            if s.status != "works" and s.train is None:
+            if s.status not in ("works", "over_budget") and s.train is None:
                 why = s.reason or s.status
                 row = [backend, name, f"{s.status}: {why}", *([""] * (len(headers) - 3))]
                 rows.append(row)
                 continue
             row = [backend, name]
-            for phase in (s.train, s.predict):
-                row += ([_ms(phase.step_s), f"{phase.samples_per_s.estimate:,.1f}", _secs(phase.first_s)]
-                        if phase else ["—", "—", "—"])
+            for which, phase in zip(PHASES, (s.train, s.predict), strict=True):
+                if phase:
+                    row += [_ms(phase.step_s), f"{phase.samples_per_s.estimate:,.1f}", _secs(phase.first_s)]
+                elif s.over_budget and s.over_budget.phase == which:
+                    row += ["over budget", "—", f"> {s.over_budget.lower_bound_s:.0f} (stopped at "
+                            f"--compile-budget {s.over_budget.budget_s:g})"]
+                else:
+                    row += ["—", "—", "—"]
             row.append(_mib(s.host_peak_bytes))
             if gpu:
                 row.append(_mib(s.device_peak_bytes))

@@ -4,7 +4,9 @@ The settings are the performance claim's (:data:`evidence.claims.performance.cla
 copied): each backend at its default and at every setting its documentation recommends for speed, with the
 claim's ``steps_per_execution``. A setting the backend does not offer is reported ``not_applicable`` with the
 claim's reason. Workers run one after the other (timings never overlap), each killed with its process group at
-``--timeout``; one that runs out of time or memory is recorded with why and the others still run. Everything
+``--timeout``; one that runs out of time or memory is recorded with why and the others still run. A compiled
+call that runs past ``--compile-budget`` stops its setting, which is then ``over_budget`` with how long its
+compile took at least (:func:`evidence.check.timing.watch_budget`): an outcome of its own, not a failure. Everything
 happens in a temporary folder; ``--out DIR`` keeps the report, the workers' records and a result file of the
 evidence format (:mod:`evidence.check.timing_venue`).
 """
@@ -21,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from evidence.check import machine as machine_mod
-from evidence.check.timing_cli import DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
 from evidence.check.timing_report import (
     FASTER_MARGIN,
     PHASES,
+    OverBudget,
     SettingTiming,
     TimingReport,
     phase_timing,
@@ -50,6 +53,7 @@ class TimingOptions:
     windows: int = DEFAULT_WINDOWS
     window_steps: int = DEFAULT_WINDOW_STEPS
     timeout_s: float = 300.0
+    compile_budget_s: float = DEFAULT_COMPILE_BUDGET_S
     custom_objects: Path | None = None
     shown_path: str = ""
 
@@ -80,6 +84,9 @@ def known_setting_names(backends: tuple[str, ...]) -> list[str]:
 def _why(record: dict[str, Any], proc: ProcessOutcome) -> tuple[str, str | None, ErrorInfo | None]:
     """(status, reason, error) of a worker from its record and how its process ended."""
     steps = record.get("steps", {})
+    over = record.get("over_budget")
+    if over:  # the worker stopped itself at the compile budget: how long the call took at least, not a failure
+        return "over_budget", over_budget_reason(over), None
     for name in ("import", "model", "data", "compile", "train", "predict", "memory"):
         entry = steps.get(name)
         if entry is None:
@@ -102,6 +109,18 @@ def _why(record: dict[str, Any], proc: ProcessOutcome) -> tuple[str, str | None,
     return "works", None, None
 
 
+def over_budget_reason(over: dict[str, Any]) -> str:
+    """The reason of a setting stopped at the compile budget, from the worker's ``over_budget`` entry.
+
+    Examples:
+        >>> over_budget_reason({"phase": "train", "call": 1, "budget_s": 60.0, "lower_bound_s": 60.4})
+        'compile took over 60 s: training call 1 ran at least 60.4 s before it was stopped (--compile-budget 60)'
+    """
+    what = "training" if over["phase"] == "train" else "inference"
+    return (f"compile took over {over['budget_s']:g} s: {what} call {over['call']} ran at least "
+            f"{over['lower_bound_s']:.1f} s before it was stopped (--compile-budget {over['budget_s']:g})")
+
+
 def _timing(backend: str, name: str, declared: dict[str, Any], record: dict[str, Any],
             proc: ProcessOutcome) -> SettingTiming:
     steps = record.get("steps", {})
@@ -110,6 +129,7 @@ def _timing(backend: str, name: str, declared: dict[str, Any], record: dict[str,
     compiled = steps.get("compile") or {}
     train, predict = (phase_timing(steps.get(p) or {}, batch) for p in PHASES)
     memory = steps.get("memory") or {}
+    over = record.get("over_budget") or None
     return SettingTiming(
         backend=backend, setting=name, status=status, reason=reason, error=error, documented=declared["documented"],
         jit_compile=declared["jit_compile"], resolved_jit_compile=compiled.get("resolved_jit_compile"),
@@ -118,7 +138,9 @@ def _timing(backend: str, name: str, declared: dict[str, Any], record: dict[str,
         loss_first=(steps.get("train") or {}).get("loss_first"), loss_last=(steps.get("train") or {}).get("loss_last"),
         host_peak_bytes=memory.get("host_peak_bytes"),  # None when the worker was stopped before reading it
         device_peak_bytes=memory.get("device_peak_bytes"), device_api=memory.get("device_api"),
-        worker_s=round(proc.duration_s, 2))
+        worker_s=round(proc.duration_s, 2),
+        over_budget=OverBudget(**{k: over[k] for k in ("phase", "call", "budget_s", "lower_bound_s")}) if over
+        else None)
 
 
 def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[TimingReport, list[dict[str, Any]]]:
@@ -158,7 +180,8 @@ def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[Tim
                        "backend": backend, "setting": name, "jit_compile": declared["jit_compile"],
                        "steps_per_execution": declared["steps_per_execution"], "batch_size": options.batch_size,
                        "windows": options.windows, "window_steps": options.window_steps,
-                       "accelerator": accelerator, "out": str(here / "record.json"), "seed": 0}
+                       "compile_budget_s": options.compile_budget_s, "accelerator": accelerator,
+                       "out": str(here / "record.json"), "seed": 0}
                 (here / "job.json").write_text(json.dumps(job), encoding="utf-8")
                 proc = run_process([sys.executable, "-m", "evidence.check.timing", str(here / "job.json")],
                                    timeout_s=options.timeout_s, cwd=source.parent, env=trial_env(backend),
@@ -213,18 +236,26 @@ def build_report(options: TimingOptions, machine: dict[str, Any], settings: dict
     if accelerator == "cpu":
         notes.append("no GPU was found (nvidia-smi, rocm-smi): every backend computed on the CPU")
     notes += [f"{s.backend} {s.setting}: {s.status}: {s.reason}" for s in tried if s.status != "works"]
+    over = [f"{s.backend} {s.setting}" for s in tried if s.status == "over_budget"]
+    if over:
+        longest = max(s.over_budget.lower_bound_s for s in tried if s.over_budget)
+        notes.append(f"{', '.join(over)} stopped at the compile budget of {options.compile_budget_s:g} s and "
+                     "ranked without: to time them, give them more with --compile-budget S (for example "
+                     f"{max(2 * longest, options.compile_budget_s * 4):.0f}) and --timeout above S plus the steps")
     return TimingReport(
         path=options.shown_path or str(options.path), kind=options.kind,
         model=next((r.get("model") for r in records if r.get("model")), None), keras_version=keras_version,
         batch_size=batch, batch_from=data.get("batch_from"), data=data.get("source"), machine=machine,
         machine_line=machine_mod.describe(machine), venue=machine_mod.venue(machine), accelerator=accelerator,
         method={"warmup_calls": 2, "windows": options.windows, "window_steps": options.window_steps,
-                "timeout_s": options.timeout_s, "settings": list(options.settings) if options.settings else None,
+                "timeout_s": options.timeout_s, "compile_budget_s": options.compile_budget_s,
+                "settings": list(options.settings) if options.settings else None,
                 "how": ("one worker process per backend and setting; training is one model.fit epoch of "
                         "2 warm-up compiled calls + windows x steps per window batches (no epoch boundary inside "
                         "a window), inference one model.predict over as many; the time is stamped at the end of "
                         "every compiled call, after Keras reads the call's logs (a sync, as fit's default "
-                        "progress bar does) or predict's outputs back")},
+                        "progress bar does) or predict's outputs back; a call running past the compile budget "
+                        "stops its setting, recorded as over_budget with the seconds it ran at least")},
         backends=list(options.backends), settings=settings, ranking=ranking, faster_margin=FASTER_MARGIN,
         not_covered=not_covered(batch, accelerator, options.windows), notes=notes,
-        all_timed=bool(tried) and all(s.status == "works" for s in tried), wall_s=round(wall_s, 2))
+        all_timed=bool(tried) and all(s.status in ("works", "over_budget") for s in tried), wall_s=round(wall_s, 2))

@@ -89,7 +89,9 @@ def result_of(report: TimingReport, contributed_by: Literal["user", "project"] =
     subjects = {}
     for backend, by in report.settings.items():
         for name, s in by.items():
-            if s.status == "not_applicable":
+            if s.status in ("not_applicable", "over_budget"):
+                # over_budget is neither ok nor failed nor unavailable (the result format's statuses): the setting
+                # is left out of the subjects and told in the findings and the assessment's report instead
                 continue
             status = {"works": "ok", "unavailable": "unavailable"}.get(s.status, "failed")
             subjects[f"{backend}-{name}"] = SubjectResult(
@@ -127,7 +129,11 @@ def result_of(report: TimingReport, contributed_by: Literal["user", "project"] =
         findings={"train": train.sentence, "inference": predict.sentence,
                   "compile": "; ".join(f"{b} {n}: first training call {s.train.first_s:.1f} s"
                                        for b, by in report.settings.items() for n, s in by.items()
-                                       if s.train and s.train.first_s is not None) or "nothing timed",
+                                       if s.train and s.train.first_s is not None)
+                  + "".join(f"; {b} {n}: {o.phase} call {o.call} over the compile budget ({o.lower_bound_s:.1f} s "
+                            f"at least, stopped at {o.budget_s:g} s)"
+                            for b, by in report.settings.items() for n, s in by.items()
+                            if (o := s.over_budget) is not None) or "nothing timed",
                   "memory": "; ".join(f"{b} {n}: {s.host_peak_bytes / 2**20:,.0f} MiB host peak"
                                       for b, by in report.settings.items() for n, s in by.items()
                                       if s.host_peak_bytes) or "nothing measured"},
