@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT
-from tests.test_workflow import lint
+from tests.test_workflow import lint, load_workflow
 
 SITE_WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 
 
 @pytest.fixture(scope="module")
 def workflow() -> dict:
-    data = yaml.safe_load(SITE_WORKFLOW.read_text(encoding="utf-8"))
-    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
-    return data
+    return load_workflow(SITE_WORKFLOW)
 
 
 def test_the_site_workflow_passes_its_linter():

@@ -538,26 +538,13 @@ def summary_lines(report: CheckReport) -> list[str]:
 
 def render_markdown(report: CheckReport) -> str:
     """The report as Markdown: tables and the closing lines."""
+    from evidence.check.render import markdown
 
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    parts = []
-    for title, headers, rows in tables(report):
-        parts.append(f"**{esc(title)}**\n")
-        parts.append("| " + " | ".join(headers) + " |")
-        parts.append("|" + "---|" * len(headers))
-        parts += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
-        parts.append("")
-    parts += [f"- {esc(line)}" for line in summary_lines(report)]
-    return "\n".join(parts) + "\n"
+    return markdown(tables(report), summary_lines(report))
 
 
 def render_table(report: CheckReport) -> None:
     """Print the report with Rich tables."""
-    from evidence.cli import print_table
+    from evidence.check.render import print_tables
 
-    for title, headers, rows in tables(report):
-        print_table(title, headers, rows)
-    for line in summary_lines(report):
-        print(line)
+    print_tables(tables(report), summary_lines(report))

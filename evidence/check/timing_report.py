@@ -357,26 +357,14 @@ def summary_lines(report: TimingReport) -> list[str]:
 
 def render_markdown(report: TimingReport) -> str:
     """The report as Markdown, for a pull request: tables and the closing lines."""
+    from evidence.check.render import escape_cell, markdown
 
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
-
-    parts = [f"**kvt check {esc(report.path)} --time** (Keras {report.keras_version or '?'})\n"]
-    for title, headers, rows in tables(report):
-        parts.append(f"**{esc(title)}**\n")
-        parts.append("| " + " | ".join(esc(h) for h in headers) + " |")
-        parts.append("|" + "---|" * len(headers))
-        parts += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
-        parts.append("")
-    parts += [f"- {esc(line)}" for line in summary_lines(report)]
-    return "\n".join(parts) + "\n"
+    heading = f"**kvt check {escape_cell(report.path)} --time** (Keras {report.keras_version or '?'})"
+    return markdown(tables(report), summary_lines(report), heading)
 
 
 def render_table(report: TimingReport) -> None:
     """Print the report with Rich tables."""
-    from evidence.cli import print_table
+    from evidence.check.render import print_tables
 
-    for title, headers, rows in tables(report):
-        print_table(title, headers, rows)
-    for line in summary_lines(report):
-        print(line)
+    print_tables(tables(report), summary_lines(report))
