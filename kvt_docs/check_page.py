@@ -15,7 +15,7 @@ from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
 from evidence.check.run import TIMEOUT_SCALE
 from kvt_docs.check_migration import migration_markdown
 from kvt_docs.check_timing_page import timing_markdown
-from kvt_docs.markdown import cell, code, fence, table
+from kvt_docs.markdown import cell, code, fence, report_tables, table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path(__file__).with_name("check_example.json")
@@ -50,12 +50,7 @@ def _example() -> CheckReport:
 
 def example_markdown(report: CheckReport) -> str:
     """The report's tables and closing lines as Markdown, every cell escaped."""
-    parts = []
-    for title, headers, rows in tables(report):
-        parts.append(f"**{cell(title)}**\n")
-        parts.append(table([cell(h) for h in headers], [[cell(c) for c in row] for row in rows]))
-    parts.append("\n".join(f"- {cell(line)}" for line in summary_lines(report)) + "\n")
-    return "\n".join(parts)
+    return report_tables(tables(report), summary_lines(report))
 
 
 def corpus_markdown() -> str:

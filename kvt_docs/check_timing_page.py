@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evidence.check.timing_report import FASTER_MARGIN, TimingReport, summary_lines, tables
-from kvt_docs.markdown import cell, code, table
+from kvt_docs.markdown import cell, code, report_tables, table
 
 EXAMPLE = Path(__file__).with_name("check_timing_example.json")
 
@@ -61,12 +61,7 @@ def command_of(report: TimingReport) -> str:
 
 def report_markdown(report: TimingReport) -> str:
     """A timing report's tables and closing lines as Markdown, every cell escaped."""
-    parts = []
-    for title, headers, rows in tables(report):
-        parts.append(f"**{cell(title)}**\n")
-        parts.append(table([cell(h) for h in headers], [[cell(c) for c in row] for row in rows]))
-    parts.append("\n".join(f"- {cell(line)}" for line in summary_lines(report)) + "\n")
-    return "\n".join(parts)
+    return report_tables(tables(report), summary_lines(report))
 
 
 def venues_markdown(results_dir: Path | None = None, contributed_dir: Path | None = None) -> str:

@@ -146,3 +146,14 @@ def rst_to_markdown(text: str) -> str:
     """Docstring reST roles and literals as Markdown: ``x`` and :class:`x` become `x`."""
     text = re.sub(r":[a-z]+:`~?([^`]+)`", r"`\1`", text)
     return re.sub(r"``([^`]+)``", r"`\1`", text)
+
+
+def report_tables(tables: Iterable[tuple[str, Sequence[str], Sequence[Sequence[str]]]], lines: Iterable[str]) -> str:
+    """A ``kvt check`` report's tables (title, headers, rows) and closing lines as page Markdown, every cell
+    escaped."""
+    parts = []
+    for title, headers, rows in tables:
+        parts.append(f"**{cell(title)}**\n")
+        parts.append(table([cell(h) for h in headers], [[cell(c) for c in row] for row in rows]))
+    parts.append("\n".join(f"- {cell(line)}" for line in lines) + "\n")
+    return "\n".join(parts)

@@ -86,3 +86,17 @@ VENUE = this_venue()
 def result_file(directory: Path, claim_id: str) -> Path:
     """The path of ``claim_id``'s result made on this machine in ``directory``."""
     return Path(directory) / f"{claim_id}.{VENUE}.json"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium from Debian, driven by Playwright (one per test module; the browser test modules skip,
+    or on CI fail, through :func:`tests.site_browser.skip_unless_browser` before they use it)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

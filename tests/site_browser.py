@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -36,6 +38,16 @@ def missing_for_browser_tests() -> list[str]:
         ("Playwright: pip install -e '.[dev]'", importlib.util.find_spec("playwright") is not None),
         (f"Chromium at {CHROMIUM}: apt-get install -y chromium", CHROMIUM.exists()),
     ) if not ok]
+
+
+def skip_unless_browser(what: str) -> None:
+    """Skip the calling test module when the browser tests cannot run here; on CI (``CI`` set) fail instead, since
+    ``.ci/run`` installs what they need."""
+    missing = missing_for_browser_tests()
+    if missing:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI must install what the {what} needs: {'; '.join(missing)}")
+        pytest.skip(f"{what} needs {'; '.join(missing)}", allow_module_level=True)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

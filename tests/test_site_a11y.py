@@ -11,28 +11,19 @@ Chromium, Playwright or the docs extra is missing, except on CI, where that fail
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 from tests.site_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     axe_script,
-    missing_for_browser_tests,
     serve,
+    skip_unless_browser,
 )
 from tests.site_helpers import ARTIFACTS, shared_site
 
-_missing = missing_for_browser_tests()
-if _missing:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must install what the browser test needs: {'; '.join(_missing)}")
-    pytest.skip(f"accessibility test needs {'; '.join(_missing)}", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402  (after the skip)
+skip_unless_browser("accessibility test")
 
 #: The impacts that fail the test (axe-core's scale: minor, moderate, serious, critical).
 FAILING_IMPACTS = ("serious", "critical")
@@ -52,15 +43,6 @@ def site(tmp_path_factory):
                    for p in build.site.rglob("index.html") if "assets" not in p.relative_to(build.site).parts)
     with serve(build.site) as base:
         yield base, paths
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from Debian, driven by Playwright."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_axe_finds_no_serious_violation_on_any_page(browser, site):

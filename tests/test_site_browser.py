@@ -14,17 +14,17 @@ missing browser is an installation error and fails. Playwright drives the system
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib.util
 import json
-import os
 import re
-import threading
-from pathlib import Path
 
 import pytest
 
+from tests.site_browser import (
+    DESKTOP,
+    PHONE,
+    serve,
+    skip_unless_browser,
+)
 from tests.site_helpers import (
     ARTIFACTS,
     MIN_ANSWER_SETS,
@@ -34,37 +34,18 @@ from tests.site_helpers import (
     shared_site,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 15_000
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 FIRST_CHART_MAX_Y = 1600
 PAGE_LIMIT_BYTES = 250_000
 SCORE_TOLERANCE = 1e-9
 
-_missing = [what for what, ok in (
-    ("the docs extra (mkdocs, mkdocs-material): pip install -e '.[docs]'",
-     importlib.util.find_spec("mkdocs") is not None and importlib.util.find_spec("material") is not None),
-    ("Playwright: pip install -e '.[dev]'", importlib.util.find_spec("playwright") is not None),
-    (f"Chromium at {CHROMIUM}: apt-get install -y chromium", CHROMIUM.exists()),
-) if not ok]
-if _missing:
-    if os.environ.get("CI"):
-        raise RuntimeError(f"CI must install what the browser test needs: {'; '.join(_missing)}")
-    pytest.skip(f"browser test needs {'; '.join(_missing)}", allow_module_level=True)
+skip_unless_browser("browser test")
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402  (after the skip)
+from playwright.sync_api import expect  # noqa: E402  (after the skip)
 
 from evidence.registry import claim_ids  # noqa: E402
 
 CLAIMS = [*claim_ids(), "toy_pair"]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -76,23 +57,8 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_url(built):
     """The built site served on a free localhost port for the module's tests."""
-    handler = functools.partial(_QuietHandler, directory=str(built[1].site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium from Debian, driven by Playwright."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serve(built[1].site) as base:
+        yield base
 
 
 def _context(browser, viewport):
