@@ -48,12 +48,24 @@ def test_every_committed_result_follows_from_its_assessment():
     """The check refuses nothing that a run wrote: every committed result, release sets included."""
     from evidence.results import check_integrity
 
-    paths = sorted(COMMITTED_RESULTS.rglob("*.*.json"))
+    # A user-contributed venue (`kvt check --time --out`, under contributed/) is no claim's result: there is no
+    # verdict rule to recompute; tests/test_check_time.py checks those files.
+    paths = sorted(p for p in COMMITTED_RESULTS.rglob("*.*.json")
+                   if "contributed" not in p.relative_to(COMMITTED_RESULTS).parts)
     assert len(paths) >= 8
+    needs_rerun = []
     for path in paths:
         claim_id, venue = path.name.split(".")[:2]
-        result = load_result(claim_id, path.parent, venue)  # raises ResultError when edited
+        try:
+            result = load_result(claim_id, path.parent, venue)  # raises ResultError when edited
+        except ResultError as exc:
+            # A result made by older code (an older release set not rerun since its claim's rule changed) may be
+            # refused, but only as needing a rerun, never as edited by hand; the project's own results never.
+            assert "needs a rerun" in str(exc) and "releases" in path.parts, str(exc)
+            needs_rerun.append(path)
+            continue
         check_integrity(result)
+    assert len(needs_rerun) < len(paths) / 2, needs_rerun
 
 
 def test_show_refuses_an_edited_verdict_in_every_format(edited):
