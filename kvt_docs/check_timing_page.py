@@ -122,7 +122,7 @@ def timing_markdown() -> str:
                 f"jit_compile={s['jit_compile']!r}, steps_per_execution={s['steps_per_execution']}"
             settings_rows.append([backend, code(name), cell(asked), cell(s["documented"])])
     report = example()
-    shown = (f"`{command_of(report)}` on {cell(report.venue)} (Keras {cell(report.keras_version or '?')}), a "
+    shown = (f"{code(command_of(report))} on {cell(report.venue)} (Keras {cell(report.keras_version or '?')}), a "
              f"ResNet-50 from `keras.applications` with random weights (`weights=None`, nothing downloaded) on "
              f"32x32x3 inputs, saved by `tests/bench_check_time.py`:\n\n{report_markdown(report)}"
              if report else "No example has been recorded yet (`python tests/bench_check_time.py --save-example`).\n")

@@ -579,8 +579,10 @@ def test_quick_run(quick_results):
     # Quick mode's fault trial: torch DDP with one worker killed, no restart.
     fault = a.runs["torch-ddp-2"].fault
     assert fault is not None and fault.outcome in ("fails_fast", "hangs") and fault.trials[0].processes_left == 0
-    assert res.verdict == "partly supported"
-    assert "not speed-up" in res.summary
+    # One machine with 2 CPU cores cannot decide the claim's large-scale half (its venue scope): inconclusive,
+    # with what the venue does show as findings.
+    assert a.hosts == 1 and a.accelerators == 0 and a.scale_decided is False
+    assert res.verdict == "inconclusive"
 
 
 @pytest.mark.slow

@@ -75,8 +75,12 @@ def test_home_names_the_article_and_what_changed(site):
     rows = re.findall(r"<tr>(.*?)</tr>", home.split('class="kvt-home"')[1].split("<tbody>")[1].split("</tbody>")[0],
                       re.S)
     assert len(rows) == len(claim_ids()) + 1  # the toy claim too
+    # A claim measured on a machine names its venue; a machine-independent one (community reads a dated
+    # listing) says it holds on any machine.
+    performance = next(r for r in rows if 'href="claims/performance/"' in r)
+    assert VENUE in performance and "kvt-verdict--" in performance
     community = next(r for r in rows if 'href="claims/community/"' in r)
-    assert VENUE in community and "kvt-verdict--" in community
+    assert "any machine" in community and VENUE not in community and "kvt-verdict--" in community
     assert all('data-label="what we found"' in r for r in rows)
 
 
@@ -88,7 +92,7 @@ def test_claim_page_reads_the_assessment(site):
     page = build.page("claims/community/")
     text = _text(page)
     assert f"kvt-verdict--{_css(result.verdict)}" in page
-    assert f"on {result.venue}" in text
+    assert not result.claim.machine_dependent and "on any machine" in text
     packages = a.signals["packages"]
     assert f"{packages.tensorflow:,} to {packages.keras:,}" in text  # the deciding number, from the assessment
     assert f"{a.ecosystems['torch'].packages:,}" in text
@@ -270,8 +274,8 @@ def test_site_settings_come_from_the_environment(site, tmp_path):
     assert "https://kvt.example.org/claims/community/" in sitemap
     page = build.page("claims/community/")
     assert '<meta property="og:url" content="https://kvt.example.org/claims/community/">' in page
-    assert 'href="https://github.com/example/kvt/edit/main/evidence/claims/community.py"' in page
-    assert 'href="https://github.com/example/kvt/blob/main/evidence/claims/community.py"' in page
+    assert 'href="https://github.com/example/kvt/edit/main/evidence/claims/community/__init__.py"' in page
+    assert 'href="https://github.com/example/kvt/blob/main/evidence/claims/community/claim.py"' in page
     assert 'href="https://github.com/example/kvt/edit/main/docs/methodology.md"' in build.page("methodology/")
     assert 'href="https://github.com/example/kvt/edit/main/kvt_docs/overview_pages.py"' in build.page("")
 

@@ -178,7 +178,7 @@ class CommunityStory(Story):
             title = f"Set apart: the framework itself and its organisation's packages ({len(a.set_apart)})"
             out.append((title, table(
                 ["name", "ecosystem", "origin", "why", "download rank"],
-                [[f"`{x.name}`", cell(x.ecosystem), cell(ORIGINS[x.origin]), cell(x.why),
+                [[code(x.name), cell(x.ecosystem), cell(ORIGINS[x.origin]), cell(x.why),
                   cell(f"#{x.rank:,}" if x.rank else "—")] for x in a.set_apart])))
         if a.listing is not None:
             out.append(("Where the listing came from, and what it cannot say",
