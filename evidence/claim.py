@@ -1,30 +1,61 @@
-"""The claim interface: what every experiment module under ``evidence/claims/`` provides.
+"""The claim interface: the abstract base every experiment under ``evidence/claims/`` implements.
 
-A claim module defines one subclass of :class:`Claim` and an instance named ``CLAIM``. The module must import
-no framework at top level: the CLI imports it to list titles, and only worker processes (see
-:mod:`evidence.worker`) call :meth:`Claim.measure`, where frameworks are imported.
+A claim is a package ``evidence/claims/<id>/`` whose ``__init__`` exposes ``CLAIM``, an instance of a subclass of
+:class:`Claim`, and imports nothing heavy. The subclass (in ``claim.py``) holds the declarations (id, statement,
+subjects, thresholds with reasons, settings, decision log, venue scope, programs, data files) and wires the four
+parts every claim must give, each in a module of its own:
+
+- :meth:`Claim.measure` (``measure.py``): what a worker measures for one (subject, stage) cell; runs in a worker
+  process, the only place frameworks are imported;
+- :meth:`Claim.assess` (``assess.py``): the subjects' raw results -> the claim's typed assessment
+  (``assessment.py``, the model readers read);
+- :meth:`Claim.decide` (``verdict.py``): the assessment and the declared thresholds -> a typed
+  :class:`~evidence.contract.Decision` (the verdict code and the numbers it rests on); readers recompute it on
+  read, through the registry, without importing the claim;
+- :meth:`Claim.report` (``report.py``): prose for people from the assessment and the decision; not in the code
+  hash, so rewording it leaves results fresh.
+
+It also gives :meth:`Claim.synthetic_results`, the hook the family test (:mod:`evidence.testing`) uses to judge
+results made up around each threshold without running anything.
 """
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import importlib.util
 import inspect
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from evidence.contract import Assessment, ContractModel, DecisionChange, Setting, Threshold
+from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from evidence.results import SubjectResult
+from evidence.contract import (
+    VERDICTS,
+    Assessment,
+    Decision,
+    DecisionChange,
+    Report,
+    Setting,
+    SubjectResult,
+    Threshold,
+    Thresholds,
+    VenueScope,
+    Verdict,
+    threshold_values,
+)
 
-#: The verdicts a claim can reach, in the words of DESIGN.md.
-VERDICTS = ("supported", "partly supported", "refuted", "outdated", "inconclusive")
+__all__ = ["ANY_MACHINE", "DATA_DIR", "PROGRAMS_DIR", "REPORT_MODULES", "VERDICTS", "Claim", "Context",
+           "FrameworkUnavailable", "Side", "VenueScope", "Verdict", "code_files", "failed_subjects", "hash_files",
+           "is_report_module", "load_program", "missing_subjects", "unavailable_subjects"]
+
+#: Which side of a threshold :meth:`Claim.synthetic_results` makes results on.
+Side = Literal["below", "above"]
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 DATA_DIR = Path(__file__).parent / "data"
@@ -75,70 +106,48 @@ class Context:
     warmup: int
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What :meth:`Claim.verdict` returns: the verdict, a sentence, and findings for people.
-
-    Attributes:
-        verdict: one of :data:`VERDICTS`.
-        summary: one sentence built from the numbers.
-        findings: per sub-claim id (and a few extra keys such as ``caveat``), a short statement with its
-            numbers. Prose for people: a program reads the assessment, never these.
-    """
-
-    verdict: str
-    summary: str
-    findings: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self):
-        if self.verdict not in VERDICTS:
-            raise ValueError(f"Expected a verdict in {VERDICTS}; received: verdict={self.verdict!r}")
-        bad = [k for k, v in self.findings.items() if not isinstance(v, str)]
-        if bad:
-            raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
-
-
-class VenueScope(ContractModel):
-    """What a venue must have to decide a claim as the article states it; recorded in every result.
-
-    A claim that reads files (a dated listing, release notes, source lines) depends on no machine: its result
-    holds anywhere and readers show no venue for it. A claim that measures on a machine holds for that venue, and
-    where the article's claim needs more than the venue has (several machines, several accelerators), the venue can
-    decide only part of it: the claim's verdict is then ``inconclusive`` for the claim as stated, with what the
-    venue does decide given as findings.
-    """
-
-    machine_dependent: bool = True
-    """Whether the claim's numbers depend on the machine they ran on (False: its result holds on any machine)."""
-    needs: str = "a machine that runs the frameworks"
-    """What a venue must have to decide the claim as the article states it, in words."""
-    min_hosts: int = 1
-    """Machines a venue needs (the claim's multi-host half needs more than one)."""
-    min_accelerators: int = 0
-    """Accelerators (GPUs, TPUs) a venue needs on one machine; with ``min_hosts`` 1 this is an alternative: a
-    venue with this many accelerators, or with ``min_hosts`` machines, decides the claim."""
-
-    def decides(self, hosts: int, accelerators: int) -> bool:
-        """Whether a venue of ``hosts`` machines with ``accelerators`` accelerators each can decide the claim."""
-        if not self.machine_dependent:
-            return True
-        by_hosts = self.min_hosts > 1 and hosts >= self.min_hosts
-        by_accelerators = self.min_accelerators > 0 and accelerators >= self.min_accelerators
-        if self.min_hosts <= 1 and self.min_accelerators == 0:
-            return True
-        return by_hosts or by_accelerators
-
-
 #: The scope of a claim that measures on a machine and needs nothing more of it (the default).
 ANY_MACHINE = VenueScope()
+
+
+#: The modules of a claim package that hold prose for people only: left out of the code hash.
+REPORT_MODULES = ("report",)
+
+
+def is_report_module(path: Path) -> bool:
+    """Whether ``path`` is a prose module of a claim package (``report.py``, ``report_*.py``)."""
+    return any(path.stem == name or path.stem.startswith(f"{name}_") for name in REPORT_MODULES)
+
+
+def code_files(location: Path, programs: tuple[str, ...] | list[str] = (),
+               data_files: tuple[str, ...] | list[str] = ()) -> list[Path]:
+    """The files that decide a claim's result: every module of its package folder ``location`` but the prose
+    modules (or the one file ``location``), then its programs and data files. Computed without importing the
+    claim, so a reader can tell a stale result from the result's own record of its programs and data."""
+    location = Path(location)
+    files = sorted(p for p in location.glob("*.py") if not is_report_module(p)) if location.is_dir() else [location]
+    files += [PROGRAMS_DIR / name for name in programs]
+    files += [DATA_DIR / name for name in data_files]
+    return files
+
+
+def hash_files(files: list[Path]) -> str:
+    """SHA-256 over each file's name and content, in order."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 class FrameworkUnavailable(Exception):
     """Raised by a measurement when a framework it needs is not installed; recorded as ``unavailable``."""
 
 
-class Claim:
-    """Base class of a claim under test.
+class Claim(abc.ABC):
+    """Abstract base of a claim under test: the declarations, and the four parts each claim must give.
 
     Class attributes a subclass sets:
         id: the claim id of CLAIMS.md.
@@ -152,11 +161,14 @@ class Claim:
         data_files: files under ``evidence/data/`` the claim reads; they count as the claim's code too.
         assessment_type: the claim's :class:`~evidence.contract.Assessment` subclass: what :meth:`assess`
             returns, what every result file holds and what readers read.
-        thresholds: every number :meth:`verdict` compares against, each a :class:`~evidence.contract.Threshold`
+        thresholds: every number :meth:`decide` compares against, each a :class:`~evidence.contract.Threshold`
             with its reason, declared here before the run and recorded in the result.
+        unguarded_thresholds: thresholds that parametrise the measurement or the assessment rather than guard a
+            decision (a window, a tolerance applied cell by cell), each with why; the family test checks every
+            other threshold's edge.
         settings: the run's sizes (epochs, batch sizes, model sizes), each a :class:`~evidence.contract.Setting`
             with its quick and full values side by side; recorded in the result.
-        decision_rule_fixed: the date (ISO) the decision rule (thresholds and :meth:`verdict`) was fixed.
+        decision_rule_fixed: the date (ISO) the decision rule (thresholds and :meth:`decide`) was fixed.
         decision_log: every change to the decision rule after that date: what, why, which results it affects.
         repeats: timed repeats in (quick, full) mode; full mode uses at least 5.
         warmup: untimed warm-up runs.
@@ -165,6 +177,11 @@ class Claim:
             given only when every run reaches the same one (a claim judged on timings asks for 3 in full mode).
         venue_scope: what a venue must have to decide the claim (:class:`VenueScope`); a claim that depends on
             no machine sets ``machine_dependent=False`` and readers show no venue for it.
+
+    Temporary shim (issue 21, until every claim has moved to the decide/report shape): a subclass that defines
+    the old one-step ``verdict(assessment) -> Verdict`` and no :meth:`decide` gets :meth:`decide` and
+    :meth:`report` derived from it (decision code ``one_step_verdict``, no numbers) and is read back by
+    comparing its verdict and summary, as before. Remove the shim once no claim defines ``verdict`` itself.
     """
 
     id: ClassVar[str]
@@ -178,6 +195,7 @@ class Claim:
     data_files: ClassVar[tuple[str, ...]] = ()
     assessment_type: ClassVar[type[Assessment]]
     thresholds: ClassVar[dict[str, Threshold]] = {}
+    unguarded_thresholds: ClassVar[dict[str, str]] = {}
     settings: ClassVar[dict[str, Setting]] = {}
     decision_rule_fixed: ClassVar[str | None] = None
     decision_log: ClassVar[tuple[DecisionChange, ...]] = ()
@@ -186,11 +204,26 @@ class Claim:
     timeout_s: ClassVar[tuple[int, int]] = (300, 900)
     reruns: ClassVar[tuple[int, int]] = (1, 1)
     venue_scope: ClassVar[VenueScope] = ANY_MACHINE
+    #: True for a claim on the temporary one-step ``verdict()`` (set by ``__init_subclass__``; see the class doc).
+    one_step: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Temporary shim: derive decide/report from a subclass's own one-step verdict() (see the class doc).
+        if "verdict" in cls.__dict__ and "decide" not in cls.__dict__:
+            cls.one_step = True
+            cls.decide = Claim._one_step_decide  # type: ignore[method-assign]
+            cls.report = Claim._one_step_report  # type: ignore[method-assign]
+            cls.judgement = Claim._one_step_judgement  # type: ignore[method-assign]
 
     # -- declarations ---------------------------------------------------------------------------------------
     def threshold(self, name: str, quick: bool = False) -> int | float:
         """The value of threshold ``name`` for the mode (its quick value in quick mode, when it has one)."""
         return self.thresholds[name].for_mode(quick)
+
+    def threshold_values(self, quick: bool = False) -> dict[str, int | float]:
+        """Every threshold's value for the mode, as :meth:`decide` reads them."""
+        return threshold_values(self.thresholds, quick)
 
     def setting(self, name: str, quick: bool) -> Any:
         """The value of run setting ``name`` in quick (``quick=True``) or full mode."""
@@ -213,56 +246,91 @@ class Claim:
         """The subjects that take part in ``stage`` (all of them by default)."""
         return self.subjects
 
-    # -- the experiment ---------------------------------------------------------------------------------
-    def measure(self, ctx: Context) -> dict[str, Any]:
-        """Run the experiment for one (subject, stage) cell and return JSON-serialisable measurements.
+    # -- the four parts every claim gives ---------------------------------------------------------------
+    @abc.abstractmethod
+    def measure(self, ctx: Context) -> dict[str, Any] | BaseModel:
+        """Run the experiment for one (subject, stage) cell and return its measurements: a pydantic model (the
+        claim's typed measurement) or a JSON-serialisable dict; it is stored as the SubjectResult's data.
 
         Runs in a worker process with ``KERAS_BACKEND`` already set; import frameworks here, not at top level.
         Measurements of several stages of one subject are merged, so stages use distinct keys.
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def assess(self, results: Mapping[str, SubjectResult], quick: bool) -> Assessment:
         """Turn the subjects' results (``ok``, ``failed`` or ``unavailable``) into the claim's typed assessment.
 
         Everything a reader needs goes into the assessment; the raw measurements stay in the result for the
         record. ``quick`` tells which mode the run was in (thresholds may have a quick value).
         """
-        raise NotImplementedError
 
-    def verdict(self, assessment: Assessment) -> Verdict:
-        """The :class:`Verdict` that the assessment (and the declared thresholds) lead to, and nothing else.
+    @abc.abstractmethod
+    def decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
+        """The typed decision that the assessment and the thresholds' values (for the run's mode) lead to, and
+        nothing else: no prose, no measurement. Readers recompute it on read from the stored assessment and the
+        stored thresholds and refuse a result whose stored decision differs."""
 
-        A contract test recomputes it from every stored assessment and requires the stored verdict.
+    @abc.abstractmethod
+    def report(self, assessment: Assessment, decision: Decision) -> Report:
+        """Prose for people (a one-sentence summary and findings per sub-claim) from the assessment and the
+        decision; computes no verdict of its own."""
+
+    # -- the family test's hook --------------------------------------------------------------------------
+    def synthetic_results(self, quick: bool, around: tuple[str, Side] | None = None
+                          ) -> dict[str, SubjectResult] | None:
+        """Subject results made up (no worker runs) for :func:`evidence.testing.check_claim`.
+
+        ``around=None``: every subject ``ok`` with plausible measurements. ``around=(name, side)``: results whose
+        judged number lies just ``below`` or just ``above`` threshold ``name`` (for the mode), everything else
+        alike, so that the two sides' decisions differ; None when the threshold guards no decision (it must
+        then be listed in :attr:`unguarded_thresholds`). A claim that does not give the hook raises
+        NotImplementedError, which the family test reports.
         """
-        raise NotImplementedError
+        raise NotImplementedError(f"claim {self.id!r} gives no synthetic_results hook")
+
+    # -- composed steps ----------------------------------------------------------------------------------
+    def judgement(self, assessment: Assessment, quick: bool = False) -> Verdict:
+        """:meth:`decide` then :meth:`report`: the verdict with its prose and its decision."""
+        decision = self.decide(assessment, self.threshold_values(quick))
+        prose = self.report(assessment, decision)
+        return Verdict(decision.verdict, prose.summary, dict(prose.findings), decision)
+
+    def verdict(self, assessment: Assessment, quick: bool = False) -> Verdict:
+        """The :class:`Verdict` (with its decision) that the assessment and the declared thresholds lead to."""
+        return self.judgement(assessment, quick)
 
     def judge(self, results: Mapping[str, SubjectResult], quick: bool = False) -> Verdict:
-        """:meth:`verdict` of :meth:`assess`: the two steps in one, for tests and one-off use."""
-        return self.verdict(self.assess(results, quick))
+        """:meth:`judgement` of :meth:`assess`: the steps in one, for tests and one-off use."""
+        return self.judgement(self.assess(results, quick), quick)
+
+    # Temporary shim for claims still on the one-step verdict() (see the class doc).
+    def _one_step_decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
+        judged = type(self).verdict(self, assessment)
+        return Decision(verdict=judged.verdict, code="one_step_verdict")
+
+    def _one_step_report(self, assessment: Assessment, decision: Decision) -> Report:
+        judged = type(self).verdict(self, assessment)
+        return Report(judged.summary, dict(judged.findings))
+
+    def _one_step_judgement(self, assessment: Assessment, quick: bool = False) -> Verdict:
+        judged = type(self).verdict(self, assessment)
+        return Verdict(judged.verdict, judged.summary, dict(judged.findings),
+                       Decision(verdict=judged.verdict, code="one_step_verdict"))
 
     # -- identity of the claim's code, for staleness ----------------------------------------------------
     def code_files(self) -> list[Path]:
-        """The files whose content defines this claim's experiment: its module, programs and data.
+        """The files that decide this claim's result: its declarations and every module of its package but the
+        report's prose (``report.py``, ``report_*.py``), its programs and its data files.
 
-        A claim that is a package (``evidence/claims/deployment/``) counts every module of the package.
+        A single-file claim counts its module (prose included: move it to a package to leave the prose out).
         """
         module_file = Path(inspect.getfile(type(self))).resolve()
         in_package = module_file.parent.parent == CLAIMS_DIR  # a package under evidence/claims/
-        files = sorted(module_file.parent.glob("*.py")) if in_package else [module_file]
-        files += [PROGRAMS_DIR / name for name in self.programs]
-        files += [DATA_DIR / name for name in self.data_files]
-        return files
+        return code_files(module_file.parent if in_package else module_file, self.programs, self.data_files)
 
     def code_hash(self) -> str:
         """SHA-256 over :meth:`code_files`: a result made with another hash is stale."""
-        digest = hashlib.sha256()
-        for path in self.code_files():
-            digest.update(path.name.encode())
-            digest.update(b"\0")
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-        return digest.hexdigest()
+        return hash_files(self.code_files())
 
     def describe(self) -> dict[str, Any]:
         """The claim's self-description, recorded in every result file."""
@@ -293,3 +361,13 @@ def missing_subjects(results: dict[str, SubjectResult], wanted: tuple[str, ...] 
         elif res.status != "ok":
             out.append(f"{subject} ({res.status}: {res.short_reason()})")
     return out
+
+
+def unavailable_subjects(results: Mapping[str, SubjectResult], wanted: tuple[str, ...] | list[str]) -> list[str]:
+    """Subjects of ``wanted`` recorded ``unavailable`` (we could not try) or not run at all."""
+    return [s for s in wanted if (r := results.get(s)) is None or r.status == "unavailable"]
+
+
+def failed_subjects(results: Mapping[str, SubjectResult], wanted: tuple[str, ...] | list[str]) -> list[str]:
+    """Subjects of ``wanted`` recorded ``failed`` (we tried, it broke)."""
+    return [s for s in wanted if (r := results.get(s)) is not None and r.status == "failed"]

@@ -5,22 +5,36 @@ A claim's judge is split in two (see :class:`evidence.claim.Claim`):
 - ``assess(results, quick) -> Assessment``: from the subjects' raw measurements to a typed *assessment*, a
   pydantic model the claim declares (a subclass of :class:`Assessment`) that owns the claim's vocabulary
   (options, targets, paths, phases, cells) and holds what the judge concludes from the runs;
-- ``verdict(assessment) -> Verdict``: from the assessment alone to the verdict, a one-sentence summary and
-  findings, which are prose for people, never data for programs.
+- ``decide(assessment, thresholds) -> Decision``: from the assessment alone (and the declared thresholds) to a
+  typed :class:`Decision`: the verdict code and the numbers it rests on, no prose;
+- ``report(assessment, decision) -> Report``: a one-sentence summary and findings, prose for people, never data
+  for programs (and not part of the claim's code hash: rewording it leaves results fresh).
 
 Every result file carries its assessment, validated when it is written and again when it is read. Readers read
 the assessment (its fields and the query methods its class offers), never the raw measurements, and never
 re-implement a judge. This module holds the pieces every claim's assessment shares: the outcome of a cell, an
-error, a known issue in a public tracker, an interval, and the declarations of thresholds and run settings.
-It imports pydantic and the standard library only, so that ``kvt claims`` and ``kvt advise`` start fast.
+error, a known issue in a public tracker, an interval, the declarations of thresholds and run settings, the
+shared vocabulary (:data:`Option`, :data:`VerdictName`, :data:`Status`), a subject's raw result
+(:class:`SubjectResult`), a claim's venue scope, and the typed decision. It imports pydantic and the standard
+library only, so that ``kvt claims`` and ``kvt advise`` start fast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, ClassVar, Literal
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+
+#: The four options compared (DESIGN.md, "The options compared"): the one declaration every assessment uses.
+Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
+#: The verdicts a claim can reach.
+VerdictName = Literal["supported", "partly supported", "refuted", "outdated", "inconclusive"]
+VERDICTS: tuple[str, ...] = get_args(VerdictName)
+#: A subject's status after its run: ``ok`` (every stage ran), ``failed`` (we tried, it broke: a crash or a
+#: timeout), ``unavailable`` (we could not try: a framework it needs is missing).
+Status = Literal["ok", "failed", "unavailable"]
 
 #: The outcome of one cell (an option x a target, path or extension). ``unavailable`` means *we could not try*
 #: (a package is missing or cannot be installed beside ours; the reason says which), ``fails`` means *we tried
@@ -177,6 +191,150 @@ class Assessment(ContractModel):
         yield from walk(self, "")
 
 
+class SubjectResult(BaseModel):
+    """The outcome of every stage of one subject: its status and its raw measurements, kept for the record."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    status: Status
+    """``ok``: every stage ran; ``failed``: a worker crashed or timed out (we tried, it broke);
+    ``unavailable``: a framework it needs is not installed (we could not try)."""
+    reason: str | None = None
+    """Why the subject is not ``ok``: the first stage that was not, and what happened to it."""
+    stderr_tail: str | None = None
+    """The end of a failed worker's stderr, framework start-up noise filtered out."""
+    duration_s: float = 0.0
+    """Seconds its workers ran, in all."""
+    stages: dict[str, Status] = Field(default_factory=dict)
+    """The status of each stage it took part in."""
+    measurements: dict[str, Any] = Field(default_factory=dict)
+    """What its workers measured, as they returned it: the record behind the assessment. Readers read the
+    assessment, never these."""
+
+    def short_reason(self) -> str:
+        """The first line of ``reason``, for one-line summaries."""
+        return (self.reason or "no reason recorded").strip().splitlines()[0]
+
+
+class VenueScope(ContractModel):
+    """What a venue must have to decide a claim as the article states it; recorded in every result.
+
+    A claim that reads files (a dated listing, release notes, source lines) depends on no machine: its result
+    holds anywhere and readers show no venue for it. A claim that measures on a machine holds for that venue, and
+    where the article's claim needs more than the venue has (several machines, several accelerators), the venue can
+    decide only part of it: the claim's verdict is then ``inconclusive`` for the claim as stated, with what the
+    venue does decide given as findings.
+    """
+
+    machine_dependent: bool = True
+    """Whether the claim's numbers depend on the machine they ran on (False: its result holds on any machine)."""
+    needs: str = "a machine that runs the frameworks"
+    """What a venue must have to decide the claim as the article states it, in words."""
+    min_hosts: int = 1
+    """Machines a venue needs (the claim's multi-host half needs more than one)."""
+    min_accelerators: int = 0
+    """Accelerators (GPUs, TPUs) a venue needs on one machine; with ``min_hosts`` 1 this is an alternative: a
+    venue with this many accelerators, or with ``min_hosts`` machines, decides the claim."""
+
+    def decides(self, hosts: int, accelerators: int) -> bool:
+        """Whether a venue of ``hosts`` machines with ``accelerators`` accelerators each can decide the claim."""
+        if not self.machine_dependent:
+            return True
+        by_hosts = self.min_hosts > 1 and hosts >= self.min_hosts
+        by_accelerators = self.min_accelerators > 0 and accelerators >= self.min_accelerators
+        if self.min_hosts <= 1 and self.min_accelerators == 0:
+            return True
+        return by_hosts or by_accelerators
+
+
+#: A number a decision rests on: a count, a ratio, a flag, or a status code (never a sentence).
+Number = int | float | bool | str | None
+
+
+class Decision(ContractModel):
+    """What a claim's verdict rule decides from an assessment: the verdict code, which branch of the rule
+    decided it, and the numbers it rests on. No prose: :class:`Report` is the prose, and it is not checked on
+    read, so rewording a report leaves a result valid; a decision that differs from the stored one is refused."""
+
+    verdict: VerdictName
+    """The verdict."""
+    code: str = Field(pattern=r"^[a-z0-9_]{1,80}$")
+    """The branch of the rule that decided (``two_signals_favour_tensorflow``, ``nothing_measured``)."""
+    numbers: dict[str, Number] = Field(default_factory=dict)
+    """The numbers the verdict rests on, by name (counts, ratios, the thresholds compared against)."""
+    unavailable: list[str] = Field(default_factory=list)
+    """Subjects (or cells) that could not be tried: never counted as failures."""
+    failed: list[str] = Field(default_factory=list)
+    """Subjects (or cells) that were tried and broke."""
+
+    def same_as(self, other: Decision, rel: float = 1e-9) -> bool:
+        """Whether ``other`` is the same decision: equal codes and subjects, numbers equal up to ``rel``
+        (a float that went through JSON may differ in its last bit)."""
+        if (self.verdict, self.code, sorted(self.unavailable), sorted(self.failed)) != (
+                other.verdict, other.code, sorted(other.unavailable), sorted(other.failed)):
+            return False
+        if self.numbers.keys() != other.numbers.keys():
+            return False
+        for key, a in self.numbers.items():
+            b = other.numbers[key]
+            if isinstance(a, float) or isinstance(b, float):
+                if not (isinstance(a, int | float) and isinstance(b, int | float)):
+                    return False
+                if abs(a - b) > rel * max(abs(a), abs(b), 1e-300):
+                    return False
+            elif a != b:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Report:
+    """Prose for people about a decision: a one-sentence summary and findings per sub-claim id (and a few extra
+    keys such as ``caveat``). A program reads the assessment and the decision, never these."""
+
+    summary: str
+    findings: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        bad = [k for k, v in self.findings.items() if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A judged run: the verdict with its summary and findings (prose for people) and, for a claim in the
+    decide/report shape, the typed :class:`Decision` they come from.
+
+    Attributes:
+        verdict: one of :data:`VERDICTS`.
+        summary: one sentence built from the numbers.
+        findings: per sub-claim id, a short statement with its numbers.
+        decision: the typed decision (None only for a claim still on the temporary one-step ``verdict()``).
+    """
+
+    verdict: str
+    summary: str
+    findings: dict[str, str] = field(default_factory=dict)
+    decision: Decision | None = None
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"Expected a verdict in {VERDICTS}; received: verdict={self.verdict!r}")
+        bad = [k for k, v in self.findings.items() if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
+
+
+#: Threshold values for one mode, by name, as a verdict rule reads them.
+Thresholds = Mapping[str, int | float]
+
+
+def threshold_values(thresholds: Mapping[str, Threshold], quick: bool) -> dict[str, int | float]:
+    """Each declared threshold's value for the mode (its quick value in quick mode, when it has one)."""
+    return {name: t.for_mode(quick) for name, t in thresholds.items()}
+
+
 def describe_fields(model: type[BaseModel]) -> dict[str, str]:
     """Each field of ``model`` with its description (empty when it has none), for docs and tests."""
     return {name: field.description or "" for name, field in model.model_fields.items()}
@@ -184,15 +342,27 @@ def describe_fields(model: type[BaseModel]) -> dict[str, str]:
 
 __all__ = [
     "OUTCOMES",
+    "VERDICTS",
     "Assessment",
     "ContractModel",
+    "Decision",
     "DecisionChange",
     "ErrorInfo",
     "Field",
     "Interval",
     "KnownIssue",
+    "Number",
+    "Option",
     "Outcome",
+    "Report",
     "Setting",
+    "Status",
+    "SubjectResult",
     "Threshold",
+    "Thresholds",
+    "VenueScope",
+    "Verdict",
+    "VerdictName",
     "describe_fields",
+    "threshold_values",
 ]

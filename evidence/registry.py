@@ -1,18 +1,23 @@
-"""The registry of claims: claim id -> module under ``evidence/claims/``, imported only when asked for.
+"""The registry of claims: claim id -> its package under ``evidence/claims/``, and the two parts readers need.
 
-Claim modules import no framework at top level, so loading one is cheap; a missing framework only disables
-the subjects that need it, inside their workers.
+Reading a result needs no experiment: each claim id maps, by dotted path, to its assessment type (what a result
+file holds) and to its decision function (``decide(assessment, thresholds) -> Decision``, recomputed on read),
+so that reading, showing, diffing and merging results import :mod:`evidence.contract`, the result model and those
+two light modules, never the claim's measurement code. :func:`get_claim` imports the whole claim, for running it.
+This module imports nothing of the claims, the results or the claim base class at top level.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from evidence.claim import Claim
+    from evidence.contract import Assessment
 
 #: Claim ids in the order of CLAIMS.md (those implemented so far), each with its module.
 CLAIM_MODULES: dict[str, str] = {
@@ -27,9 +32,28 @@ CLAIM_MODULES: dict[str, str] = {
     "platform": "evidence.claims.platform",
 }
 
+#: Each claim's assessment type, as ``module:Class``: what readers validate a result's assessment as.
+CLAIM_ASSESSMENTS: dict[str, str] = {
+    "architecture": "evidence.claims.architecture:ArchitectureAssessment",
+    "backend_portability": "evidence.claims.backend_portability.assessment:PortabilityAssessment",
+    "performance": "evidence.claims.performance.assessment:PerformanceAssessment",
+    "distributed_scaling": "evidence.claims.distributed_scaling.assessment:DistributedAssessment",
+    "ease_of_use": "evidence.claims.ease_of_use:EaseOfUseAssessment",
+    "community": "evidence.claims.community.assessment:CommunityAssessment",
+    "deployment": "evidence.claims.deployment.assessment:DeploymentAssessment",
+    "extensibility": "evidence.claims.extensibility.assessment:ExtensibilityAssessment",
+    "platform": "evidence.claims.platform:PlatformAssessment",
+}
+#: Each claim's decision rule, as ``module:function`` (``decide(assessment, thresholds) -> Decision``), for the
+#: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
+#: (temporary: see :class:`evidence.claim.Claim`).
+CLAIM_DECIDERS: dict[str, str] = {
+}
+
 
 #: Extra claims from outside the project, as ``id=module,id=module``: a plugin hook for experiments that live
-#: elsewhere (and for the tests' fake claims). Read by every process, workers included.
+#: elsewhere (and for the tests' fake claims). Read by every process, workers included. Their assessment type
+#: and decision rule are read from their ``CLAIM`` (the module is imported to read a result).
 EXTRA_CLAIMS_ENV = "KVT_EXTRA_CLAIMS"
 
 
@@ -83,3 +107,91 @@ def get_claim(claim_id: str) -> Claim:
 def all_claims() -> list[Claim]:
     """Every registered claim, in registry order."""
     return [get_claim(cid) for cid in claim_modules()]
+
+
+def resolve(path: str) -> Any:
+    """The object a ``module:attribute`` path names, the module imported.
+
+    Raises:
+        RegistryError: the module cannot be imported or has no such attribute.
+    """
+    module_name, _, attribute = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise RegistryError(f"{module_name!r} cannot be imported ({exc})") from None
+    try:
+        return getattr(module, attribute)
+    except AttributeError:
+        raise RegistryError(f"{module_name!r} defines no {attribute!r}") from None
+
+
+def _known(claim_id: str) -> None:
+    modules = claim_modules()
+    if claim_id not in modules:
+        raise UnknownClaimError(f"Unknown claim {claim_id!r}. Expected one of: {', '.join(modules)}")
+
+
+def assessment_type(claim_id: str) -> type[Assessment]:
+    """The assessment class of ``claim_id``, imported by its dotted path (the claim itself is imported only
+    for a claim registered from outside).
+
+    Raises:
+        UnknownClaimError: ``claim_id`` is not registered.
+        RegistryError: its assessment type cannot be found.
+    """
+    _known(claim_id)
+    if claim_id in CLAIM_ASSESSMENTS and claim_id in CLAIM_MODULES:
+        try:
+            return resolve(CLAIM_ASSESSMENTS[claim_id])
+        except RegistryError as exc:
+            raise RegistryError(f"Claim {claim_id!r}: its assessment type {exc}") from None
+    try:
+        return get_claim(claim_id).assessment_type
+    except AttributeError:
+        raise RegistryError(f"Claim {claim_id!r} declares no assessment_type") from None
+
+
+def decider(claim_id: str) -> Callable[..., Any] | None:
+    """The decision rule of ``claim_id`` (``decide(assessment, thresholds) -> Decision``), imported by its
+    dotted path; for a claim registered from outside, its ``CLAIM.decide``; None for a claim still on the
+    temporary one-step verdict.
+
+    Raises:
+        UnknownClaimError: ``claim_id`` is not registered.
+        RegistryError: its decision rule cannot be found.
+    """
+    _known(claim_id)
+    if claim_id in CLAIM_MODULES:
+        if claim_id not in CLAIM_DECIDERS:
+            return None
+        try:
+            return resolve(CLAIM_DECIDERS[claim_id])
+        except RegistryError as exc:
+            raise RegistryError(f"Claim {claim_id!r}: its decision rule {exc}") from None
+    claim = get_claim(claim_id)
+    return None if claim.one_step else claim.decide
+
+
+def package_dir(claim_id: str) -> tuple[str, bool]:
+    """Where ``claim_id``'s code lives without importing it: (path, is_package) of its module (a package's
+    folder, or a single module's file).
+
+    Raises:
+        UnknownClaimError: ``claim_id`` is not registered.
+        RegistryError: its module cannot be found.
+    """
+    import importlib.util
+
+    modules = claim_modules()
+    _known(claim_id)
+    try:
+        spec = importlib.util.find_spec(modules[claim_id])
+    except (ImportError, ValueError) as exc:
+        raise RegistryError(f"Claim {claim_id!r}: its module cannot be found ({exc})") from None
+    if spec is None or spec.origin is None:
+        raise RegistryError(f"Claim {claim_id!r}: its module {modules[claim_id]!r} cannot be found")
+    if spec.submodule_search_locations:
+        return os.path.dirname(spec.origin), True
+    return spec.origin, False
+

@@ -4,250 +4,43 @@ This is the one reader of result files: the CLI, the advisor and the site all lo
 the claim's typed assessment (:mod:`evidence.contract`) back, validated. A file is named
 ``<claim>.<venue>.json`` (``performance.cpu-2core.json``), so one folder holds several venues of a claim side by
 side. A file of an older schema is reported as needing a rerun, never misread.
+
+Reading a result imports :mod:`evidence.contract`, the result model (:mod:`evidence.result_model`) and the
+claim's assessment and decision modules (found through :mod:`evidence.registry` by dotted path), never the
+claim's measurement code. On read the claim's decision is recomputed from the stored assessment and the stored
+thresholds and compared with the stored one (verdict code and numbers, not the summary's prose).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from evidence.claim import VenueScope
-from evidence.contract import Assessment, DecisionChange, Setting, Threshold
+from evidence.contract import Assessment, Decision, Status, SubjectResult, Verdict, VerdictName, threshold_values
 from evidence.errors import InputError
 from evidence.guarded import GuardedReadError, check_path, list_dir, read_json
-from evidence.venue import VENUE_PATTERN, is_accelerator
+from evidence.result_model import SCHEMA_VERSION, ClaimInfo, Provenance, Rerun, ResultFile
+from evidence.venue import is_accelerator
 
-#: Bump when the layout of a result file changes; files of another version must be rerun.
-#: 2 (2026-12-01): typed assessments, venues, thresholds with reasons, run settings, findings as prose.
-SCHEMA_VERSION = 2
+#: Re-exported: the names readers imported from here before the model moved to :mod:`evidence.result_model`.
+__all__ = ["DEFAULT_RESULTS_DIR", "SCHEMA_VERSION", "ClaimInfo", "Provenance", "Rerun", "ResultError",
+           "ResultFile", "Status", "SubjectResult", "VerdictName", "assessment_type", "check_integrity",
+           "folder_notes", "holds_results", "is_stale", "json_schema", "load_result", "load_venues",
+           "parse_result", "recompute", "require_folder", "result_path", "results_dir", "stability",
+           "validation_message", "venue_order", "venues", "write_result", "write_text_atomically"]
 
 DEFAULT_RESULTS_DIR = Path(__file__).parent / "results"
-
-Status = Literal["ok", "failed", "unavailable"]
-VerdictName = Literal["supported", "partly supported", "refuted", "outdated", "inconclusive"]
-A = TypeVar("A", bound=Assessment)
-
-_CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-
-def _iso_date(value: str) -> str:
-    """An ISO 8601 date or timestamp, as every run writes it; anything else is not a date a reader may show."""
-    from datetime import datetime
-
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError("expected an ISO 8601 date or timestamp (2026-12-01T12:41:29+00:00)") from None
-    return value
-
-
-IsoDate = Annotated[str, AfterValidator(_iso_date)]
-#: What the names and versions of installed packages look like (PEP 503 names, PEP 440 versions with local
-#: parts such as 2.13.0+cpu), and environment variable names: nothing else is a name or a version.
-_PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+!_-]{0,99}")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
 
 
 class ResultError(InputError):
     """A result file that is missing, unreadable, of another schema, does not match the schema, or whose verdict
     does not follow from its own assessment (edited by hand); or a results folder that cannot be read."""
-
-
-class SubjectResult(BaseModel):
-    """The outcome of every stage of one subject: its status and its raw measurements, kept for the record."""
-
-    model_config = _CONFIG
-
-    status: Status
-    """``ok``: every stage ran; ``failed``: a worker crashed or timed out (we tried, it broke);
-    ``unavailable``: a framework it needs is not installed (we could not try)."""
-    reason: str | None = None
-    """Why the subject is not ``ok``: the first stage that was not, and what happened to it."""
-    stderr_tail: str | None = None
-    """The end of a failed worker's stderr, framework start-up noise filtered out."""
-    duration_s: float = 0.0
-    """Seconds its workers ran, in all."""
-    stages: dict[str, Status] = Field(default_factory=dict)
-    """The status of each stage it took part in."""
-    measurements: dict[str, Any] = Field(default_factory=dict)
-    """What its workers measured, as they returned it: the record behind the assessment. Readers read the
-    assessment, never these."""
-
-    def short_reason(self) -> str:
-        """The first line of ``reason``, for one-line summaries."""
-        return (self.reason or "no reason recorded").strip().splitlines()[0]
-
-
-class ClaimInfo(BaseModel):
-    """The claim's self-description at the time of the run."""
-
-    model_config = _CONFIG
-
-    id: str
-    """The claim id (CLAIMS.md)."""
-    title: str
-    """A short title."""
-    dimension: str
-    """The article's dimension the claim belongs to."""
-    statement: str
-    """The article's claim, in our words."""
-    sub_claims: dict[str, str]
-    """Sub-claim id -> what needs evidence."""
-    subjects: list[str]
-    """Every subject the claim measures."""
-    programs: list[str]
-    """Files under ``evidence/programs/`` it runs."""
-    data_files: list[str]
-    """Files under ``evidence/data/`` it reads."""
-    thresholds: dict[str, Threshold]
-    """Every number the verdict was judged against, with its reason."""
-    settings: dict[str, Setting] = Field(default_factory=dict)
-    """The run's sizes, with quick and full values side by side."""
-    decision_rule_fixed: IsoDate | None = None
-    """When the decision rule was fixed (ISO date)."""
-    decision_log: list[DecisionChange] = Field(default_factory=list)
-    """Changes to the decision rule after it was fixed."""
-    venue_scope: VenueScope | None = None
-    """What a venue must have to decide the claim, and whether it depends on the machine at all (None: a result
-    made before claims declared it; read as machine-dependent)."""
-
-    @property
-    def machine_dependent(self) -> bool:
-        """Whether the result's numbers depend on the machine (False: readers show no venue for it)."""
-        return self.venue_scope is None or self.venue_scope.machine_dependent
-
-    @field_validator("thresholds")
-    @classmethod
-    def _finite(cls, thresholds: dict[str, Threshold]) -> dict[str, Threshold]:
-        for name, threshold in thresholds.items():  # a verdict judged against NaN or ∞ judged nothing
-            if any(isinstance(v, float) and not math.isfinite(v) for v in (threshold.value, threshold.quick)):
-                raise ValueError(f"threshold {name[:80]!r} is not a finite number")
-        return thresholds
-
-    @field_validator("decision_log")
-    @classmethod
-    def _log_dates(cls, log: list[DecisionChange]) -> list[DecisionChange]:
-        for change in log:
-            _iso_date(change.date)
-        return log
-
-
-class Provenance(BaseModel):
-    """Where, when and with what a result was made."""
-
-    model_config = _CONFIG
-
-    date: IsoDate
-    """When the run ended (UTC, ISO 8601)."""
-    mode: Literal["quick", "full"]
-    """``quick``: tiny sizes for tests and CI, not for conclusions; ``full``: the published sizes."""
-    duration_s: float
-    """Seconds the whole run took, reruns included."""
-    repeats: int
-    """Timed repeats per measurement."""
-    warmup: int
-    """Untimed warm-up runs before them."""
-    git_commit: str | None
-    """The project's commit, None outside a git checkout."""
-    git_dirty: bool | None
-    """Whether the checkout had uncommitted changes (result files aside)."""
-    python: str = Field(pattern=r"^[0-9][0-9A-Za-z.+]{0,39}$")
-    """Python's version."""
-    platform: str
-    """The operating system, as :func:`platform.platform` says."""
-    cpu_model: str
-    """The CPU's model name."""
-    cpu_count: int
-    """Logical CPUs."""
-    gpu: str | None
-    """The GPUs nvidia-smi reports, None when there is none."""
-    packages: dict[str, str | None]
-    """Installed versions of the tracked distributions (None: not installed)."""
-    environment: dict[str, str]
-    """Environment settings that change what the frameworks do, as the workers had them."""
-    subjects_run: list[str]
-    """The subjects this run included (all of them unless ``--subjects`` chose some)."""
-
-    @field_validator("packages")
-    @classmethod
-    def _packages(cls, packages: dict[str, str | None]) -> dict[str, str | None]:
-        for name, version in packages.items():
-            if not _PACKAGE.fullmatch(name):
-                raise ValueError(f"{name[:60]!r} is not a package name")
-            if version is not None and not _VERSION.fullmatch(version):
-                raise ValueError(f"{name}: {version[:60]!r} is not a version")
-        return packages
-
-    @field_validator("environment")
-    @classmethod
-    def _environment(cls, environment: dict[str, str]) -> dict[str, str]:
-        bad = [k for k in environment if not _ENV_NAME.fullmatch(k)]
-        if bad:
-            raise ValueError(f"{bad[0][:60]!r} is not an environment variable name")
-        return environment
-
-
-class Rerun(BaseModel):
-    """One of several full runs of a claim made back to back (``kvt evidence run --reruns N``)."""
-
-    model_config = _CONFIG
-
-    verdict: VerdictName
-    """That run's verdict."""
-    summary: str
-    """That run's summary."""
-    date: IsoDate
-    """When that run started."""
-    duration_s: float
-    """Seconds it took."""
-
-
-class ResultFile(BaseModel, Generic[A]):
-    """One claim's result file on one venue.
-
-    ``assessment`` is the claim's own :class:`~evidence.contract.Assessment` subclass: ``ResultFile[X]``
-    validates it as ``X``. ``reruns`` lists, in order, the verdict of every run when the claim was run several
-    times back to back; the assessment and the subjects' measurements are the last run's.
-    """
-
-    model_config = _CONFIG
-
-    schema_version: Literal[2]
-    """The layout's version; readers refuse any other."""
-    claim: ClaimInfo
-    """The claim as declared when it ran."""
-    code_hash: str
-    """SHA-256 of the claim's code (module, programs, data): a result whose hash differs from the code's is
-    stale."""
-    venue: str = Field(pattern=VENUE_PATTERN)
-    """The kind of machine the numbers hold for (``cpu-2core``, ``gpu-h200``)."""
-    verdict: VerdictName
-    """The claim's verdict on this venue."""
-    summary: str
-    """One sentence built from the numbers."""
-    findings: dict[str, str]
-    """Per sub-claim, prose for people; programs read ``assessment``."""
-    assessment: A
-    """What the claim's judge concluded from the runs, typed: what readers read."""
-    subjects: dict[str, SubjectResult]
-    """Every subject run, with its status and raw measurements."""
-    provenance: Provenance
-    """Where, when and with what the result was made."""
-    reruns: list[Rerun] = Field(default_factory=list)
-    """Each back-to-back run's verdict, when there were several."""
-
-    @property
-    def mode(self) -> str:
-        """``quick`` or ``full``."""
-        return self.provenance.mode
 
 
 # -- where results live ------------------------------------------------------------------------------------------
@@ -349,19 +142,18 @@ def _legacy_path(claim_id: str, directory: str | os.PathLike | None) -> Path:
 
 
 def assessment_type(claim_id: str) -> type[Assessment]:
-    """The registered claim's assessment class.
+    """The registered claim's assessment class, imported by its dotted path (not the claim).
 
     Raises:
-        ResultError: the claim is not registered or cannot be loaded.
+        ResultError: the claim is not registered or its assessment type cannot be loaded.
     """
-    from evidence.registry import RegistryError, get_claim
+    from evidence.registry import RegistryError
+    from evidence.registry import assessment_type as registered_type
 
     try:
-        return get_claim(claim_id).assessment_type
+        return registered_type(claim_id)
     except RegistryError as exc:
         raise ResultError(str(exc)) from None
-    except AttributeError:
-        raise ResultError(f"Claim {claim_id!r} declares no assessment_type") from None
 
 
 def validation_message(exc: ValidationError, limit: int = 5) -> str:
@@ -428,70 +220,128 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
     return result
 
 
-def stability(runs: list[Rerun], last: Any) -> Any:
-    """The verdict of several back-to-back runs (an :class:`evidence.claim.Verdict`): the last run's when all
-    agree, else ``inconclusive``.
+def stability(runs: list[Rerun], last: Verdict) -> Verdict:
+    """The verdict of several back-to-back runs: the last run's when all agree, else ``inconclusive``.
 
     A verdict that changes from one run to the next on the same machine and code is noise, not a finding: it is
     not published, and the summary lists what each run said. It lives here, beside the results, because their
-    readers recompute it (:func:`check_integrity`) without importing the runner.
+    readers recompute it (:func:`check_integrity`) without importing the runner. The last run's decision is
+    kept as it was: it is what the assessment decides; the published verdict is the runs' together.
     """
-    from evidence.claim import Verdict
-
     if len(runs) < 2:
         return last
     verdicts = [r.verdict for r in runs]
     findings = dict(last.findings)
     if len(set(verdicts)) == 1:
         findings["stability"] = f"The same verdict, {verdicts[0]}, in all {len(runs)} runs made back to back."
-        return Verdict(last.verdict, last.summary, findings)
+        return Verdict(last.verdict, last.summary, findings, last.decision)
     said = "; ".join(f"run {i} {v}" for i, v in enumerate(verdicts, 1))
     findings["stability"] = f"The verdict changed across {len(runs)} runs made back to back: {said}."
     return Verdict("inconclusive",
                    f"The verdict changed from run to run ({said}), so none is given; the last run said: "
-                   f"{last.verdict}: {last.summary}", findings)
+                   f"{last.verdict}: {last.summary}", findings, last.decision)
+
+
+def stable_verdict(verdicts: list[str]) -> str:
+    """The published verdict of back-to-back runs' verdicts: theirs when all agree, else ``inconclusive``."""
+    return verdicts[0] if len(set(verdicts)) == 1 else "inconclusive"
+
+
+def recompute(result: ResultFile) -> Decision | None:
+    """The decision that ``result``'s own assessment and recorded thresholds (for its mode) lead to under
+    today's decision rule; None for a claim still on the temporary one-step verdict.
+
+    Raises:
+        ResultError: the claim's rule cannot be found, or cannot judge this assessment.
+    """
+    from evidence.registry import RegistryError, decider
+
+    try:
+        decide = decider(result.claim.id)
+    except RegistryError as exc:
+        raise ResultError(str(exc)) from None
+    if decide is None:
+        return None
+    values = threshold_values(result.claim.thresholds, result.mode == "quick")
+    try:
+        return decide(result.assessment, values)
+    except Exception as exc:  # a rule that cannot judge this assessment: not a verdict to publish
+        raise ResultError(f"its decision cannot be recomputed from its assessment "
+                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
 
 
 def check_integrity(result: ResultFile, source: str = "result") -> None:
-    """Refuse ``result`` unless its verdict and summary follow from its own assessment: the claim's
-    :meth:`~evidence.claim.Claim.verdict` is recomputed on read (and, for back-to-back runs, the runs' stability
-    rule over the recorded verdicts, the last of which must be the recomputed one).
+    """Refuse ``result`` unless its decision follows from its own assessment: the claim's decision rule is
+    recomputed on read from the stored assessment and thresholds and must give the stored decision (verdict
+    code and the numbers it rests on) and the stored verdict (for back-to-back runs, the last run's, and the
+    runs' stability rule over the recorded verdicts). The summary is prose and is not compared: a reworded
+    report leaves a result valid. A claim still on the temporary one-step verdict is checked as before, by its
+    verdict and summary recomputed through the claim.
 
     Raises:
-        ResultError: they do not (a hand-edited verdict or summary; or, for a stale result, a verdict rule
+        ResultError: they do not (a hand-edited verdict or decision; or, for a stale result, a decision rule
             changed since the run): the message says which, stored against recomputed.
     """
-    from evidence.claim import Verdict
+    try:
+        again = recompute(result)
+    except ResultError as exc:
+        raise ResultError(f"{source}: {exc}") from None
+    if again is None:
+        return _check_one_step(result, source)
+    last_verdict = result.reruns[-1].verdict if result.reruns else result.verdict
+    if result.reruns and last_verdict != again.verdict:
+        return _refuse(result, source, "the last run's verdict", f"verdict {last_verdict!r}", repr(again.verdict))
+    expected = stable_verdict([r.verdict for r in result.reruns]) if result.reruns else again.verdict
+    if result.verdict != expected:
+        return _refuse(result, source, "its verdict", f"verdict {result.verdict!r}", repr(expected))
+    if result.decision is not None and not result.decision.same_as(again):
+        stored, wanted = _difference(result.decision, again)
+        return _refuse(result, source, "its decision", stored, wanted)
+
+
+def _difference(stored: Decision, again: Decision) -> tuple[str, str]:
+    """The first field where two decisions differ, as (stored, recomputed) texts."""
+    for name in ("verdict", "code", "unavailable", "failed"):
+        if getattr(stored, name) != getattr(again, name):
+            return f"{name} {getattr(stored, name)!r}", f"{getattr(again, name)!r}"
+    keys = sorted(set(stored.numbers) | set(again.numbers))
+    for key in keys:
+        if not Decision(verdict="inconclusive", code="x", numbers={key: stored.numbers.get(key)}).same_as(
+                Decision(verdict="inconclusive", code="x", numbers={key: again.numbers.get(key)})):
+            return f"{key} {stored.numbers.get(key)!r}", f"{again.numbers.get(key)!r}"
+    return "?", "?"
+
+
+def _check_one_step(result: ResultFile, source: str) -> None:
+    """Temporary (issue 21): a claim on the one-step verdict is checked by its verdict and summary."""
     from evidence.registry import RegistryError, get_claim
 
     try:
-        claim = get_claim(result.claim.id)
-        again = claim.verdict(result.assessment)
+        judged = get_claim(result.claim.id).verdict(result.assessment)
     except RegistryError as exc:
         raise ResultError(f"{source}: {exc}") from None
     except Exception as exc:  # a verdict rule that cannot judge this assessment: not a verdict to publish
         raise ResultError(f"{source}: its verdict cannot be recomputed from its assessment "
                           f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
-    expected = again
+    expected = judged
     if result.reruns:
         last = result.reruns[-1]
-        if (last.verdict, last.summary) != (again.verdict, again.summary):
-            expected = Verdict(again.verdict, again.summary)
-            stored = (last.verdict, last.summary)
-            return _refuse(result, source, "the last run's verdict", stored, expected)
-        expected = stability(result.reruns, again)
-    if (result.verdict, result.summary) != (expected.verdict, expected.summary):
-        _refuse(result, source, "its verdict", (result.verdict, result.summary), expected)
+        if (last.verdict, last.summary) != (judged.verdict, judged.summary):
+            field = "verdict" if last.verdict != judged.verdict else "summary"
+            return _refuse(result, source, "the last run's verdict", f"{field} {getattr(last, field)[:80]!r}",
+                           repr(getattr(judged, field)[:80]))
+        expected = stability(result.reruns, judged)
+    for field in ("verdict", "summary"):
+        if getattr(result, field) != getattr(expected, field):
+            return _refuse(result, source, "its verdict", f"{field} {getattr(result, field)[:80]!r}",
+                           repr(getattr(expected, field)[:80]))
 
 
-def _refuse(result: ResultFile, source: str, what: str, stored: tuple[str, str], expected: Any) -> None:
-    field = "verdict" if stored[0] != expected.verdict else "summary"
-    shown = stored[0] if field == "verdict" else stored[1][:80]
-    wanted = expected.verdict if field == "verdict" else expected.summary[:80]
-    how = ("made by other code than today's, whose verdict rule may differ: needs a rerun "
+def _refuse(result: ResultFile, source: str, what: str, stored: str, wanted: str) -> None:
+    how = ("made by other code than today's, whose decision rule may differ: needs a rerun "
            f"(`kvt evidence run {result.claim.id}`)" if is_stale(result) else "edited by hand: refused")
-    raise ResultError(f"{source}: {what} does not follow from its assessment ({field} {shown!r}, recomputed "
-                      f"{wanted!r}); {how}")
+    raise ResultError(f"{source}: {what} does not follow from its assessment ({stored}, recomputed {wanted}); "
+                      f"{how}")
 
 
 def load_venues(claim_id: str, directory: str | os.PathLike | None = None) -> dict[str, ResultFile]:
@@ -508,10 +358,21 @@ def load_venues(claim_id: str, directory: str | os.PathLike | None = None) -> di
 
 
 def is_stale(result: ResultFile) -> bool | None:
-    """Whether the claim's code changed since ``result`` was made; None when the claim is not registered."""
-    from evidence.registry import RegistryError, get_claim
+    """Whether what decides the claim's result changed since ``result`` was made (its code hash differs); None
+    when the claim is not registered or its files cannot be read.
+
+    A project claim's files are hashed without importing it: its package, less the report's prose, and the
+    programs and data files the result records (a claim that adds one changes its declarations, and so its
+    hash, anyway).
+    """
+    from evidence.claim import code_files, hash_files
+    from evidence.registry import CLAIM_MODULES, RegistryError, get_claim, package_dir
 
     try:
+        if result.claim.id in CLAIM_MODULES:
+            location, _ = package_dir(result.claim.id)
+            files = code_files(Path(location), result.claim.programs, result.claim.data_files)
+            return result.code_hash != hash_files(files)
         return result.code_hash != get_claim(result.claim.id).code_hash()
     except (RegistryError, OSError):
         return None

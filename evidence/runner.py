@@ -15,27 +15,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evidence import provenance, releases
-from evidence.claim import Claim, Verdict
-from evidence.contract import Assessment
+from evidence.claim import Claim
+from evidence.contract import Assessment, SubjectResult, Verdict
 from evidence.processes import run_process
 from evidence.registry import get_claim
-from evidence.results import (
-    SCHEMA_VERSION,
-    ClaimInfo,
-    Provenance,
-    Rerun,
-    ResultFile,
-    SubjectResult,
-    stability,  # the rule lives with the results, whose readers recompute it
-    write_result,
-)
+from evidence.result_model import SCHEMA_VERSION, ClaimInfo, Provenance, Rerun, ResultFile
 from evidence.results import results_dir as results_dir_
+from evidence.results import stability, write_result  # the rule lives with the results, whose readers recompute it
 from evidence.venue import current_venue
+from evidence.worker import CellOutcome
 
 #: Settings every worker runs with, recorded in every result. TensorFlow's oneDNN policy is left at its
 #: default (on for x86 CPUs with AVX-512 VNNI/BF16 or AMX): switching it off would measure a non-default
@@ -52,17 +45,6 @@ WORKER_ENV_REMOVED = ("TF_ENABLE_ONEDNN_OPTS",)
 
 class UnknownSubjectError(ValueError):
     """A subject that none of the selected claims measures."""
-
-
-@dataclass
-class CellOutcome:
-    """What one worker produced."""
-
-    status: str
-    reason: str | None = None
-    stderr_tail: str | None = None
-    duration_s: float = 0.0
-    measurements: dict[str, Any] = field(default_factory=dict)
 
 
 def worker_env(claim: Claim, subject: str) -> dict[str, str]:
@@ -319,15 +301,22 @@ def collect_runs(claim: Claim, *, quick: bool, subjects: Sequence[str], timeout_
 
 
 def judge_runs(claim: Claim, runs: Sequence[RunRecord], *, quick: bool) -> Judged:
-    """Judge each run in two steps (:meth:`Claim.assess`, then :meth:`Claim.verdict`) and the runs together
-    (:func:`stability`). The one judge of a run, whether it was made in one piece or merged from shards."""
+    """Judge each run (:meth:`Claim.assess`, then :meth:`Claim.decide` and :meth:`Claim.report`) and the runs
+    together (:func:`stability`). The one judge of a run, whether it was made in one piece or merged from
+    shards."""
     verdicts: list[Rerun] = []
     for run_record in runs:
         assessment = claim.assess(run_record.subjects, quick)
-        last = claim.verdict(assessment)
+        last = claim.judgement(assessment, quick)
         verdicts.append(Rerun(verdict=last.verdict, summary=last.summary, date=run_record.date,
-                              duration_s=run_record.duration_s))
+                              duration_s=run_record.duration_s, decision=_recorded(claim, last)))
     return Judged(assessment, stability(verdicts, last), runs[-1].subjects, verdicts if len(runs) > 1 else [])
+
+
+def _recorded(claim: Claim, judged: Verdict):
+    """The decision a result records: None for a claim on the temporary one-step verdict (nothing typed to
+    check on read)."""
+    return None if claim.one_step else judged.decision
 
 
 def run_claim(
@@ -388,6 +377,7 @@ def assemble_result(claim: Claim, judged: Judged, prov: Provenance) -> ResultFil
         subjects=judged.subjects,
         provenance=prov,
         reruns=judged.reruns,
+        decision=_recorded(claim, judged.verdict),
     )
 
 

@@ -12,10 +12,25 @@ import importlib
 import json
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from evidence.claim import Context, FrameworkUnavailable
 from evidence.registry import get_claim
+
+
+@dataclass
+class CellOutcome:
+    """What one worker produced, as the runner records it: ``ok``, ``unavailable`` or ``failed``."""
+
+    status: str
+    reason: str | None = None
+    stderr_tail: str | None = None
+    duration_s: float = 0.0
+    measurements: dict[str, Any] = field(default_factory=dict)
 
 
 def _write(path: Path, payload: dict) -> None:
@@ -57,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         measurements = claim.measure(ctx)
+        if isinstance(measurements, BaseModel):  # a claim's typed measurement: stored as its JSON data
+            measurements = measurements.model_dump(mode="json")
     except FrameworkUnavailable as exc:
         _write(args.out, {"status": "unavailable", "reason": str(exc), "measurements": {},
                           "duration_s": time.perf_counter() - start})
