@@ -110,12 +110,14 @@ class Context:
 ANY_MACHINE = VenueScope()
 
 
-#: The modules of a claim package that hold prose for people only: left out of the code hash.
-REPORT_MODULES = ("report",)
+#: The modules of a claim package that decide nothing, left out of the code hash: the report's prose for people,
+#: and the synthetic results the family test judges (:meth:`Claim.synthetic_results`).
+REPORT_MODULES = ("report", "synthetic")
 
 
 def is_report_module(path: Path) -> bool:
-    """Whether ``path`` is a prose module of a claim package (``report.py``, ``report_*.py``)."""
+    """Whether ``path`` is a module of a claim package that decides nothing (``report.py``, ``report_*.py``,
+    ``synthetic.py``)."""
     return any(path.stem == name or path.stem.startswith(f"{name}_") for name in REPORT_MODULES)
 
 

@@ -31,29 +31,36 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
     provenance, findings, reruns, subjects, and the other venues it has results for.
 
     A claim with no result has verdict ``not run``; a result that cannot be used (another schema, a field that
-    fails validation) has verdict ``invalid`` and the reason in ``summary``.
+    fails validation) has verdict ``invalid`` and the reason in ``summary``. A claim's title comes from its result
+    (the claim as declared when it ran), so showing results imports no claim; the claim's declarations are
+    imported only for a claim without a usable result.
     """
     from evidence.registry import get_claim
     from evidence.results import ResultError, is_stale, load_venues
 
+    def declared(cid: str) -> dict[str, Any]:
+        claim = get_claim(cid)
+        return {"id": cid, "title": claim.title, "dimension": claim.dimension, "statement": claim.statement}
+
     rows = []
     for cid in claim_ids:
-        claim = get_claim(cid)
-        row: dict[str, Any] = {"id": cid, "title": claim.title, "dimension": claim.dimension,
-                               "statement": claim.statement}
         try:
             found = load_venues(cid, results_dir)
         except ResultError as exc:
+            row = declared(cid)
             row.update(verdict="invalid", summary=str(exc), venue=None, stale=None, provenance=None, subjects={},
                        venues={})
             rows.append(row)
             continue
         if not found:
+            row = declared(cid)
             row.update(verdict="not run", summary=f"no result yet: run `kvt evidence run {cid}`", venue=None,
                        stale=None, provenance=None, subjects={}, venues={})
             rows.append(row)
             continue
         venue, result = next(iter(found.items()))
+        row = {"id": cid, "title": result.claim.title, "dimension": result.claim.dimension,
+               "statement": result.claim.statement}
         row.update(
             verdict=result.verdict,
             summary=result.summary,
@@ -120,12 +127,13 @@ def resolve_claims(names: list[str] | None) -> list[str]:
     Raises:
         UsageError: an unknown claim, or a claim module that cannot be loaded.
     """
-    from evidence.registry import RegistryError, claim_ids, get_claim
+    from evidence.registry import CLAIM_MODULES, RegistryError, claim_ids, get_claim
 
     try:
         names = names or claim_ids()
         for name in names:
-            get_claim(name)
+            if name not in CLAIM_MODULES:  # an unknown id, or an outside claim whose module may be mistyped
+                get_claim(name)
     except RegistryError as exc:
         raise UsageError(str(exc)) from None
     return list(dict.fromkeys(names))

@@ -21,11 +21,12 @@ library only, so that ``kvt claims`` and ``kvt advise`` start fast.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 #: The four options compared (DESIGN.md, "The options compared"): the one declaration every assessment uses.
 Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
@@ -267,6 +268,12 @@ class Decision(ContractModel):
     failed: list[str] = Field(default_factory=list)
     """Subjects (or cells) that were tried and broke."""
 
+    @field_validator("numbers")
+    @classmethod
+    def _finite(cls, numbers: dict[str, Number]) -> dict[str, Number]:
+        # JSON has no infinity: a ratio over zero is recorded as None, the same before and after a round trip
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in numbers.items()}
+
     def same_as(self, other: Decision, rel: float = 1e-9) -> bool:
         """Whether ``other`` is the same decision: equal codes and subjects, numbers equal up to ``rel``
         (a float that went through JSON may differ in its last bit)."""
@@ -326,6 +333,16 @@ class Verdict:
             raise ValueError(f"Expected findings to be prose (str); received non-text findings for {bad}")
 
 
+def split_missing(missing: list[str]) -> tuple[list[str], list[str]]:
+    """Subjects named in ``missing`` lines (``subject (status: reason)``, ``subject (not run)``, as
+    :func:`evidence.claim.missing_subjects` writes them) as (unavailable or not run, failed)."""
+    unavailable, failed = [], []
+    for line in missing:
+        subject, _, rest = line.partition(" (")
+        (failed if rest.startswith("failed") else unavailable).append(subject)
+    return unavailable, failed
+
+
 #: Threshold values for one mode, by name, as a verdict rule reads them.
 Thresholds = Mapping[str, int | float]
 
@@ -364,5 +381,6 @@ __all__ = [
     "Verdict",
     "VerdictName",
     "describe_fields",
+    "split_missing",
     "threshold_values",
 ]

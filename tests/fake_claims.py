@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from evidence.claim import Claim, Context, Verdict, missing_subjects
-from evidence.contract import Assessment, Threshold
+from evidence.claim import Claim, Context, failed_subjects, missing_subjects, unavailable_subjects
+from evidence.contract import Assessment, Decision, Report, SubjectResult, Threshold
 
 
 class FakeAssessment(Assessment):
@@ -23,6 +23,10 @@ class FakeAssessment(Assessment):
     """Each subject's status."""
     missing: list[str]
     """Subjects that did not run ok."""
+    unavailable: list[str] = []
+    """Subjects that could not be tried (or were not run)."""
+    failed: list[str] = []
+    """Subjects that were tried and broke."""
 
 
 class FakeClaim(Claim):
@@ -76,13 +80,27 @@ class FakeClaim(Claim):
         ok = results.get("ok")
         return FakeAssessment(answer=ok.measurements.get("answer") if ok is not None and ok.status == "ok" else None,
                               statuses_seen={s: r.status for s, r in results.items()},
-                              missing=missing_subjects(results, self.subjects))
+                              missing=missing_subjects(results, self.subjects),
+                              unavailable=unavailable_subjects(results, self.subjects),
+                              failed=failed_subjects(results, self.subjects))
 
-    def verdict(self, a: FakeAssessment) -> Verdict:
-        """Supported when ``ok`` answered 42; the summary names what is missing."""
-        good = a.answer == self.threshold("answer")
-        return Verdict("supported" if good else "inconclusive",
-                       f"ok answered: {good}; missing: {'; '.join(a.missing) or 'none'}.")
+    def decide(self, a: FakeAssessment, thresholds) -> Decision:
+        """Supported when ``ok`` answered the threshold's answer, else inconclusive."""
+        good = a.answer == thresholds["answer"]
+        return Decision(verdict="supported" if good else "inconclusive", code="answered" if good else "not_answered",
+                        numbers={"answer": a.answer, "expected": thresholds["answer"]},
+                        unavailable=a.unavailable, failed=a.failed)
+
+    def report(self, a: FakeAssessment, decision: Decision) -> Report:
+        """The summary names what is missing."""
+        return Report(f"ok answered: {decision.code == 'answered'}; missing: {'; '.join(a.missing) or 'none'}.")
+
+    def synthetic_results(self, quick: bool, around=None):
+        """Every subject ok; ``ok`` answers the threshold's value (``above``) or one less (``below``)."""
+        answer = int(self.threshold("answer", quick)) - (1 if around == ("answer", "below") else 0)
+        results = {s: SubjectResult(status="ok", measurements={"answer": 0}) for s in self.subjects}
+        results["ok"] = SubjectResult(status="ok", measurements={"answer": answer})
+        return results
 
 
 CLAIM = FakeClaim()

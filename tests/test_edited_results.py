@@ -1,9 +1,11 @@
-"""Integrity on read: a result whose verdict or summary does not follow from its own assessment is refused as
-edited, by ``kvt evidence show``, the advisor and the site build (issue 26).
+"""Integrity on read: a result whose decision does not follow from its own assessment is refused as edited, by
+``kvt evidence show``, the advisor and the site build (issue 26).
 
-The verdict is recomputed on read through the claim's own verdict function (and, for back-to-back runs, the
-runs' stability rule), so setting ``"verdict": "supported"`` by hand no longer publishes a verdict nobody measured.
-Every committed result, the release sets' included, passes the same check.
+The decision (verdict code and the numbers it rests on) is recomputed on read through the claim's own decision
+rule, found by the registry without importing the claim (and, for back-to-back runs, the runs' stability rule),
+so setting ``"verdict": "supported"`` by hand no longer publishes a verdict nobody measured. The summary is prose
+(issue 21): it is not compared, so rewording a claim's report leaves its results valid and fresh. Every committed
+result, the release sets' included, passes the same check.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ OTHER = {"supported": "refuted", "partly supported": "supported", "refuted": "su
 
 def _copy(tmp_path: Path, edit) -> Path:
     folder = tmp_path / "results"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for path in COMMITTED_RESULTS.glob("*.json"):
         shutil.copy2(path, folder / path.name)
     path = folder / f"{CLAIM}.{VENUE}.json"
@@ -84,10 +86,18 @@ def test_show_refuses_an_edited_verdict_in_every_format(edited):
     assert len(lines) == 2
 
 
-def test_an_edited_summary_is_refused_too(tmp_path):
-    folder = _copy(tmp_path, lambda d: d.update(summary=d["summary"] + " Trust us."))
-    with pytest.raises(ResultError, match=r"summary .* edited by hand"):
-        load_result(CLAIM, folder, VENUE)
+def test_an_edited_decision_number_is_refused_and_prose_is_not_compared(tmp_path):
+    """A number the decision rests on, edited, is refused; the summary is prose, read as it is."""
+    stored = load_result(CLAIM, COMMITTED_RESULTS, VENUE)
+    assert stored.decision is not None and stored.decision.numbers["favour_tensorflow"] == 0
+
+    def edit(data):
+        data["decision"]["numbers"]["favour_tensorflow"] = 2
+
+    with pytest.raises(ResultError, match=r"decision does not follow .*favour_tensorflow 2.*edited by hand"):
+        load_result(CLAIM, _copy(tmp_path / "a", edit), VENUE)
+    reworded = load_result(CLAIM, _copy(tmp_path / "b", lambda d: d.update(summary="Reworded.")), VENUE)
+    assert reworded.summary == "Reworded." and reworded.decision == stored.decision
 
 
 def test_an_edited_rerun_verdict_is_refused(tmp_path):

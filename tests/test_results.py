@@ -35,7 +35,7 @@ def test_results_of_several_venues_sit_side_by_side(result, tmp_path):
     assessment = result.assessment.model_copy(update={"answer": 41})
     judged = get_claim("fake").verdict(assessment)
     other = result.model_copy(update={"venue": "gpu-h200", "assessment": assessment, "verdict": judged.verdict,
-                                      "summary": judged.summary})
+                                      "summary": judged.summary, "decision": judged.decision})
     write_result(other, tmp_path)
     assert venues("fake", tmp_path) == [VENUE, "gpu-h200"]  # the CPU venue first
     assert {v: r.verdict for v, r in load_venues("fake", tmp_path).items()} == {VENUE: "supported",
@@ -114,7 +114,9 @@ def test_stale_when_the_code_changed(result, tmp_path):
 def test_real_claims_hash_their_programs_and_data():
     claim = get_claim("community")
     names = [p.name for p in claim.code_files()]
-    # A claim package counts every module of it, then its data files.
-    assert names == ["__init__.py", "assessment.py", "claim.py", "listing.py", "pypi-dl-frameworks-2026-11-25.tsv",
-                     "pypi-dl-frameworks-2026-11-25.source.json", "community-first-party.tsv"]
+    # A claim package counts every module of it but its prose (report.py) and its family-test data
+    # (synthetic.py), then its data files.
+    assert names == ["__init__.py", "assess.py", "assessment.py", "claim.py", "measure.py", "measure_listing.py",
+                     "verdict.py", "pypi-dl-frameworks-2026-11-25.tsv", "pypi-dl-frameworks-2026-11-25.source.json",
+                     "community-first-party.tsv"]
     assert all(p.exists() for p in claim.code_files())

@@ -6,7 +6,11 @@ from typing import ClassVar, Literal
 
 from evidence.contract import Assessment, ContractModel, Interval
 
-from .listing import Ecosystem, Membership, Origin
+Ecosystem = Literal["tensorflow", "keras", "jax", "torch", "theano", "cntk"]
+ECOSYSTEMS: tuple[str, ...] = ("tensorflow", "keras", "jax", "torch", "theano", "cntk")
+Membership = Literal["name", "summary", "look_alike", "placeholder", "name_only"]
+Origin = Literal["framework", "first_party", "third_party"]
+ORIGINS: tuple[str, ...] = ("framework", "first_party", "third_party")
 
 
 class FrameworkRank(ContractModel):

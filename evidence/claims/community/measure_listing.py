@@ -18,21 +18,16 @@ from __future__ import annotations
 import csv
 import json
 import re
-from typing import Any, Literal
+from typing import Any
 
 from evidence.claim import DATA_DIR
 
-DATA_FILE = "pypi-dl-frameworks-2026-11-25.tsv"
-SOURCE_FILE = "pypi-dl-frameworks-2026-11-25.source.json"
-FIRST_PARTY_FILE = "community-first-party.tsv"
-LISTING_DATE = "2026-11-25"
-SOURCE = f"PyPI listing of {LISTING_DATE}"
+from .assessment import ECOSYSTEMS, ORIGINS, Ecosystem, Membership, Origin
+from .claim import DATA_FILE, FIRST_PARTY_FILE, LISTING_DATE, SOURCE, SOURCE_FILE
 
-Ecosystem = Literal["tensorflow", "keras", "jax", "torch", "theano", "cntk"]
-ECOSYSTEMS: tuple[str, ...] = ("tensorflow", "keras", "jax", "torch", "theano", "cntk")
-Membership = Literal["name", "summary", "look_alike", "placeholder", "name_only"]
-Origin = Literal["framework", "first_party", "third_party"]
-ORIGINS: tuple[str, ...] = ("framework", "first_party", "third_party")
+__all__ = ["DATA_FILE", "ECOSYSTEMS", "FIRST_PARTY_FILE", "LISTING_DATE", "ORIGINS", "SOURCE", "SOURCE_FILE",
+           "Ecosystem", "Membership", "Origin", "analyse", "classify", "months_between", "origin", "read_first_party",
+           "read_listing", "read_source"]
 
 #: Each framework's own distributions, whose download ranks are reported.
 FRAMEWORK_PACKAGES = ("tensorflow", "tensorflow-cpu", "keras", "tf-keras", "jax", "jaxlib", "flax", "torch",
