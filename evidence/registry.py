@@ -42,12 +42,13 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
     "community": "evidence.claims.community.assessment:CommunityAssessment",
     "deployment": "evidence.claims.deployment.assessment:DeploymentAssessment",
     "extensibility": "evidence.claims.extensibility.assessment:ExtensibilityAssessment",
-    "platform": "evidence.claims.platform:PlatformAssessment",
+    "platform": "evidence.claims.platform.assessment:PlatformAssessment",
 }
 #: Each claim's decision rule, as ``module:function`` (``decide(assessment, thresholds) -> Decision``), for the
 #: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
 #: (temporary: see :class:`evidence.claim.Claim`).
 CLAIM_DECIDERS: dict[str, str] = {
+    "platform": "evidence.claims.platform.verdict:decide",
     "community": "evidence.claims.community.verdict:decide",
 }
 
