@@ -48,6 +48,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
 #: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
 #: (temporary: see :class:`evidence.claim.Claim`).
 CLAIM_DECIDERS: dict[str, str] = {
+    "extensibility": "evidence.claims.extensibility.verdict:decide",
     "platform": "evidence.claims.platform.verdict:decide",
     "community": "evidence.claims.community.verdict:decide",
 }

@@ -21,7 +21,8 @@ from evidence import code_metrics
 from evidence.claim import PROGRAMS_DIR, load_program
 from evidence.claims.extensibility import CLAIM, ExtensibilityAssessment, attempt
 from evidence.claims.extensibility import build as build_module
-from evidence.claims.extensibility.claim import route_lines
+from evidence.claims.extensibility.assess import _cell
+from evidence.claims.extensibility.measure import route_lines
 from evidence.claims.extensibility.routes import BUILDS, ROUTES, is_own, routes_for
 from evidence.options import KERAS_OPTIONS, OPTIONS, TF_CORE
 from evidence.results import SubjectResult, load_result
@@ -58,7 +59,7 @@ def test_a_non_finite_gradient_has_no_error_and_fails():
     x = check.probe_points()
     out = check.gradient_check(check.swish, lambda v, w: np.full(v.shape, np.nan), x)
     assert out["max_error"] is None and not out["finite"]
-    cell = CLAIM._cell("keras-jax", route("jax_custom_vjp"), ran(gradient_error=None), {}, quick=False)
+    cell = _cell(CLAIM, "keras-jax", route("jax_custom_vjp"), ran(gradient_error=None), {}, quick=False)
     assert cell.status == "fails" and "not finite" in cell.reason
 
 
@@ -147,7 +148,7 @@ def test_no_compiler_makes_a_build_unavailable_and_its_routes_too(tmp_path, monk
     assert info["status"] == "unavailable" and "g++ not found" in info["reason"]
     library, instead = build_module.library_for("jax_ffi", tmp_path)
     assert library is None and instead["status"] == "unavailable" and "g++" in instead["reason"]
-    cell = CLAIM._cell("keras-jax", route("jax_ffi_op"), {**instead, **route_lines(route("jax_ffi_op"))}, {}, False)
+    cell = _cell(CLAIM, "keras-jax", route("jax_ffi_op"), {**instead, **route_lines(route("jax_ffi_op"))}, {}, False)
     assert cell.status == "unavailable"
 
 
@@ -157,7 +158,7 @@ def test_a_failed_or_missing_build_is_recorded(tmp_path):
     build_module.record_path(tmp_path, "torch_op").write_text(json.dumps({"status": "fails", "reason": "x: error"}))
     library, instead = build_module.library_for("torch_op", tmp_path)
     assert instead["status"] == "build_failed"
-    cell = CLAIM._cell("keras-torch", route("torch_cpp_op"), {**instead, **route_lines(route("torch_cpp_op"))}, {},
+    cell = _cell(CLAIM, "keras-torch", route("torch_cpp_op"), {**instead, **route_lines(route("torch_cpp_op"))}, {},
                        False)
     assert cell.status == "fails" and "x: error" in cell.reason
 
@@ -244,14 +245,14 @@ def synthetic(fail=(), unavailable=(), drop=(), portability=True):
 
 def test_cells_are_judged_against_the_declared_tolerances():
     r = route("jax_custom_vjp")
-    assert CLAIM._cell("keras-jax", r, ran(), {}, False).status == "works"
-    over = CLAIM._cell("keras-jax", r, ran(gradient_error=2 * TOL), {}, False)
+    assert _cell(CLAIM, "keras-jax", r, ran(), {}, False).status == "works"
+    over = _cell(CLAIM, "keras-jax", r, ran(gradient_error=2 * TOL), {}, False)
     assert over.status == "fails" and over.gradient_check.passed is False and "finite differences" in over.reason
-    value = CLAIM._cell("keras-jax", r, ran(value_error=1e-2), {}, False)
+    value = _cell(CLAIM, "keras-jax", r, ran(value_error=1e-2), {}, False)
     assert value.status == "fails" and "NumPy" in value.reason
-    stuck = CLAIM._cell("keras-jax", r, ran(checks={"trained": False, "finite": True}), {}, False)
+    stuck = _cell(CLAIM, "keras-jax", r, ran(checks={"trained": False, "finite": True}), {}, False)
     assert stuck.status == "fails" and "no gradient flowed" in stuck.failed_checks[0]
-    nothing = CLAIM._cell("keras-jax", r, ran(checks={}, gradient=False), {}, False)
+    nothing = _cell(CLAIM, "keras-jax", r, ran(checks={}, gradient=False), {}, False)
     assert nothing.status == "fails"
 
 

@@ -24,6 +24,10 @@ need, into the run's temporary folder; nothing is cached across runs or committe
 In full mode every backend's Keras-side routes are also run on the other two backends: that measures portability
 (code written with one framework's API run on another), reported apart, never as the other option's capability.
 The verdict answers the article's sentence from what each option extends with its own tools.
+
+The package's parts: ``claim`` (declarations), ``routes`` (the routes and needs, declared), ``measure`` and
+``build`` (the worker's attempts and builds), ``assessment``, ``assess``, ``verdict`` (the decision), ``report``
+(prose), ``synthetic`` (made-up attempts for the family test).
 """
 
 from evidence.claims.extensibility.assessment import (
@@ -33,7 +37,20 @@ from evidence.claims.extensibility.assessment import (
     ExtensibilityAssessment,
     GradientCheck,
 )
-from evidence.claims.extensibility.claim import CLAIM, ExtensibilityClaim, attempt
+from evidence.claims.extensibility.claim import ExtensibilityClaim
+
+CLAIM = ExtensibilityClaim()
+
+
+def __getattr__(name: str):
+    """``attempt`` (the worker's runner of one attempt) is loaded from :mod:`.measure` when first asked for, so
+    importing the package imports no measurement code."""
+    if name == "attempt":
+        from evidence.claims.extensibility.measure import attempt
+
+        return attempt
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["CLAIM", "BuildRecord", "Cell", "Coverage", "ExtensibilityAssessment", "ExtensibilityClaim",
            "GradientCheck", "attempt"]
