@@ -38,7 +38,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
     "backend_portability": "evidence.claims.backend_portability.assessment:PortabilityAssessment",
     "performance": "evidence.claims.performance.assessment:PerformanceAssessment",
     "distributed_scaling": "evidence.claims.distributed_scaling.assessment:DistributedAssessment",
-    "ease_of_use": "evidence.claims.ease_of_use:EaseOfUseAssessment",
+    "ease_of_use": "evidence.claims.ease_of_use.assessment:EaseOfUseAssessment",
     "community": "evidence.claims.community.assessment:CommunityAssessment",
     "deployment": "evidence.claims.deployment.assessment:DeploymentAssessment",
     "extensibility": "evidence.claims.extensibility.assessment:ExtensibilityAssessment",
@@ -48,6 +48,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
 #: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
 #: (temporary: see :class:`evidence.claim.Claim`).
 CLAIM_DECIDERS: dict[str, str] = {
+    "ease_of_use": "evidence.claims.ease_of_use.verdict:decide",
     "extensibility": "evidence.claims.extensibility.verdict:decide",
     "platform": "evidence.claims.platform.verdict:decide",
     "community": "evidence.claims.community.verdict:decide",

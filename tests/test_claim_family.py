@@ -18,7 +18,7 @@ from tests.support.imports import FRAMEWORKS
 
 #: Claims whose owners are moving them to the decide/report shape in parallel (issue 21), with what they lack.
 PENDING = {"architecture", "backend_portability", "performance", "deployment",
-           "distributed_scaling", "ease_of_use"}  # the last two: this branch, next
+           "distributed_scaling"}  # the last one: this branch, next
 
 
 @pytest.mark.parametrize("claim_id", claim_ids())

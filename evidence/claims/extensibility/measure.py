@@ -59,7 +59,7 @@ def measure(claim: ExtensibilityClaim, ctx: Context) -> dict[str, Any]:
         build_id = claim.BUILDERS[ctx.subject]
         out["builds"] = {build_id: run_build(build_id, ctx.workdir, claim.setting("build_timeout_s", ctx.quick))}
     if ctx.subject == "keras-torch":
-        from evidence.claims.ease_of_use import limit_torch_threads
+        from evidence.claims.ease_of_use.measure import limit_torch_threads
 
         out[f"{ctx.stage}_torch_threads"] = limit_torch_threads()
     if ctx.subject in KERAS_OPTIONS:
