@@ -17,8 +17,7 @@ from evidence.testing import check_claim
 from tests.support.imports import FRAMEWORKS
 
 #: Claims whose owners are moving them to the decide/report shape in parallel (issue 21), with what they lack.
-PENDING = {"architecture", "backend_portability", "performance", "deployment",
-           "distributed_scaling"}  # the last one: this branch, next
+PENDING = {"architecture", "backend_portability", "performance", "deployment"}
 
 
 @pytest.mark.parametrize("claim_id", claim_ids())

@@ -46,13 +46,26 @@ speed-up.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .assessment import DistributedAssessment, PathRun
 from .claim import DistributedScalingClaim
-from .lines import lines_added, logical_lines, program_lines_added
-from .measure import FAULT_ENV, fault_injection
 from .paths import FAULTS, PATHS
 
 CLAIM = DistributedScalingClaim()
+
+#: Names kept importable from the package, loaded from their module on first use (the measurement code stays
+#: out of a reader's imports).
+_LAZY = {"lines_added": "lines", "logical_lines": "lines", "program_lines_added": "lines", "FAULT_ENV": "measure",
+         "fault_injection": "measure"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["CLAIM", "FAULTS", "FAULT_ENV", "PATHS", "DistributedAssessment", "DistributedScalingClaim", "PathRun",
            "fault_injection", "lines_added", "logical_lines", "program_lines_added"]

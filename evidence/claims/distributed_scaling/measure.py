@@ -13,17 +13,25 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence.claim import PROGRAMS_DIR, load_program
 from evidence.errors import error_from_text, error_info
 from evidence.processes import run_process
 from evidence.timing import summarize
 
-from .paths import PATHS, SINGLE, SINGLE_KERAS
+from .lines import logical_lines, program_lines_added
+from .paths import FAULTS, PATHS, SINGLE, SINGLE_KERAS
+
+if TYPE_CHECKING:
+    from evidence.claim import Context
+
+    from .claim import DistributedScalingClaim
 
 #: Fault injection for the tests, ``PATH:WORKER:SECONDS``: kill that worker of that path's runs after SECONDS.
 FAULT_ENV = "KVT_FAULT_KILL_WORKER"
@@ -304,3 +312,81 @@ class Runner:
         finally:
             keras.distribution.set_distribution(None)
         return out
+
+
+def accelerator_count() -> int:
+    """GPUs on this machine, as ``nvidia-smi -L`` lists them (0 when there is none, or no nvidia-smi)."""
+    if shutil.which("nvidia-smi") is None:
+        return 0
+    try:
+        out = subprocess.run(["nvidia-smi", "-L"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    return sum(1 for line in out.splitlines() if line.startswith("GPU "))
+
+
+def measure(claim: DistributedScalingClaim, ctx: Context) -> dict[str, Any]:
+    """The subject's single-device run, each of its distributed paths, then its fault trials."""
+    q = ctx.quick
+    steps, epochs = claim.setting("steps", q), ctx.warmup + ctx.repeats
+    runner = Runner(ctx, steps=steps, epochs=epochs, timeout_s=claim.setting("workers_timeout_s", q),
+                    grace_s=claim.setting("workers_grace_s", q),
+                    finish_grace_s=claim.setting("workers_finish_grace_s", q))
+    workers = claim.setting("workers", q)
+    skipped = claim.setting("paths_skipped", q)
+    names = [n for n, p in PATHS.items() if p.option == ctx.subject and n not in skipped]
+    runs: dict[str, Any] = {}
+    single = runner.single()
+    for name in names:
+        path = PATHS[name]
+        if path.runner == "devices":
+            # A fresh process per device count: the logical devices must be set before TensorFlow starts,
+            # and Keras's collectives keep group keys for the life of the process (a second strategy with
+            # another device count fails: "joining a group with size 2, but that group has size 4").
+            for n in claim.setting("mirrored_devices", q):
+                runs[f"{name}-{n}"] = {"path": name, "devices": n, **(
+                    runner.one_device_in_process(name) if n == 1 else
+                    runner.run(name, extra_args=["--devices", str(n)]))}
+        elif path.runner == "logical-devices":
+            runs[f"{name}-2"] = {"path": name, "devices": 2, **runner.run(name, extra_args=["--devices", "2"])}
+        elif path.runner == "host-devices":
+            flags = " ".join(filter(None, [os.environ.get("XLA_FLAGS"),
+                                           "--xla_force_host_platform_device_count=2"]))
+            runs[f"{name}-2"] = {"path": name, "devices": 2, **runner.run(
+                name, env={"XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"})}
+        elif path.runner == "workers":
+            if path.own_one_device_run and not q:
+                runs[f"{name}-1"] = {"path": name, "devices": 1, **runner.one_device_in_process(name)}
+            env = {"JAX_PLATFORMS": "cpu"} if path.cluster == "jax" else {}
+            runs[f"{name}-{workers}"] = {"path": name, "devices": workers, **runner.run(
+                name, workers=workers, cluster=path.cluster, env=env)}
+        elif path.runner == "in-worker":
+            runs[name] = {"path": name, "devices": 2, **runner.keras_distribution_attempt(path.kind)}
+    faults: dict[str, Any] = {}
+    hang = float(claim.threshold("hang_after_s", q))
+    at_step = claim.fault_step(q, epochs)
+    trial = {"at_step": at_step, "hang_timeout_s": hang, "timeout_s": claim.setting("fault_timeout_s", q)}
+    for name in claim.setting("fault_paths", q):
+        if name not in names:
+            continue
+        plan = FAULTS[name]
+        trials = []
+        if plan.combined and claim.setting("fault_recovery", q):
+            trials.append(runner.fault_trial(name, plan.program, mechanism=plan.mechanism, restart="launcher",
+                                             **trial))
+        else:
+            trials.append(runner.fault_trial(name, plan.program, mechanism="none", restart="none", **trial))
+            if claim.setting("fault_recovery", q) and not plan.combined:
+                trials.append(runner.fault_trial(name, plan.program, mechanism=plan.mechanism,
+                                                 restart=plan.restart, **trial))
+        faults[name] = trials
+    lines = {name: program_lines_added(PATHS[name].single, PATHS[name].program)
+             for name in names if PATHS[name].program}
+    recovery_lines = {name: program_lines_added(PATHS[name].program, FAULTS[name].program)
+                      for name in names if name in FAULTS}
+    launcher_lines = len(logical_lines((PROGRAMS_DIR / "dist_launch.py").read_text(encoding="utf-8")))
+    return {"mode": "quick" if q else "full", "steps": steps, "epochs": epochs, "cpu_count": os.cpu_count(),
+            "accelerators": accelerator_count(), "hosts": 1,
+            "single": {"program": SINGLE[ctx.subject], **single}, "runs": runs, "faults": faults,
+            "lines": lines, "recovery_lines": recovery_lines, "launcher_lines": launcher_lines}
+
