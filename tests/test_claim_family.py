@@ -14,10 +14,8 @@ import pytest
 
 from evidence.registry import claim_ids, get_claim
 from evidence.testing import check_claim
+from tests.support.claims import PENDING
 from tests.support.imports import FRAMEWORKS
-
-#: Claims whose owners are moving them to the decide/report shape in parallel (issue 21), with what they lack.
-PENDING = {"architecture", "backend_portability", "performance", "deployment"}
 
 
 @pytest.mark.parametrize("claim_id", claim_ids())

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, Interval, KnownIssue, Outcome
+from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, Interval, KnownIssue, Option, Outcome
 
-Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
 PathName = Literal[
     "mirrored-fit", "mirrored-custom", "multiworker-fit", "multiworker-custom", "tfcore-dtensor", "jax-dataparallel",
     "jax-multiprocess", "jax-modelparallel", "torch-keras-distribution", "torch-keras-modelparallel",

@@ -7,13 +7,11 @@ is imported here.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from evidence.claims.extensibility.routes import NEEDS, Framework, Kind
-from evidence.contract import Assessment, ContractModel, ErrorInfo, Outcome
+from evidence.contract import Assessment, ContractModel, ErrorInfo, Option, Outcome
 from evidence.options import FRAMEWORK, KERAS_OPTIONS, TF_CORE
-
-Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
 
 
 class GradientCheck(ContractModel):
