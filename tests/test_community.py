@@ -144,7 +144,10 @@ def _with_signals(result, statuses: dict[str, str]) -> CommunityAssessment:
 ])
 def test_the_verdict_rule(result, statuses, verdict):
     a = _with_signals(result, dict(zip(("packages", "active", "widely_downloaded"), statuses, strict=True)))
-    assert CLAIM.verdict(a).verdict == verdict
+    decision = CLAIM.verdict(a).decision
+    assert decision.verdict == verdict
+    assert (decision.numbers["favour_tensorflow"], decision.numbers["favour_keras"]) == (
+        statuses.count("favours_tensorflow"), statuses.count("favours_keras"))
 
 
 def test_the_committed_result_is_the_current_code():

@@ -304,10 +304,11 @@ def _on_gpus(results: dict, gpus: int = 4) -> dict:
 
 def test_a_cpu_venue_cannot_decide_large_scale_and_says_what_it_decides():
     verdict = CLAIM.judge(_results())
-    assert verdict.verdict == "inconclusive"
+    decision = verdict.decision
+    assert (decision.verdict, decision.code) == ("inconclusive", "venue_cannot_decide_scale")
+    assert decision.numbers["reading"] == "partly supported"  # what the venue decides, as a number, not a verdict
+    assert (decision.numbers["tensorflow_paths_working"], decision.numbers["tensorflow_paths"]) == (4, 5)
     assert {"venue", "correctness", "overhead", "fault_behaviour", "reading_on_this_venue"} <= set(verdict.findings)
-    assert "'partly supported'" in verdict.findings["reading_on_this_venue"]
-    assert "4 of its 5 distributed paths" in verdict.findings["correctness"]
     a = CLAIM.assess(_results(), False)
     assert a.scale_decided is False and a.accelerators == 0 and a.hosts == 1
     # One accelerator is not enough either; two are.
@@ -330,8 +331,9 @@ def test_a_hang_is_called_only_after_jax_documented_heartbeat_timeout():
 
 def test_tensorflow_works_but_not_everywhere_and_not_alone():
     verdict = CLAIM.judge(_on_gpus(_results()))
-    assert verdict.verdict == "partly supported"
-    assert "4 of its 5 distributed paths" in verdict.summary
+    assert (verdict.decision.verdict, verdict.decision.code) == ("partly supported", "tensorflow_works_in_part")
+    assert verdict.decision.numbers["tensorflow_paths_failing"] == 1
+    assert verdict.decision.numbers["others_multi_process"] == 2
     assert "keras-team/keras#20585" in verdict.summary
     assert "not speed-up" in verdict.summary and "not show a speed-up" in verdict.findings["scope"]
     assert "keras-torch recovers with torchrun" in verdict.summary
@@ -353,13 +355,16 @@ def test_refuted_when_only_the_other_options_work():
     assert CLAIM.judge(_on_gpus(_results(tf_works=False))).verdict == "refuted"
 
 
-def test_missing_subjects_are_named_and_no_tensorflow_is_inconclusive():
+def test_a_failed_subject_is_named_failed_and_no_tensorflow_is_inconclusive():
+    """(The family test checks unavailable subjects: tests/test_claim_family.py.)"""
     results = _results()
     results["keras-torch"] = SubjectResult(status="failed", reason="worker killed by signal 9: ")
-    verdict = CLAIM.judge(results)
-    assert "keras-torch" in verdict.summary and "keras-torch (failed" in verdict.findings["missing"]
+    decision = CLAIM.judge(results).decision
+    assert decision.failed == ["keras-torch"] and decision.unavailable == []
     del results["keras-tensorflow"], results["tensorflow-core"]
-    assert CLAIM.judge(results).verdict == "inconclusive"
+    decision = CLAIM.judge(results).decision
+    assert (decision.verdict, decision.code) == ("inconclusive", "no_tensorflow_path")
+    assert decision.unavailable == ["keras-tensorflow", "tensorflow-core"]
 
 
 # -- fault outcomes ---------------------------------------------------------------------------------------------

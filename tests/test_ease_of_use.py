@@ -296,12 +296,12 @@ def test_option_costs_take_the_cheapest_working_style():
 
 
 def test_missing_subjects_are_named():
+    """(The family test checks every subject unavailable: tests/test_claim_family.py.)"""
     a, verdict = judge(synthetic(drop=("keras-torch",)))
-    assert verdict.verdict == "supported"
-    assert "keras-torch" in verdict.summary and "keras-torch" in verdict.findings["not_measured"]
+    assert (verdict.decision.verdict, verdict.decision.unavailable) == ("supported", ["keras-torch"])
     assert a.option_cost("keras-torch") is None
     _, verdict = judge(synthetic(drop=("tensorflow-core",)))
-    assert verdict.verdict == "inconclusive" and "tensorflow-core" in verdict.summary
+    assert (verdict.decision.code, verdict.decision.unavailable) == ("no_comparable_task", ["tensorflow-core"])
 
 
 # -- the real quick run ------------------------------------------------------------------------------------------
