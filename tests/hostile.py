@@ -71,7 +71,9 @@ def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
 
     claim = get_claim(claim_id)
     data = copy.deepcopy(raw)
-    candidates = [p for p in _paths(data) if p not in _KEEP and not (p[0] == "reruns" and p[-1] == "verdict")]
+    # The decision (codes and numbers, recomputed on read) is never poisoned: a changed one is refused as edited.
+    candidates = [p for p in _paths(data) if p not in _KEEP and not (p[0] == "reruns" and p[-1] == "verdict")
+                  and "decision" not in p]
     for path in candidates:
         # An address from data becomes a link target: it gets a script scheme instead of the payload.
         hostile = URL_PAYLOAD if path[-1] in URL_FIELDS else _get(data, path) + payload
