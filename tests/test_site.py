@@ -169,6 +169,7 @@ def test_changing_a_result_changes_the_site(site, tmp_path):
     claim = get_claim("community")
     judged = claim.verdict(claim.assessment_type.model_validate(community["assessment"]))
     community["verdict"], community["summary"] = judged.verdict, judged.summary
+    community["decision"] = judged.decision.model_dump(mode="json")
     path.write_text(json.dumps(community))
     toy_path = edited / f"toy_pair.{_venue(results, 'toy_pair')}.json"
     toy = json.loads(toy_path.read_text())
@@ -200,6 +201,11 @@ def test_each_venue_is_shown_with_its_own_numbers(site, tmp_path):
     gpu = json.loads(cpu.read_text())
     gpu["venue"] = "gpu-h200"
     gpu["assessment"]["signals"]["packages"]["tensorflow"] = 777
+    from evidence.registry import get_claim  # the decision follows the edited numbers, as a run's would
+
+    claim = get_claim("community")
+    judged = claim.verdict(claim.assessment_type.model_validate(gpu["assessment"]))
+    gpu["verdict"], gpu["decision"] = judged.verdict, judged.decision.model_dump(mode="json")
     (two / "community.gpu-h200.json").write_text(json.dumps(gpu))
     build = build_site(tmp_path / "out", two, toy=False)
     assert build.returncode == 0 and build.warnings() == [], build.output
