@@ -25,6 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "import pydantic, rich"
+#: A second reference, for reading the ratios: what any command pays that validates one pydantic model and prints a
+#: Rich table (``import pydantic, rich`` imports neither pydantic-core nor Rich's console, both lazily loaded).
+FLOOR = ("from pydantic import BaseModel; from rich.console import Console; from rich.table import Table\n"
+         "class M(BaseModel):\n    a: int\n"
+         "M(a=1); t = Table(); t.add_column('a'); Console(file=open('/dev/null', 'w')).print(t)")
 
 
 def commands(results_dir: str | None) -> dict[str, list[str]]:
@@ -32,6 +37,7 @@ def commands(results_dir: str | None) -> dict[str, list[str]]:
     extra = ["--results-dir", results_dir] if results_dir else []
     return {
         BASELINE: [sys.executable, "-c", BASELINE],
+        "one pydantic model and a Rich table": [sys.executable, "-c", FLOOR],
         "kvt evidence show": [sys.executable, "-m", "kvt", "evidence", "show", *extra],
         "kvt claims": [sys.executable, "-m", "kvt", "claims", *extra],
         "kvt evidence show community": [sys.executable, "-m", "kvt", "evidence", "show", "community", *extra],
