@@ -17,6 +17,16 @@ parts every claim must give, each in a module of its own:
 
 It also gives :meth:`Claim.synthetic_results`, the hook the family test (:mod:`evidence.testing`) uses to judge
 results made up around each threshold without running anything.
+
+Moving a claim to this shape (community, ease_of_use, extensibility, distributed_scaling and platform show it):
+split its module into the parts above (``decide`` returns a :class:`~evidence.contract.Decision` whose ``code``
+names the branch of the rule and whose ``numbers`` hold what it compared; ``report`` writes the prose from the
+decision, deciding nothing); give ``synthetic_results`` (in ``synthetic.py``, outside the code hash) and list in
+``unguarded_thresholds`` the thresholds that guard no decision; keep the package ``__init__`` light (names of the
+measurement can stay importable through a module ``__getattr__``); register the assessment type and the decision
+rule by dotted path in :mod:`evidence.registry`; take the claim out of ``PENDING`` in ``tests/support/claims.py``;
+then re-judge its committed results from their stored measurements (``python -m evidence.rejudge CLAIM [DIR]``)
+when what its workers measure did not change, or rerun it when it did.
 """
 
 from __future__ import annotations
