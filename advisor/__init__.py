@@ -14,6 +14,7 @@ deep-learning framework, and never reads a result's raw measurements.
 - :mod:`advisor.confidence`: the seeded draws behind the confidence (reproducible in a browser);
 - :mod:`advisor.export`: everything the ranking needs as JSON, for the site's browser advisor;
 - :mod:`advisor.scenarios`: reference personas scored with scikit-learn's ranking metrics;
-- :mod:`advisor.answers`, :mod:`advisor.prompts`, :mod:`advisor.render`, :mod:`advisor.cli`: answers files,
-  the questionnaire at a terminal, the output (80 columns, wider, Markdown), ``kvt advise`` and ``kvt questions``.
+- :mod:`advisor.answers`, :mod:`advisor.prompts`, :mod:`advisor.render`: answers files, the questionnaire at a
+  terminal, the output (80 columns, wider, Markdown); the commands ``kvt advise`` and ``kvt questions`` that use
+  them are :mod:`kvt.commands.advise` and :mod:`kvt.commands.questions`.
 """

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 from pathlib import Path
 
@@ -54,3 +55,8 @@ def positive_seconds(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a finite number of seconds above 0; received: {text[:80]!r}")
     return value
+
+
+def terminal_width() -> int:
+    """The terminal's width (``$COLUMNS`` first), 80 when there is no terminal."""
+    return shutil.get_terminal_size(fallback=(80, 24)).columns

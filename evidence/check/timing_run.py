@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.check import machine as machine_mod
-from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+from evidence.check.defaults import DEFAULT_COMPILE_BUDGET_S, DEFAULT_TIMEOUT_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
 from evidence.check.timing_report import (
     FASTER_MARGIN,
     PHASES,
@@ -52,7 +52,7 @@ class TimingOptions:
     batch_size: int | None = None
     windows: int = DEFAULT_WINDOWS
     window_steps: int = DEFAULT_WINDOW_STEPS
-    timeout_s: float = 300.0
+    timeout_s: float = DEFAULT_TIMEOUT_S
     compile_budget_s: float = DEFAULT_COMPILE_BUDGET_S
     custom_objects: Path | None = None
     shown_path: str = ""
