@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from evidence.errors import KvtError
 from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTIONS, TF_CORE
 
 #: The criteria's ids, in column order (the questions' importance levels name them).
@@ -31,7 +32,7 @@ CRITERION_IDS: tuple[str, ...] = ("ease_of_use", "backend_flexibility", "perform
                                   "deployment", "extensibility", "community")
 
 
-class MissingEvidence(Exception):
+class MissingEvidence(KvtError):
     """A reader found no usable evidence for its criterion; the message says what is missing."""
 
 

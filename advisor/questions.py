@@ -22,6 +22,7 @@ from typing import Any
 
 from advisor.criteria import CRITERION_IDS
 from advisor.options import ECOSYSTEM_FRAMEWORK, OPTIONS, PRETRAINED, ecosystem_reach
+from evidence.errors import InputError
 
 #: Importance levels a choice can give a criterion (every criterion starts at 1).
 LEVELS: dict[str, float] = {"less": 0.5, "more": 2.0, "most": 3.0}
@@ -278,7 +279,7 @@ REQUIREMENT_WORDS: dict[str, str] = {
 }
 
 
-class AnswerError(ValueError):
+class AnswerError(InputError):
     """An answer that is not allowed; the message names the question and its allowed values."""
 
     def __init__(self, message: str, question: str | None = None):

@@ -444,7 +444,7 @@ WATCHED = """
 import sys, time
 from pathlib import Path
 from evidence.check.timing import Watch, watch_budget
-from evidence.check.trial import Record
+from evidence.check.trial_common import Record
 
 rec = Record(Path(sys.argv[1]), None)
 watch = Watch()

@@ -147,9 +147,10 @@ def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[Tim
     """Time every backend at every setting; the report and the workers' records (kept for the result file).
 
     Raises:
-        BadInputError: a worker found the input unusable (:mod:`evidence.check.run`'s, one line to print).
+        BadInputError: a worker found the input unusable (one line to print).
     """
-    from evidence.check.run import BadInputError, _copy_source, trial_env
+    from evidence.check.trial_runs import copy_source, trial_env
+    from evidence.errors import BadInputError
 
     start = time.perf_counter()
     machine = machine_mod.probe()
@@ -158,7 +159,7 @@ def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[Tim
     records: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="kvt-time-") as tmp:
         work = Path(tmp)
-        source, note = _copy_source(options.path, work / "source", alone=options.kind == "keras_file")
+        source, note = copy_source(options.path, work / "source", alone=options.kind == "keras_file")
         custom = None
         if options.custom_objects is not None:
             custom = work / "custom_objects" / options.custom_objects.name

@@ -35,8 +35,10 @@ def _out_dir(path: Path | None) -> Path | None:
 def run(args: argparse.Namespace) -> int:
     """``kvt check PATH``."""
     from evidence.check.inputs import classify, parse_backends, parse_targets
-    from evidence.check.run import BadInputError, CheckOptions, run_check
+    from evidence.check.run import run_check
     from evidence.check.scan import scan_file
+    from evidence.check.trial_runs import CheckOptions
+    from evidence.errors import BadInputError
 
     path = Path(args.path).expanduser()
     kind = classify(path, script=args.script)

@@ -65,8 +65,8 @@ def parse_settings(text: str | None, backends: tuple[str, ...]) -> tuple[str, ..
 def run_time(args: argparse.Namespace, path: Path, kind: str, backends: tuple[str, ...],
              out_dir: Path | None) -> int:
     """``kvt check PATH --time``."""
-    from evidence.check.run import BadInputError
     from evidence.check.timing_run import TimingOptions, declared_settings, run_timing
+    from evidence.errors import BadInputError
 
     if kind == "script":
         raise UsageError("--time needs a .keras file or a module defining build_model(): a script's steps "
