@@ -70,11 +70,11 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(report.model_dump_json(indent=2))
     elif args.format == "markdown":
-        from evidence.check.report import render_markdown
+        from evidence.check.report_render import render_markdown
 
         sys.stdout.write(render_markdown(report))
     else:
-        from evidence.check.report import render_table
+        from evidence.check.report_render import render_table
 
         render_table(report)
     return EXIT_OK if report.ports else EXIT_FAILED
