@@ -3,10 +3,12 @@ deep-learning framework, and never reads a result's raw measurements.
 
 - :mod:`advisor.assessments`: the assessments, read through :mod:`evidence.results` (the one reader of result
   files), per claim and venue, or the reader's message when a result needs a rerun;
-- :mod:`advisor.criteria`: one named reader per criterion and variant, asking an assessment's fields and queries;
+- :mod:`advisor.criteria`: the criteria, each with a named reader per variant (:mod:`advisor.readers`) asking an
+  assessment's fields and queries;
 - :mod:`advisor.constraints`: the hard requirements (met / not verified / failed) and their checks;
-- :mod:`advisor.questions`: the questionnaire as data, and answers -> :class:`~advisor.questions.Profile`
-  (weights by a declared rule, requirements, variants, fit) in one step;
+- :mod:`advisor.questions`: the questionnaire as data, and the parsing of answers; :mod:`advisor.profile`:
+  answers -> :class:`~advisor.profile.Profile` (weights by a declared rule, requirements, variants, fit) in one
+  step;
 - :mod:`advisor.options`: what the advisor knows beyond the evidence (ecosystems, pretrained hubs, accelerators
   and venues), with its public sources; the option map itself is :mod:`evidence.options`;
 - :mod:`advisor.ranking`: :class:`~advisor.ranking.Ranker`, the scoring and ranking arithmetic (no scikit-learn);

@@ -113,9 +113,9 @@ def _cell_problem(cell: Any) -> str:
 
 def deploy_check(answer: str) -> Callable[[Any, str], Check]:
     """The check of ``deploy_target=answer``: some cell of the targets that serve the answer
-    (:data:`advisor.criteria.DEPLOY_TARGETS`) works for the option. Met when one works; failed when every one was
+    (:data:`advisor.readers.DEPLOY_TARGETS`) works for the option. Met when one works; failed when every one was
     tried and failed (or does not apply); not verified when one could not be tried or was not run."""
-    from advisor.criteria import DEPLOY_TARGETS, cell_facts
+    from advisor.readers import DEPLOY_TARGETS, cell_facts
 
     targets = DEPLOY_TARGETS[answer]
 
