@@ -1,12 +1,12 @@
 """The options compared, and the Keras backend each runs on: the one map every claim and reader uses.
 
-The ids are the project's (DESIGN.md, "The options compared"): the same strings are evidence subjects, advisor
-options and docs table rows.
+The ids are the project's (README.md names the four): the same strings are evidence subjects, advisor options and
+docs table rows.
 """
 
 from __future__ import annotations
 
-#: The four options, in the order of DESIGN.md.
+#: The four options, in the order the README, the tables and the site list them.
 OPTIONS: tuple[str, ...] = ("keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core")
 TF_CORE = "tensorflow-core"
 #: The Keras 3 options.

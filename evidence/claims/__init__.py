@@ -1,1 +1,1 @@
-"""One module per claim of CLAIMS.md; each defines ``CLAIM``, an instance of :class:`evidence.claim.Claim`."""
+"""One module (or package) per claim; each defines ``CLAIM``, an instance of :class:`evidence.claim.Claim`."""
