@@ -79,7 +79,7 @@ class ClaimReading:
             out.update(state="missing", reason=self.absent())
         else:
             out["state"] = "ok"
-            first = self.results.get(self.first_venue())
+            first = self.results.get(self.venues[0])
             if first is not None:
                 out.update(verdict=first.verdict, mode=first.provenance.mode, date=first.provenance.date,
                            stale=stale)

@@ -126,7 +126,7 @@ def deploy_check(answer: str) -> Callable[[Any, str], Check]:
             return Check("met", f"{working[0].target} works: {cell_facts(working[0])}")
         problems = [_cell_problem(c) if c is not None else f"{t} was not run" for t, c in cells.items()]
         tried = [c for c in cells.values() if c is not None and c.status in ("fails", "not_applicable")]
-        state = "failed" if len(tried) == len(cells) else "not_verified"
+        state: Literal["failed", "not_verified"] = "failed" if len(tried) == len(cells) else "not_verified"
         return Check(state, "; ".join(problems))
 
     check.__name__ = f"deploy_{answer}_check"

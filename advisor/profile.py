@@ -54,8 +54,8 @@ def weights_for(answers: Mapping[str, str]) -> dict[str, float]:
     raw = {c: (max(raises[c]) if raises[c] else min(lowers[c]) if lowers[c] else 1.0) for c in CRITERION_IDS}
     raw[FIT] = FIT_WEIGHT if fit_sources(answers) else 0.0
     total = 0.0
-    for value in raw.values():  # left to right, as the browser's copy of this rule does
-        total += value
+    for weight in raw.values():  # left to right, as the browser's copy of this rule does
+        total += weight
     return {k: v / total for k, v in raw.items()}
 
 

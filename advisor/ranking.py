@@ -193,7 +193,8 @@ class Ranker:
             tables[crit.id] = {}
             for variant in crit.variants:
                 tables[crit.id][variant] = normalise(read(crit, readings, variant), crit.width)
-        checks, venues = {}, {}
+        checks: dict[str, dict[str, hard.Check]] = {}
+        venues: dict[str, str | None] = {}
         for req in hard.REQUIREMENTS:
             checks[req.id], venue = {}, None
             for option in OPTIONS:
@@ -424,7 +425,7 @@ class Ranker:
             if reading.ok and reading.results:
                 from evidence.results import is_stale
 
-                stale = is_stale(reading.results[reading.first_venue()])
+                stale = is_stale(reading.results[reading.venues[0]])
             out.append(reading.describe(stale))
         return out
 

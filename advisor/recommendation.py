@@ -76,7 +76,7 @@ class Recommendation:
     answers: dict[str, str]
     notes: list[str]
     weights: dict[str, float]
-    requirements: list[dict[str, str]]
+    requirements: list[dict[str, str | None]]
     ranking: list[RankedOption]
     confidence: float | None
     confidence_draws: int

@@ -163,9 +163,9 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
             if said:
                 lines += [f"### {code(claim)}", "", *said, ""]
     for release in order:
-        m = manifests.get(release.name)
-        if m is not None:
-            gone = ", ".join(f"{name} ({why})" for name, why in m.absent.items())
+        manifest = manifests.get(release.name)
+        if manifest is not None:
+            gone = ", ".join(f"{name} ({why})" for name, why in manifest.absent.items())
             if gone:
                 lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
     if problems:

@@ -264,3 +264,24 @@ def test_docstrings_cite_only_files_in_the_repository(package):
             continue
         cited += [f"{_rel(path)}: {m.group(0)}" for m in _OUTSIDE.finditer(path.read_text(encoding="utf-8"))]
     assert not cited, cited
+
+
+#: Modules the type checker's configuration excuses from some checks (pyproject.toml's ``[[tool.mypy.overrides]]``),
+#: owned by the claim packages' work: a list that only shrinks.
+TYPE_EXCUSED = {
+    "evidence.claims.backend_portability.assessment",
+    "evidence.claims.community.assessment",
+    "evidence.claims.distributed_scaling.assessment",
+    "evidence.claims.extensibility.assessment",
+    "evidence.claims.performance.assessment",
+}
+
+
+def test_the_type_checker_excuses_no_more_modules():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    excused = {m for o in config.get("overrides", []) if o.get("disable_error_code") or o.get("ignore_errors")
+               for m in ([o["module"]] if isinstance(o["module"], str) else o["module"])}
+    assert excused <= TYPE_EXCUSED, sorted(excused - TYPE_EXCUSED)
+    assert config["follow_imports"] == "silent" and "ignore_errors" not in config
