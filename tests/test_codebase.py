@@ -285,3 +285,22 @@ def test_the_type_checker_excuses_no_more_modules():
                for m in ([o["module"]] if isinstance(o["module"], str) else o["module"])}
     assert excused <= TYPE_EXCUSED, sorted(excused - TYPE_EXCUSED)
     assert config["follow_imports"] == "silent" and "ignore_errors" not in config
+
+
+def test_only_the_claims_and_their_one_seam_import_a_claims_modules():
+    """Outside ``evidence/claims/``, a claim's modules are imported by the registry (by dotted path) and by
+    :mod:`evidence.claim_parts`, what ``kvt check`` borrows; readers import only a claim's ``assessment`` module,
+    the typed contract they read."""
+    allowed = {"evidence/registry.py", "evidence/claim_parts.py"}
+    found = set()
+    for path in _files():
+        rel = _rel(path)
+        if rel.startswith("evidence/claims/") or rel in allowed:
+            continue
+        for node in ast.walk(_tree(path)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any((n == "evidence.claims" or n.startswith("evidence.claims.")) and not n.endswith(".assessment")
+                   for n in names):
+                found.add(rel)
+    assert not found, sorted(found)

@@ -1,6 +1,6 @@
 """The parent side of ``kvt check --time``: one timing worker per backend and setting, then the report.
 
-The settings are the performance claim's (:data:`evidence.claims.performance.claim.OPTION_SETTINGS`, read, not
+The settings are the performance claim's (:data:`evidence.claim_parts.OPTION_SETTINGS`, read, not
 copied): each backend at its default and at every setting its documentation recommends for speed, with the
 claim's ``steps_per_execution``. A setting the backend does not offer is reported ``not_applicable`` with the
 claim's reason. Workers run one after the other (timings never overlap), each killed with its process group at
@@ -62,10 +62,10 @@ def declared_settings(backend: str) -> dict[str, dict[str, Any]]:
     """The performance claim's settings of ``backend``'s option, each with ``jit_compile``,
     ``steps_per_execution`` (the claim's value when the setting asks for several), ``documented`` and, for a
     setting the backend does not offer, ``reason``."""
-    from evidence.claims.performance.claim import CLAIM, OPTION_SETTINGS
+    from evidence.claim_parts import OPTION_SETTINGS, PERFORMANCE
     from evidence.options import BACKEND_OPTION
 
-    spe = int(CLAIM.settings["steps_per_execution"].full)
+    spe = int(PERFORMANCE.settings["steps_per_execution"].full)
     out = {}
     for name, s in OPTION_SETTINGS[BACKEND_OPTION[backend]].items():
         out[name] = {"jit_compile": s["jit_compile"], "steps_per_execution": spe if s["spe"] else 1,

@@ -22,7 +22,7 @@ the trial goes on with what does not depend on it. Input the trial finds unusabl
 Keras model, data cannot be derived) is recorded as ``bad_input``: the CLI exits 2 with that message.
 """
 
-
+from __future__ import annotations
 
 import json
 import math

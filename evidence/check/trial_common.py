@@ -2,6 +2,7 @@
 names of the files trials leave for each other, and the helpers that need Keras (imported by the caller first):
 the user's module and custom classes, the model's inputs and synthetic data, predictions as NumPy arrays."""
 
+from __future__ import annotations
 
 import contextlib
 import inspect

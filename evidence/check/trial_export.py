@@ -1,6 +1,7 @@
 """The ``export`` job of a ``kvt check`` trial (:mod:`evidence.check.trial`): the saved model taken to each
 target through the deployment claim's routes, each artifact served and its answers compared with the model's."""
 
+from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
@@ -15,18 +16,20 @@ def run_export(rec: Record, job: dict[str, Any]) -> None:
     browser page) and compare its answers with the model's on the same inputs."""
     import numpy as np
 
-    from evidence.claims.deployment import CLAIM as DEPLOYMENT
-    from evidence.claims.deployment import browser
-    from evidence.claims.deployment.claim import BROWSER_BATCHES
-    from evidence.claims.deployment.serving import judge_parity, parity, serve_artifact
-    from evidence.claims.deployment.targets import (
+    from evidence.claim_parts import (
         BROWSER,
+        BROWSER_BATCHES,
+        DEPLOYMENT,
         KNOWN_ISSUES,
         NOT_APPLICABLE,
         ROUTES,
         SPECS,
+        browser,
         export_in_env,
         export_to,
+        judge_parity,
+        parity,
+        serve_artifact,
     )
     from evidence.errors import known_issues
     from evidence.options import BACKEND_OPTION
@@ -126,7 +129,7 @@ def _static_shape_retry(failed: dict[str, Any], target: str, model, folder: Path
     1), where it has them, after the dynamic-shape export failed; the record says it was tried and how it went.
     Returns the static export's record when it worked, else the first failure's."""
     from evidence.claim import load_program
-    from evidence.claims.deployment.targets import SPECS
+    from evidence.claim_parts import SPECS
 
     program = load_program(SPECS[target].program)
     static = tuple(f"{r}_batch1" for r in routes if hasattr(program, f"{r}_batch1"))

@@ -17,8 +17,8 @@ from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int, positive_s
 
 
 def known_targets() -> tuple[str, ...]:
-    """The export targets the deployment claim knows (:data:`evidence.claims.deployment.targets.TARGETS`)."""
-    from evidence.claims.deployment.targets import TARGETS
+    """The export targets the deployment claim knows (:data:`evidence.claim_parts.TARGETS`)."""
+    from evidence.claim_parts import TARGETS
 
     return TARGETS
 
