@@ -6,10 +6,22 @@ extensions)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.errors import KvtError
-from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTIONS, TF_CORE
+from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTION_BACKEND, OPTIONS, TF_CORE
+
+if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read at run time through the results)
+    from evidence.claims.architecture.assessment import ArchitectureAssessment
+    from evidence.claims.ease_of_use.assessment import EaseOfUseAssessment
+
+    from advisor.assessments import ClaimReading, Readings
+    from evidence.claims.backend_portability.assessment import PortabilityAssessment
+    from evidence.claims.community.assessment import CommunityAssessment
+    from evidence.claims.deployment.assessment import Cell as DeploymentCell
+    from evidence.claims.deployment.assessment import DeploymentAssessment
+    from evidence.claims.distributed_scaling.assessment import DistributedAssessment, PathRun
+    from evidence.claims.extensibility.assessment import ExtensibilityAssessment
 
 
 class MissingEvidence(KvtError):
@@ -45,7 +57,7 @@ class Found:
     venue: str | None = None
 
 
-def need(readings: Any, claim: str, venue: str | None = None) -> tuple[Any, str | None]:
+def need(readings: Readings, claim: str, venue: str | None = None) -> tuple[Any, str | None]:
     """The assessment of ``claim`` (on ``venue``, else its first) and its venue, or :class:`MissingEvidence`."""
     reading = readings.get(claim)
     if reading is None or not reading.ok:
@@ -62,7 +74,7 @@ def none_for_all(note: str) -> dict[str, Value]:
 
 
 # -- ease of use -------------------------------------------------------------------------------------------------
-def ease_of_use_values(readings: Any, variant: str = "all") -> Found:
+def ease_of_use_values(readings: Readings, variant: str = "all") -> Found:
     """Ease of use: how little code, API surface and concepts the option needs for the claim's tasks.
 
     From ``EaseOfUseAssessment.option_cost(option)``: per task, the cost of the cheapest style that serves the
@@ -70,6 +82,7 @@ def ease_of_use_values(readings: Any, variant: str = "all") -> Found:
     concepts). A task's score is the least cost any option paid for it over this option's (1 = simplest), 0 for a
     task the option did not do; the value is the mean over the tasks.
     """
+    a: EaseOfUseAssessment
     a, venue = need(readings, "ease_of_use")
     costs = {o: c for o in OPTIONS if (c := a.option_cost(o)) is not None}
     tasks = sorted({t for c in costs.values() for t in c.tasks})
@@ -95,7 +108,7 @@ def ease_of_use_values(readings: Any, variant: str = "all") -> Found:
 
 
 # -- community ----------------------------------------------------------------------------------------------------
-def community_values(readings: Any, variant: str = "all") -> Found:
+def community_values(readings: Readings, variant: str = "all") -> Found:
     """Community: how many maintained packages the option's code can draw on: one definition for every option.
 
     From ``CommunityAssessment.option(option)``: the distinct classified packages of Keras's and the option's
@@ -106,6 +119,7 @@ def community_values(readings: Any, variant: str = "all") -> Found:
     noise band (a count known within a factor of ``noise_band`` either way). It stays a proxy for help and
     longevity: the output says so when it alone separates the top two.
     """
+    a: CommunityAssessment
     a, _ = need(readings, "community")
     found: dict[str, tuple[float, str]] = {}
     for option in OPTIONS:
@@ -129,7 +143,7 @@ def community_values(readings: Any, variant: str = "all") -> Found:
 
 
 # -- backend flexibility --------------------------------------------------------------------------------------------
-def backend_flexibility_values(readings: Any, variant: str = "all") -> Found:
+def backend_flexibility_values(readings: Readings, variant: str = "all") -> Found:
     """Backend flexibility: on how many engines the option's model code works without a change.
 
     From ``backend_portability`` when it has a result: a Keras option counts its own backend plus each other
@@ -154,14 +168,15 @@ def backend_flexibility_values(readings: Any, variant: str = "all") -> Found:
     return found
 
 
-def _flexibility_from_portability(a: Any, venue: str | None) -> Found:
+def _flexibility_from_portability(a: PortabilityAssessment, venue: str | None) -> Found:
     """1 for the option's own backend, plus, for each other Keras option it switches with (``partners``), the share
     of the claim's corpus that ran unchanged on both (``corpus_ported_between``; 1 where no corpus program was
     tried on both)."""
     out = {}
+    trained = {str(b): t for b, t in a.trained.items()}  # keyed by the claim's backend Literal
     for option in KERAS_OPTIONS:
-        backend = KERAS_BACKEND[option]
-        training = a.trained.get(backend)
+        backend = OPTION_BACKEND[option]
+        training = trained.get(backend)
         if training is None or training.status != "works":
             why = f"{training.status}: {training.reason or 'no reason recorded'}" if training else "not run"
             out[option] = Value(None, note=f"the model program did not train on {backend} ({why})")
@@ -171,7 +186,7 @@ def _flexibility_from_portability(a: Any, venue: str | None) -> Found:
             if not switches:
                 no.append(f"{other} ({detail})")
                 continue
-            share = a.corpus_ported_between(backend, KERAS_BACKEND[other])
+            share = a.corpus_ported_between(backend, OPTION_BACKEND[other])
             value += share.share if share.tried else 1.0
             ok.append(f"{other} ({share.ported} of {share.tried} corpus programs ran on both)" if share.tried
                       else other)
@@ -181,7 +196,7 @@ def _flexibility_from_portability(a: Any, venue: str | None) -> Found:
     return Found(out, "backend_portability", venue)
 
 
-def _flexibility_from_architecture(a: Any, venue: str | None) -> Found:
+def _flexibility_from_architecture(a: ArchitectureAssessment, venue: str | None) -> Found:
     trained = a.training_backends()
     if not trained:
         raise MissingEvidence("claim architecture shows Keras training on no backend")
@@ -201,7 +216,7 @@ def _flexibility_from_architecture(a: Any, venue: str | None) -> Found:
 
 
 # -- performance -----------------------------------------------------------------------------------------------------
-def performance_values(readings: Any, variant: str = "cpu") -> Found:
+def performance_values(readings: Readings, variant: str = "cpu") -> Found:
     """Performance: throughput relative to the fastest option, on the venue that stands for your accelerator.
 
     The accelerator (the variant) chooses the venue (:func:`advisor.options.venue_for`); a venue's numbers are
@@ -243,7 +258,7 @@ def performance_values(readings: Any, variant: str = "cpu") -> Found:
 CITED_SPEED_HARDWARE: dict[str, str] = {"nvidia_gpu": "NVIDIA"}
 
 
-def _cited_speed(reading: Any, variant: str) -> Found | None:
+def _cited_speed(reading: ClaimReading, variant: str) -> Found | None:
     """Speed on ``variant`` from the public record when a benchmark of that hardware is in the performance
     assessment: per Keras option the geometric mean over the published tasks of the fastest backend's ms per step
     over its own (1 = fastest everywhere), labelled "cited, not measured here" with the widest uncertainty (the
@@ -279,7 +294,7 @@ def _cited_speed(reading: Any, variant: str) -> Found | None:
 FAULT_POINTS: dict[str, float] = {"recovers": 0.5, "fails_fast": 0.25, "hangs": 0.0, "not_reached": 0.0}
 
 
-def _runs(runs: list[Any]) -> str:
+def _runs(runs: list[PathRun]) -> str:
     """The runs in words (what each is, once), not their ids."""
     return ", ".join(dict.fromkeys(r.what for r in runs)) or "no"
 
@@ -290,7 +305,7 @@ def _runs(runs: list[Any]) -> str:
 SCALE_VARIANTS = ("single_device", "multi_device", "multi_node")
 
 
-def distributed_scale_values(readings: Any, variant: str = "single_device") -> Found:
+def distributed_scale_values(readings: Readings, variant: str = "single_device") -> Found:
     """Distributed scale: the kinds of distributed training the answers ask for, shown correct for the option.
 
     From ``DistributedAssessment``: 1 point each for ``multi_device_ok``, ``multi_process_ok`` and
@@ -301,6 +316,7 @@ def distributed_scale_values(readings: Any, variant: str = "single_device") -> F
     ``single_device`` all of them. Speed-up is not scored: on a small CPU machine the runs show correctness,
     overhead and fault behaviour, not scaling (the claim's ``scope``).
     """
+    a: DistributedAssessment
     a, venue = need(readings, "distributed_scaling")
     out = {}
     for option in OPTIONS:
@@ -363,7 +379,7 @@ def _parity(diff: float | None) -> str | None:
     return "identical outputs" if diff == 0 else f"outputs within {diff:.0e}"
 
 
-def cell_facts(cell: Any) -> str:
+def cell_facts(cell: DeploymentCell) -> str:
     """A working deployment cell's costs in a few words: lines, steps, packages, size, cold start, parity."""
     facts = [f"{cell.lines} lines" if cell.lines is not None else None,
              f"{cell.steps} steps" if cell.steps is not None else None,
@@ -374,7 +390,7 @@ def cell_facts(cell: Any) -> str:
     return ", ".join(f for f in facts if f)
 
 
-def deployment_values(readings: Any, variant: str = "none") -> Found:
+def deployment_values(readings: Readings, variant: str = "none") -> Found:
     """Deployment: for a deploy target, the effort of the option's easiest working route to it; with no target,
     the breadth of targets it reaches.
 
@@ -384,6 +400,7 @@ def deployment_values(readings: Any, variant: str = "none") -> Found:
     when a route could not be tried (``unavailable``: "not verified"). With no target (``none``), the share of the
     targets that apply to the option (not ``not_applicable``) that work end to end.
     """
+    a: DeploymentAssessment
     a, venue = need(readings, "deployment")
     out = {}
     for option in OPTIONS:
@@ -400,8 +417,8 @@ def deployment_values(readings: Any, variant: str = "none") -> Found:
                  and c.status != "not_applicable"]
         working = [c for c in cells if c.status == "works" and c.lines is not None]
         if working:
-            best = min(working, key=lambda c: (c.lines + (c.steps or 0), c.target))
-            out[option] = Value(1.0 / max(best.lines + (best.steps or 0), 1), note=f"{best.target} works: "
+            best = min(working, key=lambda c: ((c.lines or 0) + (c.steps or 0), c.target))
+            out[option] = Value(1.0 / max((best.lines or 0) + (best.steps or 0), 1), note=f"{best.target} works: "
                                 f"{cell_facts(best)}")
         elif cells and all(c.status == "fails" for c in cells):
             out[option] = Value(0.0, note="; ".join(f"{c.target} fails" + (f" at {c.stage}" if c.stage else "")
@@ -413,7 +430,7 @@ def deployment_values(readings: Any, variant: str = "none") -> Found:
     return Found(out, "deployment", venue)
 
 
-def extensibility_values(readings: Any, variant: str = "none") -> Found:
+def extensibility_values(readings: Readings, variant: str = "none") -> Found:
     """Extensibility: the share of the extensions you need that work through the option's own mechanisms.
 
     From ``ExtensibilityAssessment.covers(option)`` (Keras's portable API and the option's own framework's
@@ -422,6 +439,7 @@ def extensibility_values(readings: Any, variant: str = "none") -> Found:
     (:data:`EXTENSION_NEEDS`; every need with no custom code asked), the met needs over those tried.
     Another backend's code is portability, not capability, and does not count.
     """
+    a: ExtensibilityAssessment
     a, venue = need(readings, "extensibility")
     wanted = EXTENSION_NEEDS[variant]
     out = {}

@@ -19,10 +19,12 @@ KERAS_BACKEND: dict[str, str | None] = {
     "keras-torch": "torch",
     TF_CORE: None,
 }
+#: The Keras 3 backend of each Keras option (:data:`KERAS_BACKEND` without TensorFlow core).
+OPTION_BACKEND: dict[str, str] = {o: b for o, b in KERAS_BACKEND.items() if b is not None}
 #: The backends Keras 3 trains on, in option order.
 TRAINING_BACKENDS: tuple[str, ...] = ("tensorflow", "jax", "torch")
 #: The option of each training backend.
-BACKEND_OPTION: dict[str, str] = {b: o for o, b in KERAS_BACKEND.items() if b is not None}
+BACKEND_OPTION: dict[str, str] = {b: o for o, b in OPTION_BACKEND.items()}
 #: The framework an option's code executes on (TensorFlow core and Keras on TensorFlow share one).
 FRAMEWORK: dict[str, str] = {"keras-tensorflow": "tensorflow", "keras-jax": "jax", "keras-torch": "torch",
                              TF_CORE: "tensorflow"}
