@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from evidence.contract import Assessment, ContractModel, DecisionChange, Setting, Threshold
+from evidence.errors import KvtError
 
 if TYPE_CHECKING:
     from evidence.results import SubjectResult
@@ -133,7 +134,7 @@ class VenueScope(ContractModel):
 ANY_MACHINE = VenueScope()
 
 
-class FrameworkUnavailable(Exception):
+class FrameworkUnavailable(KvtError):
     """Raised by a measurement when a framework it needs is not installed; recorded as ``unavailable``."""
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ConfigDict, ValidationError
 
 from evidence.contract import Assessment
+from evidence.errors import InputError
 from evidence.provenance import PROJECT_ROOT
 from evidence.results import SCHEMA_VERSION, ResultFile, validation_message
 
@@ -44,7 +45,7 @@ _INTERVAL_KEYS = {"estimate", "low", "high"}
 KINDS = ("version", "result", "venue", "schema", "verdict", "mode", "subject", "status", "moved", "changed", "field")
 
 
-class DriftError(ValueError):
+class DriftError(InputError):
     """Bad input: a folder or revision that does not exist, or a file that is not a result."""
 
 

@@ -11,6 +11,8 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING
 
+from evidence.errors import InputError
+
 if TYPE_CHECKING:
     from evidence.claim import Claim
 
@@ -33,7 +35,7 @@ CLAIM_MODULES: dict[str, str] = {
 EXTRA_CLAIMS_ENV = "KVT_EXTRA_CLAIMS"
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError):
     """A claim that cannot be found or loaded: the message says which and why."""
 
 
