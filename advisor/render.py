@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.questions import FIT, QUESTIONS
 from evidence.options import OPTIONS
+from evidence.tables import escape_cell, markdown_table
 
 #: Below this width the compact table is used (at most 78 columns wide).
 WIDE_AT = 132
@@ -202,14 +203,9 @@ def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    head = list(head)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
-    return lines + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    """A Markdown table's lines (:func:`evidence.tables.markdown_table`), the cells escaped."""
+    return markdown_table(list(head), rows, escape_cell).split("\n")
 
 
 def markdown_report(rec) -> str:
@@ -218,8 +214,8 @@ def markdown_report(rec) -> str:
     md = [f"## kvt advise: {rec.top_pick}", "", "**Answers:** " + ", ".join(
         f"`{q.id}={rec.answers[q.id]}`" for q in QUESTIONS), ""]
     md += [f"*Note: {n}.*" for n in rec.notes] + ([""] if rec.notes else [])
-    md += [f"**Contradiction:** {_md_cell(c['text'])}." for c in rec.contradictions]
-    md += [f"*Note: {_md_cell(sentence(w))}.*" for w in rec.warnings]
+    md += [f"**Contradiction:** {escape_cell(c['text'])}." for c in rec.contradictions]
+    md += [f"*Note: {escape_cell(sentence(w))}.*" for w in rec.warnings]
     md += [""] if rec.contradictions or rec.warnings else []
     rows = []
     for row in rec.ranking:
@@ -231,26 +227,26 @@ def markdown_report(rec) -> str:
     md += _md_table(["#", "option", "score", *(_label(c, True) for c in cols), "requirements"], rows)
     md += ["", "Each column is weight × score (best option = 1); — means no evidence.", "",
            f"**Top pick: `{rec.top_pick}`.** {sentence(rec.confidence_text)}. "
-           f"{venue_line(rec)}" + (f" **Beware:** {_md_cell(rec.proxy_decides['text'])}." if rec.proxy_decides
+           f"{venue_line(rec)}" + (f" **Beware:** {escape_cell(rec.proxy_decides['text'])}." if rec.proxy_decides
                                   else ""), ""]
-    md += [f"- {row.rank} `{row.option}`: {_md_cell(row.note)}." for row in rec.ranking if row.note]
+    md += [f"- {row.rank} `{row.option}`: {escape_cell(row.note)}." for row in rec.ranking if row.note]
     md += ["", f"### Why {rec.top_pick}", ""]
     for r in rec.reasons:
         page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""
-        md.append(f"- **{r['label']}**: {_md_cell(r['text'])} ({r['where']}{page})")
-    md += [f"- *but*: {_md_cell(c)}" for c in rec.caveats]
+        md.append(f"- **{r['label']}**: {escape_cell(r['text'])} ({r['where']}{page})")
+    md += [f"- *but*: {escape_cell(c)}" for c in rec.caveats]
     if rec.requirements:
         md += ["", "### Hard requirements", ""]
         for req in rec.requirements:
             md.append(f"- {req['label']} (`{req['id']}`): needs {req['needs']} (claim `{req['claim']}`)")
             for who, state, reason in _grouped(rec, req["id"]):
-                md.append(f"    - {who}: {_STATE[state]}: {_md_cell(reason)}")
+                md.append(f"    - {who}: {_STATE[state]}: {escape_cell(reason)}")
     md += ["", "### Evidence", ""]
     for m in rec.missing_evidence:
-        md.append(f"- missing, {CRITERIA[m['criterion']].label}: {_md_cell(m['reason'])}")
+        md.append(f"- missing, {CRITERIA[m['criterion']].label}: {escape_cell(m['reason'])}")
     for e in rec.evidence:
         if e["state"] == "ok":
             md.append(f"- [{e['claim']}]({e['page']}): {e.get('verdict', 'read')} ({', '.join(e['venues'])})")
         else:
-            md.append(f"- {e['claim']}: not used: {_md_cell(e['reason'])}")
+            md.append(f"- {e['claim']}: not used: {escape_cell(e['reason'])}")
     return "\n".join(md) + "\n"
