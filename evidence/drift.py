@@ -362,12 +362,9 @@ def frame(changes: list[Change]):
 
 def _markdown(df) -> str:
     """A DataFrame as a GitHub-flavoured Markdown table (cells' pipes escaped)."""
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+    from evidence.tables import escape_cell, markdown_table
 
-    lines = ["| " + " | ".join(df.columns) + " |", "| " + " | ".join("---" for _ in df.columns) + " |"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
+    return markdown_table(list(df.columns), df.itertuples(index=False), escape_cell)
 
 
 def render(changes: list[Change], fmt_: str, old: str, new: str) -> str:
