@@ -37,6 +37,7 @@ and :func:`file_sha256`.
 from __future__ import annotations
 
 import ast
+import copy
 import hashlib
 import io
 import textwrap
@@ -379,6 +380,11 @@ def completing_calls(path: str | Path, symbols: Iterable[str]) -> list[str]:
     return out
 
 
+#: :func:`analyse_symbols`' results by file (path, size, modification time) and question: a judge asks for the
+#: same symbols of the same program once per option and route, and a file's analysis takes tens of milliseconds.
+_SYMBOLS_CACHE: dict[tuple[Any, ...], ProgramMetrics] = {}
+
+
 def analyse_symbols(path: str | Path, symbols: Iterable[str], *, completions: bool = False,
                     **kwargs: Any) -> ProgramMetrics:
     """The metrics of several classes/functions of one file measured together, with the file's imports.
@@ -386,10 +392,20 @@ def analyse_symbols(path: str | Path, symbols: Iterable[str], *, completions: bo
     The imports are prepended so that API names resolve; they are counted in neither lines nor tokens (the
     import lines are measured alone and subtracted), since a file imports a framework once for all it holds.
     With ``completions``, the module-level calls that finish a symbol's definition (:func:`completing_calls`)
-    count with it.
+    count with it. A file unchanged since it was last analysed for the same symbols is not analysed again (the
+    caller gets its own copy).
     """
     path = Path(path)
     symbols = list(symbols)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, tuple(symbols), completions,
+           tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+    if key not in _SYMBOLS_CACHE:
+        _SYMBOLS_CACHE[key] = _analyse_symbols(path, symbols, completions=completions, **kwargs)
+    return copy.deepcopy(_SYMBOLS_CACHE[key])
+
+
+def _analyse_symbols(path: Path, symbols: list[str], *, completions: bool, **kwargs: Any) -> ProgramMetrics:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = "".join(ast.unparse(n) + "\n" for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom))
     parts = [symbol_source(path, s) for s in symbols]

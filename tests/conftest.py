@@ -37,6 +37,11 @@ SLOW_TESTS = frozenset({
     "test_shards.py::test_split_and_merge_gives_the_unsplit_result",  # 11 s
     "test_deployment.py::test_an_environment_is_built_once_recorded_and_reused",  # builds a venv: 10 s
     "test_distributed_scaling.py::test_a_fault_is_injected_at_a_step_watched_and_the_job_restarted",  # 8 s
+    "test_runner.py::test_every_outcome_is_recorded_and_the_run_goes_on",  # real workers: 5 s
+    # Generated (hypothesis) bad input, 12 s together; the hand-written cases of each kind stay fast.
+    "test_advisor_bad_input.py::test_generated_bad_answers_files",
+    "test_advisor_bad_input.py::test_generated_bytes_that_are_not_answers",
+    "test_advisor_bad_input.py::test_generated_bad_flag_sets",
 })
 
 
