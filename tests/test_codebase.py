@@ -304,3 +304,13 @@ def test_cache_folders_come_from_platformdirs_unless_a_variable_names_one(tmp_pa
     assert cache_dir("envs", "KVT_ENVS_DIR", {"KVT_ENVS_DIR": str(tmp_path)}) == tmp_path
     with pytest.raises(SettingsError, match="KVT_ENVS_DIR"):
         cache_dir("envs", "KVT_ENVS_DIR", {"KVT_ENVS_DIR": " padded "})
+
+
+def test_imports_between_the_packages_run_one_way():
+    """``kvt`` and ``kvt_docs`` read ``advisor`` and ``evidence``; ``advisor`` reads ``evidence``; ``evidence``
+    reads none of them (ARCHITECTURE.md)."""
+    allowed = {"evidence": set(), "advisor": {"evidence"}, "kvt": {"evidence", "advisor"},
+               "kvt_docs": {"evidence", "advisor"}}
+    wrong = sorted(f"{m} -> {d}" for m, deps in import_graph(type_checking=True).items() for d in deps
+                   if d.split(".")[0] != m.split(".")[0] and d.split(".")[0] not in allowed[m.split(".")[0]])
+    assert not wrong, wrong
