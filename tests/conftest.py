@@ -26,11 +26,7 @@ SLOW_FILES = frozenset({
     "test_site_injection.py",  # a hostile result built into every page: 45 s
 })
 SLOW_TESTS = frozenset({
-    "test_site.py::test_strict_build_of_the_published_site_is_clean_and_fast",  # a second build: 15 s
-    "test_site.py::test_changing_a_result_changes_the_site",  # 16 s
-    "test_site.py::test_each_venue_is_shown_with_its_own_numbers",  # 19 s
-    "test_site.py::test_unusable_result_is_shown_not_hidden",  # 26 s
-    "test_site.py::test_site_settings_come_from_the_environment",  # 17 s
+    "test_site.py::test_strict_build_of_the_published_site_is_clean_and_fast",  # a build of its own: 15 s
     "test_edited_results.py::test_the_site_refuses_an_edited_verdict",  # a site build: 21 s
     "test_fuzz_hostile.py::test_a_sample_as_real_processes",  # 9 s; every case runs in-process in the fast tier
     "test_fuzz_hostile.py::test_every_special_file_in_every_place_as_a_real_process",  # 8 cases, 22 s
@@ -45,12 +41,18 @@ SLOW_TESTS = frozenset({
 })
 
 
+#: Fixtures that build the whole site with mkdocs (18 s on an idle 2-core machine, 40 s on a busy one): a test that
+#: needs one is slow; the page builders themselves are tested without a build in the fast tier.
+SLOW_FIXTURES = frozenset({"site"})
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests of :data:`SLOW_FILES` and :data:`SLOW_TESTS` slow."""
+    """Mark the tests of :data:`SLOW_FILES` and :data:`SLOW_TESTS`, and those using :data:`SLOW_FIXTURES`, slow."""
     for item in items:
         file, _, name = item.nodeid.partition("::")
-        if Path(file).name in SLOW_FILES or f"{Path(file).name}::{name.split('[')[0]}" in SLOW_TESTS:
+        if Path(file).name in SLOW_FILES or f"{Path(file).name}::{name.split('[')[0]}" in SLOW_TESTS or \
+                SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
