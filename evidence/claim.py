@@ -24,7 +24,7 @@ from evidence.errors import KvtError
 if TYPE_CHECKING:
     from evidence.results import SubjectResult
 
-#: The verdicts a claim can reach, in the words of DESIGN.md.
+#: The verdicts a claim can reach (ARCHITECTURE.md, "The data flow").
 VERDICTS = ("supported", "partly supported", "refuted", "outdated", "inconclusive")
 
 PROGRAMS_DIR = Path(__file__).parent / "programs"
@@ -142,7 +142,7 @@ class Claim:
     """Base class of a claim under test.
 
     Class attributes a subclass sets:
-        id: the claim id of CLAIMS.md.
+        id: the claim id (its package under evidence/claims/).
         dimension: the article's dimension (Architecture, Backend support, ...).
         title: a short title for tables.
         statement: the article's claim, in our own words.

@@ -16,7 +16,7 @@ from evidence.errors import InputError
 if TYPE_CHECKING:
     from evidence.claim import Claim
 
-#: Claim ids in the order of CLAIMS.md (those implemented so far), each with its module.
+#: Claim ids in the order the site and the tables list them, each with its module.
 CLAIM_MODULES: dict[str, str] = {
     "architecture": "evidence.claims.architecture",
     "backend_portability": "evidence.claims.backend_portability",
