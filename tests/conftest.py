@@ -34,6 +34,13 @@ SLOW_TESTS = frozenset({
     "test_deployment.py::test_an_environment_is_built_once_recorded_and_reused",  # builds a venv: 10 s
     "test_distributed_scaling.py::test_a_fault_is_injected_at_a_step_watched_and_the_job_restarted",  # 8 s
     "test_runner.py::test_every_outcome_is_recorded_and_the_run_goes_on",  # real workers: 5 s
+    "test_runner.py::test_reruns_keep_every_verdict_and_the_last_measurements",  # real workers, 3 runs: 4 s busy
+    "test_runner.py::test_cli_shows_how_many_reruns_agreed",  # the same through the command: 4 s busy
+    "test_deployment.py::test_serve_artifact_judges_parity_with_the_tolerance",  # real runtimes: 5 s busy
+    # The fuzz sweeps over every check path and every hostile result file (14 s and 9 s on a busy machine); the
+    # flags, settings, answers and parts sweeps and the hand-written bad-input tests stay fast.
+    "test_fuzz_hostile.py::test_bad_check_paths",
+    "test_fuzz_hostile.py::test_bad_results",
     # Generated (hypothesis) bad input, 12 s together; the hand-written cases of each kind stay fast.
     "test_advisor_bad_input.py::test_generated_bad_answers_files",
     "test_advisor_bad_input.py::test_generated_bytes_that_are_not_answers",
