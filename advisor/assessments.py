@@ -21,7 +21,9 @@ PAGE = "claims/{claim}/"
 
 def claim_page(claim_id: str) -> str:
     """The site page of ``claim_id`` (``claims/deployment/``, or under ``$KVT_DOCS_URL`` when set)."""
-    base = os.environ.get("KVT_DOCS_URL", "").rstrip("/")
+    from evidence.settings import get
+
+    base = (get("KVT_DOCS_URL") or "").rstrip("/")
     page = PAGE.format(claim=claim_id)
     return f"{base}/{page}" if base else page
 
@@ -77,7 +79,7 @@ class ClaimReading:
             out.update(state="missing", reason=self.absent())
         else:
             out["state"] = "ok"
-            first = self.results.get(self.first_venue())
+            first = self.results.get(self.venues[0])
             if first is not None:
                 out.update(verdict=first.verdict, mode=first.provenance.mode, date=first.provenance.date,
                            stale=stale)

@@ -20,9 +20,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from evidence.options import KERAS_BACKEND
+
+if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read at run time through the results)
+    from evidence.claims.platform.assessment import PlatformAssessment
+
+    from advisor.assessments import Readings
+    from evidence.claims.backend_portability.assessment import PortabilityAssessment
+    from evidence.claims.deployment.assessment import Cell as DeploymentCell
+    from evidence.claims.deployment.assessment import DeploymentAssessment
+    from evidence.claims.distributed_scaling.assessment import DistributedAssessment, PathRun
+    from evidence.claims.extensibility.assessment import ExtensibilityAssessment
 
 State = Literal["met", "not_verified", "failed"]
 #: Longest error text shown for a failed requirement.
@@ -80,13 +90,13 @@ def short_error(error: Any, limit: int = ERROR_LIMIT) -> str:
 
 
 # -- backend_portability -------------------------------------------------------------------------------------------
-def portability_check(a: Any, option: str) -> Check:
+def portability_check(a: PortabilityAssessment, option: str) -> Check:
     """``switch_backends=yes``: the option's code and saved models move to at least one other Keras option
     (``partners(option)`` of the backend_portability assessment: the claim's switch rule). TensorFlow core is not
     Keras: its code runs on TensorFlow only, by definition."""
     if KERAS_BACKEND[option] is None:
         return Check("failed", f"{option} is not Keras: its code runs on TensorFlow only (by definition)")
-    training = a.trained.get(KERAS_BACKEND[option])
+    training = {str(b): t for b, t in a.trained.items()}.get(KERAS_BACKEND[option] or "")
     if training is None or training.status == "unavailable":
         return Check("not_verified", f"the model program was not run on {KERAS_BACKEND[option]} "
                                      f"({training.reason if training else 'no run recorded'})")
@@ -100,7 +110,7 @@ def portability_check(a: Any, option: str) -> Check:
 
 
 # -- deployment -----------------------------------------------------------------------------------------------------
-def _cell_problem(cell: Any) -> str:
+def _cell_problem(cell: DeploymentCell) -> str:
     """A deployment cell that does not work, in one line: target, status, stage, the error in short."""
     if cell.status == "unavailable":
         return f"{cell.target} not verified ({cell.why_unavailable or cell.reason or 'could not be tried'})"
@@ -111,22 +121,22 @@ def _cell_problem(cell: Any) -> str:
     return f"{cell.target} fails{where}: {short_error(cell.error) if cell.error else cell.reason or 'no error'}{issue}"
 
 
-def deploy_check(answer: str) -> Callable[[Any, str], Check]:
+def deploy_check(answer: str) -> Callable[[DeploymentAssessment, str], Check]:
     """The check of ``deploy_target=answer``: some cell of the targets that serve the answer
-    (:data:`advisor.criteria.DEPLOY_TARGETS`) works for the option. Met when one works; failed when every one was
+    (:data:`advisor.readers.DEPLOY_TARGETS`) works for the option. Met when one works; failed when every one was
     tried and failed (or does not apply); not verified when one could not be tried or was not run."""
-    from advisor.criteria import DEPLOY_TARGETS, cell_facts
+    from advisor.readers import DEPLOY_TARGETS, cell_facts
 
     targets = DEPLOY_TARGETS[answer]
 
-    def check(a: Any, option: str) -> Check:
+    def check(a: DeploymentAssessment, option: str) -> Check:
         cells = {t: a.cell(option, t) for t in targets}
         working = [c for c in cells.values() if c is not None and c.status == "works"]
         if working:
             return Check("met", f"{working[0].target} works: {cell_facts(working[0])}")
         problems = [_cell_problem(c) if c is not None else f"{t} was not run" for t, c in cells.items()]
         tried = [c for c in cells.values() if c is not None and c.status in ("fails", "not_applicable")]
-        state = "failed" if len(tried) == len(cells) else "not_verified"
+        state: Literal["failed", "not_verified"] = "failed" if len(tried) == len(cells) else "not_verified"
         return Check(state, "; ".join(problems))
 
     check.__name__ = f"deploy_{answer}_check"
@@ -135,7 +145,7 @@ def deploy_check(answer: str) -> Callable[[Any, str], Check]:
 
 
 # -- distributed_scaling -----------------------------------------------------------------------------------------
-def _run_problem(run: Any) -> str:
+def _run_problem(run: PathRun) -> str:
     """A distributed run that does not work, in one line: what it is (in words, not its id), its status, the error
     in short, a public report."""
     why = short_error(run.error) if run.error else run.reason or "no error recorded"
@@ -143,7 +153,7 @@ def _run_problem(run: Any) -> str:
     return f"{run.what} {run.status.replace('_', ' ')}: {why}{issue}"
 
 
-def multi_process_check(a: Any, option: str) -> Check:
+def multi_process_check(a: DistributedAssessment, option: str) -> Check:
     """``scale=multi_node``: some run of the option trained correctly across several worker processes
     (``multi_process_ok(option)``; each run is one configuration, so a 2-process run counts whatever its
     1-process reference did)."""
@@ -164,7 +174,7 @@ def multi_process_check(a: Any, option: str) -> Check:
                  "; ".join(_run_problem(r) for r in runs))
 
 
-def model_parallel_check(a: Any, option: str) -> Check:
+def model_parallel_check(a: DistributedAssessment, option: str) -> Check:
     """``model_size=needs_sharding``: a measured model-parallel run of the option trained with its weights really
     sharded (``model_parallel_ok(option)``); otherwise what its model-parallel routes are (run here and failed,
     not applicable, or recorded from the public record only: not verified)."""
@@ -193,7 +203,7 @@ def model_parallel_check(a: Any, option: str) -> Check:
 
 
 # -- extensibility --------------------------------------------------------------------------------------------------
-def compiled_op_check(a: Any, option: str) -> Check:
+def compiled_op_check(a: ExtensibilityAssessment, option: str) -> Check:
     """``custom_ops=compiled_kernels``: the option's compiled C++ op through its own framework's mechanism
     (``compiled_op(option)``: ``tf.load_op_library``, ``jax.ffi``, ``torch.utils.cpp_extension``) works inside a
     model, gradient checked."""
@@ -220,11 +230,11 @@ PLATFORM_STATE: dict[str, State] = {"supported": "met", "experimental": "not_ver
                                     "unsupported": "failed", "not_applicable": "failed"}
 
 
-def platform_check(accelerator: str, system: str) -> Callable[[Any, str], Check]:
+def platform_check(accelerator: str, system: str) -> Callable[[PlatformAssessment, str], Check]:
     """The check of ``platform=accelerator/system``: the platform assessment's cell for the option
     (``cell(option, accelerator, system)``), its status mapped by :data:`PLATFORM_STATE`, its ``how`` the reason."""
 
-    def check(a: Any, option: str) -> Check:
+    def check(a: PlatformAssessment, option: str) -> Check:
         cell = a.cell(option, accelerator, system)
         if cell is None:
             return Check("not_verified", f"the platform evidence records nothing for {accelerator} on {system}")
@@ -284,7 +294,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (*_platform_requirements(),
 BY_ID: dict[str, Requirement] = {r.id: r for r in REQUIREMENTS}
 
 
-def check(requirement: Requirement, readings: Any, option: str) -> tuple[Check, str | None]:
+def check(requirement: Requirement, readings: Readings, option: str) -> tuple[Check, str | None]:
     """Whether ``option`` meets ``requirement`` according to ``readings``, and the venue read (the first whose
     assessment shows it met, else the first); never met without evidence."""
     reading = readings.get(requirement.claim)

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.options import ECOSYSTEM_FRAMEWORK
-from advisor.questions import BY_ID, Profile, requirement_label, values_of
+from advisor.profile import Profile
+from advisor.questions import BY_ID, requirement_label, values_of
 from evidence.options import FRAMEWORK, OPTIONS
 
 #: Pairs of answers that exclude each other by what they are, with why.

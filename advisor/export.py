@@ -17,7 +17,8 @@ from advisor.contradictions import EXCLUSIVE
 from advisor.contradictions import __doc__ as contra_doc
 from advisor.criteria import CRITERIA
 from advisor.options import ACCELERATOR_NAMES, ECOSYSTEM_FRAMEWORK, PRETRAINED, ecosystem_reach
-from advisor.questions import FIT, FIT_WEIGHT, LEVELS, PLATFORM_QUESTIONS, QUESTIONS, requirement_label, weights_for
+from advisor.profile import weights_for
+from advisor.questions import FIT, FIT_WEIGHT, LEVELS, PLATFORM_QUESTIONS, QUESTIONS, requirement_label
 from evidence.options import FRAMEWORK, OPTIONS
 
 #: The version of the export's format; bump it when a field changes meaning.
@@ -37,7 +38,7 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
                        legacy (old answer -> new answer), importance (choice -> {criterion: level}),
                        requires (choice -> requirement id).
         weights_rule   {levels: {less: 0.5, more: 2, most: 3}, fit_weight: 2, fit: "fit", text}: how answers
-                       become weights (see advisor.questions.weights_for):
+                       become weights (see advisor.profile.weights_for):
                          raw[c] = max(levels of the answers that raise c) if any answer raises c (level > 1),
                                   else min(levels of those that lower it) if any does, else 1;
                          raw["fit"] = fit_weight if the answers name an ecosystem (not none) or a pretrained hub

@@ -13,7 +13,8 @@ from typing import Any
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from advisor.ranking import CLAIMS_READ, TIE_TOLERANCE, Cell, RankedOption, Ranker, Recommendation, Table, normalise
+from advisor.ranking import CLAIMS_READ, TIE_TOLERANCE, Cell, Ranker, Table, normalise
+from advisor.recommendation import RankedOption, Recommendation
 
 
 class Advisor(Ranker, BaseEstimator):

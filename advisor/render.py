@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.questions import FIT, QUESTIONS
 from evidence.options import OPTIONS
+from evidence.tables import escape_cell, markdown_table
 
 #: Below this width the compact table is used (at most 78 columns wide).
 WIDE_AT = 132
@@ -36,7 +37,7 @@ def sentence(text: str) -> str:
     return text if first in OPTIONS else text[:1].upper() + text[1:]
 
 
-def _wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
+def wrap(text: str, width: int, indent: str = "", first: str | None = None) -> list[str]:
     """``text`` wrapped between words; a `command` in backticks is never split (its spaces held together), nor a
     number from its unit."""
     held = _VALUE.sub(_NBSP, _CODE.sub(lambda m: m.group(0).replace(" ", _NBSP), text))
@@ -92,7 +93,7 @@ def table_lines(rec, width: int) -> list[str]:
               "✗ failed, ? not verified.")
     if wide:
         legend += " ± is half the uncertainty interval behind the confidence."
-    return lines + _wrap(legend, width)
+    return lines + wrap(legend, width)
 
 
 def answers_line(rec) -> str:
@@ -118,10 +119,10 @@ def requirement_lines(rec, width: int) -> list[str]:
         return []
     lines = ["Hard requirements:"]
     for req in rec.requirements:
-        lines += _wrap(f"{req['label']} ({req['id']}): needs {req['needs']} (claim {req['claim']}).", width,
+        lines += wrap(f"{req['label']} ({req['id']}): needs {req['needs']} (claim {req['claim']}).", width,
                        "    ", "  ")
         for who, state, reason in _grouped(rec, req["id"]):
-            lines += _wrap(f"{who}: {_STATE[state]}: {reason}", width, "      ", "    ")
+            lines += wrap(f"{who}: {_STATE[state]}: {reason}", width, "      ", "    ")
     return lines
 
 
@@ -142,9 +143,9 @@ def reason_lines(rec, width: int) -> list[str]:
     lines = [f"Why {rec.top_pick}" + (f", over {runner} (largest margin first):" if runner else ":")]
     for r in rec.reasons:
         where = r["where"] + (f", {r['page']}" if r.get("page") else "")
-        lines += _wrap(f"- {r['label']}: {r['text']} ({where})", width, "    ", "  ")
+        lines += wrap(f"- {r['label']}: {r['text']} ({where})", width, "    ", "  ")
     for caveat in rec.caveats:
-        lines += _wrap(f"- but: {caveat}", width, "    ", "  ")
+        lines += wrap(f"- but: {caveat}", width, "    ", "  ")
     return lines
 
 
@@ -154,18 +155,18 @@ def evidence_lines(rec, width: int) -> list[str]:
     if rec.missing_evidence:
         lines.append("Evidence the advisor lacks (these criteria score 0 and the widest uncertainty):")
         for m in rec.missing_evidence:
-            lines += _wrap(f"- {CRITERIA[m['criterion']].label}: {m['reason']}", width, "    ", "  ")
+            lines += wrap(f"- {CRITERIA[m['criterion']].label}: {m['reason']}", width, "    ", "  ")
     lines.append("Evidence read (`kvt evidence show CLAIM` or the pages):")
     for e in rec.evidence:
         if e["state"] == "ok":
             extra = ", ".join(filter(None, [e.get("mode"), ", ".join(e["venues"]),
                                             "stale: its code changed, rerun it" if e.get("stale") else None]))
-            lines += _wrap(f"- {e['claim']}: {e.get('verdict', 'read')} ({extra}) {e['page']}", width, "    ", "  ")
+            lines += wrap(f"- {e['claim']}: {e.get('verdict', 'read')} ({extra}) {e['page']}", width, "    ", "  ")
         elif e["state"] == "invalid":
-            lines += _wrap(f"- {e['claim']}: not used: {e['reason']}", width, "    ", "  ")
+            lines += wrap(f"- {e['claim']}: not used: {e['reason']}", width, "    ", "  ")
     absent = [e["claim"] for e in rec.evidence if e["state"] == "missing"]
     if absent:
-        lines += _wrap(f"- no result yet: {', '.join(absent)} (`kvt evidence run CLAIM`)", width, "    ", "  ")
+        lines += wrap(f"- no result yet: {', '.join(absent)} (`kvt evidence run CLAIM`)", width, "    ", "  ")
     return lines
 
 
@@ -173,27 +174,27 @@ def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
     """The whole recommendation as plain text for a terminal ``width`` columns wide."""
     out: list[str] = []
     if show_answers:
-        out += _wrap(answers_line(rec), width, "  ", "")
+        out += wrap(answers_line(rec), width, "  ", "")
     for note in rec.notes:
-        out += _wrap(f"Note: {note}.", width, "  ")
+        out += wrap(f"Note: {note}.", width, "  ")
     for c in rec.contradictions:
-        out += _wrap(f"Contradiction: {c['text']}.", width, "  ")
+        out += wrap(f"Contradiction: {c['text']}.", width, "  ")
     for w in rec.warnings:
-        out += _wrap(f"Note: {sentence(w)}.", width, "  ")
+        out += wrap(f"Note: {sentence(w)}.", width, "  ")
     out += ["", *table_lines(rec, width)]
     for row in rec.ranking:
         if row.note:
-            out += _wrap(f"{row.rank} {row.option}: {row.note}.", width, "    ")
+            out += wrap(f"{row.rank} {row.option}: {row.note}.", width, "    ")
     out.append("")
     head = f"Top pick: {rec.top_pick}."
     if not rec.satisfied:
         head += " No option meets every hard requirement according to the evidence."
-    out += _wrap(f"{head} {sentence(rec.confidence_text)}.", width)
+    out += wrap(f"{head} {sentence(rec.confidence_text)}.", width)
     if rec.proxy_decides:
-        out += _wrap(f"Beware: {rec.proxy_decides['text']}.", width)
+        out += wrap(f"Beware: {rec.proxy_decides['text']}.", width)
     if rec.tied_with:
-        out += _wrap(f"Tied with {', '.join(rec.tied_with)}: no evidence separates them (ordered by option).", width)
-    out += _wrap(venue_line(rec), width)
+        out += wrap(f"Tied with {', '.join(rec.tied_with)}: no evidence separates them (ordered by option).", width)
+    out += wrap(venue_line(rec), width)
     out += ["", *reason_lines(rec, width)]
     req = requirement_lines(rec, width)
     if req:
@@ -202,14 +203,9 @@ def text_report(rec, width: int = 80, show_answers: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(head: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    head = list(head)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
-    return lines + ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    """A Markdown table's lines (:func:`evidence.tables.markdown_table`), the cells escaped."""
+    return markdown_table(list(head), rows, escape_cell).split("\n")
 
 
 def markdown_report(rec) -> str:
@@ -218,8 +214,8 @@ def markdown_report(rec) -> str:
     md = [f"## kvt advise: {rec.top_pick}", "", "**Answers:** " + ", ".join(
         f"`{q.id}={rec.answers[q.id]}`" for q in QUESTIONS), ""]
     md += [f"*Note: {n}.*" for n in rec.notes] + ([""] if rec.notes else [])
-    md += [f"**Contradiction:** {_md_cell(c['text'])}." for c in rec.contradictions]
-    md += [f"*Note: {_md_cell(sentence(w))}.*" for w in rec.warnings]
+    md += [f"**Contradiction:** {escape_cell(c['text'])}." for c in rec.contradictions]
+    md += [f"*Note: {escape_cell(sentence(w))}.*" for w in rec.warnings]
     md += [""] if rec.contradictions or rec.warnings else []
     rows = []
     for row in rec.ranking:
@@ -231,26 +227,26 @@ def markdown_report(rec) -> str:
     md += _md_table(["#", "option", "score", *(_label(c, True) for c in cols), "requirements"], rows)
     md += ["", "Each column is weight × score (best option = 1); — means no evidence.", "",
            f"**Top pick: `{rec.top_pick}`.** {sentence(rec.confidence_text)}. "
-           f"{venue_line(rec)}" + (f" **Beware:** {_md_cell(rec.proxy_decides['text'])}." if rec.proxy_decides
+           f"{venue_line(rec)}" + (f" **Beware:** {escape_cell(rec.proxy_decides['text'])}." if rec.proxy_decides
                                   else ""), ""]
-    md += [f"- {row.rank} `{row.option}`: {_md_cell(row.note)}." for row in rec.ranking if row.note]
+    md += [f"- {row.rank} `{row.option}`: {escape_cell(row.note)}." for row in rec.ranking if row.note]
     md += ["", f"### Why {rec.top_pick}", ""]
     for r in rec.reasons:
         page = f", [{r['claim']}]({r['page']})" if r.get("page") else ""
-        md.append(f"- **{r['label']}**: {_md_cell(r['text'])} ({r['where']}{page})")
-    md += [f"- *but*: {_md_cell(c)}" for c in rec.caveats]
+        md.append(f"- **{r['label']}**: {escape_cell(r['text'])} ({r['where']}{page})")
+    md += [f"- *but*: {escape_cell(c)}" for c in rec.caveats]
     if rec.requirements:
         md += ["", "### Hard requirements", ""]
         for req in rec.requirements:
             md.append(f"- {req['label']} (`{req['id']}`): needs {req['needs']} (claim `{req['claim']}`)")
             for who, state, reason in _grouped(rec, req["id"]):
-                md.append(f"    - {who}: {_STATE[state]}: {_md_cell(reason)}")
+                md.append(f"    - {who}: {_STATE[state]}: {escape_cell(reason)}")
     md += ["", "### Evidence", ""]
     for m in rec.missing_evidence:
-        md.append(f"- missing, {CRITERIA[m['criterion']].label}: {_md_cell(m['reason'])}")
+        md.append(f"- missing, {CRITERIA[m['criterion']].label}: {escape_cell(m['reason'])}")
     for e in rec.evidence:
         if e["state"] == "ok":
             md.append(f"- [{e['claim']}]({e['page']}): {e.get('verdict', 'read')} ({', '.join(e['venues'])})")
         else:
-            md.append(f"- {e['claim']}: not used: {_md_cell(e['reason'])}")
+            md.append(f"- {e['claim']}: not used: {escape_cell(e['reason'])}")
     return "\n".join(md) + "\n"

@@ -156,14 +156,6 @@ def scenario_report(path: str | os.PathLike | None = None,
     return evaluate(Advisor().fit(results), load_personas(path))["rows"]
 
 
-def scenario_metrics(path: str | os.PathLike | None = None,
-                     results: str | os.PathLike | Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The ranking metrics of :func:`evaluate` for the personas of ``path`` and the evidence of ``results``."""
-    from advisor.model import Advisor
-
-    return evaluate(Advisor().fit(results), load_personas(path))["metrics"]
-
-
 def report_markdown(report: dict[str, Any]) -> str:
     """A Markdown summary of :func:`evaluate`'s output: the metrics, then one row per persona."""
     m = report["metrics"]

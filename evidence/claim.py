@@ -59,6 +59,7 @@ from evidence.contract import (
     Verdict,
     threshold_values,
 )
+from evidence.errors import KvtError
 
 __all__ = ["ANY_MACHINE", "DATA_DIR", "PROGRAMS_DIR", "REPORT_MODULES", "VERDICTS", "Claim", "Context",
            "FrameworkUnavailable", "Side", "VenueScope", "Verdict", "code_files", "failed_subjects", "hash_files",
@@ -154,7 +155,7 @@ def hash_files(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
-class FrameworkUnavailable(Exception):
+class FrameworkUnavailable(KvtError):
     """Raised by a measurement when a framework it needs is not installed; recorded as ``unavailable``."""
 
 
@@ -162,7 +163,7 @@ class Claim(abc.ABC):
     """Abstract base of a claim under test: the declarations, and the four parts each claim must give.
 
     Class attributes a subclass sets:
-        id: the claim id of CLAIMS.md.
+        id: the claim id (its package under evidence/claims/).
         dimension: the article's dimension (Architecture, Backend support, ...).
         title: a short title for tables.
         statement: the article's claim, in our own words.

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import ConfigDict, ValidationError
 
 from evidence.contract import Assessment
+from evidence.errors import InputError
 from evidence.provenance import PROJECT_ROOT
 from evidence.results import SCHEMA_VERSION, ResultFile, validation_message
 
@@ -44,7 +45,7 @@ _INTERVAL_KEYS = {"estimate", "low", "high"}
 KINDS = ("version", "result", "venue", "schema", "verdict", "mode", "subject", "status", "moved", "changed", "field")
 
 
-class DriftError(ValueError):
+class DriftError(InputError):
     """Bad input: a folder or revision that does not exist, or a file that is not a result."""
 
 
@@ -361,12 +362,9 @@ def frame(changes: list[Change]):
 
 def _markdown(df) -> str:
     """A DataFrame as a GitHub-flavoured Markdown table (cells' pipes escaped)."""
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+    from evidence.tables import escape_cell, markdown_table
 
-    lines = ["| " + " | ".join(df.columns) + " |", "| " + " | ".join("---" for _ in df.columns) + " |"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
+    return markdown_table(list(df.columns), df.itertuples(index=False), escape_cell)
 
 
 def render(changes: list[Change], fmt_: str, old: str, new: str) -> str:

@@ -6,9 +6,11 @@ models, so a reader gets the same fields whichever claim wrote them. :func:`filt
 TensorFlow, XLA and absl print on every start (the oneDNN notice among them) from a worker's stderr, so that the
 engine is measured at its defaults and people still see only what matters.
 
-It is also the root of kvt's own exceptions: :class:`KvtError`, and under it :class:`InputError`, input from
-outside (a file, a flag, an environment variable) that kvt refuses. The ``kvt`` command turns an
-:class:`InputError` that reaches it into one line on stderr and exit status 2.
+It is also the one root of kvt's own exceptions: :class:`KvtError`, and under it :class:`InputError`, input from
+outside (a file, a flag, an environment variable) that kvt refuses, with :class:`UsageError` (a command's
+arguments) and :class:`BadInputError` (what ``kvt check`` was given cannot be checked) beneath it. The ``kvt``
+command turns an :class:`InputError` that reaches it into one line on stderr and exit status 2. Every other
+exception class of the tree derives from one of these (``tests/test_architecture.py`` checks it).
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ class KvtError(Exception):
 
 class InputError(KvtError, ValueError):
     """Input from outside that kvt refuses (a file, a flag, a setting): one line, exit status 2, no traceback."""
+
+
+class UsageError(InputError):
+    """Bad input on a command's line (a flag, an argument): printed without a traceback, exit status 2."""
+
+
+class BadInputError(InputError):
+    """What the user gave ``kvt check`` cannot be checked (not a Keras model, data that cannot be derived); its
+    message is the one line to print."""
 
 
 def strip_ansi(text: str) -> str:

@@ -1,12 +1,12 @@
 """The options compared, and the Keras backend each runs on: the one map every claim and reader uses.
 
-The ids are the project's (DESIGN.md, "The options compared"): the same strings are evidence subjects, advisor
-options and docs table rows.
+The ids are the project's (README.md names the four): the same strings are evidence subjects, advisor options and
+docs table rows.
 """
 
 from __future__ import annotations
 
-#: The four options, in the order of DESIGN.md.
+#: The four options, in the order the README, the tables and the site list them.
 OPTIONS: tuple[str, ...] = ("keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core")
 TF_CORE = "tensorflow-core"
 #: The Keras 3 options.
@@ -19,10 +19,12 @@ KERAS_BACKEND: dict[str, str | None] = {
     "keras-torch": "torch",
     TF_CORE: None,
 }
+#: The Keras 3 backend of each Keras option (:data:`KERAS_BACKEND` without TensorFlow core).
+OPTION_BACKEND: dict[str, str] = {o: b for o, b in KERAS_BACKEND.items() if b is not None}
 #: The backends Keras 3 trains on, in option order.
 TRAINING_BACKENDS: tuple[str, ...] = ("tensorflow", "jax", "torch")
 #: The option of each training backend.
-BACKEND_OPTION: dict[str, str] = {b: o for o, b in KERAS_BACKEND.items() if b is not None}
+BACKEND_OPTION: dict[str, str] = {b: o for o, b in OPTION_BACKEND.items()}
 #: The framework an option's code executes on (TensorFlow core and Keras on TensorFlow share one).
 FRAMEWORK: dict[str, str] = {"keras-tensorflow": "tensorflow", "keras-jax": "jax", "keras-torch": "torch",
                              TF_CORE: "tensorflow"}

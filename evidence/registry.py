@@ -15,11 +15,13 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from evidence.errors import InputError
+
 if TYPE_CHECKING:
     from evidence.claim import Claim
     from evidence.contract import Assessment
 
-#: Claim ids in the order of CLAIMS.md (those implemented so far), each with its module.
+#: Claim ids in the order the site and the tables list them, each with its module.
 CLAIM_MODULES: dict[str, str] = {
     "architecture": "evidence.claims.architecture",
     "backend_portability": "evidence.claims.backend_portability",
@@ -62,7 +64,7 @@ CLAIM_DECIDERS: dict[str, str] = {
 EXTRA_CLAIMS_ENV = "KVT_EXTRA_CLAIMS"
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError):
     """A claim that cannot be found or loaded: the message says which and why."""
 
 

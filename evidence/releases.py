@@ -41,6 +41,11 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from evidence.errors import InputError
+from evidence.settings import cache_dir
+from evidence.settings import get as get_setting
+from evidence.venvs import create_command
+
 if TYPE_CHECKING:
     from evidence.claim import Claim
     from evidence.runner import CellOutcome
@@ -226,7 +231,7 @@ def unpinned(spec: str) -> str:
     return match.group(1) if match else spec
 
 
-class ReleaseError(ValueError):
+class ReleaseError(InputError):
     """An unknown release set, or a release environment that cannot be made."""
 
 
@@ -248,7 +253,7 @@ def active() -> ReleaseSet | None:
     Raises:
         ReleaseError: ``$KVT_RELEASE_SET`` names no known set.
     """
-    name = os.environ.get(RELEASE_ENV)
+    name = get_setting(RELEASE_ENV)
     return get_release_set(name) if name else None
 
 
@@ -325,7 +330,7 @@ RECORDED = ("tensorflow-cpu", "tensorflow", "keras", "tf-keras", "jax", "jaxlib"
 
 def cache_root() -> Path:
     """Where release environments live: ``$KVT_RELEASE_CACHE`` or ``~/.cache/kvt/releases`` (never the checkout)."""
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "kvt" / "releases")
+    return cache_dir("releases", CACHE_ENV)
 
 
 def base_dependencies() -> list[str]:
@@ -361,7 +366,7 @@ def ensure_environment(release: ReleaseSet, log=print) -> tuple[Path, dict]:
         return python, json.loads(record_path.read_text(encoding="utf-8"))
     start = time.perf_counter()
     log(f"{release.name}: creating {env}")
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(env)], check=True)
+    subprocess.run(create_command(env, clear=True), check=True)
     cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
            *release.pins(), *base_dependencies()]
     proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -22,6 +22,7 @@ from typing import Any
 from evidence import provenance, releases
 from evidence.claim import Claim
 from evidence.contract import Assessment, SubjectResult, Verdict
+from evidence.errors import InputError
 from evidence.processes import run_process
 from evidence.registry import get_claim
 from evidence.result_model import SCHEMA_VERSION, ClaimInfo, Provenance, Rerun, ResultFile
@@ -43,7 +44,7 @@ WORKER_ENV = {
 WORKER_ENV_REMOVED = ("TF_ENABLE_ONEDNN_OPTS",)
 
 
-class UnknownSubjectError(ValueError):
+class UnknownSubjectError(InputError):
     """A subject that none of the selected claims measures."""
 
 
@@ -146,10 +147,12 @@ UNOWNED_AGE_S = 6 * 3600
 
 
 def _start_time(pid: int) -> str | None:
-    """The start time of process ``pid`` (from /proc, so a reused pid is told apart), None when it is gone."""
+    """The start time of process ``pid`` (psutil's, so a reused pid is told apart), None when it is gone."""
+    import psutil
+
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
+        return f"{psutil.Process(pid).create_time():.2f}"
+    except (psutil.Error, OSError):
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

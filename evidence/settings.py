@@ -3,7 +3,8 @@
 The ``kvt`` command calls :func:`validate` before any command runs, so a bad value (``KVT_VENUE=CPU-2CORE``, a
 venue with a trailing newline, ``KVT_EXTRA_CLAIMS`` naming a module that does not exist) exits 2 with one line
 naming the variable, the value and what is expected, instead of a traceback deep inside a run or a plugin
-silently ignored. Modules read a setting through :func:`get`, which validates it too.
+silently ignored. Modules read a setting through :func:`get`, which validates it too, and kvt's cache folders
+through :func:`cache_dir` (the user's cache folder by ``platformdirs``, unless a variable names another).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from evidence.errors import InputError
 
@@ -195,3 +197,19 @@ def validate(environ: Mapping[str, str] | None = None) -> None:
     environ = os.environ if environ is None else environ
     for name in SETTINGS:
         get(name, environ)
+
+
+def cache_dir(name: str, variable: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """kvt's cache folder ``name`` (``npm``, ``envs``, ``releases``): the folder the variable ``variable`` names when
+    it is set, else ``name`` under the user's cache folder for kvt (``platformdirs``: ``~/.cache/kvt`` on Linux,
+    ``$XDG_CACHE_HOME/kvt`` when that is set). Never inside the checkout; not created here.
+
+    Raises:
+        SettingsError: ``variable`` is set to a value its check refuses.
+    """
+    override = get(variable, environ) if variable else None
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path  # imported when a cache folder is asked for, not at start-up
+
+    return user_cache_path("kvt", appauthor=False) / name

@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evidence.claim import Claim
+from evidence.errors import InputError
 from evidence.registry import RegistryError, get_claim
 from evidence.results import (
     SCHEMA_VERSION,
@@ -53,7 +54,7 @@ _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 PART_GLOB = "*.shard-*-of-*.json"
 
 
-class MergeError(ValueError):
+class MergeError(InputError):
     """Parts that cannot be merged: unreadable, incomplete, or made by different code, versions or venues."""
 
 

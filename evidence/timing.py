@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import statistics
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,18 +27,6 @@ def summarize(samples: Sequence[float]) -> dict[str, Any]:
         "repeats": len(ordered),
         "samples_s": list(samples),
     }
-
-
-def time_call(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> dict[str, Any]:
-    """Call ``fn`` ``warmup`` times untimed, then ``repeats`` times timed; return :func:`summarize`."""
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return summarize(samples)
 
 
 def interval(summary: dict[str, Any]) -> Interval:

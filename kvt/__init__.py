@@ -1,1 +1,1 @@
-"""``kvt``: the command line's entry point, a thin dispatcher over :mod:`evidence.cli` and :mod:`advisor.cli`."""
+"""``kvt``: the command line: its entry point (:mod:`kvt.cli`) and one module per command (:mod:`kvt.commands`)."""

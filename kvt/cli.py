@@ -1,8 +1,9 @@
-"""The ``kvt`` console script: builds the parser from each package's commands and dispatches.
+"""The ``kvt`` console script: builds the parser from the commands of :mod:`kvt.commands` and dispatches.
 
-``claims``, ``evidence …`` (and ``check``) live with the evidence (:mod:`evidence.cli`); ``advise`` and
-``questions`` with the advisor (:mod:`advisor.cli`). Neither package imports the other's commands, and start-up
-stays light: no framework, no scikit-learn and no Rich is imported before a command needs it. Abbreviated flags
+Each command is a module of :mod:`kvt.commands` (``claims``, ``evidence`` and its actions, ``check``, ``advise``,
+``questions``) with an ``add_parser`` and a ``run``; the libraries it drives (:mod:`evidence`, :mod:`advisor`)
+hold no argparse. Start-up stays light: no framework, no scikit-learn and no Rich is imported before a command
+needs it. Abbreviated flags
 are refused (``--deploy`` is not ``--deploy-target``), so a script never depends on a prefix that a later flag
 could make ambiguous.
 """
@@ -61,16 +62,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``kvt``."""
-    from advisor.cli import add_parsers as add_advisor_commands
-    from evidence.check.cli import add_parsers as add_check_command
-    from evidence.cli import add_parsers as add_evidence_commands
+    from kvt.commands import COMMANDS
 
     parser = _Parser(prog="kvt",
                      description="Keras vs TensorFlow: claims settled by experiments, and advice from the numbers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    add_evidence_commands(sub)
-    add_check_command(sub)
-    add_advisor_commands(sub)
+    for command in COMMANDS:
+        command.add_parser(sub)
     return parser
 
 

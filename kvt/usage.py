@@ -1,20 +1,22 @@
 """What every ``kvt`` command shares: exit statuses, the usage error, and the ``--results-dir`` argument.
 
-Bad input from the user is a :class:`UsageError`: one line on stderr, exit status 2, never a traceback.
+Bad input from the user is a :class:`~evidence.errors.UsageError`: one line on stderr, exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 from pathlib import Path
 
+from evidence.errors import UsageError
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-
-class UsageError(Exception):
-    """Bad input from the user: printed without a traceback, exit status 2."""
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "UsageError", "positive_int",
+           "positive_seconds", "results_dir_arg", "terminal_width", "usage_error", "warn"]
 
 
 def usage_error(message: str) -> int:
@@ -54,3 +56,8 @@ def positive_seconds(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a finite number of seconds above 0; received: {text[:80]!r}")
     return value
+
+
+def terminal_width() -> int:
+    """The terminal's width (``$COLUMNS`` first), 80 when there is no terminal."""
+    return shutil.get_terminal_size(fallback=(80, 24)).columns

@@ -95,7 +95,7 @@ def _filled(model: BaseModel) -> dict[str, Any]:
 
 def is_records(value: Any) -> bool:
     """A non-empty list or dict whose items are all models: one table of records."""
-    items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else None
+    items = list(value.values()) if isinstance(value, dict) else value if isinstance(value, list) else []
     return bool(items) and all(isinstance(v, BaseModel) and not isinstance(v, Interval) for v in items)
 
 

@@ -76,8 +76,9 @@ The corpus's Keras 2.15 fixtures through `kvt check`, as the command printed the
         parts.append(f"**{what}** — `{command}`\n")
         parts.append(table(["backend", "outcome"], rows))
         parts.append(f"- What to change first: {cell(report.first_change)}\n")
-        if report.legacy and report.legacy.get("loses"):
-            parts.append("\n".join(f"- Lost: {cell(item)}" for item in report.legacy["loses"]) + "\n")
+        loses = report.legacy.get("loses") if report.legacy else None
+        if isinstance(loses, list) and loses:
+            parts.append("\n".join(f"- Lost: {cell(item)}" for item in loses) + "\n")
         keras2 = [f for f in report.findings if f.category == "keras2"]
         if keras2:
             parts.append(table(["at", "Keras 2 API", "in Keras 3"],

@@ -11,7 +11,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from evidence.check.report import TOLERANCES, CheckReport, summary_lines, tables
+from evidence.check.report import TOLERANCES, CheckReport
+from evidence.check.report_render import summary_lines, tables
 from evidence.check.run import TIMEOUT_SCALE
 from kvt_docs.check_migration import migration_markdown
 from kvt_docs.check_timing_page import timing_markdown

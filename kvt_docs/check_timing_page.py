@@ -39,8 +39,12 @@ def example() -> TimingReport | None:
 
 def command_of(report: TimingReport) -> str:
     """The command line that made ``report`` (its flags read back from the report)."""
-    from evidence.check.cli import DEFAULT_TIMEOUT_S
-    from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+    from evidence.check.defaults import (
+        DEFAULT_COMPILE_BUDGET_S,
+        DEFAULT_TIMEOUT_S,
+        DEFAULT_WINDOW_STEPS,
+        DEFAULT_WINDOWS,
+    )
 
     m = report.method
     parts = [f"kvt check {report.path} --time"]
@@ -112,7 +116,7 @@ def _venue_notes() -> str:
 
 def timing_markdown() -> str:
     """The section, from ``## Which backend is fastest for your model`` on."""
-    from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S
+    from evidence.check.defaults import DEFAULT_COMPILE_BUDGET_S
     from evidence.check.timing_run import declared_settings
 
     settings_rows = []

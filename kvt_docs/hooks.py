@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -53,12 +52,13 @@ def on_config(config, **kwargs):
     from mkdocs.exceptions import PluginError
 
     from evidence.settings import SettingsError, validate
+    from evidence.settings import get as get_setting
 
     try:  # KVT_SITE_URL and KVT_REPO_URL end up in links: a value that is no http(s) address stops the build
         validate()
     except SettingsError as exc:
         raise PluginError(str(exc)) from None
-    if config.repo_url and not os.environ.get("KVT_EDIT_URI"):
+    if config.repo_url and not get_setting("KVT_EDIT_URI"):
         config["edit_uri"] = "edit/main/docs/"  # MkDocs would guess the branch "master"
     _entries = load_entries()
     log.info("kvt_docs: %d claims, results from %s", len(_entries), results_dir())

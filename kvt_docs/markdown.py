@@ -88,10 +88,11 @@ def code(text: str) -> str:
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A pipe table; cells are used as given (wrap raw text with :func:`cell`)."""
-    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---" for _ in headers) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    """A pipe table (:func:`evidence.tables.markdown_table`); cells are used as given (wrap raw text with
+    :func:`cell`)."""
+    from evidence.tables import markdown_table
+
+    return markdown_table(headers, rows) + "\n"
 
 
 def admonition(kind: str, title: str, body: str, *, collapsible: bool = False, open_: bool = False) -> str:

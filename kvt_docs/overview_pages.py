@@ -30,6 +30,7 @@ def found_text(entry: ClaimEntry) -> str:
         return "The result on file is of an older layout and needs a rerun."
     if state != "ok":
         return "The result file is unusable; see the claim's page."
+    assert entry.primary is not None  # a claim in state "ok" has a usable result
     return story_for(entry.id, entry.title).found(entry.primary)
 
 
@@ -64,7 +65,7 @@ def since_article(entries: list[ClaimEntry]) -> str:
     """What changed since the article was written, with the version measured when the architecture claim ran."""
     arch = next((e for e in entries if e.id == "architecture" and e.state == "ok"), None)
     version = None
-    if arch is not None:
+    if arch is not None and arch.primary is not None:
         tf_keras = getattr(arch.primary.assessment, "tf_keras", None)
         version = tf_keras.version if tf_keras and tf_keras.is_keras else None
     keras = f"Keras {html.escape(version)}" if version else "Keras 3"

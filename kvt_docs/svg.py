@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -168,7 +169,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
     start = math.floor(low / step) * step
-    ticks, v = [], start
+    ticks: list[float] = []
+    v = start
     while not ticks or ticks[-1] < high - step * 1e-9:
         ticks.append(round(v, 12))
         v += step
@@ -212,8 +214,7 @@ def _render(spec: dict[str, Any], title: str, desc: str, width: int) -> tuple[st
     # with the field that is wrong, instead of drawing something else.
     chart = (altair.VConcatChart if "vconcat" in spec else altair.LayerChart).from_dict(spec)
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    drawn_w = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg).group(1))
-    drawn_h = float(re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg).group(1))
+    drawn_w, drawn_h = _drawn_size(svg)
     # Every drawing is exactly `width` wide, so the page's <img width> never stretches it: a narrower layout gets
     # a wider canvas (left-aligned, white), a wider one (long labels) is scaled down to fit.
     view_w = max(drawn_w, width)
@@ -260,7 +261,16 @@ def _legend_layer(items: list[tuple[str, str]], key: str) -> dict[str, Any]:
                                               "symbolType": "square", "columns": 2 if len(items) > 2 else 0}}}}
 
 
-def bar_chart(rows: list[Bar | Section], *, title: str, x_label: str, log: bool = False, dots: bool = False,
+def _drawn_size(svg: str) -> tuple[float, float]:
+    """The width and height of a drawing that vl-convert made (the attributes of its ``<svg>`` element)."""
+    width = re.search(r'<svg[^>]*\bwidth="([\d.]+)"', svg)
+    height = re.search(r'<svg[^>]*\bheight="([\d.]+)"', svg)
+    if width is None or height is None:
+        raise ValueError("vl-convert drew an <svg> without its width and height")
+    return float(width.group(1)), float(height.group(1))
+
+
+def bar_chart(rows: Sequence[Bar | Section], *, title: str, x_label: str, log: bool = False, dots: bool = False,
               domain: tuple[float, float] | None = None, references: list[Reference] | None = None,
               band: Band | None = None, legend: list[tuple[str, str]] | None = None,
               tick_format=None) -> Drawing:

@@ -14,6 +14,7 @@ from pathlib import Path
 from evidence.drift import Change, DriftError, Source, compare, load_source
 from evidence.releases import RELEASE_SETS, RELEASES_DIR, ReleaseError, ReleaseRun, load_manifest
 from evidence.results import DEFAULT_RESULTS_DIR
+from evidence.tables import markdown_table
 from kvt_docs.markdown import cell, code
 
 #: The frameworks shown for each release set, by distribution name, with their labels.
@@ -127,25 +128,19 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
     if not manifests:
         lines += ["No release set has been run yet: `nox -s releases -- keras-2.15 keras-3.0 today`.", ""]
     else:
+        release_rows = [[code(release.name), release.released, *_versions(m),
+                         f"{_escape(release.notes)} ({m.mode} mode, {_escape(m.date[:10])})"]
+                        for release in order if (m := manifests.get(release.name)) is not None]
         lines += ["## The release sets", "",
-                  "| set | released | " + " | ".join(FRAMEWORKS.values()) + " | what it is |",
-                  "| --- | --- | " + " | ".join("---" for _ in FRAMEWORKS) + " | --- |"]
-        for release in order:
-            if release.name in manifests:
-                m = manifests[release.name]
-                lines.append(f"| {code(release.name)} | {release.released} | " + " | ".join(_versions(m))
-                             + f" | {_escape(release.notes)} ({m.mode} mode, {_escape(m.date[:10])}) |")
-        lines.append("")
+                  markdown_table(["set", "released", *FRAMEWORKS.values(), "what it is"], release_rows), ""]
     columns = _columns(sources)
     claims = list(dict.fromkeys(c for s in sources.values() for c, _ in s.results))
     claims += [c for m in manifests.values() for c in m.claims if c not in claims]
     if claims and columns:
         lines += ["## Verdicts side by side", "",
-                  "| claim | " + " | ".join(f"{n} ({v})" for n, v in columns) + " |",
-                  "| --- | " + " | ".join("---" for _ in columns) + " |"]
-        lines += [f"| {code(c)} | " + " | ".join(_cell(sources, manifests, c, n, v) for n, v in columns) + " |"
-                  for c in claims]
-        lines.append("")
+                  markdown_table(["claim", *(f"{n} ({v})" for n, v in columns)],
+                                 [[code(c), *(_cell(sources, manifests, c, n, v) for n, v in columns)]
+                                  for c in claims]), ""]
     steps = [n for n in (*(r.name for r in order), COMMITTED) if n in sources]
     if len(steps) > 1:
         lines += ["## What changed", "",
@@ -163,9 +158,9 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
             if said:
                 lines += [f"### {code(claim)}", "", *said, ""]
     for release in order:
-        m = manifests.get(release.name)
-        if m is not None:
-            gone = ", ".join(f"{name} ({why})" for name, why in m.absent.items())
+        manifest = manifests.get(release.name)
+        if manifest is not None:
+            gone = ", ".join(f"{name} ({why})" for name, why in manifest.absent.items())
             if gone:
                 lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
     if problems:

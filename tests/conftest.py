@@ -13,6 +13,55 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("keras", "tensorflow", "jax", "torch")
 
+#: Test files and tests that take more than a few seconds each, run in the slow tier (CI runs both tiers: `nox -s
+#: tests`), so that the fast tier (`pytest -m "not slow"`) stays under 3 minutes on a 2-core machine. Declared here,
+#: not in the files, so that marking a test slow never collides with an edit of its file. Measured 2026-12-07 with
+#: `pytest -m "not slow" --durations=80` (the seconds are a run's on the 2-core machine): a test that builds the
+#: site again in a temporary folder (15 to 25 s), drives Chromium (30 to 45 s a file), or starts real processes
+#: per case. Each behaviour stays covered in the fast tier by a cheaper test beside it (the one site build shared by
+#: test_site.py's `site` fixture, the in-process fuzz cases, the judge tests on synthetic results).
+SLOW_FILES = frozenset({
+    "test_site_a11y.py",  # axe in Chromium on every page: 52 s
+    "test_site_browser.py",  # the pages in Chromium at two widths: 52 s
+    "test_site_injection.py",  # a hostile result built into every page: 45 s
+})
+SLOW_TESTS = frozenset({
+    "test_site.py::test_strict_build_of_the_published_site_is_clean_and_fast",  # a build of its own: 15 s
+    "test_edited_results.py::test_the_site_refuses_an_edited_verdict",  # a site build: 21 s
+    "test_fuzz_hostile.py::test_a_sample_as_real_processes",  # 9 s; every case runs in-process in the fast tier
+    "test_fuzz_hostile.py::test_every_special_file_in_every_place_as_a_real_process",  # 8 cases, 22 s
+    "test_shards.py::test_split_and_merge_gives_the_unsplit_result",  # 11 s
+    "test_deployment.py::test_an_environment_is_built_once_recorded_and_reused",  # builds a venv: 10 s
+    "test_distributed_scaling.py::test_a_fault_is_injected_at_a_step_watched_and_the_job_restarted",  # 8 s
+    "test_runner.py::test_every_outcome_is_recorded_and_the_run_goes_on",  # real workers: 5 s
+    "test_runner.py::test_reruns_keep_every_verdict_and_the_last_measurements",  # real workers, 3 runs: 4 s busy
+    "test_runner.py::test_cli_shows_how_many_reruns_agreed",  # the same through the command: 4 s busy
+    "test_deployment.py::test_serve_artifact_judges_parity_with_the_tolerance",  # real runtimes: 5 s busy
+    # The fuzz sweeps over every check path and every hostile result file (14 s and 9 s on a busy machine); the
+    # flags, settings, answers and parts sweeps and the hand-written bad-input tests stay fast.
+    "test_fuzz_hostile.py::test_bad_check_paths",
+    "test_fuzz_hostile.py::test_bad_results",
+    # Generated (hypothesis) bad input, 12 s together; the hand-written cases of each kind stay fast.
+    "test_advisor_bad_input.py::test_generated_bad_answers_files",
+    "test_advisor_bad_input.py::test_generated_bytes_that_are_not_answers",
+    "test_advisor_bad_input.py::test_generated_bad_flag_sets",
+})
+
+
+#: Fixtures that build the whole site with mkdocs (18 s on an idle 2-core machine, 40 s on a busy one): a test that
+#: needs one is slow; the page builders themselves are tested without a build in the fast tier.
+SLOW_FIXTURES = frozenset({"site"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m selection reads the marks
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests of :data:`SLOW_FILES` and :data:`SLOW_TESTS`, and those using :data:`SLOW_FIXTURES`, slow."""
+    for item in items:
+        file, _, name = item.nodeid.partition("::")
+        if Path(file).name in SLOW_FILES or f"{Path(file).name}::{name.split('[')[0]}" in SLOW_TESTS or \
+                SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 def frameworks_installed() -> bool:
     """Whether the evidence extra's frameworks are importable (without importing them)."""

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.criteria import CRITERION_IDS
+from advisor.profile import fit_for, profile, weights_for
 from advisor.questions import (
     BY_ID,
     FIT,
@@ -16,10 +17,7 @@ from advisor.questions import (
     REQUIREMENT_IDS,
     AnswerError,
     complete,
-    fit_for,
     parse_answer,
-    profile,
-    weights_for,
 )
 
 #: The ids and choices scripts rely on (issue 15 added accelerator, pretrained, model_size and the new targets).

@@ -169,7 +169,7 @@ def portability(no_switch: tuple[tuple[str, str], ...] = (), corpus_works: dict[
         failure_classes=classes, broken=[], not_measured=[])
 
 
-#: The deployment cells the probes of shared/FINDINGS.md lead one to expect: option -> target -> (status, lines,
+#: The deployment cells the deployment claim's probes lead one to expect: option -> target -> (status, lines,
 #: steps). The torch backend's SavedModel export fails in torch.export; JAX's OpenVINO export fails
 #: (XlaCallModule); jax2onnx needs an environment of its own (unavailable here); .pt2 and ExecuTorch are torch's.
 DEPLOYMENT = {
@@ -231,7 +231,7 @@ def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
 
 
 def distributed(overrides: dict[str, dict[str, Any]] | None = None, routes: dict[str, Any] | None = None) -> Any:
-    """A ``DistributedAssessment`` with the runs the probes of shared/FINDINGS.md and the claim lead one to expect
+    """A ``DistributedAssessment`` with the runs the distributed claim's probes lead one to expect
     (``overrides``: run id -> fields to replace; ``routes``: option -> model-parallel route status).
 
     keras-tensorflow: MirroredStrategy fit on 2 devices works, MultiWorker fit in 2 processes fails

@@ -357,7 +357,7 @@ def test_a_setting_out_of_time_or_memory_is_recorded_and_the_others_run(monkeypa
 
 # -- the compile budget ----------------------------------------------------------------------------------------------
 def test_defaults_fit_the_statistics_and_the_claims_steps_per_execution():
-    from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+    from evidence.check.defaults import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
 
     spe = int(CLAIM.settings["steps_per_execution"].full)
     assert DEFAULT_WINDOW_STEPS % spe == 0 and DEFAULT_WINDOWS >= 5 and DEFAULT_COMPILE_BUDGET_S > 0
@@ -444,7 +444,7 @@ WATCHED = """
 import sys, time
 from pathlib import Path
 from evidence.check.timing import Watch, watch_budget
-from evidence.check.trial import Record
+from evidence.check.trial_common import Record
 
 rec = Record(Path(sys.argv[1]), None)
 watch = Watch()

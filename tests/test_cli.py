@@ -32,7 +32,7 @@ def test_claims_lists_every_claim_with_its_verdict(tmp_path):
     assert rows["community"]["machine_dependent"] is False
     table = kvt("claims", "--results-dir", str(tmp_path))
     assert table.returncode == 0 and "backend_portability" in table.stdout
-    from evidence.cli import verdict_text
+    from kvt.rows import verdict_text
 
     assert verdict_text(rows["community"] | {"reruns": []}).endswith("(on any machine)")
     assert verdict_text(rows["community"] | {"machine_dependent": True, "reruns": []}).endswith(f"on {VENUE}")

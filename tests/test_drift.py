@@ -181,5 +181,6 @@ def test_a_git_revision_is_read_like_a_folder(tmp_path):
 
 
 def test_pandas_waits_for_a_report():
-    code = "import sys, evidence.drift, evidence.cli; assert 'pandas' not in sys.modules, 'pandas imported'"
+    code = ("import sys, evidence.drift, kvt.commands.evidence_diff; "
+            "assert 'pandas' not in sys.modules, 'pandas imported'")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

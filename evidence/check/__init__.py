@@ -12,12 +12,14 @@
 - :mod:`evidence.check.run` runs every trial in its own worker process (:mod:`evidence.check.trial`) under each
   backend, through :func:`evidence.processes.run_process`, and turns what they wrote into a report;
 - :mod:`evidence.check.arrays` carries inputs and predictions between trials (``.npz``, never pickled);
-- :mod:`evidence.check.report` is the report (typed, pydantic), its rules and its table, Markdown and JSON forms;
-- :mod:`evidence.check.cli` is the ``kvt check`` command;
-- ``--time``: :mod:`evidence.check.timing_cli` (its flags), :mod:`evidence.check.timing_run` (one worker per
+- :mod:`evidence.check.report` is the report (typed, pydantic) and its rules; :mod:`evidence.check.report_render`
+  its table and Markdown forms;
+- :mod:`evidence.check.defaults` holds the check's defaults; the ``kvt check`` command itself (its flags, and
+  ``--time``'s) is :mod:`kvt.commands.check` and :mod:`kvt.commands.check_time`;
+- ``--time``: :mod:`evidence.check.timing_run` (one worker per
   backend and setting, :mod:`evidence.check.timing`), :mod:`evidence.check.timing_report` (statistics, ranking,
   renderings), :mod:`evidence.check.machine` (the one hardware query) and :mod:`evidence.check.timing_venue`
   (the user venue's result file).
 
-Only the trial workers import a framework; the CLI process never does.
+Only the trial workers import a framework; the command's process never does.
 """

@@ -15,7 +15,7 @@ from typing import Any
 
 from evidence.check.advice import Change, choose, frames_of
 from evidence.check.export_diagnosis import describe
-from evidence.check.report import TIMED_OUT, BackendResult, _first_error
+from evidence.check.report import TIMED_OUT, BackendResult, first_error
 from evidence.check.scan import Finding
 
 
@@ -51,7 +51,7 @@ def with_changes(results: dict[str, BackendResult], findings: list[Finding], kin
         if result.ports is not False:
             out[backend] = result
             continue
-        what, error, reason = _first_error(result)
+        what, error, reason = first_error(result)
         change = None
         blocked = next((e for e in result.exports.values() if e.status == "fails" and e.blocker is not None), None)
         if what.startswith("exporting") and blocked is not None:
@@ -73,7 +73,7 @@ def with_changes(results: dict[str, BackendResult], findings: list[Finding], kin
             out = {b: r.model_copy(update={"change": r.change.model_copy(update={"everywhere": True})})
                    if r.change is not None else r for b, r in out.items()}
         elif not keras2 and not mine.timed_out:
-            what, error, reason = _first_error(mine)
+            what, error, reason = first_error(mine)
             at = error.at.split(" in ")[0] if error is not None and error.at else None
             broken = Change(failure_class="broken", call=own, location=at,
                             fix=f"it fails under {own}, the backend it was written for, too: fix it there first")

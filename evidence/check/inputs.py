@@ -2,7 +2,7 @@
 
 PATH is a ``.keras`` file (a zip archive holding ``config.json``, as Keras 3 saves it), a legacy ``.h5`` model or a
 TensorFlow SavedModel folder (what Keras 2 saved; :mod:`evidence.check.legacy`), a Python module that defines
-``build_model()``, or, with ``--script``, any Python script. Anything else is a :class:`~kvt.usage.UsageError`
+``build_model()``, or, with ``--script``, any Python script. Anything else is a :class:`~evidence.errors.UsageError`
 (one line, exit status 2): a missing file, a folder that is no SavedModel, another format, a ``.keras`` file that
 is not such an archive, an ``.h5`` file holding no model (or a ``Lambda`` layer's bytecode), a module that does
 not parse or defines no ``build_model()``, an unknown backend or target.
@@ -15,9 +15,9 @@ from pathlib import Path
 
 from evidence.check.legacy import inspect_h5, inspect_saved_model
 from evidence.check.scan import defines
+from evidence.errors import UsageError
 from evidence.guarded import GuardedReadError, check_path, parse_json, read_text, read_zip_member
 from evidence.options import TRAINING_BACKENDS
-from kvt.usage import UsageError
 
 
 def classify(path: Path, *, script: bool) -> str:

@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kvt.usage import UsageError
+from evidence.errors import UsageError
 
 #: The first bytes of an HDF5 file.
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -153,7 +153,8 @@ def run_saved_model(rec, job: dict[str, Any], *, free_dim: int) -> None:
     import numpy as np
 
     from evidence.check.arrays import digest, load_arrays, save_arrays
-    from evidence.check.trial import PRED_INPUTS, PREDICTIONS, BadInput, to_numpy
+    from evidence.check.trial_common import PRED_INPUTS, PREDICTIONS, to_numpy
+    from evidence.errors import BadInputError
 
     here, path = Path(job["dir"]), job["path"]
     reference = Path(job["reference"]) if job.get("reference") else None
@@ -171,7 +172,7 @@ def run_saved_model(rec, job: dict[str, Any], *, free_dim: int) -> None:
         names = sorted(loaded.signatures.keys())
         endpoint = next((e for e in ENDPOINTS if e in names), names[0] if names else None)
         if endpoint is None:
-            raise BadInput("the SavedModel has no signature to call (tf.saved_model.save without signatures)")
+            raise BadInputError("the SavedModel has no signature to call (tf.saved_model.save without signatures)")
         signature = loaded.signatures[endpoint]
         variables = list(getattr(loaded, "variables", []) or [])
         trainable = list(getattr(loaded, "trainable_variables", []) or [])
@@ -216,7 +217,7 @@ def run_keras2_reference(rec, job: dict[str, Any]) -> None:
     import numpy as np
 
     from evidence.check.arrays import load_arrays, save_arrays
-    from evidence.check.trial import PREDICTIONS
+    from evidence.check.trial_common import PREDICTIONS
 
     here, path = Path(job["dir"]), job["path"]
     with rec.step("import") as entry:

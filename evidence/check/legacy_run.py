@@ -30,8 +30,8 @@ SAVED_MODEL_LOSES = (
 def compare_with_keras2(run, out: dict[str, BackendResult], reference: str) -> dict[str, BackendResult]:
     """``out`` with each backend's predictions compared with Keras 2's own on the same inputs (``same_as_keras2``),
     when the keras-2.15 environment is built here; otherwise a note says why not."""
-    from evidence.check import trial
-    from evidence.check.run import _compare, _run_trial
+    from evidence.check import trial_common
+    from evidence.check.trial_runs import compare_predictions, run_trial
 
     python = keras2_python()
     if python is None:
@@ -39,12 +39,12 @@ def compare_with_keras2(run, out: dict[str, BackendResult], reference: str) -> d
                          f"not built here (python -m evidence.releases run {KERAS2_RELEASE} --claims community "
                          "builds it)")
         return out
-    inputs = run.folder(reference) / trial.PRED_INPUTS
-    record, proc = _run_trial(run, KERAS2_RELEASE, {"mode": "keras2_reference", "path": str(run.source),
+    inputs = run.folder(reference) / trial_common.PRED_INPUTS
+    record, proc = run_trial(run, KERAS2_RELEASE, {"mode": "keras2_reference", "path": str(run.source),
                                                    "inputs": str(inputs)}, "keras2", python=str(python))
     step = (record.get("steps") or {}).get("predicts") or {}
     tol = TOLERANCES["prediction"].value
-    mine = run.folder(KERAS2_RELEASE) / trial.PREDICTIONS
+    mine = run.folder(KERAS2_RELEASE) / trial_common.PREDICTIONS
     version = ((record.get("steps") or {}).get("import") or {}).get("keras_version") or "2"
     if step.get("status") != "works":
         why = (step.get("error") or {}).get("message") or step.get("reason") or proc.how()
@@ -56,7 +56,7 @@ def compare_with_keras2(run, out: dict[str, BackendResult], reference: str) -> d
     for backend, result in out.items():
         same = None
         if result.predicts is not None and result.predicts.status == "works":
-            diff, why = _compare(run.folder(backend) / trial.PREDICTIONS, mine)
+            diff, why = compare_predictions(run.folder(backend) / trial_common.PREDICTIONS, mine)
             same = (Comparison(status="fails", reference=f"keras {version}", tolerance=tol, reason=why)
                     if diff is None else
                     Comparison(status="works" if diff <= tol else "fails", reference=f"keras {version}",

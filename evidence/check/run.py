@@ -9,26 +9,22 @@ A module runs one ``module`` trial per backend, in order: the first that builds 
 weights and data, and every later one starts from them (so their losses compare); each reloads its own file and
 loads the ``.keras`` files saved before it; then a ``load`` trial per backend for the files saved after it. A
 ``.keras`` file runs one trial per backend, the first one's inputs shared by the others. Then, with export
-targets, one ``export`` trial per backend that has a model (:func:`evidence.check.trial.run_export`, the
+targets, one ``export`` trial per backend that has a model (:func:`evidence.check.trial_export.run_export`, the
 deployment claim's routes). A script runs as ``python SCRIPT`` per backend.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evidence import provenance
-from evidence.check import legacy_run, trial
-from evidence.check.arrays import load_arrays, max_abs_diff
+from evidence.check import legacy_run, trial_common
 from evidence.check.changes import record_frames, with_changes
 from evidence.check.export_diagnosis import diagnose, model_layers
 from evidence.check.report import (
@@ -44,152 +40,20 @@ from evidence.check.report import (
     first_change,
     judged,
 )
-from evidence.check.scan import Finding
+from evidence.check.trial_runs import (
+    SCRIPT_FRAME,
+    TIMEOUT_SCALE,
+    CheckOptions,
+    Run,
+    compare_predictions,
+    copy_source,
+    run_trial,
+    trial_env,
+)
 from evidence.contract import ErrorInfo, KnownIssue
-from evidence.errors import error_from_text
-from evidence.processes import ProcessOutcome, run_process
-from evidence.runner import WORKER_ENV, WORKER_ENV_REMOVED
+from evidence.errors import BadInputError, error_from_text
+from evidence.processes import run_process
 from evidence.venue import current_venue
-
-#: A folder bigger than this is not copied whole: only PATH is (and the report says so).
-COPY_LIMIT_BYTES = 50 * 2**20
-COPY_LIMIT_FILES = 2000
-#: Folders never copied.
-NOT_COPIED = ("__pycache__", ".git", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache")
-#: A later trial's timeout is at least this many times the first completed trial's wall time (fixed 2026-12-07):
-#: the trials under the other backends do the same work, and on this project's 2-core machine one backend's
-#: import, compile and run took up to 2.2 times another's on the check corpus; 3 leaves room for a busier machine
-#: (one TensorFlow run took 68% of its timeout under load) without letting a hung trial run forever.
-TIMEOUT_SCALE = 3.0
-#: A frame of a Python traceback: file, line, function.
-SCRIPT_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """What ``kvt check`` was asked to do (validated by :mod:`evidence.check.inputs`)."""
-
-    path: Path
-    kind: str
-    backends: tuple[str, ...]
-    targets: tuple[str, ...] = ()
-    targets_asked: bool = False
-    steps: int = 5
-    batch_size: int = 8
-    timeout_s: float = 300.0
-    custom_objects: Path | None = None
-    findings: tuple[Finding, ...] = ()
-    shown_path: str = ""
-
-
-@dataclass
-class _Run:
-    """One check in progress: its folders and the trials' records."""
-
-    options: CheckOptions
-    work: Path
-    source: Path  # PATH inside the copy
-    notes: list[str] = field(default_factory=list)
-    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> last `module` trial record
-    outcomes: dict[str, ProcessOutcome] = field(default_factory=dict)
-    extra: dict[str, list[tuple[dict[str, Any], ProcessOutcome]]] = field(default_factory=dict)
-    exports: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> its export trial's record
-    reference_s: float | None = None  # wall seconds of the first trial that completed (see `timeout`)
-
-    def timeout(self, base: float | None = None) -> float:
-        """A trial's timeout: ``--timeout`` (or ``base``), raised to :data:`TIMEOUT_SCALE` times the first
-        completed trial's wall time once there is one, so a machine slowed by load does not kill a trial that
-        does the same work as one that finished."""
-        base = base or self.options.timeout_s
-        return max(base, TIMEOUT_SCALE * self.reference_s) if self.reference_s else base
-
-    def measured(self, proc: ProcessOutcome) -> None:
-        """Take ``proc``'s wall time as the reference run, if it is the first trial that completed."""
-        if self.reference_s is None and proc.ok:
-            self.reference_s = proc.duration_s
-
-    def folder(self, backend: str) -> Path:
-        path = self.work / "trials" / backend
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-
-def _copy_source(path: Path, dest: Path, *, alone: bool = False) -> tuple[Path, str | None]:
-    """Copy PATH's folder (or, when it is large or ``alone`` is set, PATH alone) into ``dest``; PATH's copy and a
-    note for the reader when its folder was too large."""
-    if alone:
-        dest.mkdir(parents=True)
-        shutil.copy2(path, dest / path.name)
-        return dest / path.name, None
-    folder = path.parent
-    total, files = 0, 0
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if d not in NOT_COPIED]
-        files += len(names)
-        total += sum((Path(root) / n).stat().st_size for n in names if (Path(root) / n).is_file())
-        if total > COPY_LIMIT_BYTES or files > COPY_LIMIT_FILES:
-            dest.mkdir(parents=True)
-            shutil.copy2(path, dest / path.name)
-            return dest / path.name, (f"{folder} is larger than {COPY_LIMIT_BYTES >> 20} MB or "
-                                      f"{COPY_LIMIT_FILES} files, so only {path.name} was copied to run from: "
-                                      "imports of its sibling files fail")
-    shutil.copytree(folder, dest, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
-    return dest / path.name, None
-
-
-def trial_env(backend: str, *, project_path: bool = True) -> dict[str, str]:
-    """The environment of a trial under ``backend``: the runner's worker settings, ``KERAS_BACKEND``, and no
-    bytecode written beside the user's files."""
-    env = {k: v for k, v in os.environ.items() if k not in WORKER_ENV_REMOVED}
-    env.update(WORKER_ENV)
-    env["KERAS_BACKEND"] = backend
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    if project_path:  # after the caller's own PYTHONPATH, so that one wins (a test hiding a framework)
-        root = str(provenance.PROJECT_ROOT)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), root) if p)
-    return env
-
-
-def _run_trial(run: _Run, backend: str, job: dict[str, Any], tag: str, timeout_s: float | None = None,
-               python: str | None = None) -> tuple[dict[str, Any], ProcessOutcome]:
-    """Run one trial under ``backend`` (with ``python``: another environment's interpreter, TensorFlow's backend),
-    and its record."""
-    here = run.folder(backend)
-    job = {**job, "backend": backend, "dir": str(here), "out": str(here / f"{tag}.json"),
-           "steps": run.options.steps, "batch_size": run.options.batch_size, "seed": 0}
-    job_file = here / f"{tag}.job.json"
-    job_file.write_text(json.dumps(job), encoding="utf-8")
-    proc = run_process([python or sys.executable, "-m", "evidence.check.trial", str(job_file)],
-                       timeout_s=run.timeout(timeout_s), cwd=run.source.parent,
-                       env=trial_env("tensorflow" if python else backend),
-                       stdout=here / f"{tag}.stdout.txt", stderr=here / f"{tag}.stderr.txt")
-    if job["mode"] in ("module", "keras_file", "saved_model"):
-        run.measured(proc)
-    try:
-        record = json.loads(Path(job["out"]).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = {"steps": {}, "bad_input": None}
-    _close_running(record, proc)
-    return record, proc
-
-
-def _close_running(record: dict[str, Any], proc: ProcessOutcome) -> None:
-    """A step still ``running`` when its trial ended was cut off: it failed, with how the trial ended."""
-
-    def walk(steps: dict[str, Any]) -> None:
-        for value in steps.values():
-            if isinstance(value, dict) and value.get("status") == "running":
-                value["status"] = "fails"
-                value["reason"] = proc.how()
-                if not proc.timed_out and proc.stderr_tail:
-                    value["error"] = error_from_text(proc.stderr_tail).model_dump()
-            elif isinstance(value, dict) and "status" not in value:
-                walk(value)
-
-    walk(record.get("steps", {}))
-    if not record.get("steps") and not proc.ok:
-        record["steps"]["import"] = {"status": "fails", "reason": proc.how(),
-                                     "error": error_from_text(proc.stderr_tail).model_dump()}
 
 
 # -- modules -------------------------------------------------------------------------------------------------
@@ -197,7 +61,7 @@ def _saved(record: dict[str, Any]) -> bool:
     return record.get("steps", {}).get("saves", {}).get("status") == "works"
 
 
-def _run_module(run: _Run) -> None:
+def _run_module(run: Run) -> None:
     reference: str | None = None
     saved: list[str] = []
     for backend in run.options.backends:
@@ -205,26 +69,26 @@ def _run_module(run: _Run) -> None:
                "load_from": {b: str(run.folder(b)) for b in saved}}
         if reference is not None:
             job.update(reference=str(run.folder(reference)), reference_backend=reference)
-        record, proc = _run_trial(run, backend, job, "module")
+        record, proc = run_trial(run, backend, job, "module")
         run.records[backend], run.outcomes[backend] = record, proc
         if record.get("bad_input"):
             return
-        if reference is None and (run.folder(backend) / trial.INIT_WEIGHTS).exists():
+        if reference is None and (run.folder(backend) / trial_common.INIT_WEIGHTS).exists():
             reference = backend
         if _saved(record):
             saved.append(backend)
     for backend in run.options.backends:
         later = [b for b in saved if b != backend and b not in run.records[backend].get("steps", {}).get("loads", {})]
         if later and run.records[backend].get("steps", {}).get("module", {}).get("status") == "works":
-            record, proc = _run_trial(run, backend, {"mode": "load", "path": str(run.source),
+            record, proc = run_trial(run, backend, {"mode": "load", "path": str(run.source),
                                                      "load_from": {b: str(run.folder(b)) for b in later}}, "load")
             run.records[backend].setdefault("steps", {}).setdefault("loads", {}).update(
                 record.get("steps", {}).get("loads", {}))
             run.extra.setdefault(backend, []).append((record, proc))
-    _run_exports(run, {b: run.folder(b) / trial.MODEL for b in saved}, run.source)
+    _run_exports(run, {b: run.folder(b) / trial_common.MODEL for b in saved}, run.source)
 
 
-def _run_exports(run: _Run, model_files: dict[str, Path], module: Path | None) -> None:
+def _run_exports(run: Run, model_files: dict[str, Path], module: Path | None) -> None:
     """One ``export`` trial per backend that has a model to export, with the run's targets; its timeout is
     ``--timeout`` per target, since each target converts and serves the model anew."""
     if not run.options.targets:
@@ -232,13 +96,13 @@ def _run_exports(run: _Run, model_files: dict[str, Path], module: Path | None) -
     for backend, model_file in model_files.items():
         job = {"mode": "export", "path": str(module or model_file), "model_file": str(model_file),
                "module": str(module) if module else None, "targets": list(run.options.targets),
-               "inputs": str(run.folder(backend) / trial.PRED_INPUTS)}
-        record, _ = _run_trial(run, backend, job, "export",
+               "inputs": str(run.folder(backend) / trial_common.PRED_INPUTS)}
+        record, _ = run_trial(run, backend, job, "export",
                                timeout_s=run.options.timeout_s * max(1, len(run.options.targets)))
         run.exports[backend] = record
 
 
-def _exports(run: _Run, backend: str) -> dict[str, Export]:
+def _exports(run: Run, backend: str) -> dict[str, Export]:
     """The export cells of ``backend`` from its export trial (every target ``not_applicable`` with why, when the
     trial stopped before its targets)."""
     record = run.exports.get(backend)
@@ -259,7 +123,7 @@ def _exports(run: _Run, backend: str) -> dict[str, Export]:
         issue = entry.get("known_issue")
         blocker = None
         if entry.get("status") == "fails":
-            model_file = run.folder(backend) / trial.MODEL
+            model_file = run.folder(backend) / trial_common.MODEL
             layers = model_layers(model_file if model_file.is_file() else run.source)
             blocker = diagnose(target, f"{(entry.get('error') or {}).get('message', '')}\n{entry.get('reason')}",
                                layers)
@@ -291,20 +155,11 @@ def _imports(steps: dict[str, Any]) -> Step | None:
     return step.model_copy(update={"seconds": round((first.get("seconds") or 0) + (second.get("seconds") or 0), 3)})
 
 
-def _compare(a_file: Path, b_file: Path) -> tuple[float | None, str | None]:
-    """Scaled max abs difference between the predictions in two files, or why there is none."""
-    try:
-        diff, scale = max_abs_diff(load_arrays(a_file), load_arrays(b_file))
-    except (OSError, ValueError) as exc:
-        return None, str(exc)
-    return diff / max(1.0, scale), None
-
-
-def _module_results(run: _Run) -> dict[str, BackendResult]:
+def _module_results(run: Run) -> dict[str, BackendResult]:
     tol_pred, tol_loss = TOLERANCES["prediction"].value, TOLERANCES["loss"].value
     out: dict[str, BackendResult] = {}
     reference = next((b for b in run.options.backends
-                      if (run.folder(b) / trial.INIT_WEIGHTS).exists()), None)
+                      if (run.folder(b) / trial_common.INIT_WEIGHTS).exists()), None)
     ref_losses = (run.records.get(reference, {}).get("steps", {}).get("trains", {}) or {}).get("losses") \
         if reference else None
     ref_digest = (run.records.get(reference, {}).get("steps", {}).get("data", {}) or {}).get("digest") \
@@ -346,8 +201,8 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
         for other, entry in (steps.get("loads") or {}).items():
             diff = None
             if entry.get("status") == "works":
-                diff, why = _compare(run.folder(backend) / f"loaded_{other}.npz",
-                                     run.folder(other) / trial.PREDICTIONS)
+                diff, why = compare_predictions(run.folder(backend) / f"loaded_{other}.npz",
+                                     run.folder(other) / trial_common.PREDICTIONS)
                 if diff is None:
                     entry = {**entry, "status": "fails", "reason": f"predictions not comparable: {why}"}
             loads[other] = _step(entry, Load, saved_under=other, difference=diff)
@@ -366,7 +221,7 @@ def _module_results(run: _Run) -> dict[str, BackendResult]:
 
 
 # -- .keras files ------------------------------------------------------------------------------------------------
-def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
+def _run_keras_file(run: Run) -> dict[str, BackendResult]:
     """A ``.keras`` or legacy ``.h5`` file (one loader, ``keras.saving.load_model``), or a SavedModel folder (a
     ``TFSMLayer``): one trial per backend, the first one's inputs shared by the others."""
     tol = TOLERANCES["prediction"].value
@@ -379,7 +234,7 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
                                else None}
         if reference is not None:
             job.update(reference=str(run.folder(reference)), reference_backend=reference)
-        record, proc = _run_trial(run, backend, job, "keras_file")
+        record, proc = run_trial(run, backend, job, "keras_file")
         run.records[backend], run.outcomes[backend] = record, proc
         steps = record.get("steps", {})
         predicted = (steps.get("predicts") or {}).get("status") == "works"
@@ -388,7 +243,8 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
             reference = backend
             same = Comparison(status="not_applicable", tolerance=tol, reason="the reference")
         elif predicted:
-            diff, why = _compare(run.folder(backend) / trial.PREDICTIONS, run.folder(reference) / trial.PREDICTIONS)
+            diff, why = compare_predictions(run.folder(backend) / trial_common.PREDICTIONS,
+                                            run.folder(reference) / trial_common.PREDICTIONS)
             same = (Comparison(status="fails", reference=reference, tolerance=tol, reason=why) if diff is None else
                     Comparison(status="works" if diff <= tol else "fails", reference=reference, difference=diff,
                                tolerance=tol))
@@ -414,7 +270,7 @@ def _run_keras_file(run: _Run) -> dict[str, BackendResult]:
 
 
 # -- scripts -----------------------------------------------------------------------------------------------------
-def _run_script(run: _Run) -> dict[str, BackendResult]:
+def _run_script(run: Run) -> dict[str, BackendResult]:
     out = {}
     for backend in run.options.backends:
         here = run.folder(backend)
@@ -442,17 +298,13 @@ def _run_script(run: _Run) -> dict[str, BackendResult]:
 
 def _missing_framework(text: str) -> str | None:
     """The framework a script could not import, from its stderr (``No module named 'jax'``)."""
-    for name in trial.FRAMEWORK_MODULES:
+    for name in trial_common.FRAMEWORK_MODULES:
         if f"No module named '{name}'" in text:
             return name
     return None
 
 
 # -- the check ---------------------------------------------------------------------------------------------------
-class BadInputError(Exception):
-    """A trial found the input unusable (its message is the one line to print)."""
-
-
 def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport:
     """Run every trial of ``options`` and return the report; with ``out_dir``, keep the trials' files there.
 
@@ -468,13 +320,13 @@ def run_check(options: CheckOptions, out_dir: Path | None = None) -> CheckReport
             source, note = work / "source" / options.path.name, None
             shutil.copytree(options.path, source, symlinks=False)
         else:
-            source, note = _copy_source(options.path, work / "source", alone=options.kind in ("keras_file", "h5_file"))
-        run = _Run(options, work, source, notes=[note] if note else [])
+            source, note = copy_source(options.path, work / "source", alone=options.kind in ("keras_file", "h5_file"))
+        run = Run(options, work, source, notes=[note] if note else [])
         if options.custom_objects is not None:
             copied = work / "custom_objects" / options.custom_objects.name
             copied.parent.mkdir()
             shutil.copy2(options.custom_objects, copied)
-            run = _Run(CheckOptions(**{**options.__dict__, "custom_objects": copied}), work, source, run.notes)
+            run = Run(CheckOptions(**{**options.__dict__, "custom_objects": copied}), work, source, run.notes)
         if options.kind == "module":
             _run_module(run)
             results = _module_results(run)
@@ -500,7 +352,7 @@ def _tail_text(path: Path, limit: int = 200_000) -> str:
         return ""
 
 
-def _report(run: _Run, results: dict[str, BackendResult], wall_s: float) -> CheckReport:
+def _report(run: Run, results: dict[str, BackendResult], wall_s: float) -> CheckReport:
     o = run.options
     results = {b: judged(r, o.kind, o.targets_asked) for b, r in results.items()}
     findings = list(o.findings)

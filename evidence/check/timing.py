@@ -18,8 +18,9 @@ the first-step time (tracing and compiling included); the next call is warm-up a
 of each call read back to NumPy (what ``predict`` returns anyway). Then the peak host memory (``ru_maxrss``) and,
 on a GPU, the peak device memory from the backend's own allocator (:func:`device_peak`).
 
-Every step is written to the job's ``out`` file as it starts and ends (:class:`evidence.check.trial.Record`), so a
-worker killed at its timeout or out of memory still tells how far it got.
+Every step is written to the job's ``out`` file as it starts and ends
+(:class:`evidence.check.trial_common.Record`), so a worker killed at its timeout or out of memory still tells how
+far it got.
 
 The compile budget. A watchdog thread (:func:`watch_budget`) follows every compiled call (armed at the start of
 training or inference and at every call's end stamp); when one runs past the job's ``compile_budget_s``, it
@@ -42,8 +43,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evidence.check.trial import (
-    BadInput,
+from evidence.check.trial_common import (
     Record,
     custom_objects,
     generate_inputs,
@@ -53,6 +53,7 @@ from evidence.check.trial import (
     synthetic_targets,
     to_numpy,
 )
+from evidence.errors import BadInputError
 
 #: Batch size when neither ``--batch-size`` nor the model's input says one (Keras's own ``fit`` default).
 DEFAULT_BATCH = 32
@@ -243,13 +244,13 @@ def run(rec: Record, job: dict[str, Any]) -> None:
             module = import_user_module(Path(job["path"]))
             model = module.build_model()
             if not isinstance(model, keras.Model):
-                raise BadInput(f"build_model() returned {type(model).__name__}, not a Keras model")
+                raise BadInputError(f"build_model() returned {type(model).__name__}, not a Keras model")
         else:
             objects = custom_objects(import_user_module(Path(job["custom_objects"]))) \
                 if job.get("custom_objects") else None
             model = keras.saving.load_model(job["path"], custom_objects=objects, compile=True, safe_mode=True)
             if not isinstance(model, keras.Model):
-                raise BadInput(f"the file holds a {type(model).__name__}, not a Keras model")
+                raise BadInputError(f"the file holds a {type(model).__name__}, not a Keras model")
     if rec.data["steps"]["model"]["status"] != "works":
         return
     specs = input_specs(model)
@@ -276,7 +277,7 @@ def run(rec: Record, job: dict[str, Any]) -> None:
             entry["source"] = "make_data()'s first samples, repeated to one batch"
         else:
             if specs is None:
-                raise BadInput("cannot derive inputs: the model declares none (a subclassed model); "
+                raise BadInputError("cannot derive inputs: the model declares none (a subclassed model); "
                                "define make_data() returning (x, y)")
             x = generate_inputs(model, specs, batch, rng)
             entry["source"] = "synthetic: inputs of the model's shapes"

@@ -32,9 +32,9 @@ LEVEL = 0.9
 
 
 def _faster_margin() -> Threshold:
-    from evidence.claims.performance.claim import CLAIM
+    from evidence.claim_parts import PERFORMANCE
 
-    return CLAIM.thresholds["faster_margin"]
+    return PERFORMANCE.thresholds["faster_margin"]
 
 
 #: The performance claim's margin for calling one option-and-setting faster than another on one model and phase.

@@ -1,6 +1,6 @@
 """The parent side of ``kvt check --time``: one timing worker per backend and setting, then the report.
 
-The settings are the performance claim's (:data:`evidence.claims.performance.claim.OPTION_SETTINGS`, read, not
+The settings are the performance claim's (:data:`evidence.claim_parts.OPTION_SETTINGS`, read, not
 copied): each backend at its default and at every setting its documentation recommends for speed, with the
 claim's ``steps_per_execution``. A setting the backend does not offer is reported ``not_applicable`` with the
 claim's reason. Workers run one after the other (timings never overlap), each killed with its process group at
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.check import machine as machine_mod
-from evidence.check.timing_cli import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+from evidence.check.defaults import DEFAULT_COMPILE_BUDGET_S, DEFAULT_TIMEOUT_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
 from evidence.check.timing_report import (
     FASTER_MARGIN,
     PHASES,
@@ -52,7 +52,7 @@ class TimingOptions:
     batch_size: int | None = None
     windows: int = DEFAULT_WINDOWS
     window_steps: int = DEFAULT_WINDOW_STEPS
-    timeout_s: float = 300.0
+    timeout_s: float = DEFAULT_TIMEOUT_S
     compile_budget_s: float = DEFAULT_COMPILE_BUDGET_S
     custom_objects: Path | None = None
     shown_path: str = ""
@@ -62,10 +62,10 @@ def declared_settings(backend: str) -> dict[str, dict[str, Any]]:
     """The performance claim's settings of ``backend``'s option, each with ``jit_compile``,
     ``steps_per_execution`` (the claim's value when the setting asks for several), ``documented`` and, for a
     setting the backend does not offer, ``reason``."""
-    from evidence.claims.performance.claim import CLAIM, OPTION_SETTINGS
+    from evidence.claim_parts import OPTION_SETTINGS, PERFORMANCE
     from evidence.options import BACKEND_OPTION
 
-    spe = int(CLAIM.settings["steps_per_execution"].full)
+    spe = int(PERFORMANCE.settings["steps_per_execution"].full)
     out = {}
     for name, s in OPTION_SETTINGS[BACKEND_OPTION[backend]].items():
         out[name] = {"jit_compile": s["jit_compile"], "steps_per_execution": spe if s["spe"] else 1,
@@ -147,9 +147,10 @@ def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[Tim
     """Time every backend at every setting; the report and the workers' records (kept for the result file).
 
     Raises:
-        BadInputError: a worker found the input unusable (:mod:`evidence.check.run`'s, one line to print).
+        BadInputError: a worker found the input unusable (one line to print).
     """
-    from evidence.check.run import BadInputError, _copy_source, trial_env
+    from evidence.check.trial_runs import copy_source, trial_env
+    from evidence.errors import BadInputError
 
     start = time.perf_counter()
     machine = machine_mod.probe()
@@ -158,7 +159,7 @@ def run_timing(options: TimingOptions, out_dir: Path | None = None) -> tuple[Tim
     records: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="kvt-time-") as tmp:
         work = Path(tmp)
-        source, note = _copy_source(options.path, work / "source", alone=options.kind == "keras_file")
+        source, note = copy_source(options.path, work / "source", alone=options.kind == "keras_file")
         custom = None
         if options.custom_objects is not None:
             custom = work / "custom_objects" / options.custom_objects.name

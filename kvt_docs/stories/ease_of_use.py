@@ -36,8 +36,8 @@ class EaseStory(Story):
 
     def _everywhere(self, a) -> list[str]:
         """The Keras backends every task's Keras fit program ran on unchanged."""
-        return [KERAS_BACKEND[o] for o in ("keras-tensorflow", "keras-jax", "keras-torch")
-                if a.tasks and all(KERAS_BACKEND[o] in res.programs["keras_fit"].backends for res in a.tasks.values()
+        return [b for o in ("keras-tensorflow", "keras-jax", "keras-torch") if (b := KERAS_BACKEND[o])
+                and a.tasks and all(KERAS_BACKEND[o] in res.programs["keras_fit"].backends for res in a.tasks.values()
                                    if "keras_fit" in res.programs)]
 
     def _ratios(self, a, style: str, metric: str) -> list[float]:

@@ -65,8 +65,8 @@ class PerformanceStory(Story):
                     text=_iv(e.ratio)) for c in (*CLASSES, "all") if (e := a.engines.get(c))]
         if rows:
             margin = threshold(r, "engine_margin")
-            low = min([b.low for b in rows] + [1 - margin]) / 1.2
-            high = max([b.high for b in rows] + [1 + margin]) * 1.2
+            low = min([b.low for b in rows if b.low is not None] + [1 - margin]) / 1.2
+            high = max([b.high for b in rows if b.high is not None] + [1 + margin]) * 1.2
             charts.append(Chart(
                 "engines", "TensorFlow's engine at its best over the other engines' best, per size class: "
                 + "; ".join(f"{b.label} {b.text}" for b in rows) + ".",

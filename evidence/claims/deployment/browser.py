@@ -39,6 +39,7 @@ from typing import Any
 
 from evidence.errors import error_from_text
 from evidence.processes import run_process
+from evidence.settings import cache_dir
 
 from .child import percentiles
 from .envs import locked
@@ -68,7 +69,7 @@ PAGE_TIMEOUT_S = 120
 def npm_dir() -> Path:
     """The folder of the pinned npm packages: ``$KVT_NPM_DIR``, else ``~/.cache/kvt/npm``, then a hash of the
     package list."""
-    base = Path(os.environ[NPM_ENV]) if os.environ.get(NPM_ENV) else Path.home() / ".cache" / "kvt" / "npm"
+    base = cache_dir("npm", NPM_ENV)
     key = hashlib.sha256(json.dumps(NPM_PACKAGES, sort_keys=True).encode()).hexdigest()[:12]
     return base / key
 

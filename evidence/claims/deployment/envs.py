@@ -32,6 +32,8 @@ from typing import Any
 
 from evidence.errors import error_from_text
 from evidence.processes import run_process
+from evidence.settings import cache_dir
+from evidence.venvs import create_command
 
 ENVS_ENV = "KVT_ENVS_DIR"
 MARKER = "kvt-env.json"
@@ -64,8 +66,7 @@ class EnvSpec:
 
 def envs_dir() -> Path:
     """Where environments live: ``$KVT_ENVS_DIR``, else ``~/.cache/kvt/envs``."""
-    override = os.environ.get(ENVS_ENV)
-    return Path(override) if override else Path.home() / ".cache" / "kvt" / "envs"
+    return cache_dir("envs", ENVS_ENV)
 
 
 def env_path(spec: EnvSpec) -> Path:
@@ -148,7 +149,7 @@ def _build(spec: EnvSpec, folder: Path, base: dict[str, Any], timeout_s: float) 
     logs.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     python = python_of(folder)
-    failure = _run([sys.executable, "-m", "venv", str(folder)], logs, "venv", timeout_s, "python -m venv")
+    failure = _run(create_command(folder), logs, "venv", timeout_s, "python -m venv")
     for i, step in enumerate(spec.steps):
         if failure:
             break

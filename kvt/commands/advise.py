@@ -1,4 +1,4 @@
-"""``kvt advise`` and ``kvt questions``: the advisor's commands: parsing answers, prompting, printing the ranking.
+"""``kvt advise``: the advisor's command: parsing answers, prompting, printing the ranking.
 
 Answers come from, in order of precedence: flags (one per question), an ``--answers`` file (TOML or JSON with
 the same ids), the questions' defaults with ``--no-input``, and otherwise the interactive prompt, which asks only
@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from advisor.questions import QUESTIONS, QUOTE_LIMIT, AnswerError, Question, allowed, parse_answer
-from kvt.usage import EXIT_INTERRUPTED, EXIT_OK, results_dir_arg
+from kvt.usage import EXIT_INTERRUPTED, EXIT_OK, results_dir_arg, terminal_width
 from kvt.usage import usage_error as _usage_error
 
 
@@ -67,11 +66,6 @@ def gather_answers(args: argparse.Namespace, *, interactive: bool, prompter=None
     return {q.id: answers[q.id] for q in QUESTIONS}, notes
 
 
-def terminal_width() -> int:
-    """The terminal's width (``$COLUMNS`` first), 80 when there is no terminal."""
-    return shutil.get_terminal_size(fallback=(80, 24)).columns
-
-
 def results_folder_problem(directory: Path | None) -> str | None:
     """Why ``--results-dir`` cannot be used before anything is read: it does not exist or is not a folder."""
     if directory is None:
@@ -83,7 +77,7 @@ def results_folder_problem(directory: Path | None) -> str | None:
     return None
 
 
-def cmd_advise(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """``kvt advise``: answers in, ranked options out (text, Markdown, or JSON with ``--format json``)."""
     problem = results_folder_problem(args.results_dir)
     if problem:
@@ -141,30 +135,6 @@ def cmd_advise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_questions(args: argparse.Namespace) -> int:
-    """``kvt questions``: every question's id, flag, choices, default and help."""
-    if args.format == "json":
-        print(json.dumps([q.describe() for q in QUESTIONS], indent=2))
-        return EXIT_OK
-    from advisor.render import _wrap
-
-    width = terminal_width()
-    lines = []
-    for q in QUESTIONS:
-        many = " (several, comma-separated)" if q.multiple else ""
-        lines += [f"{q.flag} / {q.id}{many}", *_wrap(q.text, width, "    ", "  "),
-                  *_wrap(q.help, width, "    ", "  ")]
-        for c in q.choices:
-            lines += _wrap(f"{c.value}{' (default)' if c.value == q.default else ''}: {c.label}", width,
-                           "        ", "    ")
-        if q.legacy:
-            lines += _wrap("old answers still read: " + ", ".join(f"{old} -> {new}" for old, (new, _)
-                                                                  in q.legacy.items()), width, "        ", "    ")
-        lines.append("")
-    print("\n".join(lines), end="")
-    return EXIT_OK
-
-
 # -- parser -----------------------------------------------------------------------------------------------------
 def _question_help(q: Question) -> str:
     many = " Several may be given, comma-separated." if q.multiple else ""
@@ -184,8 +154,8 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
     parser.error = error  # type: ignore[method-assign]
 
 
-def add_parsers(sub: Any) -> None:
-    """Add ``advise`` and ``questions`` to ``kvt``'s subparsers (which refuse abbreviated flags)."""
+def add_parser(sub: Any) -> None:
+    """Add ``advise`` to ``kvt``'s subparsers (which refuse abbreviated flags)."""
     p = sub.add_parser("advise", help="recommend an option for your requirements, from the evidence",
                        description="Answer the questions (flags, an answers file, or the prompt) and get every "
                                    "option ranked, with the evidence behind each score.")
@@ -200,9 +170,5 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--save-answers", type=Path, metavar="FILE",
                    help="write the answers used (TOML if FILE ends in .toml, else JSON) to replay with --answers")
     results_dir_arg(p)
-    p.set_defaults(func=cmd_advise)
+    p.set_defaults(func=run)
     _one_line_errors(p)
-
-    p = sub.add_parser("questions", help="list the advisor's questions, choices and defaults")
-    p.add_argument("--format", choices=("table", "json"), default="table")
-    p.set_defaults(func=cmd_questions)

@@ -12,18 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from evidence.check.defaults import BATCH_SIZE, DEFAULT_STEPS, DEFAULT_TIMEOUT_S
 from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int, positive_seconds
-
-#: Defaults: a handful of steps says whether training works and compares losses; a trial that takes longer
-#: than five minutes on a small model is stuck.
-DEFAULT_STEPS = 5
-DEFAULT_TIMEOUT_S = 300.0
-BATCH_SIZE = 8
 
 
 def known_targets() -> tuple[str, ...]:
-    """The export targets the deployment claim knows (:data:`evidence.claims.deployment.targets.TARGETS`)."""
-    from evidence.claims.deployment.targets import TARGETS
+    """The export targets the deployment claim knows (:data:`evidence.claim_parts.TARGETS`)."""
+    from evidence.claim_parts import TARGETS
 
     return TARGETS
 
@@ -37,19 +32,21 @@ def _out_dir(path: Path | None) -> Path | None:
     return path
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """``kvt check PATH``."""
     from evidence.check.inputs import classify, parse_backends, parse_targets
-    from evidence.check.run import BadInputError, CheckOptions, run_check
+    from evidence.check.run import run_check
     from evidence.check.scan import scan_file
+    from evidence.check.trial_runs import CheckOptions
+    from evidence.errors import BadInputError
 
     path = Path(args.path).expanduser()
     kind = classify(path, script=args.script)
     backends = parse_backends(args.backends)
     if getattr(args, "time", False):
-        from evidence.check.timing_cli import cmd_time
+        from kvt.commands.check_time import run_time
 
-        return cmd_time(args, path, kind, backends, _out_dir(args.out))
+        return run_time(args, path, kind, backends, _out_dir(args.out))
     targets, asked = parse_targets(args.targets, known_targets())
     out_dir = _out_dir(args.out)
     custom = None
@@ -73,17 +70,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(report.model_dump_json(indent=2))
     elif args.format == "markdown":
-        from evidence.check.report import render_markdown
+        from evidence.check.report_render import render_markdown
 
         sys.stdout.write(render_markdown(report))
     else:
-        from evidence.check.report import render_table
+        from evidence.check.report_render import render_table
 
         render_table(report)
     return EXIT_OK if report.ports else EXIT_FAILED
 
 
-def add_parsers(sub: Any) -> None:
+def add_parser(sub: Any) -> None:
     """Add ``check`` to ``kvt``'s subparsers."""
     p = sub.add_parser("check", help="check your own model, module or script under every Keras backend",
                        description="Load a .keras file, or train a module's build_model(), or run a script, under "
@@ -110,7 +107,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="keep the report (report.json) and every trial's files in DIR (a new or empty folder); "
                         "without it nothing is written outside a temporary folder")
-    from evidence.check.timing_cli import add_timing_arguments
+    from kvt.commands.check_time import add_timing_arguments
 
     add_timing_arguments(p)
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=run)

@@ -1,4 +1,4 @@
-"""``kvt check PATH --time``: its arguments and its command (the rest of ``kvt check`` is in :mod:`.cli`).
+"""``kvt check PATH --time``: its arguments and its command (the rest of ``kvt check`` is in :mod:`kvt.commands.check`).
 
 Exit status: 0 when every backend asked was timed at every applicable setting (a setting stopped at the compile
 budget counts as timed: its outcome is how long its compile took at least), 1 when one failed, ran out of time or
@@ -12,28 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int
-
-#: Defaults, cut to what the statistics need so that every backend at every setting fits in minutes: the median
-#: and its bootstrap interval need windows, not long ones. 5 windows are the fewest whose 90% percentile-bootstrap
-#: interval of the median is not simply the two extreme windows (with 3, a resample's median is the extreme one
-#: in about a quarter of the draws); 4 steps per window are the smallest multiple of the performance claim's
-#: steps_per_execution (4), and a window of 4 steps lasts hundreds of milliseconds even for a small model on a
-#: 2-core CPU, far above the timer's resolution. More windows narrow the interval: ``--windows``.
-DEFAULT_WINDOWS = 5
-DEFAULT_WINDOW_STEPS = 4
-#: Seconds one compiled call may take before its setting is stopped and recorded as over the compile budget.
-#: Chosen so that the whole default run of a ResNet-50 (every backend at every setting) fits in six minutes on a
-#: 2-core CPU: TensorFlow's XLA settings compile it in about 25 s there, and torch.compile's first training call
-#: took 125 s and its inference compile over 240 s, which alone would take the run past ten minutes. A setting
-#: over the budget is a result of its own (how long at least its compile took), not a failure: give it more time
-#: with ``--compile-budget`` (and ``--timeout`` above it).
-DEFAULT_COMPILE_BUDGET_S = 60.0
+from evidence.check.defaults import DEFAULT_COMPILE_BUDGET_S, DEFAULT_WINDOW_STEPS, DEFAULT_WINDOWS
+from kvt.usage import EXIT_FAILED, EXIT_OK, UsageError, positive_int, positive_seconds
 
 
 def add_timing_arguments(p: argparse.ArgumentParser) -> None:
     """Add ``--time`` and its options to ``kvt check``'s parser (nothing heavy imported: ``kvt`` starts fast)."""
-    from evidence.check.cli import positive_seconds
     g = p.add_argument_group("timing (--time)")
     g.add_argument("--time", action="store_true",
                    help="time training and inference under each backend at its default and documented best "
@@ -78,11 +62,11 @@ def parse_settings(text: str | None, backends: tuple[str, ...]) -> tuple[str, ..
     return names
 
 
-def cmd_time(args: argparse.Namespace, path: Path, kind: str, backends: tuple[str, ...],
+def run_time(args: argparse.Namespace, path: Path, kind: str, backends: tuple[str, ...],
              out_dir: Path | None) -> int:
     """``kvt check PATH --time``."""
-    from evidence.check.run import BadInputError
     from evidence.check.timing_run import TimingOptions, declared_settings, run_timing
+    from evidence.errors import BadInputError
 
     if kind == "script":
         raise UsageError("--time needs a .keras file or a module defining build_model(): a script's steps "
