@@ -25,14 +25,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from evidence.options import KERAS_BACKEND
 
 if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read at run time through the results)
-    from evidence.claims.platform.assessment import PlatformAssessment
-
     from advisor.assessments import Readings
     from evidence.claims.backend_portability.assessment import PortabilityAssessment
     from evidence.claims.deployment.assessment import Cell as DeploymentCell
     from evidence.claims.deployment.assessment import DeploymentAssessment
     from evidence.claims.distributed_scaling.assessment import DistributedAssessment, PathRun
     from evidence.claims.extensibility.assessment import ExtensibilityAssessment
+    from evidence.claims.platform.assessment import PlatformAssessment
 
 State = Literal["met", "not_verified", "failed"]
 #: Longest error text shown for a failed requirement.

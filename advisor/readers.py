@@ -13,7 +13,6 @@ from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTION_BACKEND, OPTIO
 
 if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read at run time through the results)
     from evidence.claims.architecture.assessment import ArchitectureAssessment
-    from evidence.claims.ease_of_use.assessment import EaseOfUseAssessment
 
     from advisor.assessments import ClaimReading, Readings
     from evidence.claims.backend_portability.assessment import PortabilityAssessment
@@ -21,6 +20,7 @@ if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read a
     from evidence.claims.deployment.assessment import Cell as DeploymentCell
     from evidence.claims.deployment.assessment import DeploymentAssessment
     from evidence.claims.distributed_scaling.assessment import DistributedAssessment, PathRun
+    from evidence.claims.ease_of_use.assessment import EaseOfUseAssessment
     from evidence.claims.extensibility.assessment import ExtensibilityAssessment
 
 
