@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-#: The four options compared (DESIGN.md, "The options compared"): the one declaration every assessment uses.
+#: The four options compared (README.md, the opening): the one declaration every assessment uses.
 Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
 #: The verdicts a claim can reach.
 VerdictName = Literal["supported", "partly supported", "refuted", "outdated", "inconclusive"]

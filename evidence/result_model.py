@@ -50,7 +50,7 @@ class ClaimInfo(BaseModel):
     model_config = _CONFIG
 
     id: str
-    """The claim id (CLAIMS.md)."""
+    """The claim id (its package under evidence/claims/)."""
     title: str
     """A short title."""
     dimension: str

@@ -49,4 +49,5 @@ def test_showing_one_claim_imports_only_its_reader_modules(tmp_path):
     assert not forbidden(modules), forbidden(modules)
     claims = sorted(m for m in modules if m.startswith("evidence.claims."))
     assert claims == ["evidence.claims.community", "evidence.claims.community.assessment",
-                      "evidence.claims.community.claim", "evidence.claims.community.verdict"], claims
+                      "evidence.claims.community.claim", "evidence.claims.community.constants",
+                      "evidence.claims.community.verdict"], claims  # claim and constants: the declarations

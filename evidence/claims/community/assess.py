@@ -19,10 +19,10 @@ from .assessment import (
     SetApartPackage,
     make_signal,
 )
-from .claim import CANNOT_SAY, DECIDES, OPTION_ECOSYSTEMS, SIGNALS, SOURCE
+from .constants import CANNOT_SAY, DECIDES, OPTION_ECOSYSTEMS, SIGNALS, SOURCE
 
 if TYPE_CHECKING:
-    from .claim import CommunityClaim
+    from evidence.claim import Claim
 
 
 def _ecosystem(e: dict[str, Any]) -> EcosystemCount:
@@ -38,7 +38,7 @@ def _ecosystem(e: dict[str, Any]) -> EcosystemCount:
         best_ranked_third_party=[tuple(x) for x in e["best_ranked_third_party"]])
 
 
-def assess(claim: CommunityClaim, results: Mapping[str, SubjectResult], quick: bool) -> CommunityAssessment:
+def assess(claim: Claim, results: Mapping[str, SubjectResult], quick: bool) -> CommunityAssessment:
     """Counts per ecosystem, origin and option, the excluded and set-apart packages, and the three
     third-party TensorFlow/Keras signals."""
     band = float(claim.threshold("noise_band"))

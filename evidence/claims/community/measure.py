@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from evidence.claim import Context
 
-from .claim import DATA_FILE, LISTING_DATE, SOURCE
+from .constants import DATA_FILE, LISTING_DATE, SOURCE
 from .measure_listing import analyse, read_listing, read_source
 
 if TYPE_CHECKING:
-    from .claim import CommunityClaim
+    from evidence.claim import Claim
 
 
 def tensorflow_requires_keras() -> str | None:
@@ -27,7 +27,7 @@ def tensorflow_requires_keras() -> str | None:
     return None
 
 
-def measure(claim: CommunityClaim, ctx: Context) -> dict[str, Any]:
+def measure(claim: Claim, ctx: Context) -> dict[str, Any]:
     """Read the listing, classify its packages and count; read TensorFlow's keras requirement."""
     result = analyse(read_listing(), listing_month=LISTING_DATE[:7],
                      active_months=int(claim.threshold("active_window_months")),

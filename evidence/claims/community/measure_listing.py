@@ -23,7 +23,7 @@ from typing import Any
 from evidence.claim import DATA_DIR
 
 from .assessment import ECOSYSTEMS, ORIGINS, Ecosystem, Membership, Origin
-from .claim import DATA_FILE, FIRST_PARTY_FILE, LISTING_DATE, SOURCE, SOURCE_FILE
+from .constants import DATA_FILE, FIRST_PARTY_FILE, LISTING_DATE, SOURCE, SOURCE_FILE
 
 __all__ = ["DATA_FILE", "ECOSYSTEMS", "FIRST_PARTY_FILE", "LISTING_DATE", "ORIGINS", "SOURCE", "SOURCE_FILE",
            "Ecosystem", "Membership", "Origin", "analyse", "classify", "months_between", "origin", "read_first_party",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from evidence.contract import Decision, Report
 
 from .assessment import CommunityAssessment, ExcludedPackage
-from .claim import SIGNALS, SOURCE
+from .constants import SIGNALS, SOURCE
 
 
 def report(a: CommunityAssessment, decision: Decision) -> Report:

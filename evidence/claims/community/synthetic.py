@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from evidence.claim import Side
 from evidence.contract import SubjectResult
 
-from .claim import LISTING_DATE, SOURCE
+from .constants import LISTING_DATE, SOURCE
 from .measure_listing import analyse
 
 if TYPE_CHECKING:
-    from .claim import CommunityClaim
+    from evidence.claim import Claim
 
 #: Third-party Keras packages in every made-up listing (above every threshold's minimum).
 KERAS = 20
@@ -36,7 +36,7 @@ def listing(tf: tuple[int, int, int], keras: tuple[int, int, int]) -> list[dict[
             + _rows("keras", "Layers and utilities for Keras", *keras, first_rank=1000))
 
 
-def counts(claim: CommunityClaim, quick: bool, around: tuple[str, Side] | None
+def counts(claim: Claim, quick: bool, around: tuple[str, Side] | None
            ) -> tuple[tuple[int, int, int], tuple[int, int, int]] | None:
     """(TensorFlow, Keras) third-party (packages, active, ranked) for the case asked."""
     above = around is not None and around[1] == "above"
@@ -56,7 +56,7 @@ def counts(claim: CommunityClaim, quick: bool, around: tuple[str, Side] | None
     return None
 
 
-def synthetic_results(claim: CommunityClaim, quick: bool, around: tuple[str, Side] | None
+def synthetic_results(claim: Claim, quick: bool, around: tuple[str, Side] | None
                       ) -> dict[str, SubjectResult] | None:
     """The listing subject's result on a made-up listing (see the module docstring); None for a threshold that
     guards no decision."""

@@ -23,11 +23,10 @@ from .assessment import (
     Sharding,
     Source,
 )
-from .claim import SCOPE
-from .paths import EXIT_HANG_ISSUE, FAULT_NOT_REACHED, FAULTS, KNOWN_ISSUES, PATHS, SINGLE_KERAS, SOURCES
+from .paths import EXIT_HANG_ISSUE, FAULT_NOT_REACHED, FAULTS, KNOWN_ISSUES, PATHS, SCOPE, SINGLE_KERAS, SOURCES
 
 if TYPE_CHECKING:
-    from .claim import DistributedScalingClaim
+    from evidence.claim import Claim
 
 
 def _source(key: str) -> Source:
@@ -35,7 +34,7 @@ def _source(key: str) -> Source:
     return Source(url=url, title=title)
 
 
-def assess(claim: DistributedScalingClaim, results: Mapping[str, SubjectResult], quick: bool) -> DistributedAssessment:
+def assess(claim: Claim, results: Mapping[str, SubjectResult], quick: bool) -> DistributedAssessment:
     """Each run as a :class:`PathRun` judged against its single-device program, with the fault reports of the
     multi-process runs and the model-parallel routes of every option."""
     tol = float(claim.threshold("loss_rel_tolerance", quick))
@@ -161,7 +160,7 @@ def _with_efficiency(entries: dict[str, PathRun]) -> dict[str, PathRun]:
     return out
 
 # -- faults -----------------------------------------------------------------------------------------------
-def _fault_report(claim: DistributedScalingClaim, entry: PathRun, m: dict, single_loss: float | None, tol: float,
+def _fault_report(claim: Claim, entry: PathRun, m: dict, single_loss: float | None, tol: float,
                   quick: bool) -> FaultReport | None:
     if not entry.multi_process:
         return None

@@ -11,20 +11,9 @@ from evidence.contract import Decision, DecisionChange, Report, Setting, Subject
 from evidence.options import KERAS_BACKEND
 
 from .assessment import DistributedAssessment
-from .paths import FAULTS, PATHS, SINGLE_KERAS, SINGLE_TFCORE
+from .paths import FAULTS, JAX_HEARTBEAT_TIMEOUT_S, PATHS, SCOPE, SINGLE_KERAS, SINGLE_TFCORE, fault_step
 
-SCOPE = ("On a machine with {cores} CPU cores the replicas share the cores one device already uses: these runs "
-         "prove that each path trains correctly, and measure its overhead and what a killed worker does to it; "
-         "they do not show a speed-up. The workers run on one machine, where a killed process's sockets are "
-         "closed at once, so its peers learn of its death immediately; a machine that loses power or network "
-         "closes nothing, and its peers wait for their framework's own timeouts (not measured here). Multi-GPU "
-         "and multi-machine scaling needs a run on such hardware.")
-
-
-#: JAX's documented heartbeat timeout: ``jax.distributed.initialize(heartbeat_timeout_seconds=100)``, "the time
-#: (in seconds) after which a process is considered dead if it hasn't successfully sent any heartbeats"; Keras's
-#: ``keras.distribution.initialize`` calls it with the default.
-JAX_HEARTBEAT_TIMEOUT_S = 100
+__all__ = ["JAX_HEARTBEAT_TIMEOUT_S", "SCOPE", "DistributedScalingClaim"]
 
 
 class DistributedScalingClaim(Claim):
@@ -146,8 +135,7 @@ class DistributedScalingClaim(Claim):
     # -- measurement --------------------------------------------------------------------------------------------
     def fault_step(self, quick: bool, epochs: int) -> int:
         """The training step after which worker 1 is killed: the middle of the middle epoch."""
-        steps = self.setting("steps", quick)
-        return (epochs // 2) * steps + steps // 2
+        return fault_step(self.setting("steps", quick), epochs)
 
     # -- the parts ----------------------------------------------------------------------------------------------
     def measure(self, ctx: Context) -> dict[str, Any]:

@@ -26,12 +26,10 @@ from evidence.processes import run_process
 from evidence.timing import summarize
 
 from .lines import logical_lines, program_lines_added
-from .paths import FAULTS, PATHS, SINGLE, SINGLE_KERAS
+from .paths import FAULTS, PATHS, SINGLE, SINGLE_KERAS, fault_step
 
 if TYPE_CHECKING:
-    from evidence.claim import Context
-
-    from .claim import DistributedScalingClaim
+    from evidence.claim import Claim, Context
 
 #: Fault injection for the tests, ``PATH:WORKER:SECONDS``: kill that worker of that path's runs after SECONDS.
 FAULT_ENV = "KVT_FAULT_KILL_WORKER"
@@ -325,7 +323,7 @@ def accelerator_count() -> int:
     return sum(1 for line in out.splitlines() if line.startswith("GPU "))
 
 
-def measure(claim: DistributedScalingClaim, ctx: Context) -> dict[str, Any]:
+def measure(claim: Claim, ctx: Context) -> dict[str, Any]:
     """The subject's single-device run, each of its distributed paths, then its fault trials."""
     q = ctx.quick
     steps, epochs = claim.setting("steps", q), ctx.warmup + ctx.repeats
@@ -364,7 +362,7 @@ def measure(claim: DistributedScalingClaim, ctx: Context) -> dict[str, Any]:
             runs[name] = {"path": name, "devices": 2, **runner.keras_distribution_attempt(path.kind)}
     faults: dict[str, Any] = {}
     hang = float(claim.threshold("hang_after_s", q))
-    at_step = claim.fault_step(q, epochs)
+    at_step = fault_step(claim.setting("steps", q), epochs)
     trial = {"at_step": at_step, "hang_timeout_s": hang, "timeout_s": claim.setting("fault_timeout_s", q)}
     for name in claim.setting("fault_paths", q):
         if name not in names:

@@ -1,6 +1,7 @@
 """What the distributed_scaling experiment runs: its paths, their fault trials, and the public record it cites.
 
-No framework here: the claim module imports this to list paths and to assess results.
+No framework here: the claim and its parts import this (the parts read shared declarations here, never from the
+claim that wires them in).
 """
 
 from __future__ import annotations
@@ -14,6 +15,25 @@ SINGLE_TFCORE = "dist_single_tfcore.py"
 #: The single-device program of each option, the reference of all its distributed runs.
 SINGLE: dict[str, str] = {"keras-tensorflow": SINGLE_KERAS, "tensorflow-core": SINGLE_TFCORE,
                           "keras-jax": SINGLE_KERAS, "keras-torch": SINGLE_KERAS}
+
+
+SCOPE = ("On a machine with {cores} CPU cores the replicas share the cores one device already uses: these runs "
+         "prove that each path trains correctly, and measure its overhead and what a killed worker does to it; "
+         "they do not show a speed-up. The workers run on one machine, where a killed process's sockets are "
+         "closed at once, so its peers learn of its death immediately; a machine that loses power or network "
+         "closes nothing, and its peers wait for their framework's own timeouts (not measured here). Multi-GPU "
+         "and multi-machine scaling needs a run on such hardware.")
+
+
+#: JAX's documented heartbeat timeout: ``jax.distributed.initialize(heartbeat_timeout_seconds=100)``, "the time
+#: (in seconds) after which a process is considered dead if it hasn't successfully sent any heartbeats"; Keras's
+#: ``keras.distribution.initialize`` calls it with the default.
+JAX_HEARTBEAT_TIMEOUT_S = 100
+
+
+def fault_step(steps: int, epochs: int) -> int:
+    """The training step after which worker 1 is killed: the middle of the middle epoch (``steps`` per epoch)."""
+    return (epochs // 2) * steps + steps // 2
 
 
 @dataclass(frozen=True)

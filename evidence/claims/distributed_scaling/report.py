@@ -5,8 +5,7 @@ from __future__ import annotations
 from evidence.contract import Decision, Report
 
 from .assessment import DistributedAssessment, PathRun
-from .claim import JAX_HEARTBEAT_TIMEOUT_S
-from .paths import OTHER_PATHS, PATHS, TENSORFLOW_PATHS
+from .paths import JAX_HEARTBEAT_TIMEOUT_S, OTHER_PATHS, PATHS, TENSORFLOW_PATHS
 
 
 def report(a: DistributedAssessment, decision: Decision) -> Report:

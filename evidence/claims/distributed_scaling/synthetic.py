@@ -13,7 +13,7 @@ from evidence.contract import SubjectResult
 from .paths import PATHS, SINGLE, TENSORFLOW_PATHS
 
 if TYPE_CHECKING:
-    from .claim import DistributedScalingClaim
+    from evidence.claim import Claim
 
 #: The single-device program's final loss in every made-up run.
 LOSS = 0.5
@@ -37,7 +37,7 @@ def _run(name: str, loss: float) -> tuple[str, dict[str, Any]]:
     return f"{name}-2", raw
 
 
-def synthetic_results(claim: DistributedScalingClaim, quick: bool, around: tuple[str, Side] | None
+def synthetic_results(claim: Claim, quick: bool, around: tuple[str, Side] | None
                       ) -> dict[str, SubjectResult] | None:
     """Every subject ``ok`` (see the module docstring); None around a threshold that guards no decision."""
     name, side = around if around is not None else (None, None)

@@ -32,10 +32,10 @@ from .assessment import (
 from .measure import measure_program
 
 if TYPE_CHECKING:
-    from .claim import EaseOfUseClaim
+    from evidence.claim import Claim
 
 
-def assess(claim: EaseOfUseClaim, results: Mapping[str, SubjectResult], quick: bool) -> EaseOfUseAssessment:
+def assess(claim: Claim, results: Mapping[str, SubjectResult], quick: bool) -> EaseOfUseAssessment:
     """Each program's metrics (static, from the file) and runs; per task whether the styles compare and their
     ratios to Keras fit; per option its effort."""
     floor, tol = claim.threshold("min_accuracy", quick), claim.threshold("accuracy_tolerance", quick)

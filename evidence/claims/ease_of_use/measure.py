@@ -15,7 +15,7 @@ from evidence.options import KERAS_OPTIONS
 from .assessment import HANDWRITTEN, STYLE_OPTIONS, STYLES, TASKS, program_name
 
 if TYPE_CHECKING:
-    from .claim import EaseOfUseClaim
+    from evidence.claim import Claim
 
 
 def limit_torch_threads() -> int:
@@ -31,7 +31,7 @@ def limit_torch_threads() -> int:
     return torch.get_num_threads()
 
 
-def measure(claim: EaseOfUseClaim, ctx: Context) -> dict[str, Any]:
+def measure(claim: Claim, ctx: Context) -> dict[str, Any]:
     """Run every program of the styles this option serves, and measure each program file."""
     out: dict[str, Any] = {"mode": "quick" if ctx.quick else "full"}
     if ctx.subject == "keras-torch":
@@ -49,7 +49,7 @@ def measure(claim: EaseOfUseClaim, ctx: Context) -> dict[str, Any]:
     out["runs"] = runs
     return out
 
-def _run(claim: EaseOfUseClaim, name: str, task: str, quick: bool) -> dict[str, Any]:
+def _run(claim: Claim, name: str, task: str, quick: bool) -> dict[str, Any]:
     """Train one program; a program that raises is recorded with its error, not a crashed worker."""
     path = PROGRAMS_DIR / name
     entry: dict[str, Any] = {"program": code_metrics.display_path(path), "sha256": code_metrics.file_sha256(path),

@@ -15,7 +15,7 @@ from .assessment import STYLE_OPTIONS, STYLES, TASKS, program_name
 from .verdict import RATIOS
 
 if TYPE_CHECKING:
-    from .claim import EaseOfUseClaim
+    from evidence.claim import Claim
 
 #: Keras fit's counts (lines, API names, concepts, complexity) in every made-up program; the other styles scale it.
 BASE = 100
@@ -38,7 +38,7 @@ def _record(task: str, style: str, counts: dict[str, int]) -> dict[str, Any]:
             "hyperparameters": code_metrics.module_constants(PROGRAMS_DIR / program_name(task, "keras_fit"))}
 
 
-def synthetic_results(claim: EaseOfUseClaim, quick: bool, around: tuple[str, Side] | None
+def synthetic_results(claim: Claim, quick: bool, around: tuple[str, Side] | None
                       ) -> dict[str, SubjectResult] | None:
     """Every option ``ok`` with every program of its styles run (see the module docstring)."""
     name, side = around if around is not None else (None, None)

@@ -19,7 +19,7 @@ from evidence.contract import ErrorInfo, SubjectResult
 from evidence.options import FRAMEWORK
 
 if TYPE_CHECKING:
-    from evidence.claims.extensibility.claim import ExtensibilityClaim
+    from evidence.claim import Claim
 
 #: What a failed check of an attempt means (the checks the programs' ``attempt_*`` functions report).
 CHECKS: dict[str, str] = {
@@ -32,7 +32,7 @@ CHECKS: dict[str, str] = {
 
 
 
-def assess(claim: ExtensibilityClaim, results: Mapping[str, SubjectResult], quick: bool) -> ExtensibilityAssessment:
+def assess(claim: Claim, results: Mapping[str, SubjectResult], quick: bool) -> ExtensibilityAssessment:
     """Cells from the attempts (own routes and portability apart), the builds, and each option's coverage."""
     builds: dict[str, BuildRecord] = {}
     for res in results.values():
@@ -67,7 +67,7 @@ def assess(claim: ExtensibilityClaim, results: Mapping[str, SubjectResult], quic
         coverage={o: coverage_of(o, cells) for o in measured}, measured=measured,
         portability_tried=tried_portability, not_measured=missing_subjects(results, claim.subjects))
 
-def _cell(claim: ExtensibilityClaim, option: str, route: Route, record: dict[str, Any], builds: dict[str, BuildRecord],
+def _cell(claim: Claim, option: str, route: Route, record: dict[str, Any], builds: dict[str, BuildRecord],
           quick: bool) -> Cell:
     """One :class:`Cell` from an attempt's record, judged against the declared tolerances."""
     base = {"option": option, "kind": route.kind, "route": route.id, "mechanism": route.mechanism,

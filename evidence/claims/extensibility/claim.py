@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from evidence.claim import Claim, Context, Side
 from evidence.claims.extensibility.assessment import ExtensibilityAssessment
 from evidence.claims.extensibility.routes import (
+    BUILDERS,
     BUILDS,
     CHECK_PROGRAM,
     JAX_PROGRAM,
@@ -85,7 +86,7 @@ class ExtensibilityClaim(Claim):
     timeout_s = (300, 600)
 
     #: Options whose worker builds a library, and which.
-    BUILDERS: ClassVar[dict[str, str]] = {b.built_by: b.id for b in BUILDS.values()}
+    BUILDERS: ClassVar[dict[str, str]] = BUILDERS
 
     # -- runner hooks ---------------------------------------------------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 from evidence import code_metrics
 from evidence.claim import PROGRAMS_DIR, Context, load_program
 from evidence.claims.extensibility.build import library_for, run_build
-from evidence.claims.extensibility.routes import BUILDS, Route, is_own, routes_for
+from evidence.claims.extensibility.routes import BUILDERS, BUILDS, Route, is_own, routes_for
 from evidence.errors import error_info
 from evidence.options import KERAS_OPTIONS
 
 if TYPE_CHECKING:
-    from evidence.claims.extensibility.claim import ExtensibilityClaim
+    from evidence.claim import Claim
 
 #: Modules whose absence makes an attempt ``unavailable`` (we could not try) rather than ``fails``.
 FRAMEWORK_MODULES = ("tensorflow", "jax", "jaxlib", "torch", "keras")
@@ -49,14 +49,14 @@ def route_lines(route: Route) -> dict[str, Any]:
             "cpp_lines": cpp}
 
 
-def measure(claim: ExtensibilityClaim, ctx: Context) -> dict[str, Any]:
+def measure(claim: Claim, ctx: Context) -> dict[str, Any]:
     """``measure``: build this subject's library (if it builds one) into the run's folder, then attempt its
     own routes. ``portability``: attempt the other backends' Keras-side routes."""
     if ctx.stage not in claim.stages:
         raise ValueError(f"Expected a stage in {claim.stages}; received: stage={ctx.stage!r}")
     out: dict[str, Any] = {}
-    if ctx.stage == "measure" and ctx.subject in claim.BUILDERS:
-        build_id = claim.BUILDERS[ctx.subject]
+    if ctx.stage == "measure" and ctx.subject in BUILDERS:
+        build_id = BUILDERS[ctx.subject]
         out["builds"] = {build_id: run_build(build_id, ctx.workdir, claim.setting("build_timeout_s", ctx.quick))}
     if ctx.subject == "keras-torch":
         from evidence.claims.ease_of_use.measure import limit_torch_threads

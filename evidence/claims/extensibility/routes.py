@@ -68,6 +68,8 @@ BUILDS: dict[str, Build] = {
     "torch_op": Build("torch_op", "swish_torch.cc", "kvt_swish_torch.so", "keras-torch",
                       "torch.utils.cpp_extension.load (ninja runs g++ against the torch wheel's headers)"),
 }
+#: Options whose worker builds a library, and which.
+BUILDERS: dict[str, str] = {b.built_by: b.id for b in BUILDS.values()}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from evidence.claims.extensibility.routes import is_own, routes_for
 from evidence.contract import SubjectResult
 
 if TYPE_CHECKING:
-    from evidence.claims.extensibility.claim import ExtensibilityClaim
+    from evidence.claim import Claim
 
 #: How far from a tolerance a made-up error lies, relatively.
 MARGIN = 0.01
@@ -25,7 +25,7 @@ def _record(value_error: float, gradient_error: float, ok: bool = True) -> dict[
                        "gradient_check": {"max_error": gradient_error, "points": 8, "step": 0.01}}}
 
 
-def synthetic_results(claim: ExtensibilityClaim, quick: bool, around: tuple[str, Side] | None
+def synthetic_results(claim: Claim, quick: bool, around: tuple[str, Side] | None
                       ) -> dict[str, SubjectResult] | None:
     """Every subject ``ok`` with its own routes attempted; around ``value_tolerance`` or ``gradient_tolerance``
     every route's error lies just under (below) or just over (above) it; around ``not_limited_min_coverage``

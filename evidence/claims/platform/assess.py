@@ -13,7 +13,7 @@ from . import facts
 from .assessment import CodeCheck, PlatformAssessment, PlatformCell, Source
 
 if TYPE_CHECKING:
-    from .claim import PlatformClaim
+    from evidence.claim import Claim
 
 
 def _combine(option: str, accelerator: str, system: str, checks: Mapping[str, dict[str, Any] | None]) -> PlatformCell:
@@ -85,7 +85,7 @@ def _finding(subject: str, m: dict[str, Any]) -> str:
             f"build {m['build'].get('is_rocm_build')}; wheel {', '.join(m['wheel']) or 'unknown'}")
 
 
-def assess(claim: PlatformClaim, results: Mapping[str, SubjectResult]) -> PlatformAssessment:
+def assess(claim: Claim, results: Mapping[str, SubjectResult]) -> PlatformAssessment:
     """Every (option, accelerator, system) cell from the public record and the code readings."""
     found = {}
     for subject in claim.subjects:

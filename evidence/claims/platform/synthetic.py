@@ -9,7 +9,7 @@ from evidence.claim import Side
 from evidence.contract import SubjectResult
 
 if TYPE_CHECKING:
-    from .claim import PlatformClaim
+    from evidence.claim import Claim
 
 READINGS = {
     "keras-torch-devices": {"file": "keras/src/backend/torch/core.py", "keras": "3.0.0",
@@ -24,7 +24,7 @@ READINGS = {
 }
 
 
-def synthetic_results(claim: PlatformClaim, around: tuple[str, Side] | None) -> dict[str, SubjectResult] | None:
+def synthetic_results(claim: Claim, around: tuple[str, Side] | None) -> dict[str, SubjectResult] | None:
     """Every reading ok (see :data:`READINGS`); None around a threshold (it declares none)."""
     if around is not None:
         return None
