@@ -88,7 +88,8 @@ def ease_of_use_values(readings: Readings, variant: str = "all") -> Found:
     tasks = sorted({t for c in costs.values() for t in c.tasks})
     if not tasks:
         raise MissingEvidence("claim ease_of_use's assessment has no task")
-    least = {t: min((c.tasks[t].cost for c in costs.values() if c.tasks.get(t)), default=None) for t in tasks}
+    least = {t: min((d.cost for c in costs.values() if (d := c.tasks.get(t)) is not None), default=None)
+             for t in tasks}
     out = {}
     for option in OPTIONS:
         cost = costs.get(option)
@@ -97,11 +98,11 @@ def ease_of_use_values(readings: Readings, variant: str = "all") -> Found:
             continue
         total, parts = 0.0, []
         for task in tasks:
-            done = cost.tasks.get(task)
-            if done is None or not least[task]:
+            done, best = cost.tasks.get(task), least[task]
+            if done is None or not best:
                 parts.append(f"{task} not done")
                 continue
-            total += least[task] / done.cost
+            total += best / done.cost
             parts.append(f"{task} {done.logical_lines} lines with {done.style}")
         out[option] = Value(total / len(tasks), note="; ".join(parts))
     return Found(out, "ease_of_use", venue)

@@ -336,7 +336,8 @@ class Verdict:
 def split_missing(missing: list[str]) -> tuple[list[str], list[str]]:
     """Subjects named in ``missing`` lines (``subject (status: reason)``, ``subject (not run)``, as
     :func:`evidence.claim.missing_subjects` writes them) as (unavailable or not run, failed)."""
-    unavailable, failed = [], []
+    unavailable: list[str] = []
+    failed: list[str] = []
     for line in missing:
         subject, _, rest = line.partition(" (")
         (failed if rest.startswith("failed") else unavailable).append(subject)

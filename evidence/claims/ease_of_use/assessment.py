@@ -5,7 +5,7 @@ Imports the contract and the options' names only: what readers read."""
 from __future__ import annotations
 
 import math
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, cast
 
 from evidence.contract import Assessment, ContractModel, ErrorInfo, Option, Outcome
 from evidence.options import KERAS_OPTIONS, TF_CORE
@@ -203,7 +203,7 @@ class EaseOfUseAssessment(Assessment):
     not_measured: list[str]
     """Subjects that did not run ok, each with its status and reason."""
 
-    def program(self, task: str, style: str) -> Program | None:
+    def program(self, task: Task, style: Style) -> Program | None:
         """The program of ``task`` in ``style``."""
         found = self.tasks.get(task)
         return found.programs.get(style) if found else None
@@ -217,8 +217,8 @@ class EaseOfUseAssessment(Assessment):
         return [s for s, options in self.style_options.items() if option in options]
 
     def option_cost(self, option: str) -> OptionCost | None:
-        """The option's effort (None when it did not run)."""
-        return self.costs.get(option)
+        """The option's effort (None when it did not run, or ``option`` names no option)."""
+        return self.costs.get(cast(Option, option))  # any name may be asked: one that is no option finds nothing
 
 
 # -- the claim ------------------------------------------------------------------------------------------------------
