@@ -60,15 +60,18 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(usage_error(f"{self.prog}: {message} (see `{self.prog} --help`)"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``kvt``."""
-    from kvt.commands import COMMANDS
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of ``kvt``; given the command line ``argv`` that names a command first, the parser of
+    that command alone (``kvt`` has no flags of its own but ``--help``), so that start-up imports one command's
+    module, not every command's. Without a command (``kvt --help``, a mistyped one) it holds them all."""
+    from kvt.commands import COMMAND_NAMES, command, commands
 
     parser = _Parser(prog="kvt",
                      description="Keras vs TensorFlow: claims settled by experiments, and advice from the numbers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
-        command.add_parser(sub)
+    named = argv[0] if argv and argv[0] in COMMAND_NAMES else None
+    for module in (command(named),) if named else commands():
+        module.add_parser(sub)
     return parser
 
 
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     from evidence.errors import InputError
     from evidence.settings import validate
 
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         validate()  # every KVT_* variable, once, before the command reads any of them
         _paths(args)

@@ -8,7 +8,19 @@ command start without it.
 
 from __future__ import annotations
 
-from kvt.commands import advise, check, claims, evidence, questions
+import importlib
+from types import ModuleType
 
-#: In the order ``kvt --help`` lists them.
-COMMANDS = (claims, evidence, check, advise, questions)
+#: The commands' names (each its module here), in the order ``kvt --help`` lists them.
+COMMAND_NAMES = ("claims", "evidence", "check", "advise", "questions")
+
+
+def command(name: str) -> ModuleType:
+    """The module of command ``name`` (one of :data:`COMMAND_NAMES`), imported on demand: running one command
+    imports that command's module alone (``kvt claims`` does not import the advisor's questions)."""
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def commands() -> tuple[ModuleType, ...]:
+    """Every command's module, in :data:`COMMAND_NAMES` order (for ``kvt --help`` and a mistyped command)."""
+    return tuple(command(name) for name in COMMAND_NAMES)
