@@ -116,7 +116,7 @@ def test_real_claims_hash_their_programs_and_data():
     names = [p.name for p in claim.code_files()]
     # A claim package counts every module of it but its prose (report.py) and its family-test data
     # (synthetic.py), then its data files.
-    assert names == ["__init__.py", "assess.py", "assessment.py", "claim.py", "measure.py", "measure_listing.py",
-                     "verdict.py", "pypi-dl-frameworks-2026-11-25.tsv", "pypi-dl-frameworks-2026-11-25.source.json",
-                     "community-first-party.tsv"]
+    assert names == ["__init__.py", "assess.py", "assessment.py", "claim.py", "constants.py", "measure.py",
+                     "measure_listing.py", "verdict.py", "pypi-dl-frameworks-2026-11-25.tsv",
+                     "pypi-dl-frameworks-2026-11-25.source.json", "community-first-party.tsv"]
     assert all(p.exists() for p in claim.code_files())
