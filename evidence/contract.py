@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -47,9 +48,11 @@ OUTCOMES: tuple[str, ...] = ("works", "fails", "unavailable", "not_applicable")
 
 class ContractModel(BaseModel):
     """Base of every model of the contract: unknown fields are errors, and attribute docstrings are the fields'
-    descriptions (what ``kvt evidence schema`` publishes)."""
+    descriptions (what ``kvt evidence schema`` publishes, read by :func:`describe_fields` when asked: pydantic's
+    ``use_attribute_docstrings`` re-reads each model's module source at class creation, a third of a reader's
+    start-up)."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ErrorInfo(ContractModel):
@@ -195,7 +198,7 @@ class Assessment(ContractModel):
 class SubjectResult(BaseModel):
     """The outcome of every stage of one subject: its status and its raw measurements, kept for the record."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")  # field descriptions: describe_fields
 
     status: Status
     """``ok``: every stage ran; ``failed``: a worker crashed or timed out (we tried, it broke);
@@ -353,9 +356,38 @@ def threshold_values(thresholds: Mapping[str, Threshold], quick: bool) -> dict[s
     return {name: t.for_mode(quick) for name, t in thresholds.items()}
 
 
+@cache
 def describe_fields(model: type[BaseModel]) -> dict[str, str]:
-    """Each field of ``model`` with its description (empty when it has none), for docs and tests."""
-    return {name: field.description or "" for name, field in model.model_fields.items()}
+    """Each field of ``model`` with its description (empty when it has none), for docs, the JSON Schema and tests:
+    a ``Field(description=...)``, else the attribute's docstring (the nearest class of ``model``'s bases that
+    documents it), read from the source when first asked rather than at every start-up."""
+    docs: dict[str, str] = {}
+    for klass in reversed(model.__mro__):
+        if issubclass(klass, BaseModel) and klass is not BaseModel:
+            docs.update(_attribute_docstrings(klass))
+    return {name: field.description or docs.get(name, "") for name, field in model.model_fields.items()}
+
+
+def _attribute_docstrings(klass: type) -> dict[str, str]:
+    """``name: type`` followed by a string in ``klass``'s own body: the attribute's docstring, cleaned as
+    pydantic's ``use_attribute_docstrings`` cleans it. Empty for a class with no source (a parametrised generic,
+    whose bases hold the docstrings)."""
+    import ast
+    import inspect
+    import itertools
+    import textwrap
+
+    try:
+        source = textwrap.dedent(inspect.getsource(klass))
+    except (OSError, TypeError):
+        return {}
+    body = next((n.body for n in ast.parse(source).body if isinstance(n, ast.ClassDef)), [])
+    out = {}
+    for node, after in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and isinstance(after, ast.Expr) \
+                and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str):
+            out[node.target.id] = inspect.cleandoc(after.value.value)
+    return out
 
 
 __all__ = [

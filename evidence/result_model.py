@@ -22,7 +22,8 @@ SCHEMA_VERSION = 2
 
 A = TypeVar("A", bound=Assessment)
 
-_CONFIG = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+#: Field descriptions are the attribute docstrings, read by evidence.contract.describe_fields when asked.
+_CONFIG = ConfigDict(extra="forbid")
 
 
 def _iso_date(value: str) -> str:

@@ -411,13 +411,26 @@ def write_text_atomically(path: Path, text: str) -> Path:
 def json_schema(claim_ids: list[str] | None = None) -> dict[str, Any]:
     """The JSON Schema of result files: one ``oneOf`` branch per registered claim, each with its assessment,
     every field described."""
-    from pydantic.json_schema import models_json_schema
+    from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
+    from evidence.contract import describe_fields
     from evidence.registry import claim_ids as registered
+
+    class Described(GenerateJsonSchema):
+        """Each model's fields described by their attribute docstrings (:func:`evidence.contract.describe_fields`)."""
+
+        def model_schema(self, schema: Any) -> Any:
+            out = super().model_schema(schema)
+            docs = describe_fields(schema["cls"])
+            for name, prop in out.get("properties", {}).items():
+                if docs.get(name) and "description" not in prop:
+                    prop["description"] = docs[name]
+            return out
 
     ids = claim_ids or registered()
     models = [(ResultFile[assessment_type(cid)], "validation") for cid in ids]
-    refs, schema = models_json_schema(models, title=f"kvt result file (schema {SCHEMA_VERSION})",
+    refs, schema = models_json_schema(models, schema_generator=Described,
+                                      title=f"kvt result file (schema {SCHEMA_VERSION})",
                                       description="One claim's result on one venue; `assessment` is the claim's "
                                                   "own typed model. Generated from evidence/results.py.")
     schema["oneOf"] = [refs[m] for m in models]

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from evidence.contract import ErrorInfo, Interval, KnownIssue
+from evidence.contract import ErrorInfo, Interval, KnownIssue, describe_fields
 from kvt_docs import formatting as fmt
 from kvt_docs.markdown import cell, table
 
@@ -33,8 +33,7 @@ MAX_ROWS = 60
 
 def describe(model: type[BaseModel], name: str) -> str:
     """The first sentence of field ``name``'s docstring on ``model``."""
-    info = model.model_fields.get(name)
-    text = " ".join((info.description or "").split()) if info else ""
+    text = " ".join(describe_fields(model).get(name, "").split())
     return text.split(". ")[0].rstrip(".") if text else ""
 
 
