@@ -33,7 +33,7 @@ def check_contract(claim_id: str, directory: Path) -> None:
         assert type(result.assessment) is claim.assessment_type
         # The decision is a function of the stored assessment and thresholds: recomputed, it is the stored one
         # (and its verdict the last run's, when several runs disagreed and the published verdict is inconclusive).
-        again = claim.verdict(result.assessment, result.mode == "quick")
+        again = claim.judgement(result.assessment, result.mode == "quick")
         last = result.reruns[-1].verdict if result.reruns else result.verdict
         if result.reruns and len({r.verdict for r in result.reruns}) > 1:
             assert result.verdict == "inconclusive"
