@@ -10,8 +10,8 @@ import pytest
 
 from evidence.claim import PROGRAMS_DIR
 from evidence.claims.backend_portability import CLAIM, CORPUS, PortabilityAssessment
-from evidence.claims.backend_portability.claim import BACKENDS, CORPUS_QUICK, INFERENCE_ONLY
 from evidence.claims.backend_portability.corpus import FAILURE_RULES, classify, describe_program, outcome
+from evidence.claims.backend_portability.subjects import BACKENDS, CORPUS_QUICK, INFERENCE_ONLY
 from evidence.options import KERAS_OPTIONS
 from evidence.results import SubjectResult, load_result
 from tests.conftest import needs_frameworks
@@ -80,10 +80,45 @@ def _corpus(backend: str, runs: dict[str, tuple[list[str], dict[str, dict]]]) ->
     return {"backend": backend, "epochs": 3, "programs": programs}
 
 
-def synthetic(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: dict | None = None) -> dict:
+# -- synthetic architecture measurements (the arch_train and arch_load stages) -----------------------------------
+def _arch_info(name: str) -> dict:
+    return {"title": name, "library": "keras-hub", "source": "keras_hub.models.X", "reference": "https://keras.io/",
+            "requires": ["keras_hub"], "config": {"num_layers": 12}, "preset": "x_base", "inputs": {"batch": 2}}
+
+
+def _arch_trained(name: str, **changes) -> dict:
+    entry = {"info": _arch_info(name), "status": "trained", "params": 1000, "losses": [2.0, 1.9, 1.8],
+             "losses_finite": True, "variables": 10, "variables_changed": 10, "build_s": 1.0,
+             "step_s": [5.0, 1.0, 1.2], "predict_s": 0.5, "save_s": 0.5, "saved_bytes": 4000, "output_shape": [2, 2]}
+    return {**entry, **changes}
+
+
+def _arch_loaded(diff: float = 2e-6, scale: float = 4.0) -> dict:
+    return {"status": "loaded", "load_s": 1.0, "predict_s": 0.5,
+            "comparison": {"max_abs_diff": diff, "reference_scale": scale, "top1_agreement": 1.0,
+                           "top1_differing": 0, "shape": [2, 2]}}
+
+
+#: architecture -> the relative difference of its cross-backend loads.
+ARCH_RUNS: dict[str, float] = {"architectures/bert.py": 2e-6, "architectures/resnet50.py": 5e-7}
+
+
+def _arch_stages(backend: str, arch: dict[str, float], trained: tuple[str, ...]) -> dict:
+    """This backend's arch_train and arch_load measurements; ``trained``: the backends whose files exist."""
+    train = {"backend": backend, "steps": 3, "programs": {name: _arch_trained(name) for name in arch}}
+    load = {"backend": backend, "programs": {
+        name: {src: _arch_loaded(diff * 4.0) if src in trained else {"status": "missing", "reason": "no file"}
+               for src in ("tensorflow", "jax", "torch") if src != backend}
+        for name, diff in arch.items()}}
+    return {"arch_train": train, "arch_load": load}
+
+
+def synthetic(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: dict | None = None,
+              arch: dict[str, float] | None = None) -> dict:
     """A complete set of results for all five subjects; ``accs`` maps training backends to accuracies."""
     accs = accs or {"tensorflow": 0.96, "jax": 0.965, "torch": 0.958}
     corpus = CORPUS_RUNS if corpus is None else corpus
+    arch = ARCH_RUNS if arch is None else arch
     results = {}
     for subject in TRAINING + INFERENCE_ONLY:
         backend = BACKENDS[subject]
@@ -92,7 +127,8 @@ def synthetic(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: 
         if subject in TRAINING:
             measurements["train"] = {**_train(accs[backend]), "backend": backend}
             measurements["corpus"] = _corpus(backend, corpus)
-            stages = {"train": "ok", "load": "ok", "corpus": "ok"}
+            measurements.update(_arch_stages(backend, arch, tuple(accs)))
+            stages = {"train": "ok", "load": "ok", "corpus": "ok", "arch_train": "ok", "arch_load": "ok"}
         results[subject] = SubjectResult(status="ok", stages=stages, measurements=measurements)
     return results
 
@@ -107,6 +143,8 @@ def unavailable(results: dict, subject: str) -> dict:
         sources = res.measurements.get("load", {}).get("sources", {})
         if gone in sources:
             sources[gone] = {"status": "missing", "reason": "no file"}
+        for entries in res.measurements.get("arch_load", {}).get("programs", {}).values():
+            entries[gone] = {"status": "missing", "reason": "no file"}
     return results
 
 
@@ -308,6 +346,115 @@ def test_fewer_than_two_trainers_is_inconclusive():
     assert "keras-jax" in verdict.summary and "keras-torch" in verdict.summary
 
 
+# -- the third-party architectures -------------------------------------------------------------------------------
+def decision(results: dict, quick: bool = False):
+    return CLAIM.decide(assess(results, quick))
+
+
+def test_architectures_port_when_every_backend_trains_and_every_load_is_within_the_tolerance():
+    a = assess(synthetic())
+    assert [x.program for x in a.architectures] == list(ARCH_RUNS)
+    bert = a.architectures[0]
+    assert bert.ported() and bert.trained_on() == ["tensorflow", "jax", "torch"] and bert.params == 1000
+    assert len(bert.loads) == len(bert.cross_loads()) == 6
+    assert max(c.relative_diff for c in bert.cross_loads()) == pytest.approx(8e-6 / 4.0)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (2, 2)
+    d = decision(synthetic())
+    assert (d.verdict, d.code) == ("supported", "all_hold")
+    assert (d.numbers["architectures_ported"], d.numbers["architectures_tried"]) == (2, 2)
+    assert (d.numbers["own_keras_only_ported"], d.numbers["own_keras_only_tried"]) == (1, 1)
+    assert (d.numbers["own_all_ported"], d.numbers["own_all_tried"]) == (1, 3)
+
+
+def test_the_architecture_tolerance_is_relative_to_the_predictions_scale_and_its_edge_decides():
+    tol = CLAIM.threshold("architecture_tolerance")
+    # Cross-loads differ by 4x the entry's value over a scale of 4.0: relative difference = the value itself.
+    inside = assess(synthetic(arch={"architectures/bert.py": tol * 0.9, "architectures/resnet50.py": 0.0}))
+    assert inside.architectures[0].ported()
+    outside = synthetic(arch={"architectures/bert.py": tol * 1.1, "architectures/resnet50.py": 0.0})
+    a = assess(outside)
+    assert not a.architectures[0].ported() and a.architectures[1].ported()
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 2)
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("partly supported", "some_hold")  # 1/2: below supported, not below refuted
+    # A scale below 1 is judged absolutely: outputs near zero do not inflate the difference.
+    from evidence.claims.backend_portability.measurement import Comparison
+
+    small = Comparison(max_abs_diff=1e-5, reference_scale=1e-3, top1_agreement=1.0, top1_differing=0, shape=[1])
+    assert small.relative_diff == 1e-5
+
+
+def test_architectures_failing_under_a_backend_refute_below_the_refuted_share():
+    results = synthetic()
+    for name in ARCH_RUNS:
+        results["keras-torch"].measurements["arch_train"]["programs"][name] = {
+            "info": _arch_info(name), "status": "error",
+            "error": {"type": "RuntimeError", "message": "no kernel for this op"}}
+        for res in results.values():
+            loads = res.measurements.get("arch_load", {}).get("programs", {})
+            if name in loads:
+                loads[name]["torch"] = {"status": "missing", "reason": "no arch file"}
+    a = assess(results)
+    run = a.architectures[0].runs["torch"]
+    assert run.status == "fails" and run.error.message == "no kernel for this op"
+    unloaded = [c for c in a.architectures[0].loads if c.saved_under == "torch"]
+    assert all(c.status == "unavailable" for c in unloaded)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (0, 2)
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("refuted", "architectures_below_refuted_share")
+
+
+def test_a_training_run_needs_finite_losses_and_changed_weights():
+    results = synthetic()
+    programs = results["keras-jax"].measurements["arch_train"]["programs"]
+    programs["architectures/bert.py"] = _arch_trained("architectures/bert.py", losses_finite=False)
+    programs["architectures/resnet50.py"] = _arch_trained("architectures/resnet50.py", variables_changed=0)
+    a = assess(results)
+    bert, resnet = (x.runs["jax"] for x in a.architectures)
+    assert bert.status == resnet.status == "fails"
+    assert bert.error.type == resnet.error.type == "CheckFailed"
+    assert bert.first_step_s == 5.0 and bert.step_s == pytest.approx(1.1)
+
+
+def test_a_missing_library_makes_its_architectures_unavailable_never_failed():
+    results = synthetic()
+    why = "keras_hub cannot be imported; install the evidence extra"
+    for res in results.values():
+        if "arch_train" in res.measurements:
+            res.measurements["arch_train"]["programs"]["architectures/bert.py"] = {
+                "info": _arch_info("architectures/bert.py"), "status": "unavailable", "reason": why}
+            res.measurements["arch_load"]["programs"]["architectures/bert.py"] = {
+                b: {"status": "unavailable", "reason": why} for b in ("tensorflow", "jax", "torch")}
+    a = assess(results)
+    bert = a.architectures[0]
+    assert bert.tried() == [] and not bert.ported()
+    assert all(c.status == "unavailable" for c in bert.loads)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 1)
+    assert a.architectures_unavailable == [f"architectures/bert.py ({why})"]
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("supported", "all_hold")
+    assert d.unavailable == a.architectures_unavailable and d.failed == []
+    # With no architecture measured at all, the own programs decide and the decision says so.
+    none = CLAIM.decide(assess(synthetic(arch={})))
+    assert (none.verdict, none.code, none.numbers["architectures_tried"]) == (
+        "supported", "all_hold_architectures_unavailable", 0)
+
+
+def test_an_unavailable_backend_leaves_the_architectures_ported_on_the_others():
+    a = assess(unavailable(synthetic(), "keras-torch"))
+    bert = a.architectures[0]
+    assert bert.runs["torch"].status == "unavailable" and bert.tried() == ["tensorflow", "jax"]
+    assert bert.ported() and len(bert.cross_loads()) == 2
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (2, 2)
+
+
+def test_the_verdict_counts_own_programs_and_architectures_apart():
+    verdict = CLAIM.verdict(assess(synthetic()))
+    assert "2 of 2 architectures" in verdict.summary and "bert" in verdict.summary
+    assert "architectures/bert.py" not in verdict.findings["c"]  # the corpus finding is about our own programs
+    assert "2 of 2 architectures" in verdict.findings["d"]
+
+
 # -- the corpus's files and the runner hooks ---------------------------------------------------------------------
 def test_every_corpus_file_is_declared_and_describes_itself():
     on_disk = sorted(f"corpus/{p.name}" for p in (PROGRAMS_DIR / "corpus").glob("*.py"))
@@ -333,12 +480,15 @@ def test_describe_program_names_a_missing_declaration(tmp_path, monkeypatch):
 def test_runner_hooks():
     assert CLAIM.stage_subjects("train") == TRAINING
     assert CLAIM.stage_subjects("corpus") == TRAINING
+    assert CLAIM.stage_subjects("arch_train") == CLAIM.stage_subjects("arch_load") == TRAINING
     assert CLAIM.stage_subjects("load") == TRAINING + INFERENCE_ONLY
     assert [CLAIM.keras_backend(s) for s in CLAIM.subjects] == ["tensorflow", "jax", "torch", "numpy", "openvino"]
     assert CLAIM.requirements("keras-numpy") == ("keras",)
     assert CLAIM.requirements("keras-openvino") == ("keras", "openvino")
     assert {p.name for p in CLAIM.code_files()} >= {"digits_mlp.py", "layer_tf_ops.py", "train_step_jax.py",
-                                                    "claim.py", "corpus.py", "assessment.py", "measure.py"}
+                                                    "claim.py", "corpus.py", "assessment.py", "measure.py",
+                                                    "bert.py", "gpt2.py", "resnet50.py", "mobilenet_v3.py",
+                                                    "failure_rules.json"}
 
 
 # -- a real run --------------------------------------------------------------------------------------------------
@@ -375,7 +525,7 @@ def test_a_load_that_is_not_equal_without_a_difference_is_described_not_crashed(
     """A cross-backend load that ran but gave nothing to compare (no error, no difference) is described in words;
     before, formatting its missing difference raised TypeError and the claim wrote no result (Keras 3.0)."""
     from evidence.claims.backend_portability.assessment import CrossLoad
-    from evidence.claims.backend_portability.claim import _difference
+    from evidence.claims.backend_portability.report import _difference
 
     measured = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, max_abs_diff=0.25)
     assert _difference(measured) == "2.5e-01"

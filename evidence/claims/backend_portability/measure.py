@@ -1,7 +1,8 @@
 """What the workers of ``backend_portability`` run: train, load, and the corpus. Frameworks are imported here,
 inside the functions, and only in worker processes.
 
-Each function returns JSON-ready raw measurements; :mod:`.claim`'s ``assess`` turns them into the assessment.
+Each function returns JSON-ready raw measurements; :mod:`.assess` turns them into the assessment. The
+third-party architectures' stages are in :mod:`.measure_architectures`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from typing import Any
 
 from evidence.claim import Context, load_program
 from evidence.claims.backend_portability.corpus import describe_program
+from evidence.claims.backend_portability.subjects import MODEL_PROGRAM
 from evidence.errors import error_info
 from evidence.options import TRAINING_BACKENDS
 from evidence.timing import summarize
 
-MODEL_PROGRAM = "digits_mlp.py"
 INPUTS_FILE = "inputs.npy"
 
 
-def _save_atomically(path: Path, array) -> None:
+def save_atomically(path: Path, array) -> None:
     """``np.save`` to a temp name then rename, so a reader never sees half a file."""
     import numpy as np
 
@@ -71,14 +72,14 @@ def train(ctx: Context, epochs: int, batch_size: int) -> dict[str, Any]:
 
     model_path = ctx.workdir / f"{backend}.keras"
     model.save(model_path)
-    _save_atomically(ctx.workdir / f"{backend}.pred.npy", out["test_probabilities"])
+    save_atomically(ctx.workdir / f"{backend}.pred.npy", out["test_probabilities"])
     # Every trainer derives the same test inputs from the fixed split; the first one writes them for the load
     # stage, the others check that theirs are identical.
     inputs_path = ctx.workdir / INPUTS_FILE
     if inputs_path.exists():
         inputs_identical = bool(np.array_equal(np.load(inputs_path), data["x_test"]))
     else:
-        _save_atomically(inputs_path, data["x_test"])
+        save_atomically(inputs_path, data["x_test"])
         inputs_identical = True
     seconds = out["epoch_seconds"]
     torch_threads = None
