@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from evidence.claim import missing_subjects
 from evidence.claims.backend_portability.assess_architectures import assess_architectures, unavailable_why
@@ -25,6 +25,7 @@ from evidence.claims.backend_portability.assessment import (
     Training,
 )
 from evidence.claims.backend_portability.corpus import RULES_BY_ID, classify, outcome
+from evidence.claims.backend_portability.measurement import CorpusEntry, CorpusRuns, ModelLoads, ModelTraining
 from evidence.claims.backend_portability.subjects import BACKENDS, INFERENCE_ONLY, MODEL_PROGRAM
 from evidence.contract import ErrorInfo
 from evidence.options import BACKEND_OPTION, KERAS_BACKEND, KERAS_OPTIONS, TRAINING_BACKENDS
@@ -32,6 +33,8 @@ from evidence.timing import interval
 
 if TYPE_CHECKING:
     from evidence.claim import Claim
+
+T = TypeVar("T")
 
 
 def threshold_values(claim: Claim, quick: bool) -> dict[str, float]:
@@ -72,56 +75,64 @@ def assess(claim: Claim, results: Mapping[str, Any], quick: bool) -> Portability
                                    if len(a.tried()) < 2],
         not_measured=missing_subjects(results, claim.subjects))
 
+
+def _measured(res, key: str, model: type[T]) -> T | None:
+    """The typed measurement ``key`` of a subject's result, None when it has none."""
+    raw = res.measurements.get(key) if res is not None else None
+    return model.model_validate(raw) if raw is not None else None
+
+
 def _training(option: str, res) -> Training:
     backend = KERAS_BACKEND[option]
-    m = (res.measurements.get("train") if res is not None else None) or None
+    m = _measured(res, "train", ModelTraining)
     if m is None:
         status = "unavailable" if res is None or res.status == "unavailable" else "fails"
         return Training(option=option, backend=backend, status=status, program=MODEL_PROGRAM,
                         reason=res.short_reason() if res is not None else "not run")
-    timing = m["epoch_time"]
+    timing = m.epoch_time
     return Training(
-        option=option, backend=backend, status="works", program=m["program"], epochs=m["epochs"],
-        batch_size=m["batch_size"], test_accuracy=m["test_accuracy"], final_loss=m["final_loss"],
+        option=option, backend=backend, status="works", program=m.program, epochs=m.epochs,
+        batch_size=m.batch_size, test_accuracy=m.test_accuracy, final_loss=m.final_loss,
         epoch_s=interval(timing) if timing.get("repeats", 0) >= 2 else None,
-        first_epoch_s=(m["warmup_epoch_s"] or [None])[0], torch_threads=m.get("torch_threads"),
-        inputs_identical=m.get("inputs_identical"))
+        first_epoch_s=(m.warmup_epoch_s or [None])[0], torch_threads=m.torch_threads,
+        inputs_identical=m.inputs_identical)
+
 
 def _loads(subject: str, res, t: Mapping[str, float]) -> list[CrossLoad]:
     loader = BACKENDS[subject]
-    m = res.measurements.get("load") if res is not None else None
+    m = _measured(res, "load", ModelLoads)
     if m is None:
         status = "unavailable" if res is None or res.status == "unavailable" else "fails"
         why = res.short_reason() if res is not None else "not run"
         return [CrossLoad(saved_under=src, loaded_by=loader, status=status, equal=False,
                           reason=f"the {loader} loader did not run ({why})") for src in TRAINING_BACKENDS]
     out = []
-    for src, entry in m["sources"].items():
-        if entry["status"] == "missing":
+    for src, entry in m.sources.items():
+        if entry.status == "missing":
             out.append(CrossLoad(saved_under=src, loaded_by=loader, status="unavailable", equal=False,
-                                 reason=entry.get("reason")))
+                                 reason=entry.reason))
             continue
-        if entry["status"] == "error":
+        if entry.status == "error" or entry.max_abs_diff is None or entry.class_agreement is None:
             out.append(CrossLoad(saved_under=src, loaded_by=loader, status="fails", equal=False,
-                                 error=entry["error"]))
+                                 error=entry.error, reason=None if entry.error else "no difference was measured"))
             continue
-        precision = entry.get("precision")
-        reduced = (precision or "f32").lower() in ("bf16", "bfloat16", "f16", "float16")
-        hinted = entry.get("f32_hint") or {}
-        f32_diff = hinted.get("max_abs_diff") if reduced else entry["max_abs_diff"]
+        reduced = (entry.precision or "f32").lower() in ("bf16", "bfloat16", "f16", "float16")
+        hinted = entry.f32_hint
+        f32_diff = (hinted.max_abs_diff if hinted is not None else None) if reduced else entry.max_abs_diff
         tol = t["prediction_tolerance"]
         if reduced:
-            equal = (entry["max_abs_diff"] <= t["reduced_precision_tolerance"]
-                     and entry["class_agreement"] >= t["min_class_agreement"]
+            equal = (entry.max_abs_diff <= t["reduced_precision_tolerance"]
+                     and entry.class_agreement >= t["min_class_agreement"]
                      and f32_diff is not None and f32_diff <= tol)
         else:
-            equal = entry["max_abs_diff"] <= tol
+            equal = entry.max_abs_diff <= tol
         out.append(CrossLoad(
-            saved_under=src, loaded_by=loader, status="works", equal=equal, max_abs_diff=entry["max_abs_diff"],
-            class_agreement=entry["class_agreement"], classes_differing=entry["classes_differing"],
-            precision=precision, reduced_precision=reduced, f32_max_abs_diff=f32_diff,
-            f32_error=hinted.get("error"), load_predict_s=entry.get("load_predict_s")))
+            saved_under=src, loaded_by=loader, status="works", equal=equal, max_abs_diff=entry.max_abs_diff,
+            class_agreement=entry.class_agreement, classes_differing=entry.classes_differing,
+            precision=entry.precision, reduced_precision=reduced, f32_max_abs_diff=f32_diff,
+            f32_error=hinted.error if hinted is not None else None, load_predict_s=entry.load_predict_s))
     return out
+
 
 def _switch(a: str, b: str, trained: dict[str, Training], loads: list[CrossLoad], t: Mapping[str, float]) -> Switch:
     """The switch rule: both trained the same program unchanged to at least the floor, accuracies within the
@@ -159,31 +170,32 @@ def _switch(a: str, b: str, trained: dict[str, Training], loads: list[CrossLoad]
                          f"and each one's saved model predicts the same under the other (worst difference "
                          f"{max(diffs):.1e}; tolerance {ptol})")
 
+
 def _inference_only(subject: str, res) -> InferenceOnly:
     backend = BACKENDS[subject]
-    attempt = ((res.measurements.get("load") or {}).get("train_attempt") if res is not None else None)
+    m = _measured(res, "load", ModelLoads)
+    attempt = m.train_attempt if m is not None else None
     if attempt is None:
         return InferenceOnly(backend=backend, status="unavailable",
                              reason=res.short_reason() if res is not None else "not run")
-    if attempt["works"]:
+    if attempt.works:
         return InferenceOnly(backend=backend, status="works")
-    return InferenceOnly(backend=backend, status="fails", error=attempt["error"])
+    return InferenceOnly(backend=backend, status="fails", error=attempt.error)
+
 
 def _corpus(results: Mapping[str, Any], declared: list[str]) -> list[CorpusProgram]:
-    measured = {}
+    measured: dict[str, dict[str, CorpusEntry]] = {}
     for option in KERAS_OPTIONS:
-        res = results.get(option)
-        m = res.measurements.get("corpus") if res is not None else None
+        m = _measured(results.get(option), "corpus", CorpusRuns)
         if m is not None:
-            measured[KERAS_BACKEND[option]] = m["programs"]
-    names = list(dict.fromkeys([*declared,
-                                *(n for progs in measured.values() for n in progs)]))
+            measured[KERAS_BACKEND[option]] = m.programs
+    names = list(dict.fromkeys([*declared, *(n for progs in measured.values() for n in progs)]))
     out = []
     for name in names:
         entries = {b: progs[name] for b, progs in measured.items() if name in progs}
         if not entries:
             continue  # no worker reached it: nothing is known of it, not even what it is
-        info = next(iter(entries.values()))["info"]
+        info = next(iter(entries.values())).info
         runs = {}
         for backend in TRAINING_BACKENDS:
             entry = entries.get(backend)
@@ -192,16 +204,15 @@ def _corpus(results: Mapping[str, Any], declared: list[str]) -> list[CorpusProgr
                 runs[backend] = CorpusRun(backend=backend, status="unavailable",
                                           reason=res.short_reason() if res is not None else "not run")
                 continue
-            status, error = outcome(entry)
+            status, error = outcome(entry.model_dump(mode="json"))
             runs[backend] = CorpusRun(
                 backend=backend, status=status, error=error,
-                failure_class=classify(error, info["imports"], backend) if error else None,
-                loss_before=entry.get("loss_before"), loss_after=entry.get("loss_after"),
-                checks=entry.get("checks") or {}, seconds=entry.get("seconds"))
-        out.append(CorpusProgram(program=name, title=info["title"], modelled_on=info["modelled_on"],
-                                 features=info["features"], imports=info["imports"], runs=runs))
+                failure_class=classify(error, info.imports, backend) if error else None,
+                loss_before=entry.loss_before, loss_after=entry.loss_after, checks=entry.checks,
+                seconds=entry.seconds)
+        out.append(CorpusProgram(program=name, title=info.title, modelled_on=info.modelled_on,
+                                 features=info.features, imports=info.imports, runs=runs))
     return out
-
 
 
 def _share(ok: int, tried: int) -> Share:

@@ -153,7 +153,8 @@ class BackendPortabilityClaim(Claim):
 
     # -- measurement ----------------------------------------------------------------------------------------------
     def measure(self, ctx: Context) -> dict[str, Any]:
-        """Dispatch to the stage; each stage returns its measurements under a key of its own name."""
+        """Dispatch to the stage; each stage returns its typed measurement (:mod:`.measurement`), serialised, under a
+        key of its own name."""
         import keras
 
         # A measurement under the wrong backend would be silently meaningless: the runner sets KERAS_BACKEND from
@@ -173,20 +174,21 @@ class BackendPortabilityClaim(Claim):
         from evidence.claims.backend_portability import measure, measure_architectures
 
         if ctx.stage == "train":
-            return {"train": measure.train(ctx, self.setting("epochs", ctx.quick), self.setting("batch_size",
-                                                                                                  ctx.quick))}
+            trained = measure.train(ctx, self.setting("epochs", ctx.quick), self.setting("batch_size", ctx.quick))
+            return {"train": trained.model_dump(mode="json")}
         if ctx.stage == "load":
-            return {"load": measure.load(ctx, inference_only=ctx.subject in INFERENCE_ONLY)}
+            return {"load": measure.load(ctx, inference_only=ctx.subject in INFERENCE_ONLY).model_dump(mode="json")}
         if ctx.stage == "corpus":
-            return {"corpus": measure.corpus(ctx, list(self.setting("corpus_programs", ctx.quick)),
-                                             self.setting("corpus_epochs", ctx.quick))}
+            ran = measure.corpus(ctx, list(self.setting("corpus_programs", ctx.quick)),
+                                 self.setting("corpus_epochs", ctx.quick))
+            return {"corpus": ran.model_dump(mode="json")}
         if ctx.stage == "arch_train":
             trained = measure_architectures.train(ctx, list(self.setting("architecture_programs", ctx.quick)),
                                                   self.setting("architecture_steps", ctx.quick))
-            return {"arch_train": measure_architectures.as_json(trained)}
+            return {"arch_train": trained.model_dump(mode="json")}
         if ctx.stage == "arch_load":
             loaded = measure_architectures.load(ctx, list(self.setting("architecture_programs", ctx.quick)))
-            return {"arch_load": measure_architectures.as_json(loaded)}
+            return {"arch_load": loaded.model_dump(mode="json")}
         raise ValueError(f"Expected a stage of {self.stages}; received: stage={ctx.stage!r}")
 
     # -- the parts ------------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import importlib
 import importlib.util
 import time
 from pathlib import Path
-from typing import Any
 
 from evidence.claim import Context, load_program
 from evidence.claims.backend_portability.measurement import (
@@ -214,8 +213,3 @@ def load(ctx: Context, programs: list[str]) -> ArchitectureLoads:
                 gc.collect()
         out[name] = entries
     return ArchitectureLoads(backend=backend, programs=out)
-
-
-def as_json(model: Any) -> dict[str, Any]:
-    """A measurement model as the JSON-ready dict a worker returns."""
-    return model.model_dump(mode="json")

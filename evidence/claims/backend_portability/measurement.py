@@ -125,3 +125,138 @@ class ArchitectureLoads(ContractModel):
     """The Keras backend that loaded."""
     programs: dict[str, dict[str, ArchitectureLoad]]
     """Per architecture program, per saving backend."""
+
+
+# -- the model program (stages train and load) and our own corpus (stage corpus) ----------------------------------
+class ModelTraining(ContractModel):
+    """The ``train`` stage: the model program trained unchanged under one training backend, saved."""
+
+    backend: str
+    """The Keras backend."""
+    program: str
+    """The model program (``digits_mlp.py``)."""
+    epochs: int
+    """Epochs trained."""
+    batch_size: int
+    """Batch size."""
+    train_samples: int
+    """Training examples."""
+    test_samples: int
+    """Held-out test examples."""
+    test_accuracy: float
+    """Accuracy on the test split."""
+    final_loss: float
+    """Training loss of the last epoch."""
+    loss_per_epoch: list[float]
+    """Training loss of each epoch."""
+    warmup_epochs: int
+    """Epochs left out of the timing (the first traces and compiles)."""
+    warmup_epoch_s: list[float]
+    """Seconds of those epochs."""
+    epoch_time: dict[str, Any]
+    """The later epochs' seconds summarised (:func:`evidence.timing.summarize`)."""
+    train_s: float
+    """Seconds of the whole training."""
+    saved: str
+    """The ``.keras`` file's name in the run's folder."""
+    saved_bytes: int
+    """Its size."""
+    inputs_identical: bool
+    """Whether this backend's test inputs were byte-identical to those the load stage predicts on."""
+    torch_threads: int | None = None
+    """Intra-op threads torch ran with; None on other backends."""
+
+
+class Agreement(ContractModel):
+    """Predicted probabilities against the saving backend's own."""
+
+    max_abs_diff: float | None = None
+    """Largest absolute difference."""
+    class_agreement: float | None = None
+    """Share of inputs whose predicted class agrees."""
+    classes_differing: int | None = None
+    """Inputs whose predicted class differs."""
+    precision: str | None = None
+    """The inference precision the engine compiled with, where it reports one (OpenVINO)."""
+    error: ErrorInfo | None = None
+    """What the prediction raised (the OpenVINO f32-hinted rerun)."""
+
+
+class LoadedSource(Agreement):
+    """One training backend's saved file of the model program, loaded and run under the loading backend."""
+
+    status: Literal["loaded", "error", "missing"]
+    """``loaded``: it loaded and predicted; ``error``: it raised (``error``); ``missing``: no file."""
+    load_predict_s: float | None = None
+    """Seconds to load and predict."""
+    f32_hint: Agreement | None = None
+    """OpenVINO only: the rerun with ``INFERENCE_PRECISION_HINT=f32``."""
+    reason: str | None = None
+    """Why it was not tried."""
+
+
+class TrainAttempt(ContractModel):
+    """An inference-only backend's attempt to train the model program."""
+
+    works: bool
+    """Whether ``fit`` ran."""
+    final_loss: float | None = None
+    """The loss it reached, when it ran."""
+    error: ErrorInfo | None = None
+    """What ``fit`` raised."""
+
+
+class ModelLoads(ContractModel):
+    """The ``load`` stage: every training backend's saved model program loaded under one backend."""
+
+    backend: str
+    """The Keras backend that loaded."""
+    inputs: int
+    """Test inputs predicted on."""
+    sources: dict[str, LoadedSource]
+    """Per saving backend."""
+    train_attempt: TrainAttempt | None = None
+    """The inference-only backends' training attempt."""
+
+
+class ProgramInfo(ContractModel):
+    """A corpus program's declarations and the frameworks its source imports."""
+
+    title: str
+    """What it is."""
+    modelled_on: str
+    """The keras.io guide or example whose kind of program it is."""
+    features: list[str]
+    """The Keras features it exercises."""
+    imports: list[str]
+    """The frameworks it imports besides Keras (``["keras"]`` when none)."""
+
+
+class CorpusEntry(ContractModel):
+    """One corpus program run unchanged under one training backend."""
+
+    info: ProgramInfo
+    """Its declarations."""
+    ran: bool
+    """Whether it ran to the end without raising."""
+    loss_before: float | None = None
+    """Its loss before training (None: not a finite number)."""
+    loss_after: float | None = None
+    """Its loss after training."""
+    checks: dict[str, bool] = {}
+    """Its own checks."""
+    error: ErrorInfo | None = None
+    """What it raised."""
+    seconds: float
+    """Seconds it took, loading included."""
+
+
+class CorpusRuns(ContractModel):
+    """The ``corpus`` stage of one training backend."""
+
+    backend: str
+    """The Keras backend."""
+    epochs: int
+    """Epochs each program trained."""
+    programs: dict[str, CorpusEntry]
+    """Per corpus program."""
