@@ -533,3 +533,17 @@ def test_a_load_that_is_not_equal_without_a_difference_is_described_not_crashed(
     assert "could not be compared" in _difference(nothing)
     said = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, reason="shapes differ")
     assert _difference(said) == "shapes differ"
+
+
+def test_the_story_shows_the_architectures_apart_from_our_own_programs():
+    """The site's story reads the architectures from the assessment: its finding, its reasons and a table of their
+    configurations, parameter counts and cross-loads."""
+    from kvt_docs.stories.backend_portability import STORY
+    from tests.test_advisor_support import result_of
+
+    r = result_of("backend_portability", assess(synthetic()))
+    assert "2 of 2 (100%) architectures from the field's libraries" in STORY.found(r)
+    titles = dict(STORY.details(r))
+    table = titles["Architectures from the field's libraries (code nobody here wrote)"]
+    assert "architectures/bert.py" in table and "1,000" in table and "6 of 6" in table
+    assert any("code nobody here wrote" in line for line in STORY.why(r))
