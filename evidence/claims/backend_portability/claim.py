@@ -85,11 +85,12 @@ class BackendPortabilityClaim(Claim):
             reason="below half of the Keras-only corpus programs running unchanged on every backend, switching "
                    "engines is the exception, not the rule"),
         "architecture_tolerance": Threshold(
-            value=1e-3,
+            value=1e-4,
             reason="largest difference between a third-party architecture's predictions after a cross-backend load "
-                   "and the saving backend's own, over their largest magnitude (at least 1): float32 through up to "
-                   "50 layers, each engine summing in its own order (oneDNN, XLA, ATen); quick-mode probes: below 2e-7 "
-                   "absolute, 5e-7 relative"),
+                   "and the saving backend's own, over their largest magnitude (at least 1): float32 (epsilon 1.2e-7) "
+                   "through up to 50 layers, each engine summing in its own order (oneDNN, XLA, ATen), leaves "
+                   "differences of a few epsilons per layer (quick-mode probes of all four programs on 2026-12-07: "
+                   "at most 5e-7); a load that lost or reordered weights moves predictions by 1e-2 or more"),
     }
     settings = {
         "epochs": Setting(full=20, quick=8, reason="digits_mlp reaches ~0.96 test accuracy in 20 epochs, ~0.94 in "
