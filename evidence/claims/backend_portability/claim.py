@@ -207,6 +207,15 @@ class BackendPortabilityClaim(Claim):
         summary, findings = report.report(a, decision)
         return Verdict(decision.verdict, summary, findings)
 
+    def synthetic_results(self, quick: bool, around: tuple[str, str] | None = None) -> dict[str, Any] | None:
+        """Subject results made up without running anything (:mod:`.synthetic`), for the family test: all
+        agreeing, or with the judged number just ``below`` or ``above`` threshold ``around[0]``."""
+        from evidence.claims.backend_portability import synthetic
+
+        if around is None:
+            return synthetic.results()
+        return synthetic.around(around[0], around[1], assess.threshold_values(self, quick))  # type: ignore[arg-type]
+
     def code_files(self) -> list[Path]:
         """The package's modules, programs and its ``data/`` files."""
         return [*super().code_files(), *sorted(DATA.glob("*.json"))]

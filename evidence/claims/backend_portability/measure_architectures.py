@@ -180,8 +180,13 @@ def load(ctx: Context, programs: list[str]) -> ArchitectureLoads:
             out[name] = {src: ArchitectureLoad(status="unavailable", reason=_unavailable_reason(missing))
                          for src in TRAINING_BACKENDS if src != backend}
             continue
-        for module in info.requires:  # the library registers its classes for deserialisation on import
-            importlib.import_module(module)
+        try:
+            for module in info.requires:  # the library registers its classes for deserialisation on import
+                importlib.import_module(module)
+        except Exception as exc:  # installed but broken: every load of it fails here, and says why
+            out[name] = {src: ArchitectureLoad(status="error", error=error_info(exc))
+                         for src in TRAINING_BACKENDS if src != backend}
+            continue
         program = load_program(name)
         x, _ = program.data(info.config, seed=SEED, **info.inputs)
         # The files of the other backends: a same-backend round trip is the model program's check (stage load);
