@@ -135,7 +135,10 @@ class BackendPortabilityClaim(Claim):
     )
     repeats = (2, 10)
     warmup = 1  # the first epoch traces and compiles the train step
-    timeout_s = (180, 600)
+    # Per worker: the full arch_train cell builds, compiles (XLA under tensorflow and jax), trains and saves four
+    # real-size architectures, about three minutes on an idle 2-core machine and several times that on a loaded one
+    # (quick: 103 s under a load average of 10, 2026-12-07).
+    timeout_s = (300, 1200)
 
     # -- runner hooks ---------------------------------------------------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:
