@@ -4,14 +4,15 @@ results, and a real quick run on every backend."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 from pathlib import Path
 
 import pytest
 
 from evidence.claim import PROGRAMS_DIR
-from evidence.claims.backend_portability import CLAIM, CORPUS, PortabilityAssessment
-from evidence.claims.backend_portability.claim import BACKENDS, CORPUS_QUICK, INFERENCE_ONLY
+from evidence.claims.backend_portability import CLAIM, CORPUS, PortabilityAssessment, synthetic
 from evidence.claims.backend_portability.corpus import FAILURE_RULES, classify, describe_program, outcome
+from evidence.claims.backend_portability.subjects import BACKENDS, CORPUS_QUICK, INFERENCE_ONLY
 from evidence.options import KERAS_OPTIONS
 from evidence.results import SubjectResult, load_result
 from tests.conftest import needs_frameworks
@@ -19,82 +20,16 @@ from tests.conftest import needs_frameworks
 TRAINING = KERAS_OPTIONS
 
 
-# -- synthetic raw results ---------------------------------------------------------------------------------------
-def _train(acc: float) -> dict:
-    return {
-        "backend": "?", "program": "digits_mlp.py", "epochs": 20, "batch_size": 32, "train_samples": 1437,
-        "test_samples": 360, "test_accuracy": acc, "final_loss": 0.1, "loss_per_epoch": [0.1], "warmup_epochs": 1,
-        "warmup_epoch_s": [0.8],
-        "epoch_time": {"median_s": 0.05, "iqr_s": 0.01, "min_s": 0.04, "max_s": 0.06, "repeats": 19,
-                       "samples_s": [0.04, 0.05, 0.05, 0.06]},
-        "train_s": 2.0, "saved": "x.keras", "saved_bytes": 1000, "inputs_identical": True, "torch_threads": None,
-    }
+# -- synthetic raw results (the claim's own builders, which its synthetic_results hook uses too) -------------------
+_ran, _raised, _arch_info, _arch_trained = synthetic.ran, synthetic.raised, synthetic.arch_info, synthetic.arch_trained
+_TF_UNDER_JAX, _TF_UNDER_TORCH, _JAX_STEP = synthetic.TF_UNDER_JAX, synthetic.TF_UNDER_TORCH, synthetic.JAX_STEP
+CORPUS_RUNS, ARCH_RUNS = synthetic.CORPUS_RUNS, synthetic.ARCH_RUNS
 
 
-def _load(loader: str, sources: tuple[str, ...], diff: float = 3e-7) -> dict:
-    entries = {}
-    for src in sources:
-        entry = {"status": "loaded", "load_predict_s": 0.1, "max_abs_diff": 0.0 if src == loader else diff,
-                 "class_agreement": 1.0, "classes_differing": 0, "precision": None}
-        if loader == "openvino":
-            entry.update(max_abs_diff=5e-3, precision="bf16",
-                         f32_hint={"max_abs_diff": diff, "class_agreement": 1.0, "classes_differing": 0,
-                                   "precision": "f32"})
-        entries[src] = entry
-    out = {"backend": loader, "inputs": 360, "sources": entries}
-    if loader in ("numpy", "openvino"):
-        out["train_attempt"] = {"works": False, "error": {"type": "NotImplementedError", "message": "no fit"}}
-    return out
-
-
-def _ran(before: float = 1.0, after: float = 0.5, **checks: bool) -> dict:
-    return {"ran": True, "loss_before": before, "loss_after": after, "checks": checks, "seconds": 0.5}
-
-
-def _raised(type_: str, message: str, root: str | None = None, line: str | None = None) -> dict:
-    return {"ran": False, "seconds": 0.1,
-            "error": {"type": type_, "message": message, "root": root, "at": None, "line": line}}
-
-
-_TF_UNDER_JAX = _raised("AttributeError", "'str' object has no attribute '_error_repr'",
-                        root="jax.errors.TracerArrayConversionError: The numpy.ndarray conversion method")
-_TF_UNDER_TORCH = _raised("RuntimeError", "Can't call numpy() on Tensor that requires grad.",
-                          line="return tf.math.cumsum(inputs, axis=1)")
-_JAX_STEP = _raised("TypeError", "JaxStepModel.train_step() missing 1 required positional argument: 'data'")
-
-#: program -> (imports, entry per backend): one Keras-only program that ports, one TensorFlow layer and one JAX step
-#: that port nowhere else, as the real corpus's first members do.
-CORPUS_RUNS: dict[str, tuple[list[str], dict[str, dict]]] = {
-    "corpus/custom_layer_ops.py": (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": _ran()}),
-    "corpus/layer_tf_ops.py": (["tensorflow"], {"tensorflow": _ran(), "jax": _TF_UNDER_JAX,
-                                                "torch": _TF_UNDER_TORCH}),
-    "corpus/train_step_jax.py": (["jax"], {"tensorflow": _JAX_STEP, "jax": _ran(), "torch": _JAX_STEP}),
-}
-
-
-def _corpus(backend: str, runs: dict[str, tuple[list[str], dict[str, dict]]]) -> dict:
-    programs = {}
-    for name, (imports, per_backend) in runs.items():
-        info = {"title": name, "modelled_on": "https://keras.io/guides/", "features": ["x"], "imports": imports}
-        programs[name] = {"info": info, **copy.deepcopy(per_backend[backend])}
-    return {"backend": backend, "epochs": 3, "programs": programs}
-
-
-def synthetic(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: dict | None = None) -> dict:
+def synthetic_results(accs: dict[str, float] | None = None, diff: float = 3e-7, corpus: dict | None = None,
+                      arch: dict[str, float] | None = None) -> dict:
     """A complete set of results for all five subjects; ``accs`` maps training backends to accuracies."""
-    accs = accs or {"tensorflow": 0.96, "jax": 0.965, "torch": 0.958}
-    corpus = CORPUS_RUNS if corpus is None else corpus
-    results = {}
-    for subject in TRAINING + INFERENCE_ONLY:
-        backend = BACKENDS[subject]
-        measurements = {"load": _load(backend, tuple(accs), diff)}
-        stages = {"load": "ok"}
-        if subject in TRAINING:
-            measurements["train"] = {**_train(accs[backend]), "backend": backend}
-            measurements["corpus"] = _corpus(backend, corpus)
-            stages = {"train": "ok", "load": "ok", "corpus": "ok"}
-        results[subject] = SubjectResult(status="ok", stages=stages, measurements=measurements)
-    return results
+    return synthetic.results(accs=accs, diff=diff, runs=corpus, arch=arch)
 
 
 def unavailable(results: dict, subject: str) -> dict:
@@ -107,6 +42,8 @@ def unavailable(results: dict, subject: str) -> dict:
         sources = res.measurements.get("load", {}).get("sources", {})
         if gone in sources:
             sources[gone] = {"status": "missing", "reason": "no file"}
+        for entries in res.measurements.get("arch_load", {}).get("programs", {}).values():
+            entries[gone] = {"status": "missing", "reason": "no file"}
     return results
 
 
@@ -116,7 +53,7 @@ def assess(results: dict, quick: bool = False) -> PortabilityAssessment:
 
 # -- the switch rule ---------------------------------------------------------------------------------------------
 def test_all_agreeing_switch_both_ways_in_either_order():
-    a = assess(synthetic())
+    a = assess(synthetic_results())
     for x, y in (("keras-tensorflow", "keras-jax"), ("keras-torch", "keras-jax"), ("keras-tensorflow", "keras-torch")):
         ok, detail = a.switch(x, y)
         assert ok, detail
@@ -128,13 +65,13 @@ def test_all_agreeing_switch_both_ways_in_either_order():
 
 
 def test_no_switch_when_one_did_not_train():
-    ok, detail = assess(unavailable(synthetic(), "keras-torch")).switch("keras-jax", "keras-torch")
+    ok, detail = assess(unavailable(synthetic_results(), "keras-torch")).switch("keras-jax", "keras-torch")
     assert not ok and "keras-torch did not train (unavailable" in detail
 
 
 def test_no_switch_below_the_accuracy_floor():
     floor = CLAIM.threshold("min_accuracy")
-    a = assess(synthetic({"tensorflow": 0.96, "jax": floor - 0.01, "torch": floor - 0.02}))
+    a = assess(synthetic_results({"tensorflow": 0.96, "jax": floor - 0.01, "torch": floor - 0.02}))
     ok, detail = a.switch("keras-jax", "keras-torch")
     assert not ok and "below the floor" in detail
     assert not a.switch("keras-tensorflow", "keras-jax")[0]
@@ -143,15 +80,15 @@ def test_no_switch_below_the_accuracy_floor():
 def test_no_switch_when_accuracies_differ_beyond_the_tolerance_and_quick_mode_is_looser():
     tol = CLAIM.threshold("accuracy_tolerance")
     accs = {"tensorflow": 0.96, "jax": 0.96 - 1.5 * tol, "torch": 0.958}
-    ok, detail = assess(synthetic(accs)).switch("keras-tensorflow", "keras-jax")
+    ok, detail = assess(synthetic_results(accs)).switch("keras-tensorflow", "keras-jax")
     assert not ok and "differ by more than" in detail
-    assert assess(synthetic(accs)).switch("keras-tensorflow", "keras-torch")[0]
+    assert assess(synthetic_results(accs)).switch("keras-tensorflow", "keras-torch")[0]
     assert 1.5 * tol < CLAIM.threshold("accuracy_tolerance", quick=True)
-    assert assess(synthetic(accs), quick=True).switch("keras-tensorflow", "keras-jax")[0]
+    assert assess(synthetic_results(accs), quick=True).switch("keras-tensorflow", "keras-jax")[0]
 
 
 def test_no_switch_when_a_saved_model_does_not_load_under_the_other():
-    results = synthetic()
+    results = synthetic_results()
     results["keras-torch"].measurements["load"]["sources"]["jax"] = {
         "status": "error", "error": {"type": "ValueError", "message": "cannot load this file"}}
     a = assess(results)
@@ -162,16 +99,16 @@ def test_no_switch_when_a_saved_model_does_not_load_under_the_other():
 
 
 def test_no_switch_when_predictions_differ_beyond_the_tolerance():
-    a = assess(synthetic(diff=1e-2))
+    a = assess(synthetic_results(diff=1e-2))
     ok, detail = a.switch("keras-tensorflow", "keras-jax")
     assert not ok and "predicts 1.0e-02 apart" in detail
 
 
 def test_reduced_precision_engine_is_equal_only_with_the_f32_hint_within_tolerance():
-    a = assess(synthetic())
+    a = assess(synthetic_results())
     ov = a.load("jax", "openvino")
     assert ov.reduced_precision and ov.equal and ov.max_abs_diff == 5e-3 and ov.f32_max_abs_diff == 3e-7
-    results = synthetic()
+    results = synthetic_results()
     results["keras-openvino"].measurements["load"]["sources"]["jax"]["f32_hint"]["max_abs_diff"] = 1e-2
     assert not assess(results).load("jax", "openvino").equal
 
@@ -218,7 +155,7 @@ def test_failures_are_classed_by_their_error_and_the_program_s_imports():
 
 
 def test_corpus_shares_and_failure_classes():
-    a = assess(synthetic())
+    a = assess(synthetic_results())
     assert [p.program for p in a.corpus] == list(CORPUS_RUNS)
     assert {b: (s.ported, s.tried) for b, s in a.shares.items()} == {"tensorflow": (2, 3), "jax": (2, 3),
                                                                      "torch": (1, 3)}
@@ -243,7 +180,7 @@ def test_a_program_that_works_nowhere_is_left_out_of_the_shares():
     runs = dict(CORPUS_RUNS)
     oops = _raised("ZeroDivisionError", "division by zero")
     runs["corpus/broken.py"] = (["keras"], {"tensorflow": oops, "jax": oops, "torch": oops})
-    a = assess(synthetic(corpus=runs))
+    a = assess(synthetic_results(corpus=runs))
     assert a.broken == ["corpus/broken.py"]
     assert (a.share_keras_only.ported, a.share_keras_only.tried) == (1, 1)
     assert "unclassified" not in {f.id for f in a.failure_classes}
@@ -251,7 +188,7 @@ def test_a_program_that_works_nowhere_is_left_out_of_the_shares():
 
 
 def test_an_unavailable_backend_is_not_a_failure():
-    a = assess(unavailable(synthetic(), "keras-torch"))
+    a = assess(unavailable(synthetic_results(), "keras-torch"))
     run = a.program("custom_layer_ops.py").runs["torch"]
     assert run.status == "unavailable" and run.failure_class is None
     assert a.program("custom_layer_ops.py").ported()  # on the two backends that ran
@@ -261,7 +198,7 @@ def test_an_unavailable_backend_is_not_a_failure():
 
 # -- the verdict -------------------------------------------------------------------------------------------------
 def test_all_agreeing_is_supported_with_the_corpus_and_its_classes_named():
-    verdict = CLAIM.verdict(assess(synthetic()))
+    verdict = CLAIM.verdict(assess(synthetic_results()))
     assert verdict.verdict == "supported"
     assert "1 of 1 corpus programs written to the Keras API alone" in verdict.summary
     assert "1 of 3 of the whole corpus" in verdict.summary
@@ -273,13 +210,7 @@ def test_all_agreeing_is_supported_with_the_corpus_and_its_classes_named():
 
 def test_the_keras_only_share_decides_between_supported_partly_and_refuted():
     def with_keras_only(ported: int, failing: int) -> str:
-        runs = dict(CORPUS_RUNS)
-        bad = _ran(before=1.0, after=2.0)
-        for i in range(ported):
-            runs[f"corpus/ok_{i}.py"] = (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": _ran()})
-        for i in range(failing):
-            runs[f"corpus/bad_{i}.py"] = (["keras"], {"tensorflow": _ran(), "jax": _ran(), "torch": bad})
-        return CLAIM.verdict(assess(synthetic(corpus=runs))).verdict
+        return CLAIM.decide(assess(synthetic_results(corpus=synthetic.with_keras_only(ported, failing)))).verdict
 
     # 1 + ported of 1 + ported + failing Keras-only programs port.
     assert with_keras_only(9, 1) == "supported"      # 10/11 >= 0.9
@@ -287,14 +218,28 @@ def test_the_keras_only_share_decides_between_supported_partly_and_refuted():
     assert with_keras_only(0, 2) == "refuted"          # 1/3 < 0.5
 
 
+@pytest.mark.parametrize("quick", [False, True])
+@pytest.mark.parametrize("name", list(CLAIM.thresholds))
+def test_each_threshold_s_edge_flips_the_decision_it_guards(name, quick):
+    """The synthetic_results hook (the family test's, issue 21): just below and just above each threshold the
+    decisions differ, and all else alike is supported."""
+    assert CLAIM.decide(assess(CLAIM.synthetic_results(quick), quick)).verdict == "supported"
+    below, above = (CLAIM.synthetic_results(quick, (name, side)) for side in ("below", "above"))
+    assert below is not None and above is not None, name
+    decided = [CLAIM.decide(assess(r, quick)) for r in (below, above)]
+    assert decided[0].verdict != decided[1].verdict, (name, decided)
+    flips = {d.verdict for d in decided}
+    assert "supported" in flips or name == "refuted_share", (name, flips)
+
+
 def test_mlp_disagreement_is_partly_supported_and_both_failing_refutes():
     accs = {"tensorflow": 0.96, "jax": 0.80, "torch": 0.958}
-    assert CLAIM.verdict(assess(synthetic(accs))).verdict == "partly supported"
-    assert CLAIM.verdict(assess(synthetic(accs, diff=1e-2))).verdict == "refuted"
+    assert CLAIM.verdict(assess(synthetic_results(accs))).verdict == "partly supported"
+    assert CLAIM.verdict(assess(synthetic_results(accs, diff=1e-2))).verdict == "refuted"
 
 
 def test_unavailable_subject_is_named_and_the_rest_decides():
-    a = assess(unavailable(synthetic(), "keras-torch"))
+    a = assess(unavailable(synthetic_results(), "keras-torch"))
     verdict = CLAIM.verdict(a)
     assert verdict.verdict == "supported"
     assert "keras-torch (unavailable: torch cannot be imported)" in verdict.summary
@@ -303,9 +248,118 @@ def test_unavailable_subject_is_named_and_the_rest_decides():
 
 
 def test_fewer_than_two_trainers_is_inconclusive():
-    verdict = CLAIM.verdict(assess(unavailable(unavailable(synthetic(), "keras-torch"), "keras-jax")))
+    verdict = CLAIM.verdict(assess(unavailable(unavailable(synthetic_results(), "keras-torch"), "keras-jax")))
     assert verdict.verdict == "inconclusive"
     assert "keras-jax" in verdict.summary and "keras-torch" in verdict.summary
+
+
+# -- the third-party architectures -------------------------------------------------------------------------------
+def decision(results: dict, quick: bool = False):
+    return CLAIM.decide(assess(results, quick))
+
+
+def test_architectures_port_when_every_backend_trains_and_every_load_is_within_the_tolerance():
+    a = assess(synthetic_results())
+    assert [x.program for x in a.architectures] == list(ARCH_RUNS)
+    bert = a.architectures[0]
+    assert bert.ported() and bert.trained_on() == ["tensorflow", "jax", "torch"] and bert.params == 1000
+    assert len(bert.loads) == len(bert.cross_loads()) == 6
+    assert max(c.relative_diff for c in bert.cross_loads()) == pytest.approx(8e-6 / 4.0)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (2, 2)
+    d = decision(synthetic_results())
+    assert (d.verdict, d.code) == ("supported", "all_hold")
+    assert (d.numbers["architectures_ported"], d.numbers["architectures_tried"]) == (2, 2)
+    assert (d.numbers["own_keras_only_ported"], d.numbers["own_keras_only_tried"]) == (1, 1)
+    assert (d.numbers["own_all_ported"], d.numbers["own_all_tried"]) == (1, 3)
+
+
+def test_the_architecture_tolerance_is_relative_to_the_predictions_scale_and_its_edge_decides():
+    tol = CLAIM.threshold("architecture_tolerance")
+    # Cross-loads differ by 4x the entry's value over a scale of 4.0: relative difference = the value itself.
+    inside = assess(synthetic_results(arch={"architectures/bert.py": tol * 0.9, "architectures/resnet50.py": 0.0}))
+    assert inside.architectures[0].ported()
+    outside = synthetic_results(arch={"architectures/bert.py": tol * 1.1, "architectures/resnet50.py": 0.0})
+    a = assess(outside)
+    assert not a.architectures[0].ported() and a.architectures[1].ported()
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 2)
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("partly supported", "some_hold")  # 1/2: below supported, not below refuted
+    # A scale below 1 is judged absolutely: outputs near zero do not inflate the difference.
+    from evidence.claims.backend_portability.measurement import Comparison
+
+    small = Comparison(max_abs_diff=1e-5, reference_scale=1e-3, top1_agreement=1.0, top1_differing=0, shape=[1])
+    assert small.relative_diff == 1e-5
+
+
+def test_architectures_failing_under_a_backend_refute_below_the_refuted_share():
+    results = synthetic_results()
+    for name in ARCH_RUNS:
+        results["keras-torch"].measurements["arch_train"]["programs"][name] = {
+            "info": _arch_info(name), "status": "error",
+            "error": {"type": "RuntimeError", "message": "no kernel for this op"}}
+        for res in results.values():
+            loads = res.measurements.get("arch_load", {}).get("programs", {})
+            if name in loads:
+                loads[name]["torch"] = {"status": "missing", "reason": "no arch file"}
+    a = assess(results)
+    run = a.architectures[0].runs["torch"]
+    assert run.status == "fails" and run.error.message == "no kernel for this op"
+    unloaded = [c for c in a.architectures[0].loads if c.saved_under == "torch"]
+    assert all(c.status == "unavailable" for c in unloaded)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (0, 2)
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("refuted", "architectures_below_refuted_share")
+
+
+def test_a_training_run_needs_finite_losses_and_changed_weights():
+    results = synthetic_results()
+    programs = results["keras-jax"].measurements["arch_train"]["programs"]
+    programs["architectures/bert.py"] = _arch_trained("architectures/bert.py", losses_finite=False)
+    programs["architectures/resnet50.py"] = _arch_trained("architectures/resnet50.py", variables_changed=0)
+    a = assess(results)
+    bert, resnet = (x.runs["jax"] for x in a.architectures)
+    assert bert.status == resnet.status == "fails"
+    assert bert.error.type == resnet.error.type == "CheckFailed"
+    assert bert.first_step_s == 5.0 and bert.step_s == pytest.approx(1.1)
+
+
+def test_a_missing_library_makes_its_architectures_unavailable_never_failed():
+    results = synthetic_results()
+    why = "keras_hub cannot be imported; install the evidence extra"
+    for res in results.values():
+        if "arch_train" in res.measurements:
+            res.measurements["arch_train"]["programs"]["architectures/bert.py"] = {
+                "info": _arch_info("architectures/bert.py"), "status": "unavailable", "reason": why}
+            res.measurements["arch_load"]["programs"]["architectures/bert.py"] = {
+                b: {"status": "unavailable", "reason": why} for b in ("tensorflow", "jax", "torch")}
+    a = assess(results)
+    bert = a.architectures[0]
+    assert bert.tried() == [] and not bert.ported()
+    assert all(c.status == "unavailable" for c in bert.loads)
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 1)
+    assert a.architectures_unavailable == [f"architectures/bert.py ({why})"]
+    d = CLAIM.decide(a)
+    assert (d.verdict, d.code) == ("supported", "all_hold")
+    assert d.unavailable == a.architectures_unavailable and d.failed == []
+    # With no architecture measured at all, the own programs decide and the decision says so.
+    none = CLAIM.decide(assess(synthetic_results(arch={})))
+    assert (none.verdict, none.code, none.numbers["architectures_tried"]) == (
+        "supported", "all_hold_architectures_unavailable", 0)
+
+
+def test_an_unavailable_backend_leaves_the_architectures_ported_on_the_others():
+    a = assess(unavailable(synthetic_results(), "keras-torch"))
+    bert = a.architectures[0]
+    assert bert.runs["torch"].status == "unavailable" and bert.tried() == ["tensorflow", "jax"]
+    assert bert.ported() and len(bert.cross_loads()) == 2
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (2, 2)
+
+
+def test_the_verdict_counts_own_programs_and_architectures_apart():
+    verdict = CLAIM.verdict(assess(synthetic_results()))
+    assert "2 of 2 architectures" in verdict.summary and "bert" in verdict.summary
+    assert "architectures/bert.py" not in verdict.findings["c"]  # the corpus finding is about our own programs
+    assert "2 of 2 architectures" in verdict.findings["d"]
 
 
 # -- the corpus's files and the runner hooks ---------------------------------------------------------------------
@@ -333,12 +387,15 @@ def test_describe_program_names_a_missing_declaration(tmp_path, monkeypatch):
 def test_runner_hooks():
     assert CLAIM.stage_subjects("train") == TRAINING
     assert CLAIM.stage_subjects("corpus") == TRAINING
+    assert CLAIM.stage_subjects("arch_train") == CLAIM.stage_subjects("arch_load") == TRAINING
     assert CLAIM.stage_subjects("load") == TRAINING + INFERENCE_ONLY
     assert [CLAIM.keras_backend(s) for s in CLAIM.subjects] == ["tensorflow", "jax", "torch", "numpy", "openvino"]
     assert CLAIM.requirements("keras-numpy") == ("keras",)
     assert CLAIM.requirements("keras-openvino") == ("keras", "openvino")
     assert {p.name for p in CLAIM.code_files()} >= {"digits_mlp.py", "layer_tf_ops.py", "train_step_jax.py",
-                                                    "claim.py", "corpus.py", "assessment.py", "measure.py"}
+                                                    "claim.py", "corpus.py", "assessment.py", "measure.py",
+                                                    "bert.py", "gpt2.py", "resnet50.py", "mobilenet_v3.py",
+                                                    "failure_rules.json"}
 
 
 # -- a real run --------------------------------------------------------------------------------------------------
@@ -368,6 +425,18 @@ def test_quick_run_on_every_backend(quick_results):
     assert step["tensorflow"].failure_class == step["torch"].failure_class == "train_step_signature"
     assert step["torch"].error.at.startswith("train_step_jax.py:")
     assert not a.broken and "unclassified" not in {f.id for f in a.failure_classes}
+    # The third-party architectures, counted apart: KerasHub's BERT and GPT-2 at tiny configurations.
+    assert [x.program for x in a.architectures] == list(CLAIM.setting("architecture_programs", quick=True))
+    if importlib.util.find_spec("keras_hub") is None:  # we could not try: unavailable, never failed
+        assert a.share_architectures.tried == 0 and len(a.architectures_unavailable) == 2
+        assert all(r.status == "unavailable" for x in a.architectures for r in x.runs.values())
+        return
+    for x in a.architectures:
+        assert x.library == "keras-hub" and x.params and x.config["num_layers"] == 2, x
+        assert x.trained_on() == ["tensorflow", "jax", "torch"], x.runs
+        assert len(x.cross_loads()) == 6 and x.ported(), x.loads
+        assert all(r.variables_changed == r.variables and len(r.losses) == 2 for r in x.runs.values())
+    assert (a.share_architectures.ported, a.share_architectures.tried) == (2, 2)
     assert res.verdict == "supported"
 
 
@@ -375,7 +444,7 @@ def test_a_load_that_is_not_equal_without_a_difference_is_described_not_crashed(
     """A cross-backend load that ran but gave nothing to compare (no error, no difference) is described in words;
     before, formatting its missing difference raised TypeError and the claim wrote no result (Keras 3.0)."""
     from evidence.claims.backend_portability.assessment import CrossLoad
-    from evidence.claims.backend_portability.claim import _difference
+    from evidence.claims.backend_portability.report import _difference
 
     measured = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, max_abs_diff=0.25)
     assert _difference(measured) == "2.5e-01"
@@ -383,3 +452,17 @@ def test_a_load_that_is_not_equal_without_a_difference_is_described_not_crashed(
     assert "could not be compared" in _difference(nothing)
     said = CrossLoad(saved_under="jax", loaded_by="tensorflow", status="works", equal=False, reason="shapes differ")
     assert _difference(said) == "shapes differ"
+
+
+def test_the_story_shows_the_architectures_apart_from_our_own_programs():
+    """The site's story reads the architectures from the assessment: its finding, its reasons and a table of their
+    configurations, parameter counts and cross-loads."""
+    from kvt_docs.stories.backend_portability import STORY
+    from tests.test_advisor_support import result_of
+
+    r = result_of("backend_portability", assess(synthetic_results()))
+    assert "2 of 2 (100%) architectures from the field's libraries" in STORY.found(r)
+    titles = dict(STORY.details(r))
+    table = titles["Architectures from the field's libraries (code nobody here wrote)"]
+    assert "architectures/bert.py" in table and "1,000" in table and "6 of 6" in table
+    assert any("code nobody here wrote" in line for line in STORY.why(r))

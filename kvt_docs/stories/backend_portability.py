@@ -28,8 +28,13 @@ class PortabilityStory(Story):
     def found(self, r: ResultFile) -> str:
         a = r.assessment
         backends = fmt.listing([LABEL.get(b, b) for b in a.trained])
-        return (f"{_share(a.share_keras_only)} corpus programs written to the Keras API alone ran unchanged on "
-                f"{backends}.")
+        text = (f"{_share(a.share_keras_only)} of our own corpus programs written to the Keras API alone ran unchanged "
+                f"on {backends}")
+        arch = a.share_architectures
+        if arch.tried:
+            text += (f"; {_share(arch)} architectures from the field's libraries (code nobody here wrote) trained "
+                     "under each and loaded under each other backend with the same predictions")
+        return text + "."
 
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
@@ -44,6 +49,13 @@ class PortabilityStory(Story):
             first += (f", the model program {program} trained unchanged on each backend ({', '.join(accs)}) and "
                       f"{len(equal)} of {len(cross)} models saved under one backend predicted the same under another")
         out = [first + "."]
+        if a.architectures:
+            names = fmt.listing([x.title.split(":")[0] for x in a.architectures if len(x.tried()) >= 2])
+            out.append(f"Counted apart, code nobody here wrote: {_share(a.share_architectures)} of the architectures "
+                       f"from KerasHub and keras.applications ({names}), built from their configurations with random "
+                       "weights, ported (trained a few steps under each backend, saved under each, loaded under each "
+                       f"other within {fmt.number(threshold(r, 'architecture_tolerance'))} of the saving backend's "
+                       "predictions).")
         if a.failure_classes:
             classes = "; ".join(f"{f.title[0].lower()}{f.title[1:]} ({f.runs} of the corpus runs)"
                                 for f in a.failure_classes[:3])
@@ -153,6 +165,8 @@ class PortabilityStory(Story):
                   cell(", ".join(LABEL.get(b, b) for b in f.backends)),
                   cell(f"{f.example.text(160)} ({f.example_program} on {LABEL.get(f.example_backend)})"),
                   cell(f.portable_route), link("source", f.reference)] for f in a.failure_classes])))
+        if a.architectures:
+            out.append(("Architectures from the field's libraries (code nobody here wrote)", _architectures(r)))
         if a.corpus:
             out.append(("The corpus", table(
                 ["program", "what it is", "modelled on", "imports"] + [LABEL.get(b, b) for b in a.trained],
@@ -165,6 +179,35 @@ class PortabilityStory(Story):
                 [[cell(LABEL.get(b, b)), cell(i.status), cell(i.error.text() if i.error else i.reason or "")]
                  for b, i in a.inference_only.items()])))
         return out
+
+
+def _architectures(r: ResultFile) -> str:
+    """The third-party architectures: what each is, how it was built, and how it fared under each backend."""
+    a = r.assessment
+    rows = []
+    for x in a.architectures:
+        config = ", ".join(f"{k}={v}" for k, v in x.config.items())
+        runs = []
+        for run in x.runs.values():
+            text = run.status
+            if run.status == "works" and run.losses:
+                text += f" (loss {run.losses[0]:.3g} → {run.losses[-1]:.3g})"
+            elif run.error:
+                text += f" ({run.error.text(80)})"
+            runs.append(cell(text))
+        cross = x.cross_loads()
+        worst = max((c.relative_diff for c in cross if c.relative_diff is not None), default=None)
+        rows.append([cell(x.title), code(x.program), cell((f"preset {x.preset}: " if x.preset else "") + config),
+                     cell(f"{x.params:,}" if x.params else "—"),
+                     cell(", ".join(f"{k} {v}" for k, v in x.inputs.items())), *runs,
+                     cell(f"{sum(c.equal for c in cross)} of {len(cross)}"
+                          + (f" (worst {fmt.number(worst, 2)})" if worst is not None else "")),
+                     "yes" if x.ported() else "no"])
+    backends = list(dict.fromkeys(b for x in a.architectures for b in x.runs))
+    return table(["architecture", "program", "configuration (random weights)", "parameters", "fed"]
+                 + [f"on {LABEL.get(b, b)}" for b in backends] + ["cross-backend loads equal", "ported"], rows) + (
+        f"\nEqual means a relative difference within {fmt.number(threshold(r, 'architecture_tolerance'))} "
+        f"({cell(reason(r, 'architecture_tolerance'))}). {venue_caveat(r)}\n")
 
 
 def _program(p) -> str:

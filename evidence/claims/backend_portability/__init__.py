@@ -3,7 +3,7 @@
 The article pairs two statements: Keras can swap the engine underneath it, and TensorFlow has a single engine
 tuned for speed. This package tests the first half only; the speed half is the ``performance`` claim.
 
-Evidence, in three stages, each (stage, subject) cell in its own worker process (:mod:`.measure`):
+Evidence, in five stages, each (stage, subject) cell in its own worker process (:mod:`.measure`):
 
 ``train`` (tensorflow, jax, torch)
     ``evidence/programs/digits_mlp.py``, one Keras 3 program with no backend import, trains on scikit-learn's
@@ -20,13 +20,23 @@ Evidence, in three stages, each (stage, subject) cell in its own worker process 
 ``corpus`` (tensorflow, jax, torch)
     Every program under ``evidence/programs/corpus/`` (:mod:`.corpus`): the kinds of program keras.io's guides
     and examples show, written by us, each run unchanged for a few epochs under each backend. A failure is the
-    measurement: its error, located in the program, and its class (:data:`.corpus.FAILURE_RULES`).
+    measurement: its error, located in the program, and its class (the data file ``data/failure_rules.json``).
+    These are our own programs.
+``arch_train`` and ``arch_load`` (tensorflow, jax, torch)
+    Architectures from the field's libraries, code nobody here wrote (:mod:`.measure_architectures`): each program
+    under ``evidence/programs/architectures/`` builds KerasHub's BERT or GPT-2 or ``keras.applications``' ResNet-50
+    or MobileNetV3-Small from its configuration with random weights, and the worker trains it a few steps, predicts
+    and saves it under each backend, then loads every backend's file under each and compares the predictions.
+    Counted apart from our own corpus.
 
-:mod:`.assessment` holds the typed assessment readers read; :mod:`.claim` the declarations, ``assess`` (the switch
-rule and the shares) and ``verdict``.
+The parts: :mod:`.claim` (declarations and wiring), :mod:`.subjects` (subjects and program lists), :mod:`.measure`
+and :mod:`.measure_architectures` (workers; typed measurements in :mod:`.measurement`), :mod:`.assess` and
+:mod:`.assess_architectures` (raw results -> :mod:`.assessment`, what readers read), :mod:`.verdict` (the rule:
+assessment -> decision) and :mod:`.report` (prose).
 """
 
 from evidence.claims.backend_portability.assessment import PortabilityAssessment
-from evidence.claims.backend_portability.claim import CLAIM, CORPUS, BackendPortabilityClaim
+from evidence.claims.backend_portability.claim import CLAIM, BackendPortabilityClaim
+from evidence.claims.backend_portability.subjects import ARCHITECTURES, CORPUS
 
-__all__ = ["CLAIM", "CORPUS", "BackendPortabilityClaim", "PortabilityAssessment"]
+__all__ = ["ARCHITECTURES", "CLAIM", "CORPUS", "BackendPortabilityClaim", "PortabilityAssessment"]

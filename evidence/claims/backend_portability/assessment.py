@@ -16,7 +16,7 @@ No framework is imported here: the advisor and the site import this module.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from evidence.contract import Assessment, ContractModel, ErrorInfo, Interval, Outcome
 from evidence.options import KERAS_OPTIONS
@@ -225,6 +225,111 @@ class FailureClass(ContractModel):
     """The backend it raised under."""
 
 
+class ArchitectureRun(ContractModel):
+    """A third-party architecture built, trained a few steps and saved under one training backend."""
+
+    backend: TrainingBackend
+    """The Keras backend it ran under."""
+    status: Outcome
+    """``works``: every step ran with a finite loss, the steps changed its weights, and its ``.keras`` file was
+    saved; ``fails``: it raised, or one of those did not hold (``error``); ``unavailable``: a library it needs is
+    not installed, or the backend's worker did not run (``reason``)."""
+    params: int | None = None
+    """Its parameter count under this backend."""
+    losses: list[float] = []
+    """The training loss of each step (one batch, fed again each step)."""
+    variables_changed: int | None = None
+    """Trainable variables the steps changed, of ``variables``."""
+    variables: int | None = None
+    """Trainable variables."""
+    first_step_s: float | None = None
+    """Seconds of the first step, which traces and compiles it."""
+    step_s: float | None = None
+    """Median seconds of the later steps (context: speed is the performance claim's subject)."""
+    saved_bytes: int | None = None
+    """Size of its ``.keras`` file."""
+    error: ErrorInfo | None = None
+    """What it raised, or what did not hold (type ``CheckFailed``)."""
+    reason: str | None = None
+    """Why it was not tried."""
+
+
+class ArchitectureCrossLoad(ContractModel):
+    """A third-party architecture's ``.keras`` file saved under one training backend, loaded under one."""
+
+    saved_under: TrainingBackend
+    """The backend that trained and saved it."""
+    loaded_by: TrainingBackend
+    """The backend that loaded it and predicted."""
+    status: Outcome
+    """``works``: it loaded and predicted; ``fails``: loading or predicting raised (``error``); ``unavailable``:
+    no file (its trainer did not run or failed) or the loader could not run (``reason``)."""
+    equal: bool
+    """Whether its predictions equal the saving backend's within ``architecture_tolerance`` (relative to their
+    scale)."""
+    max_abs_diff: float | None = None
+    """Largest absolute difference from the saving backend's own predictions on the same inputs."""
+    relative_diff: float | None = None
+    """``max_abs_diff`` over the predictions' largest magnitude (at least 1): what the tolerance judges."""
+    top1_agreement: float | None = None
+    """Share of positions (examples, or tokens for a language model) whose top-scoring class agrees."""
+    load_s: float | None = None
+    """Seconds to load the file."""
+    error: ErrorInfo | None = None
+    """What loading or predicting raised."""
+    reason: str | None = None
+    """Why it was not tried."""
+
+
+class Architecture(ContractModel):
+    """An architecture from the field's libraries (code nobody here wrote), run unchanged under every training
+    backend: trained a few steps, saved under each, loaded under each."""
+
+    program: str
+    """The program that calls the library (``architectures/bert.py``), under ``evidence/programs/``."""
+    title: str
+    """What it is, in a line."""
+    library: str
+    """The library whose code it is (``keras-hub``, ``keras.applications``)."""
+    source: str
+    """The library classes or functions called, unchanged."""
+    reference: str
+    """The library's documentation page."""
+    config: dict[str, Any]
+    """The configuration it was built from (random weights; nothing downloaded)."""
+    preset: str | None = None
+    """The library preset whose configuration ``config`` is, when it is one."""
+    inputs: dict[str, int]
+    """What it was fed: batch, and sequence length for text models (the cut from the architecture's full use)."""
+    params: int | None = None
+    """Its parameter count (the same under every backend that built it)."""
+    runs: dict[TrainingBackend, ArchitectureRun]
+    """Its training under each training backend."""
+    loads: list[ArchitectureCrossLoad]
+    """Every (saving, loading) pair of two different training backends."""
+
+    def tried(self) -> list[str]:
+        """The backends it was trained under (not ``unavailable``)."""
+        return [b for b, r in self.runs.items() if r.status != "unavailable"]
+
+    def trained_on(self) -> list[str]:
+        """The backends it trained and saved under."""
+        return [b for b, r in self.runs.items() if r.status == "works"]
+
+    def cross_loads(self) -> list[ArchitectureCrossLoad]:
+        """Its cross-backend loads that were tried (not ``unavailable``)."""
+        return [c for c in self.loads if c.status != "unavailable"]
+
+    def ported(self) -> bool:
+        """Whether it trained under every backend it was tried on (at least two), and every file saved under one
+        loaded under each of the others with the same predictions."""
+        tried = self.tried()
+        if len(tried) < 2 or self.trained_on() != tried:
+            return False
+        cells = [c for c in self.loads if c.saved_under in tried and c.loaded_by in tried]
+        return len(cells) == len(tried) * (len(tried) - 1) and all(c.status == "works" and c.equal for c in cells)
+
+
 class Share(ContractModel):
     """A share of corpus programs, with its counts."""
 
@@ -267,6 +372,14 @@ class PortabilityAssessment(Assessment):
     """What did not port, by class, most frequent first."""
     broken: list[str]
     """Corpus programs that worked under no backend (excluded from the shares)."""
+    architectures: list[Architecture] = []
+    """Architectures from the field's libraries (KerasHub, ``keras.applications``), code nobody here wrote, each
+    trained, saved and cross-loaded under every training backend: counted apart from the corpus, our own
+    programs."""
+    share_architectures: Share = Share(ported=0, tried=0, share=0.0)
+    """Architectures that ported (:meth:`Architecture.ported`), over those tried on at least two backends."""
+    architectures_unavailable: list[str] = []
+    """Architectures that could not be tried (a library missing), each with why: never counted as failures."""
     not_measured: list[str]
     """Subjects that did not run ok, each with its status and reason."""
 

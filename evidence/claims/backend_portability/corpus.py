@@ -5,7 +5,8 @@ A corpus program is a file under ``evidence/programs/corpus/`` with the interfac
 ``run(epochs, workdir) -> {"loss_before", "loss_after", "checks"?}``. :func:`describe_program` reads those
 declarations and the frameworks the program imports from its source, without importing it (the parent process
 has no framework). :func:`outcome` decides whether a run worked, and :func:`classify` puts a failure into one of
-:data:`FAILURE_RULES`, by what the error says and what the program imports: no program declares its own class.
+:data:`FAILURE_RULES` (the data file ``data/failure_rules.json``), by what the error says and what the program
+imports: no program declares its own class.
 
 Pure Python: the claim's ``assess`` and the tests use it without a framework.
 """
@@ -13,8 +14,10 @@ Pure Python: the claim's ``assess`` and the tests use it without a framework.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from evidence.claim import PROGRAMS_DIR
@@ -95,76 +98,13 @@ class FailureRule:
         return re.search(self.pattern, text) is not None
 
 
+#: The data file of the failure classes (with their sources): the rules, tried in order.
+RULES_FILE = Path(__file__).parent / "data" / "failure_rules.json"
+_RULES = json.loads(RULES_FILE.read_text(encoding="utf-8"))
 #: The classes, tried in order (the most specific first); a failure no rule matches is ``unclassified`` (and named
 #: in the findings).
-FAILURE_RULES: tuple[FailureRule, ...] = (
-    FailureRule(
-        id="train_step_signature",
-        title="A train_step override, which the JAX trainer calls with another signature",
-        why=("The JAX trainer calls train_step(state, data), a pure function returning the new state; the TensorFlow "
-             "and PyTorch trainers call train_step(data) and expect variables updated in place. An override written "
-             "for one of the two conventions fails under the other, even one that only calls super().train_step "
-             "with keras.ops."),
-        reference="https://keras.io/guides/custom_train_step_in_jax/",
-        portable_route=("override compute_loss (or compute_metrics) and leave the step to each backend's trainer; "
-                        "or write one train_step per backend, as keras.io's three guides do"),
-        pattern=r"train_step\(\) (missing \d+ required positional argument|takes \d+ positional arguments? but "
-                r"\d+ (were|was) given)",
-    ),
-    FailureRule(
-        id="torch_module_in_model",
-        title="A PyTorch module inside the model (TorchModuleWrapper)",
-        why="TorchModuleWrapper's docstring: it is only compatible with the PyTorch backend.",
-        reference="https://keras.io/api/layers/backend_specific_layers/torch_module_wrapper/",
-        portable_route="the same layers written as Keras layers",
-        pattern=r"TorchModuleWrapper|torch\.",
-        imports="torch",
-    ),
-    FailureRule(
-        id="framework_training_code",
-        title="Training code written with one framework's autodiff (tf.GradientTape, loss.backward(), tf.function)",
-        why=("A gradient tape, torch's backward() or a tf.function differentiates or traces its own framework's "
-             "tensors only; keras.io's guides to a custom train_step or training loop come in one version per "
-             "backend."),
-        reference="https://keras.io/guides/writing_a_custom_training_loop_in_tensorflow/",
-        portable_route=("fit() with a compute_loss override; a custom loop needs one version per backend (keras.io "
-                        "has the TensorFlow, JAX and PyTorch ones)"),
-        pattern=r"in train_step\b|GradientTape|tape\.gradient|\.backward\(|zero_grad",
-        imports=FOREIGN,
-    ),
-    FailureRule(
-        id="tf_preprocessing_in_model",
-        title="A TensorFlow-backed preprocessing layer inside the model, fed strings (TextVectorization, StringLookup)",
-        why=("TextVectorization's docstring: it uses TensorFlow internally and cannot be part of the compiled "
-             "computation of a model on a backend other than TensorFlow; JAX and PyTorch have no string tensors, so "
-             "the string batches Keras hands them are NumPy object arrays it cannot convert."),
-        reference="https://keras.io/api/layers/preprocessing_layers/text/text_vectorization/",
-        portable_route=("apply the layer outside the model: in a tf.data map or once, eagerly, on the raw data, as "
-                        "the docstring recommends (text_lstm.py)"),
-        pattern=r"Invalid dtype: (object|str\d*)",
-        home="tensorflow",
-    ),
-    FailureRule(
-        id="tf_ops_in_model",
-        title="TensorFlow ops inside a layer, a Lambda or a model's call",
-        why=("Keras 3 hands a layer the tensors of the backend that runs (a JAX tracer, a torch.Tensor); "
-             "TensorFlow ops cannot trace or differentiate them, and TensorFlow's conversion of them raises."),
-        reference="https://keras.io/guides/migrating_to_keras_3/",
-        portable_route="the same computation with keras.ops, which every backend implements",
-        pattern=(r"TracerArrayConversionError|numpy\(\) on Tensor that requires grad|Attempt to convert a value"
-                 r"|to a Tensor|tf\.|EagerTensor|_error_repr"),
-        imports="tensorflow",
-    ),
-)
-
-UNCLASSIFIED = FailureRule(
-    id="unclassified",
-    title="Failures that no declared class describes",
-    why="Not yet understood: each one is listed with its error in the findings.",
-    reference="",
-    portable_route="",
-    pattern=r".",
-)
+FAILURE_RULES: tuple[FailureRule, ...] = tuple(FailureRule(**rule) for rule in _RULES["rules"])
+UNCLASSIFIED = FailureRule(**_RULES["unclassified"])
 
 RULES_BY_ID: dict[str, FailureRule] = {r.id: r for r in (*FAILURE_RULES, UNCLASSIFIED)}
 

@@ -1,7 +1,8 @@
 """What the workers of ``backend_portability`` run: train, load, and the corpus. Frameworks are imported here,
 inside the functions, and only in worker processes.
 
-Each function returns JSON-ready raw measurements; :mod:`.claim`'s ``assess`` turns them into the assessment.
+Each function returns its typed measurement (:mod:`.measurement`); :mod:`.assess` turns them into the assessment. The
+third-party architectures' stages are in :mod:`.measure_architectures`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,23 @@ from typing import Any
 
 from evidence.claim import Context, load_program
 from evidence.claims.backend_portability.corpus import describe_program
+from evidence.claims.backend_portability.measurement import (
+    CorpusEntry,
+    CorpusRuns,
+    LoadedSource,
+    ModelLoads,
+    ModelTraining,
+    TrainAttempt,
+)
+from evidence.claims.backend_portability.subjects import MODEL_PROGRAM
 from evidence.errors import error_info
 from evidence.options import TRAINING_BACKENDS
 from evidence.timing import summarize
 
-MODEL_PROGRAM = "digits_mlp.py"
 INPUTS_FILE = "inputs.npy"
 
 
-def _save_atomically(path: Path, array) -> None:
+def save_atomically(path: Path, array) -> None:
     """``np.save`` to a temp name then rename, so a reader never sees half a file."""
     import numpy as np
 
@@ -55,7 +64,7 @@ def _compare(predictions, reference) -> dict[str, Any]:
     }
 
 
-def train(ctx: Context, epochs: int, batch_size: int) -> dict[str, Any]:
+def train(ctx: Context, epochs: int, batch_size: int) -> ModelTraining:
     """Train the model program for ``epochs``; save the model, its test probabilities and the test inputs."""
     import keras
     import numpy as np
@@ -71,14 +80,14 @@ def train(ctx: Context, epochs: int, batch_size: int) -> dict[str, Any]:
 
     model_path = ctx.workdir / f"{backend}.keras"
     model.save(model_path)
-    _save_atomically(ctx.workdir / f"{backend}.pred.npy", out["test_probabilities"])
+    save_atomically(ctx.workdir / f"{backend}.pred.npy", out["test_probabilities"])
     # Every trainer derives the same test inputs from the fixed split; the first one writes them for the load
     # stage, the others check that theirs are identical.
     inputs_path = ctx.workdir / INPUTS_FILE
     if inputs_path.exists():
         inputs_identical = bool(np.array_equal(np.load(inputs_path), data["x_test"]))
     else:
-        _save_atomically(inputs_path, data["x_test"])
+        save_atomically(inputs_path, data["x_test"])
         inputs_identical = True
     seconds = out["epoch_seconds"]
     torch_threads = None
@@ -86,7 +95,7 @@ def train(ctx: Context, epochs: int, batch_size: int) -> dict[str, Any]:
         import torch
 
         torch_threads = torch.get_num_threads()
-    return {
+    return ModelTraining(**{
         "backend": backend, "program": MODEL_PROGRAM, "epochs": epochs, "batch_size": batch_size,
         "train_samples": len(data["x_train"]), "test_samples": len(data["x_test"]),
         "test_accuracy": out["test_accuracy"], "final_loss": out["loss"][-1], "loss_per_epoch": out["loss"],
@@ -95,10 +104,10 @@ def train(ctx: Context, epochs: int, batch_size: int) -> dict[str, Any]:
         "saved": model_path.name, "saved_bytes": model_path.stat().st_size, "inputs_identical": inputs_identical,
         # Recorded because the claim sets it for torch; None means the backend's default.
         "torch_threads": torch_threads,
-    }
+    })
 
 
-def load(ctx: Context, inference_only: bool) -> dict[str, Any]:
+def load(ctx: Context, inference_only: bool) -> ModelLoads:
     """Load every training backend's saved file under this backend and predict on the shared test inputs."""
     import keras
     import numpy as np
@@ -129,10 +138,9 @@ def load(ctx: Context, inference_only: bool) -> dict[str, Any]:
         if backend == "openvino":
             entry["f32_hint"] = _openvino_f32(program, path, x, reference)
         sources[src] = entry
-    out: dict[str, Any] = {"backend": backend, "inputs": len(x) if x is not None else 0, "sources": sources}
-    if inference_only:
-        out["train_attempt"] = _train_attempt(program)
-    return out
+    return ModelLoads(backend=backend, inputs=len(x) if x is not None else 0,
+                      sources={src: LoadedSource(**entry) for src, entry in sources.items()},
+                      train_attempt=TrainAttempt(**_train_attempt(program)) if inference_only else None)
 
 
 def _train_attempt(program: ModuleType) -> dict[str, Any]:
@@ -185,7 +193,7 @@ def _finite_float(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def corpus(ctx: Context, programs: list[str], epochs: int) -> dict[str, Any]:
+def corpus(ctx: Context, programs: list[str], epochs: int) -> CorpusRuns:
     """Run every corpus program unchanged under this backend, one after the other in this worker.
 
     Each program runs in a fresh folder of its own; between programs the global state a program may change (the
@@ -212,4 +220,5 @@ def corpus(ctx: Context, programs: list[str], epochs: int) -> dict[str, Any]:
             keras.backend.clear_session()
         entry["seconds"] = time.perf_counter() - start
         out[name] = entry
-    return {"backend": keras.backend.backend(), "epochs": epochs, "programs": out}
+    return CorpusRuns(backend=keras.backend.backend(), epochs=epochs,
+                      programs={name: CorpusEntry(**entry) for name, entry in out.items()})
