@@ -40,7 +40,7 @@ def _columns(sources: dict[str, Source], refused: dict[tuple[str, str, str | Non
 def _cell(sources: dict[str, Source], manifests: dict[str, ReleaseRun], claim: str, name: str, venue: str,
           refused: dict[tuple[str, str, str | None], str]) -> str:
     if (name, claim, venue) in refused:
-        return f"needs a rerun: {_escape(refused[name, claim, venue])}"
+        return f"not shown: {_escape(refused[name, claim, venue])}"
     stored = sources[name].results.get((claim, venue))
     if stored is not None:
         return f"**{stored.verdict}**"
@@ -240,6 +240,11 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
             gone = ", ".join(f"{name} ({why})" for name, why in m.absent.items())
             if gone:
                 lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
+            for name, purpose in m.shims.items():
+                lines += [f"In {code(release.name)}, the start-up shim {code(name)}: {_escape(purpose)}", ""]
+            if m.environment:
+                given = ", ".join(code(f"{k}={v}") for k, v in m.environment.items())
+                lines += [f"Its runs were given {given} ({code('{env}')}: the environment's folder).", ""]
     if problems:
         lines += ["## Results that could not be read", "", *(f"- {_escape(p)}" for p in problems), ""]
     return "\n".join(lines).rstrip() + "\n"

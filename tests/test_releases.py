@@ -188,6 +188,11 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
                     {"splittable": {"status": "ran", "verdict": "supported", "seconds": 1.0}})
     page = render_then_and_now(committed, root)
     assert page.startswith("# Then and now")
+    # The verdicts that changed come first, per claim, in words, with the sets they held in.
+    changed = page.index("## Verdicts that changed")
+    assert changed < page.index("## The release sets") < page.index("## Verdicts side by side")
+    assert ("**inconclusive** in the Keras 2.15.0 set (2023-11); then **supported** in the Keras 3.0.5 set "
+            "(2024-03) to today's results.") in page[changed:]
     assert f"| claim | keras-2.15 ({VENUE}) | keras-3.0 ({VENUE}) | committed ({VENUE}) |" in page
     assert "| `splittable` | **inconclusive** | **supported** | **supported** |" in page
     assert "| `fake` | unavailable: needs keras.ops | not run | not run |" in page
@@ -201,6 +206,12 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
     data["subjects"]["beta"]["measurements"] = {"score": -1}
     path.write_text(json.dumps(data))
     assert render_then_and_now(committed, root) == page
+    # A result whose verdict does not follow from its assessment is refused alone; the rest of its set stays.
+    edited = result_file(root / "keras-2.15", "splittable")
+    edited.write_text(edited.read_text().replace('"verdict": "inconclusive"', '"verdict": "supported"'))
+    page = render_then_and_now(committed, root)
+    assert "| `splittable` | not shown: edited by hand: refused | **supported** | **supported** |" in page
+    assert "| `keras-2.15` | 2023-11 |" in page and "Results that could not be read" not in page
     empty = tmp_path / "none"
     empty.mkdir()
     assert "No release set has been run yet" in render_then_and_now(committed, empty)
