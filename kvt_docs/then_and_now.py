@@ -99,7 +99,7 @@ def _verdict_changes(sources: dict[str, Source], manifests: dict[str, ReleaseRun
         for verdict, names in runs:
             where = _step_label(names[0], manifests) if len(names) == 1 else \
                 f"{_step_label(names[0], manifests)} to {_step_label(names[-1], manifests)}"
-            parts.append(f"**{_escape(verdict)}** in {where}")
+            parts.append(f"**{_escape(verdict)}** in {_escape(where)}")
         said.append(f"- {code(claim)} ({_escape(_title(claim))}): " + "; then ".join(parts) + ".")
     if not said:
         return ["## Verdicts that changed", "", "No claim's verdict differs between the release sets that ran and "
