@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from evidence import releases, runner
+from evidence.releases import env as release_env
+from evidence.releases import manifest as release_manifest
+from evidence.releases import run as release_run
 from evidence.runner import CellOutcome
 from kvt_docs.then_and_now import render_then_and_now
 from tests.conftest import ROOT, VENUE, result_file
@@ -44,7 +47,8 @@ def test_the_release_sets_pin_what_they_say():
     # Environments are cached outside the checkout, one per set and pins.
     paths = {releases.environment_path(s) for s in sets.values()}
     assert len(paths) == len(sets) and not any(ROOT in p.parents for p in paths)
-    with pytest.raises(releases.ReleaseError, match=r"Expected one of: keras-2\.15, keras-3\.0, today, latest"):
+    with pytest.raises(releases.ReleaseError,
+                       match=r"Expected one of: keras-2\.2, keras-2\.15, keras-3\.0, today, latest"):
         releases.get_release_set("keras-1.0")
 
 
@@ -112,9 +116,9 @@ def test_the_runner_asks_the_active_release_set(extra_claims, monkeypatch, tmp_p
 def test_a_release_run_records_each_claim_and_never_crashes(extra_claims, monkeypatch, tmp_path):
     """One claim runs; one cannot even load (its module is missing there): unavailable with the reason."""
     monkeypatch.setenv("KVT_EXTRA_CLAIMS", EXTRA + ",broken=tests.no_such_module")
-    monkeypatch.setattr(releases, "ensure_environment",
+    monkeypatch.setattr(release_env, "ensure_environment",
                         lambda release, log: (Path(sys.executable), {"install_s": 1.5, "pip_check": "ok"}))
-    manifest = releases.run_release(releases.RELEASE_SETS["keras-3.0"], ["splittable", "broken"], ["--quick"],
+    manifest = release_run.run_release(releases.RELEASE_SETS["keras-3.0"], ["splittable", "broken"], ["--quick"],
                                     results_root=tmp_path, log=lambda *_: None)
     folder = tmp_path / "keras-3.0"
     assert manifest.claims["splittable"].status == "ran" and manifest.claims["splittable"].verdict == "supported"
@@ -122,10 +126,10 @@ def test_a_release_run_records_each_claim_and_never_crashes(extra_claims, monkey
     broken = manifest.claims["broken"]
     assert broken.status == "unavailable" and "tests.no_such_module" in broken.reason
     assert manifest.mode == "quick" and manifest.install_s == 1.5 and manifest.installed["pydantic"]
-    assert releases.load_manifest(folder) == manifest
+    assert release_manifest.load_manifest(folder) == manifest
     (folder / releases.MANIFEST).write_text("{}")
     with pytest.raises(releases.ReleaseError, match="not a valid release manifest"):
-        releases.load_manifest(folder)
+        release_manifest.load_manifest(folder)
 
 
 
@@ -135,10 +139,10 @@ def test_a_claim_the_set_does_not_run_is_unavailable_with_why_and_writes_nothing
     set's reason; no worker starts and no result file is written, so no verdict is published for it."""
     from dataclasses import replace
 
-    monkeypatch.setattr(releases, "ensure_environment",
+    monkeypatch.setattr(release_env, "ensure_environment",
                         lambda release, log: (Path(sys.executable), {"install_s": 1.5, "pip_check": "ok"}))
     release = replace(releases.RELEASE_SETS["keras-3.0"], not_run={"splittable": "its programs need keras.ops.x"})
-    manifest = releases.run_release(release, ["splittable"], ["--quick"], results_root=tmp_path,
+    manifest = release_run.run_release(release, ["splittable"], ["--quick"], results_root=tmp_path,
                                     log=lambda *_: None)
     outcome = manifest.claims["splittable"]
     assert outcome.status == "unavailable" and outcome.verdict is None
@@ -163,12 +167,12 @@ def _release_folder(root: Path, name: str, source: Path, verdict: str, claims: d
     data["provenance"]["packages"]["keras"] = {"keras-2.15": "2.15.0", "keras-3.0": "3.0.5"}[name]
     result_file(folder, "splittable").write_text(json.dumps(data))
     release = releases.RELEASE_SETS[name]
-    manifest = releases.ReleaseRun(
+    manifest = release_manifest.ReleaseRun(
         release_set=name, title=release.title, released=release.released, notes=release.notes,
         requirements=list(release.pins()), absent=release.absent, python="3.11.7",
         installed={"tensorflow-cpu": "2.15.1", "keras": data["provenance"]["packages"]["keras"]},
         pip_check="No broken requirements found.", install_s=40.0, date="2026-12-01T10:00:00+00:00", mode="quick",
-        claims={k: releases.ClaimOutcome(**v) for k, v in claims.items()})
+        claims={k: release_manifest.ClaimOutcome(**v) for k, v in claims.items()})
     (folder / releases.MANIFEST).write_text(manifest.model_dump_json())
     return folder
 
@@ -184,6 +188,11 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
                     {"splittable": {"status": "ran", "verdict": "supported", "seconds": 1.0}})
     page = render_then_and_now(committed, root)
     assert page.startswith("# Then and now")
+    # The verdicts that changed come first, per claim, in words, with the sets they held in.
+    changed = page.index("## Verdicts that changed")
+    assert changed < page.index("## The release sets") < page.index("## Verdicts side by side")
+    assert ("**inconclusive** in the Keras 2.15.0 set (2023-11); then **supported** in the Keras 3.0.5 set "
+            "(2024-03) to today's results.") in page[changed:]
     assert f"| claim | keras-2.15 ({VENUE}) | keras-3.0 ({VENUE}) | committed ({VENUE}) |" in page
     assert "| `splittable` | **inconclusive** | **supported** | **supported** |" in page
     assert "| `fake` | unavailable: needs keras.ops | not run | not run |" in page
@@ -197,6 +206,12 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
     data["subjects"]["beta"]["measurements"] = {"score": -1}
     path.write_text(json.dumps(data))
     assert render_then_and_now(committed, root) == page
+    # A result whose verdict does not follow from its assessment is refused alone; the rest of its set stays.
+    edited = result_file(root / "keras-2.15", "splittable")
+    edited.write_text(edited.read_text().replace('"verdict": "inconclusive"', '"verdict": "supported"'))
+    page = render_then_and_now(committed, root)
+    assert "| `splittable` | not shown: edited by hand: refused | **supported** | **supported** |" in page
+    assert "| `keras-2.15` | 2023-11 |" in page and "Results that could not be read" not in page
     empty = tmp_path / "none"
     empty.mkdir()
     assert "No release set has been run yet" in render_then_and_now(committed, empty)
@@ -207,8 +222,77 @@ def test_release_results_committed_are_readable():
     from evidence.drift import load_source
 
     for folder in sorted(p for p in releases.RELEASES_DIR.glob("*") if p.is_dir()):
-        manifest = releases.load_manifest(folder)
+        manifest = release_manifest.load_manifest(folder)
         assert manifest is not None and manifest.release_set == folder.name
         source = load_source(str(folder))
         assert {c for c, _ in source.results} <= set(manifest.claims)
         assert all(s.schema == 2 for s in source.results.values())
+
+
+def test_the_era_set_is_multi_backend_keras_2_2_on_theano_and_asks_pip_for_the_other_engines():
+    era = releases.RELEASE_SETS["keras-2.2"]
+    assert "keras==2.2.4" in era.pins() and "Theano==1.0.5" in era.pins() and era.released == "2018-10"
+    assert set(era.attempts) == {"tensorflow", "cntk"}  # tried, so what pip says is the record
+    assert "numpy" in era.replaces_base and not any(b.startswith("numpy") for b in era.base())
+    assert any(b.startswith("numpy") for b in releases.base_dependencies())
+    # Every shim the set names exists and says what it restores; no library file is named.
+    for name in era.shims:
+        assert (release_env.SHIMS_DIR / f"{name}.py").is_file() and "Python 3.10 removed" in \
+            release_env.shim_purpose(name)
+    assert release_env.run_environment(era, Path("/e/bin/python"))["THEANO_FLAGS"].endswith("base_compiledir=/e/theano")
+    # The older sets keep the environments they had (their key does not grow).
+    assert releases.environment_path(releases.RELEASE_SETS["keras-2.15"]).name.startswith("keras-2.15-")
+
+
+def test_the_collections_shim_restores_the_aliases_python_3_10_removed():
+    import subprocess
+
+    shim = release_env.SHIMS_DIR / "collections_aliases.py"
+    code = f"import runpy, collections; runpy.run_path({str(shim)!r}); print(collections.Iterable.__module__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "collections.abc"
+
+
+def test_what_pip_could_not_install_makes_the_subject_unavailable_with_pips_error(tmp_path):
+    from evidence.registry import get_claim
+
+    record = {"python": "3.11.7", "attempts": {
+        "cntk": {"requirements": ["cntk"], "installed": False,
+                 "error": "ERROR: No matching distribution found for cntk"},
+        "theano": {"requirements": ["Theano"], "installed": True, "error": None}}}
+    (tmp_path / releases.INSTALL_RECORD).write_text(json.dumps(record))
+    absent = releases.measured_absent(tmp_path)
+    assert set(absent) == {"cntk"} and absent["cntk"].endswith("No matching distribution found for cntk")
+    assert releases.measured_absent(tmp_path / "none") == {}
+    era = releases.RELEASE_SETS["keras-2.2"].with_absent(absent)
+    architecture = get_claim("architecture")
+    why = era.unavailable_reason(architecture, "backend-cntk")
+    assert "cntk is not part of the keras-2.2 release set: pip could not install cntk on Python 3.11.7" in why
+    assert era.unavailable_reason(architecture, "backend-theano") is None
+    # Elsewhere the old names are tried: what Keras does with them is the measurement.
+    assert releases.RELEASE_SETS["today"].unavailable_reason(architecture, "backend-cntk") is None
+
+
+def test_pips_error_is_kept_short_and_its_warnings_left_out():
+    import subprocess
+
+    versions = ", ".join(f"2.{i}.0" for i in range(12, 22))
+    proc = subprocess.CompletedProcess([], 1, "", f"WARNING: Location x is ignored\nERROR: Could not find a version "
+                                                 f"that satisfies the requirement tensorflow<2 (from versions: "
+                                                 f"{versions})\nERROR: No matching distribution found for tensorflow<2")
+    said = release_env.pip_error(proc)
+    assert "WARNING" not in said and "(from versions: 2.12.0 ... 2.21.0, 10 in all)" in said
+    assert said.endswith("No matching distribution found for tensorflow<2")
+
+
+def test_the_release_package_does_not_import_the_runner():
+    """The runner imports the release sets; the sets never import the runner (no import circle)."""
+    import subprocess
+
+    code = ("import sys, evidence.releases, evidence.releases.run, evidence.releases.env, "
+            "evidence.releases.manifest; print('evidence.runner' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    assert out.strip() == "False"
+    for path in (ROOT / "evidence" / "releases").rglob("*.py"):
+        assert "evidence.runner" not in path.read_text(), path
