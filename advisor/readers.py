@@ -12,9 +12,8 @@ from evidence.errors import KvtError
 from evidence.options import KERAS_BACKEND, KERAS_OPTIONS, OPTION_BACKEND, OPTIONS, TF_CORE
 
 if TYPE_CHECKING:  # the claims' typed assessments, for the type checker (read at run time through the results)
-    from evidence.claims.architecture.assessment import ArchitectureAssessment
-
     from advisor.assessments import ClaimReading, Readings
+    from evidence.claims.architecture.assessment import ArchitectureAssessment
     from evidence.claims.backend_portability.assessment import PortabilityAssessment
     from evidence.claims.community.assessment import CommunityAssessment
     from evidence.claims.deployment.assessment import Cell as DeploymentCell

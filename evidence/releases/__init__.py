@@ -36,8 +36,6 @@ import sys
 import time
 from pathlib import Path
 
-from evidence.settings import cache_dir
-from evidence.settings import get as get_setting
 from evidence.releases.model import (
     BACKEND_MODULES,
     MANIFEST,
@@ -49,6 +47,8 @@ from evidence.releases.model import (
     unpinned,
 )
 from evidence.releases.sets import KERAS3_PROGRAMS, LATEST_FLOATING, LISTING_ONLY, NOT_TRIED, RELEASE_SETS
+from evidence.settings import cache_dir
+from evidence.settings import get as get_setting
 
 RELEASE_ENV = "KVT_RELEASE_SET"
 CACHE_ENV = "KVT_RELEASE_CACHE"

@@ -7,12 +7,11 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from evidence.venvs import create_command
 from evidence.releases import INSTALL_RECORD, ReleaseError, ReleaseSet, environment_path
+from evidence.venvs import create_command
 
 SHIMS_DIR = Path(__file__).resolve().parent / "shims"
 #: Distributions whose installed versions the manifest records.
