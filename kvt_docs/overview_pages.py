@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import html
 
+from evidence.labels import humanize
 from kvt_docs import formatting as fmt
 from kvt_docs.markdown import badge, inline
+from kvt_docs.sentences import plain_sentence
 from kvt_docs.site_data import NEEDS_RERUN, NOT_RUN, NOT_WRITTEN, ClaimEntry
 from kvt_docs.stories import story_for
+from kvt_docs.venue_notes import home_banner
 
 ARTICLE = "Keras vs TensorFlow: What are the differences?"
 COLUMNS = ("claim", "what the article said", "what we found", "verdict", "venue")
 
 
 def found_text(entry: ClaimEntry) -> str:
-    """What we found (one sentence from the claim's story), or what stands in for it."""
+    """What we found (the claim's plain first sentence, :mod:`kvt_docs.sentences`), or what stands in for it."""
     state = entry.state
     if state == NOT_WRITTEN:
         return "The experiment is not written yet."
@@ -30,7 +33,7 @@ def found_text(entry: ClaimEntry) -> str:
         return "The result on file is of an older layout and needs a rerun."
     if state != "ok":
         return "The result file is unusable; see the claim's page."
-    return story_for(entry.id, entry.title).found(entry.primary)
+    return plain_sentence(entry.id, entry.primary)
 
 
 def _td(label: str, content: str, css: str = "") -> str:
@@ -81,7 +84,8 @@ def runs_table(entries: list[ClaimEntry]) -> str:
             p = r.provenance
             frameworks = ", ".join(f"{n} {p.packages[n]}" for n in ("keras", "tensorflow", "tensorflow-cpu", "jax",
                                                                    "torch") if p.packages.get(n))
-            rows.append(f"| [{e.nav_title}]({e.page}) | {venue} | {fmt.date(p.date)} | {p.mode} | "
+            where = venue if r.claim.machine_dependent else "any machine"
+            rows.append(f"| [{e.nav_title}]({e.page}) | {where} | {fmt.date(p.date)} | {p.mode} | "
                         f"{inline(frameworks or '—')} |")
     if not rows:
         return "No claim has a usable result yet.\n"
@@ -97,6 +101,7 @@ def render_home(entries: list[ClaimEntry]) -> str:
         "# Keras or TensorFlow? The evidence { .kvt-home-title }\n",
         f'<p class="kvt-lede">Each claim of the article <cite>“{ARTICLE}”</cite>, tested by an experiment that '
         f"runs. {since_article(entries)}</p>\n",
+        home_banner(entries),
         home_table(entries),
         "Each verdict holds for the venue it was measured on (the kind of machine: `cpu-2core` is a 2-core CPU). "
         "The [Methodology](methodology.md) says how verdicts are reached, the [Advisor](advisor.md) ranks the "
@@ -119,5 +124,5 @@ def render_claims_index(entries: list[ClaimEntry]) -> str:
                     if e.state == "ok" else badge(e.verdict))
         md.append(f"**Dimension:** {inline(e.claim.dimension)} · **Verdict:** {verdicts}\n")
         md.append(f"> {inline(e.claim.statement)}\n")
-        md.append("\n".join(f"- {inline(v)}" for v in e.claim.sub_claims.values()) + "\n")
+        md.append("\n".join(f"- {inline(humanize(v))}" for v in e.claim.sub_claims.values()) + "\n")
     return "\n".join(md)
