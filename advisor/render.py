@@ -72,7 +72,7 @@ def table_lines(rec, width: int) -> list[str]:
     full labels and each contribution's uncertainty."""
     wide = width >= WIDE_AT
     cols = _columns(rec)
-    cw = [max(len(_label(c, True)), 10) + 1 if wide else 6 for c in cols]
+    cw = [max(len(_label(c, True)), 10) + 1 if wide else 5 for c in cols]  # 5: a short label or 0.00, a space
     head = f"# {'option':<19}{'score':>6}" + "".join(f"{_label(c, wide):>{w}}" for c, w in zip(cols, cw,
                                                                                                         strict=True))
     lines = [head + "  req"]

@@ -84,7 +84,8 @@ def runs_table(entries: list[ClaimEntry]) -> str:
             p = r.provenance
             frameworks = ", ".join(f"{n} {p.packages[n]}" for n in ("keras", "tensorflow", "tensorflow-cpu", "jax",
                                                                    "torch") if p.packages.get(n))
-            where = venue if r.claim.machine_dependent else "any machine"
+            # where it ran is provenance; a claim that holds on any machine says so beside it
+            where = venue if r.claim.machine_dependent else f"{venue} (holds on any machine)"
             rows.append(f"| [{e.nav_title}]({e.page}) | {where} | {fmt.date(p.date)} | {p.mode} | "
                         f"{inline(frameworks or '—')} |")
     if not rows:

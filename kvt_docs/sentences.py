@@ -37,8 +37,8 @@ TEMPLATES: dict[str, str] = {
     "ease_of_use": "TensorFlow without Keras took {core} the lines of code of Keras's fit for the same task, and "
                    "Keras's own custom training loop {tape}, on {n} of {total} tasks at comparable accuracy.",
     "ease_of_use.none": "No task reached comparable accuracy in all three styles, so no line counts are compared.",
-    "community": "TensorFlow's ecosystem has {tf_count} maintained third-party packages to Keras's {keras_count} "
-                 "({ratio}); {n} of {total} signals favour TensorFlow beyond the {band} noise band.",
+    "community": "TensorFlow and Keras count {tf_count} to {keras_count} maintained third-party packages ({ratio}); "
+                 "{n} of {total} signals favour TensorFlow beyond the {band} noise band.",
     "community.none": "No package listing was analysed.",
     "deployment": "On {venue}, {n} of {total} Keras options took fewer lines than TensorFlow core to deploy, and "
                   "Keras's saved models were {size} the size of TensorFlow core's.",

@@ -282,11 +282,11 @@ def test_site_settings_come_from_the_environment(site, tmp_path):
 
 def test_social_meta_tags(site):
     """Every page has Open Graph and Twitter tags; a claim page's description is what we found."""
-    from kvt_docs.stories import story_for
+    from kvt_docs.sentences import plain_sentence
 
     results, build = site
     page = build.page("claims/community/")
-    found = story_for("community").found(load_result("community", results))
+    found = plain_sentence("community", load_result("community", results))
     description = re.search(r'<meta property="og:description" content="([^"]*)">', page)
     assert description and html.unescape(description.group(1)) == found
     assert '<meta property="og:title" content="Community' in page
