@@ -28,7 +28,7 @@ from typing import Any
 
 WIDE = 720
 NARROW = 360
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+FONT = "'DejaVu Sans', Verdana, system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 TEXT = "#1f1f1f"
 MUTED = "#555555"
 GRID = "#d9d9d9"
