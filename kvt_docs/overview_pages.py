@@ -13,7 +13,7 @@ import html
 from evidence.labels import humanize
 from kvt_docs import formatting as fmt
 from kvt_docs.markdown import badge, inline
-from kvt_docs.sentences import plain_sentence
+from kvt_docs.sentences import plain_sentence, short_venue
 from kvt_docs.site_data import NEEDS_RERUN, NOT_RUN, NOT_WRITTEN, ClaimEntry
 from kvt_docs.stories import story_for
 from kvt_docs.venue_notes import home_banner
@@ -51,7 +51,7 @@ def home_table(entries: list[ClaimEntry]) -> str:
         article = html.escape(story.article or (e.claim.statement if e.claim else ""))
         if e.state == "ok":
             verdicts = " ".join(badge(r.verdict, stale=e.is_stale(v)) for v, r in e.results.items())
-            venues = "<br>".join(html.escape(v if r.claim.machine_dependent else "any machine")
+            venues = "<br>".join(html.escape(short_venue(v) if r.claim.machine_dependent else "any machine")
                                  + (" (quick)" if r.mode == "quick" else "") for v, r in e.results.items())
         else:
             verdicts, venues = badge(e.verdict), "—"

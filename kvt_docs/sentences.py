@@ -106,6 +106,11 @@ def venue_words(venue: str, cpu_count: int | None = None) -> str:
     return f"the {venue} machine"
 
 
+def short_venue(venue: str) -> str:
+    """A venue in words without its article, for a table cell: ``cpu-2core`` -> "2-core CPU"."""
+    return venue_words(venue).split(" ", 1)[1] if venue_words(venue).startswith(("a ", "an ")) else venue
+
+
 def _names(ids) -> str:
     return fmt.listing([label(i) for i in ids])
 
@@ -223,4 +228,5 @@ def plain_sentence(claim_id: str, r: ResultFile) -> str:
     return say(name, **values)
 
 
-__all__ = ["TEMPLATES", "matching_template", "plain_sentence", "say", "template_pattern", "venue_words"]
+__all__ = ["TEMPLATES", "matching_template", "plain_sentence", "say", "short_venue", "template_pattern",
+           "venue_words"]

@@ -25,7 +25,8 @@ KINDS = (("GPU", "gpu-"), ("TPU", "tpu-"))
 def _machine(r: ResultFile) -> str:
     """One venue's machine in words: "a 2-core CPU (AMD EPYC 7B13, 2 logical CPUs)"."""
     p = r.provenance
-    parts = [p.cpu_model, f"{p.cpu_count} logical CPUs"] + ([p.gpu] if p.gpu else [])
+    model = " ".join(p.cpu_model.replace("(R)", "").replace("(TM)", "").split()) if p.cpu_model else ""
+    parts = [model, f"{p.cpu_count} logical CPUs"] + ([p.gpu] if p.gpu else [])
     return f"{venue_words(r.venue, p.cpu_count)} ({', '.join(x for x in parts if x)})"
 
 
@@ -53,13 +54,11 @@ def home_banner(entries: list[ClaimEntry], root: str = "") -> str:
         return ""
     machines = fmt.listing([_machine(r) for r in where.values()])
     missing = not_measured(where)
-    gap = (f" Nothing was measured on a {' or a '.join(missing)}: a speed or a scaling verdict here says nothing "
-           f"about one." if missing else "")
-    return (f'<p class="kvt-venue-banner" role="note"><strong>Measured on {html.escape(machines)}.</strong>'
-            f"{html.escape(gap)} Claims marked “any machine” read code, files or public listings and hold on any "
-            f'machine. <a href="{root}{ADD_VENUE}">Add a venue</a>: your own timings with '
-            "<code>kvt check --time --out DIR</code>, or the experiments on a GPU runner with "
-            "<code>nox -s \"evidence_claim(claim='performance')\"</code>.</p>\n")
+    gap = f"; nothing on a {' or a '.join(missing)}" if missing else ""
+    # one line at 1280 px: the Home table below must still fit the first screen
+    return (f'<p class="kvt-venue-banner" role="note"><strong>Measured on {html.escape(machines)}'
+            f"{html.escape(gap)}.</strong> “Any machine”: it reads code or listings and holds anywhere."
+            f' <a href="{root}{ADD_VENUE}">Add a venue</a>.</p>\n')
 
 
 def claim_stamp(entry: ClaimEntry, root: str = "../../") -> str:
