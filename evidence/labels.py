@@ -116,12 +116,20 @@ MAPS: tuple[dict[str, str], ...] = (OPTIONS, CLAIMS, PATHS, TARGETS, ANSWERS, OU
                                     QUESTIONS, FRAMEWORKS, THRESHOLDS, KEYS)
 
 
-def all_labels() -> dict[str, str]:
-    """Every labelled id -> its label, one flat map (what the browser advisor's data carries)."""
+def _merged() -> dict[str, str]:
     merged: dict[str, str] = {}
     for m in reversed(MAPS):
         merged.update(m)
     return merged
+
+
+#: The flat map, made once (the maps above are constants).
+_ALL = _merged()
+
+
+def all_labels() -> dict[str, str]:
+    """Every labelled id -> its label, one flat map (what the browser advisor's data carries); a copy."""
+    return dict(_ALL)
 
 
 def label(value: str) -> str:
@@ -134,9 +142,8 @@ def label(value: str) -> str:
         >>> label("platform=nvidia_gpu/windows"), label("backends.jax.status")
         ('hardware and operating system: NVIDIA GPU on Windows', 'backends › JAX › status')
     """
-    labels = all_labels()
-    if value in labels:
-        return labels[value]
+    if value in _ALL:
+        return _ALL[value]
     if "=" in value:
         key, _, answer = value.partition("=")
         return f"{QUESTIONS.get(key) or label(key)}: {' on '.join(label(a) for a in answer.split('/'))}"
@@ -166,9 +173,8 @@ def humanize(text: str) -> str:
         >>> humanize("3 of 4 options (keras-jax, keras-torch, tensorflow-core)")
         '3 of 4 options (Keras · JAX, Keras · PyTorch, TensorFlow core)'
     """
-    labels = all_labels()
     text = REQUIREMENT_PATTERN.sub(lambda m: label(m.group(0)), text)
-    return ID_PATTERN.sub(lambda m: labels[m.group(1)], text)
+    return ID_PATTERN.sub(lambda m: _ALL[m.group(1)], text)
 
 
 __all__ = [
