@@ -109,7 +109,8 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
         "evidence": advisor.evidence(),
         "labels": {"map": id_labels.all_labels(), "questions": dict(id_labels.QUESTIONS),
                    "patterns": {"ids": id_labels.ID_PATTERN.pattern,
-                                "requirement": id_labels.REQUIREMENT_PATTERN.pattern}},
+                                "requirement": id_labels.REQUIREMENT_PATTERN.pattern,
+                                "venue": id_labels.VENUE_PATTERN.pattern}},
         "reproduce": {
             "exactly": ["answers (canonical)", "weights", "ranking order", "score (within 1e-9; bit-identical "
                         "when the order of operations is kept)", "failed and not_verified per option",

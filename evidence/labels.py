@@ -159,6 +159,26 @@ def _id_pattern(ids) -> re.Pattern[str]:
 
 
 ID_PATTERN = _id_pattern([i for i in all_labels() if "-" in i or "_" in i])
+#: A venue id in text: ``cpu-2core``, ``gpu-h200`` (evidence.venue's names).
+VENUE_PATTERN = re.compile(r"(?<![\w\-./`])((?:cpu|gpu)-[a-z0-9]+(?:-[a-z0-9]+)*)(?![\w\-/`]|\.\w)")
+
+
+def venue_words(venue: str) -> str:
+    """A venue in words: ``cpu-2core`` -> "a 2-core CPU", ``gpu-h200`` -> "an H200 GPU".
+
+    Examples:
+        >>> venue_words("cpu-2core"), venue_words("gpu-h200"), venue_words("gpu-a100-sxm4-40gb")
+        ('a 2-core CPU', 'an H200 GPU', 'an A100 SXM4 40GB GPU')
+    """
+    cpu = re.fullmatch(r"cpu-(\d+)core", venue)
+    if cpu:
+        return f"a {cpu.group(1)}-core CPU"
+    if venue.startswith("gpu-"):
+        name = venue.removeprefix("gpu-").replace("-", " ").upper()
+        return f"{'an' if name[:1] in 'AEFHILMNORSX' else 'a'} {name} GPU"
+    return f"the {venue} machine"
+
+
 #: An advisor requirement in text: ``question=answer`` (``platform=cpu/linux``).
 REQUIREMENT_PATTERN = re.compile(r"(?<![\w\-./`])(" + "|".join(QUESTIONS) + r")=([a-z_]+(?:/[a-z_]+)?)(?![\w\-/`])")
 
@@ -170,10 +190,13 @@ def humanize(text: str) -> str:
     Examples:
         >>> humanize("keras-jax is the only option that meets scale=multi_node")
         'Keras · JAX is the only option that meets scale: several machines'
+        >>> humanize("Distributed scaling on cpu-2core")
+        'Distributed scaling on a 2-core CPU'
         >>> humanize("3 of 4 options (keras-jax, keras-torch, tensorflow-core)")
         '3 of 4 options (Keras · JAX, Keras · PyTorch, TensorFlow core)'
     """
     text = REQUIREMENT_PATTERN.sub(lambda m: label(m.group(0)), text)
+    text = VENUE_PATTERN.sub(lambda m: venue_words(m.group(1)), text)
     return ID_PATTERN.sub(lambda m: _ALL[m.group(1)], text)
 
 

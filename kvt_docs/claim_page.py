@@ -22,7 +22,18 @@ from evidence.labels import humanize
 from evidence.provenance import PROJECT_ROOT
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
-from kvt_docs.markdown import admonition, badge, cell, code, fence, inline, search_excluded, table, tabs
+from kvt_docs.markdown import (
+    admonition,
+    badge,
+    cell,
+    code,
+    fence,
+    inline,
+    prose_html,
+    search_excluded,
+    table,
+    tabs,
+)
 from kvt_docs.programs import code_section, module_files, relative
 from kvt_docs.sentences import plain_sentence
 from kvt_docs.site_data import NEEDS_RERUN, NOT_RUN, NOT_WRITTEN, ClaimEntry
@@ -106,7 +117,8 @@ def story_section(entry: ClaimEntry, story: Story, r: ResultFile, page: ClaimPag
           venue_line(entry, r) + "\n", venue_banners(entry, r)]
     why = story.why(r)
     if why:
-        md.append('<p class="kvt-why">' + html.escape(humanize(" ".join(why))) + "</p>\n")
+        # a div: a quoted raw error becomes a <details>, which a <p> cannot hold
+        md.append('<div class="kvt-why">' + prose_html(humanize(" ".join(why))) + "</div>\n")
     for chart in story.charts(r):
         page.files.update(chart.files(entry.id, r.venue))
         md.append(chart.figure(entry.id, r.venue, entry.url))

@@ -166,6 +166,22 @@ def error_details(text: str) -> str:
             + html.escape(raw).replace("|", "&#124;").replace("`", "&#96;") + "</code></details>")
 
 
+#: A raw error quoted in a sentence: “ValueError: ...” (curly or straight quotes).
+QUOTED_ERROR = re.compile(r"“([A-Z]\w*(?:Error|Exception)\b: [^”]*)”|'([A-Z]\w*(?:Error|Exception)\b: [^']*)'")
+
+
+def prose_html(text: str) -> str:
+    """A sentence from data as HTML: escaped, with a raw error it quotes collapsed into a closed "error" details
+    element (the sentence keeps the word "error" where the quote was)."""
+    out, end = [], 0
+    for m in QUOTED_ERROR.finditer(text):
+        out.append(html.escape(text[end:m.start()]))
+        out.append('<details class="kvt-error"><summary>error</summary><code>'
+                   + html.escape(m.group(1) or m.group(2)) + "</code></details>")
+        end = m.end()
+    return "".join(out) + html.escape(text[end:])
+
+
 def report_tables(tables: Iterable[tuple[str, Sequence[str], Sequence[Sequence[str]]]], lines: Iterable[str]) -> str:
     """A ``kvt check`` report's tables (title, headers, rows) and closing lines as page Markdown, every cell
     escaped, its ids as labels and its raw errors collapsed (:func:`error_details`)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import string
 
-from evidence.labels import FRAMEWORKS, label
+from evidence.labels import FRAMEWORKS, label, venue_words
 from evidence.options import OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
@@ -88,22 +88,6 @@ def template_pattern(template: str) -> re.Pattern[str]:
 def matching_template(sentence: str) -> str | None:
     """The name of the template ``sentence`` was made from, None when it matches none."""
     return next((name for name, t in TEMPLATES.items() if template_pattern(t).fullmatch(sentence)), None)
-
-
-def venue_words(venue: str, cpu_count: int | None = None) -> str:
-    """A venue in words: ``cpu-2core`` -> "a 2-core CPU", ``gpu-h200`` -> "an H200 GPU".
-
-    Examples:
-        >>> venue_words("cpu-2core"), venue_words("gpu-h200"), venue_words("gpu-a100-sxm4-40gb")
-        ('a 2-core CPU', 'an H200 GPU', 'an A100 SXM4 40GB GPU')
-    """
-    cpu = re.fullmatch(r"cpu-(\d+)core", venue)
-    if cpu:
-        return f"a {cpu.group(1)}-core CPU"
-    if venue.startswith("gpu-"):
-        name = venue.removeprefix("gpu-").replace("-", " ").upper()
-        return f"{'an' if name[:1] in 'AEFHILMNORSX' else 'a'} {name} GPU"
-    return f"the {venue} machine"
 
 
 def short_venue(venue: str) -> str:
@@ -224,7 +208,7 @@ def plain_sentence(claim_id: str, r: ResultFile) -> str:
     else:
         name, values = filler(r)
     if "{venue}" in TEMPLATES[name]:
-        values["venue"] = venue_words(r.venue, r.provenance.cpu_count)
+        values["venue"] = venue_words(r.venue)
     return say(name, **values)
 
 

@@ -27,7 +27,7 @@ def _machine(r: ResultFile) -> str:
     p = r.provenance
     model = " ".join(p.cpu_model.replace("(R)", "").replace("(TM)", "").split()) if p.cpu_model else ""
     parts = [model, f"{p.cpu_count} logical CPUs"] + ([p.gpu] if p.gpu else [])
-    return f"{venue_words(r.venue, p.cpu_count)} ({', '.join(x for x in parts if x)})"
+    return f"{venue_words(r.venue)} ({', '.join(x for x in parts if x)})"
 
 
 def measured(entries: list[ClaimEntry]) -> dict[str, ResultFile]:

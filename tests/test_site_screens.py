@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import pytest
 
+from kvt_docs.markdown import RAW_ERROR
 from tests.site_browser import DESKTOP, PHONE, serve, skip_unless_browser
 from tests.site_helpers import ARTIFACTS, advise_in_process, shared_site
 from tests.site_text import machine_text
 
 skip_unless_browser("browser screenshot test")
+
+#: Pages another change owns, whose raw errors that change removes: page -> why it is excepted here. Only the
+#: raw-error check is excepted; ids, key paths, clipping and width are checked on them as on every page.
+RAW_ERRORS_PENDING = {"then-and-now": "its unreadable release results print the reader's message; the Then and now "
+                                      "rewrite (issue 28, helper era) owns that page"}
 
 #: The text a reader sees on the live page: visible text nodes outside code, collapsed details, scripts and SVG.
 VISIBLE_TEXT = """() => {
@@ -103,8 +109,11 @@ def test_every_page_at_both_widths(browser, built, base_url):
             name = (path or "home").replace("/", "-")
             pg.screenshot(path=str(folder / f"{name}-{viewport['width']}.png"), full_page=True)
             problems += [f"{where}: clipped {t!r}" for t in pg.evaluate(CLIPPED)]
-            problems += [f"{where}: {hit!r} in {t[:80]!r}" for t in pg.evaluate(VISIBLE_TEXT)
-                         for hit in machine_text(t, labels)]
+            shown = pg.evaluate(VISIBLE_TEXT)
+            problems += [f"{where}: {hit!r} in {t[:80]!r}" for t in shown for hit in machine_text(t, labels)]
+            if path not in RAW_ERRORS_PENDING:
+                problems += [f"{where}: a raw error outside an error details block: {t[:80]!r}" for t in shown
+                             if RAW_ERROR.search(t)]
             if viewport is DESKTOP:
                 problems += [f"{where}: a table scrolls sideways ({t!r})" for t in pg.evaluate(WIDE_TABLES)]
         context.close()

@@ -403,13 +403,14 @@
   // -- the page ------------------------------------------------------------------------------------------------
   // Labels, not ids: the export carries evidence/labels.py's map and the patterns of its humanize(), so the page
   // shows what kvt advise's tables show. Filled in start() once the data has loaded.
-  let LABELS = {}, QUESTION_NOUNS = {}, ID_PATTERN = null, REQUIREMENT_PATTERN = null;
+  let LABELS = {}, QUESTION_NOUNS = {}, ID_PATTERN = null, REQUIREMENT_PATTERN = null, VENUE_PATTERN = null;
 
   function setLabels(labels) {
     LABELS = labels.map;
     QUESTION_NOUNS = labels.questions;
     ID_PATTERN = new RegExp(labels.patterns.ids, "g");
     REQUIREMENT_PATTERN = new RegExp(labels.patterns.requirement, "g");
+    VENUE_PATTERN = new RegExp(labels.patterns.venue, "g");
   }
 
   // evidence.labels.label
@@ -423,10 +424,32 @@
     return id.replace(/_/g, " ");
   }
 
+  // kvt_docs.markdown.error_details: a raw error message, from where it starts, goes into a closed "error" details.
+  const RAW_ERROR = /\(?(?:from )?\b[A-Z]\w*(?:Error|Exception|Exit)\b: /;
+  function withError(text) {
+    const m = RAW_ERROR.exec(text);
+    if (!m) return [text];
+    const head = text.slice(0, m.index).replace(/[\s(:;]+$/, "");
+    return [head || "error", " ", el("details", {class: "kvt-error"}, [el("summary", {text: "error"}),
+      el("code", {text: text.slice(m.index)})])];
+  }
+
+  // evidence.labels.venue_words
+  function venueWords(venue) {
+    const cpu = /^cpu-(\d+)core$/.exec(venue);
+    if (cpu) return "a " + cpu[1] + "-core CPU";
+    if (venue.indexOf("gpu-") === 0) {
+      const name = venue.slice(4).replace(/-/g, " ").toUpperCase();
+      return ("AEFHILMNORSX".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name + " GPU";
+    }
+    return "the " + venue + " machine";
+  }
+
   // evidence.labels.humanize: every id of the map in a sentence replaced by its label.
   function humanize(text) {
     if (!ID_PATTERN) return text;
     return String(text).replace(REQUIREMENT_PATTERN, function (m) { return labelOf(m); })
+      .replace(VENUE_PATTERN, function (m, v) { return venueWords(v); })
       .replace(ID_PATTERN, function (m, id) { return LABELS[id]; });
   }
   const STATE = {met: "met", failed: "failed", not_verified: "not verified"};
@@ -553,17 +576,19 @@
       (rec.ranking.length > 1 ? ", over " + (labelOf(rec.ranking[1].option)) : "")}));
     out.push(el("ul", {}, rec.reasons.map(function (r) {
       const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: humanize(r.where)}) : document.createTextNode(humanize(r.where));
-      return el("li", {}, [el("strong", {text: r.label + " "}), "(+" + r.margin.toFixed(3) + "): " + humanize(r.text) + " — ", where]);
+      return el("li", {}, [el("strong", {text: r.label + " "}), "(+" + r.margin.toFixed(3) + "): "].concat(withError(humanize(r.text)), [" — ", where]));
     })));
     if (rec.caveats.length) {
-      out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "}), humanize(rec.caveats.join("; "))]));
+      out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "})].concat(
+        rec.caveats.map(function (c, i) { return [i ? "; " : ""].concat(withError(humanize(c))); }).flat())));
     }
     if (rec.requirements.length) {
       out.push(el("h3", {text: "Hard requirements"}));
       out.push(el("ul", {}, rec.requirements.map(function (req) {
         const items = rec.ranking.map(function (row) {
           const s = row.requirements[req.id];
-          return el("li", {}, [el("strong", {text: labelOf(row.option) + ": " + STATE[s.state]}), " — " + humanize(s.reason)]);
+          return el("li", {}, [el("strong", {text: labelOf(row.option) + ": " + STATE[s.state]}), " — "]
+            .concat(withError(humanize(s.reason))));
         });
         return el("li", {}, [el("strong", {text: req.label}), " needs " + humanize(req.needs) + " (",
           el("a", {href: siteRoot + "claims/" + req.claim + "/", text: labelOf(req.claim) + " evidence"}), ")", el("ul", {}, items)]);

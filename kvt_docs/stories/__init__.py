@@ -113,7 +113,7 @@ def venue_caveat(r: ResultFile) -> str:
     if not r.claim.machine_dependent:  # no venue stamp on a claim that holds on any machine
         return f"Made in {mode}, {fmt.date(p.date)}; it reads code, files or listings, so it holds on any machine."
     machine = f"{p.cpu_model}, {p.cpu_count} logical CPUs" + (f", {p.gpu}" if p.gpu else "")
-    return (f"Measured on {venue_words(r.venue, p.cpu_count)} ({machine}) in {mode}, {fmt.date(p.date)}; the "
+    return (f"Measured on {venue_words(r.venue)} ({machine}) in {mode}, {fmt.date(p.date)}; the "
             "numbers hold for that machine.")
 
 
