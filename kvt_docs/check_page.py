@@ -16,7 +16,7 @@ from evidence.check.run import TIMEOUT_SCALE
 from evidence.labels import label
 from kvt_docs.check_migration import migration_markdown
 from kvt_docs.check_timing_page import timing_markdown
-from kvt_docs.markdown import cell, code, error_details, fence, report_tables, table
+from kvt_docs.markdown import admonition, cell, code, error_details, fence, report_tables, table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path(__file__).with_name("check_example.json")
@@ -162,7 +162,7 @@ The full report, as `--format json` prints it:
 `tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each
 of them under every backend and requires the outcome below (and, for a failure, the first step that breaks).
 
-{corpus_markdown()}
+{admonition("example", "Each corpus program, backend by backend", corpus_markdown(), collapsible=True)}
 ## Limits
 
 - The scan follows calls to the file's own functions; it does not follow other files, methods of non-Keras
