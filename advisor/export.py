@@ -19,6 +19,7 @@ from advisor.criteria import CRITERIA
 from advisor.options import ACCELERATOR_NAMES, ECOSYSTEM_FRAMEWORK, PRETRAINED, ecosystem_reach
 from advisor.profile import weights_for
 from advisor.questions import FIT, FIT_WEIGHT, LEVELS, PLATFORM_QUESTIONS, QUESTIONS, requirement_label
+from evidence import labels as id_labels
 from evidence.options import FRAMEWORK, OPTIONS
 
 #: The version of the export's format; bump it when a field changes meaning.
@@ -62,6 +63,10 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
                        first, advisor.confidence.stays_on_top; null with no rival (said in words).
         evidence       [{claim, state, venues, verdict, mode, date, stale, page, reason}, ...]: the claims read.
         reproduce      which outputs a browser must reproduce exactly.
+        labels         {map: {id: label}, questions: {question: noun}, patterns: {ids, requirement}}: every id a
+                       person may see, in words
+                       (evidence.labels), and the regular expressions of evidence.labels.humanize, so the page
+                       shows the labels that kvt advise's tables show.
 
     Examples:
         >>> from advisor.ranking import Ranker
@@ -103,6 +108,10 @@ def export_advisor(advisor: Any) -> dict[str, Any]:
                        "seed": advisor.random_state, "generator": "mulberry32",
                        "text": " ".join((CONFIDENCE_DOC or "").split())},
         "evidence": advisor.evidence(),
+        "labels": {"map": id_labels.all_labels(), "questions": dict(id_labels.QUESTIONS),
+                   "patterns": {"ids": id_labels.ID_PATTERN.pattern,
+                                "requirement": id_labels.REQUIREMENT_PATTERN.pattern,
+                                "venue": id_labels.VENUE_PATTERN.pattern}},
         "reproduce": {
             "exactly": ["answers (canonical)", "weights", "ranking order", "score (within 1e-9; bit-identical "
                         "when the order of operations is kept)", "failed and not_verified per option",

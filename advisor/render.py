@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from advisor.criteria import BY_ID as CRITERIA
 from advisor.questions import FIT, QUESTIONS
+from evidence.labels import label
 from evidence.options import OPTIONS
 from evidence.tables import escape_cell, markdown_table
 
@@ -72,8 +73,8 @@ def table_lines(rec, width: int) -> list[str]:
     full labels and each contribution's uncertainty."""
     wide = width >= WIDE_AT
     cols = _columns(rec)
-    cw = [max(len(_label(c, True)), 10) + 1 if wide else 6 for c in cols]
-    head = f"# {'option':<17}{'score':>6}" + "".join(f"{_label(c, wide):>{w}}" for c, w in zip(cols, cw,
+    cw = [max(len(_label(c, True)), 10) + 1 if wide else 5 for c in cols]  # 5: a short label or 0.00, a space
+    head = f"# {'option':<19}{'score':>6}" + "".join(f"{_label(c, wide):>{w}}" for c, w in zip(cols, cw,
                                                                                                         strict=True))
     lines = [head + "  req"]
     for row in rec.ranking:
@@ -88,7 +89,7 @@ def table_lines(rec, width: int) -> list[str]:
                 cells.append(f"{f'{value:.2f}±{half:.2f}':>{w}}")
             else:
                 cells.append(f"{value:>{w}.2f}")
-        lines.append(f"{row.rank} {row.option:<17}{row.score:>6.3f}" + "".join(cells) + f"  {_needs(row)}")
+        lines.append(f"{row.rank} {label(row.option):<19}{row.score:>6.3f}" + "".join(cells) + f"  {_needs(row)}")
     legend = ("Each column is weight × score (best option = 1); — no evidence; req: ok meets every requirement, "
               "✗ failed, ? not verified.")
     if wide:

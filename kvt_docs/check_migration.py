@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from evidence.check.report import CheckReport
-from kvt_docs.markdown import cell, code, table
+from evidence.labels import label
+from kvt_docs.markdown import admonition, cell, code, error_details, table
 
 FOLDER = Path(__file__).with_name("check_keras2")
 #: The corpus entries shown, their command, and what each shows.
@@ -70,17 +71,20 @@ not in a list of ours.
 
 The corpus's Keras 2.15 fixtures through `kvt check`, as the command printed them:
 """]
-    for name, command, what in CASES:
+    for i, (name, command, what) in enumerate(CASES):
         report = load(name)
-        rows = [[b, cell(_outcome(report, b))] for b in report.results]
-        parts.append(f"**{what}** — `{command}`\n")
-        parts.append(table(["backend", "outcome"], rows))
-        parts.append(f"- What to change first: {cell(report.first_change)}\n")
+        rows = [[label(b), error_details(_outcome(report, b))] for b in report.results]
+        case = [f"`{command}`\n", table(["backend", "outcome"], rows),
+                f"- What to change first: {error_details(report.first_change)}\n"]
         loses = report.legacy.get("loses") if report.legacy else None
         if isinstance(loses, list) and loses:
-            parts.append("\n".join(f"- Lost: {cell(item)}" for item in loses) + "\n")
+            case.append("\n".join(f"- Lost: {cell(item)}" for item in loses) + "\n")
         keras2 = [f for f in report.findings if f.category == "keras2"]
         if keras2:
-            parts.append(table(["at", "Keras 2 API", "in Keras 3"],
-                               [[code(f.location), code(f.call), cell(f.advice or "-")] for f in keras2]))
+            case.append(table(["at", "Keras 2 API", "in Keras 3"],
+                              [[code(f.location), code(f.call), cell(f.advice or "-")] for f in keras2]))
+        if i == 0:  # the first example open; the others collapsed, so the page stays short
+            parts.append(f"**{cell(what)}** — " + "\n".join(case))
+        else:
+            parts.append(admonition("example", what, "\n".join(case), collapsible=True))
     return "\n".join(parts)

@@ -14,9 +14,10 @@ from pathlib import Path
 from evidence.check.report import TOLERANCES, CheckReport
 from evidence.check.report_render import summary_lines, tables
 from evidence.check.run import TIMEOUT_SCALE
+from evidence.labels import label
 from kvt_docs.check_migration import migration_markdown
 from kvt_docs.check_timing_page import timing_markdown
-from kvt_docs.markdown import cell, code, fence, report_tables, table
+from kvt_docs.markdown import admonition, cell, code, error_details, fence, report_tables, table
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path(__file__).with_name("check_example.json")
@@ -65,10 +66,10 @@ def corpus_markdown() -> str:
         for backend, e in p["expect"].items():
             outcome = e["outcome"] + (f" ({e['fails_while']})" if e.get("fails_while") else "")
             if e.get("change"):  # the failure class of the first change the report must give
-                outcome += f"; first change: {e['change']}" + (f" ({e['change_call']})" if e.get("change_call")
-                                                               else "")
-            rows.append([code(what), backend, cell(outcome), cell(e["why"])])
-            what = ""
+                outcome += f"; first change: {e['change']}"
+            # the program named on every row (no ditto marks), the failure class in words, the call as code
+            rows.append([code(what), label(backend), error_details(outcome)
+                         + (f" ({code(e['change_call'])})" if e.get("change_call") else ""), cell(e["why"])])
     return table(["program", "backend", "expected outcome (first failure)", "why"], rows)
 
 
@@ -162,7 +163,7 @@ The full report, as `--format json` prints it:
 `tests/check_corpus/` holds small programs for the failure classes seen in the wild; the test suite checks each
 of them under every backend and requires the outcome below (and, for a failure, the first step that breaks).
 
-{corpus_markdown()}
+{admonition("example", "Each corpus program, backend by backend", corpus_markdown(), collapsible=True)}
 ## Limits
 
 - The scan follows calls to the file's own functions; it does not follow other files, methods of non-Keras

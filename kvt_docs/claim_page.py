@@ -18,14 +18,28 @@ import html
 import posixpath
 from dataclasses import dataclass, field
 
+from evidence.labels import humanize
 from evidence.provenance import PROJECT_ROOT
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
-from kvt_docs.markdown import admonition, badge, cell, code, fence, inline, search_excluded, table, tabs
+from kvt_docs.markdown import (
+    admonition,
+    badge,
+    cell,
+    code,
+    fence,
+    inline,
+    prose_html,
+    search_excluded,
+    table,
+    tabs,
+)
 from kvt_docs.programs import code_section, module_files, relative
+from kvt_docs.sentences import plain_sentence
 from kvt_docs.site_data import NEEDS_RERUN, NOT_RUN, NOT_WRITTEN, ClaimEntry
 from kvt_docs.sources import sources_for
 from kvt_docs.stories import Story, story_for
+from kvt_docs.venue_notes import claim_stamp
 
 #: Where raw result files are offered for download, relative to the docs root.
 RESULTS_DIR = "assets/results"
@@ -98,17 +112,20 @@ def venue_banners(entry: ClaimEntry, r: ResultFile) -> str:
 
 
 def story_section(entry: ClaimEntry, story: Story, r: ResultFile, page: ClaimPage, *, heading: str) -> str:
-    """The verdict, why, charts and what it means, for one venue."""
-    md = [heading, venue_line(entry, r) + "\n", venue_banners(entry, r)]
-    md.append(f'<p class="kvt-why"><strong>{html.escape(story.lead(r))}</strong> '
-              + html.escape(" ".join(story.why(r))) + "</p>\n")
+    """The plain first sentence, then the verdict and why, the charts and what it means, for one venue."""
+    md = [heading, f'<p class="kvt-plain">{html.escape(plain_sentence(entry.id, r))}</p>\n',
+          venue_line(entry, r) + "\n", venue_banners(entry, r)]
+    why = story.why(r)
+    if why:
+        # a div: a quoted raw error becomes a <details>, which a <p> cannot hold
+        md.append('<div class="kvt-why">' + prose_html(humanize(" ".join(why))) + "</div>\n")
     for chart in story.charts(r):
         page.files.update(chart.files(entry.id, r.venue))
         md.append(chart.figure(entry.id, r.venue, entry.url))
     caveats = story.caveats(r)
     if caveats:
-        md.append("\n".join(f"- {c}" for c in caveats) + "\n")
-    means = story.means(r)
+        md.append("\n".join(f"- {humanize(c)}" for c in caveats) + "\n")
+    means = humanize(story.means(r))
     if means:
         md.append(heading.replace("## Verdict", "## What this means for your choice")
                   .replace("### On", "#### What this means for your choice, on") + "\n" + means)
@@ -203,11 +220,12 @@ def render_claim_page(entry: ClaimEntry, repo: Repo | None = None) -> ClaimPage:
     claim = entry.claim
     story = story_for(entry.id, entry.title)
     page = ClaimPage("")
-    description = story.found(entry.primary) if entry.state == "ok" and entry.primary else entry.title
+    description = plain_sentence(entry.id, entry.primary) if entry.state == "ok" and entry.primary else entry.title
     md = ["---", f"description: {_yaml(description)}", "---", "", f"# {inline(story.short or entry.title)}\n"]
     if claim is not None:
         said = story.article or claim.statement
         md.append(f'<p class="kvt-article"><strong>The article said:</strong> {inline(said)}</p>\n')
+        md.append(claim_stamp(entry))
     md.append(banners(entry))
     if claim is None:
         page.markdown = "\n".join(md)

@@ -149,12 +149,46 @@ def rst_to_markdown(text: str) -> str:
     return re.sub(r"``([^`]+)``", r"`\1`", text)
 
 
+#: Where a raw error message starts in a line of a report (``AttributeError: ...``, ``UserError: ...``).
+RAW_ERROR = re.compile(r"\(?(?:from )?\b[A-Z]\w*(?:Error|Exception|Exit)\b: ")
+
+
+def error_details(text: str) -> str:
+    """``text`` for a page, with ids as labels (:func:`evidence.labels.humanize`) and any raw error message from
+    where it starts moved into a closed "error" details element, its text shown literally."""
+    from evidence.labels import humanize
+
+    text = " ".join(str(text).split())
+    m = RAW_ERROR.search(text)
+    if m is None:
+        return cell(humanize(text))
+    head, raw = text[:m.start()].rstrip(" (:;"), text[m.start():]
+    return (cell(humanize(head) or "error") + ' <details class="kvt-error"><summary>error</summary><code>'
+            + html.escape(raw).replace("|", "&#124;").replace("`", "&#96;") + "</code></details>")
+
+
+#: A raw error quoted in a sentence: “ValueError: ...” (curly or straight quotes).
+QUOTED_ERROR = re.compile(r"“([A-Z]\w*(?:Error|Exception)\b: [^”]*)”|'([A-Z]\w*(?:Error|Exception)\b: [^']*)'")
+
+
+def prose_html(text: str) -> str:
+    """A sentence from data as HTML: escaped, with a raw error it quotes collapsed into a closed "error" details
+    element (the sentence keeps the word "error" where the quote was)."""
+    out, end = [], 0
+    for m in QUOTED_ERROR.finditer(text):
+        out.append(html.escape(text[end:m.start()]))
+        out.append('<details class="kvt-error"><summary>error</summary><code>'
+                   + html.escape(m.group(1) or m.group(2)) + "</code></details>")
+        end = m.end()
+    return "".join(out) + html.escape(text[end:])
+
+
 def report_tables(tables: Iterable[tuple[str, Sequence[str], Sequence[Sequence[str]]]], lines: Iterable[str]) -> str:
     """A ``kvt check`` report's tables (title, headers, rows) and closing lines as page Markdown, every cell
-    escaped."""
+    escaped, its ids as labels and its raw errors collapsed (:func:`error_details`)."""
     parts = []
     for title, headers, rows in tables:
         parts.append(f"**{cell(title)}**\n")
-        parts.append(table([cell(h) for h in headers], [[cell(c) for c in row] for row in rows]))
-    parts.append("\n".join(f"- {cell(line)}" for line in lines) + "\n")
+        parts.append(table([cell(h) for h in headers], [[error_details(c) for c in row] for row in rows]))
+    parts.append("\n".join(f"- {error_details(line)}" for line in lines) + "\n")
     return "\n".join(parts)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import html
 
+from evidence.labels import humanize
 from kvt_docs import formatting as fmt
 from kvt_docs.markdown import badge, inline
+from kvt_docs.sentences import plain_sentence, short_venue
 from kvt_docs.site_data import NEEDS_RERUN, NOT_RUN, NOT_WRITTEN, ClaimEntry
 from kvt_docs.stories import story_for
+from kvt_docs.venue_notes import home_banner
 
 ARTICLE = "Keras vs TensorFlow: What are the differences?"
 COLUMNS = ("claim", "what the article said", "what we found", "verdict", "venue")
 
 
 def found_text(entry: ClaimEntry) -> str:
-    """What we found (one sentence from the claim's story), or what stands in for it."""
+    """What we found (the claim's plain first sentence, :mod:`kvt_docs.sentences`), or what stands in for it."""
     state = entry.state
     if state == NOT_WRITTEN:
         return "The experiment is not written yet."
@@ -31,7 +34,7 @@ def found_text(entry: ClaimEntry) -> str:
     if state != "ok":
         return "The result file is unusable; see the claim's page."
     assert entry.primary is not None  # a claim in state "ok" has a usable result
-    return story_for(entry.id, entry.title).found(entry.primary)
+    return plain_sentence(entry.id, entry.primary)
 
 
 def _td(label: str, content: str, css: str = "") -> str:
@@ -49,7 +52,7 @@ def home_table(entries: list[ClaimEntry]) -> str:
         article = html.escape(story.article or (e.claim.statement if e.claim else ""))
         if e.state == "ok":
             verdicts = " ".join(badge(r.verdict, stale=e.is_stale(v)) for v, r in e.results.items())
-            venues = "<br>".join(html.escape(v if r.claim.machine_dependent else "any machine")
+            venues = "<br>".join(html.escape(short_venue(v) if r.claim.machine_dependent else "any machine")
                                  + (" (quick)" if r.mode == "quick" else "") for v, r in e.results.items())
         else:
             verdicts, venues = badge(e.verdict), "—"
@@ -82,7 +85,9 @@ def runs_table(entries: list[ClaimEntry]) -> str:
             p = r.provenance
             frameworks = ", ".join(f"{n} {p.packages[n]}" for n in ("keras", "tensorflow", "tensorflow-cpu", "jax",
                                                                    "torch") if p.packages.get(n))
-            rows.append(f"| [{e.nav_title}]({e.page}) | {venue} | {fmt.date(p.date)} | {p.mode} | "
+            # where it ran is provenance; a claim that holds on any machine says so beside it
+            where = venue if r.claim.machine_dependent else f"{venue} (holds on any machine)"
+            rows.append(f"| [{e.nav_title}]({e.page}) | {where} | {fmt.date(p.date)} | {p.mode} | "
                         f"{inline(frameworks or '—')} |")
     if not rows:
         return "No claim has a usable result yet.\n"
@@ -98,6 +103,7 @@ def render_home(entries: list[ClaimEntry]) -> str:
         "# Keras or TensorFlow? The evidence { .kvt-home-title }\n",
         f'<p class="kvt-lede">Each claim of the article <cite>“{ARTICLE}”</cite>, tested by an experiment that '
         f"runs. {since_article(entries)}</p>\n",
+        home_banner(entries),
         home_table(entries),
         "Each verdict holds for the venue it was measured on (the kind of machine: `cpu-2core` is a 2-core CPU). "
         "The [Methodology](methodology.md) says how verdicts are reached, the [Advisor](advisor.md) ranks the "
@@ -120,5 +126,5 @@ def render_claims_index(entries: list[ClaimEntry]) -> str:
                     if e.state == "ok" else badge(e.verdict))
         md.append(f"**Dimension:** {inline(e.claim.dimension)} · **Verdict:** {verdicts}\n")
         md.append(f"> {inline(e.claim.statement)}\n")
-        md.append("\n".join(f"- {inline(v)}" for v in e.claim.sub_claims.values()) + "\n")
+        md.append("\n".join(f"- {inline(humanize(v))}" for v in e.claim.sub_claims.values()) + "\n")
     return "\n".join(md)

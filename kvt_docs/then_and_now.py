@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from evidence.drift import Change, DriftError, Source, compare, load_source
+from evidence.labels import label
 from evidence.releases import RELEASE_SETS, RELEASES_DIR, ReleaseError
 from evidence.releases.manifest import ReleaseRun, load_manifest
 from evidence.results import DEFAULT_RESULTS_DIR, ResultError, load_result
@@ -215,7 +216,8 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
         lines += ["## Verdicts side by side", "",
                   "| claim | " + " | ".join(f"{n} ({v})" for n, v in columns) + " |",
                   "| --- | " + " | ".join("---" for _ in columns) + " |"]
-        lines += [f"| {code(c)} | " + " | ".join(_cell(sources, manifests, c, n, v, refused) for n, v in columns) + " |"
+        lines += [f"| {label(c)} | " + " | ".join(_cell(sources, manifests, c, n, v, refused) for n, v in columns)
+                  + " |"
                   for c in claims]
         lines.append("")
     steps = [n for n in (*(r.name for r in order), COMMITTED) if n in sources]
@@ -233,7 +235,7 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
                 rows = [r for r in compare(old, new, claims=[claim]) if r.claim == claim]
                 said.append(f"- From {code(before)} to {code(after)}: {_sentence(rows)}.")
             if said:
-                lines += [f"### {code(claim)}", "", *said, ""]
+                lines += [f"### {label(claim)}", "", *said, ""]
     for release in order:
         m = manifests.get(release.name)
         if m is not None:

@@ -15,6 +15,7 @@ import pytest
 
 from advisor.prompts import ArrowKeyPrompter, NumberedPrompter
 from advisor.questions import BY_ID, QUESTION_IDS, defaults
+from evidence.labels import OPTIONS as OPTION_LABELS
 from evidence.options import OPTIONS
 from kvt.cli import main
 from tests.conftest import ROOT
@@ -90,7 +91,10 @@ def test_the_table_reads_at_80_columns(results, argv):
     for text in ("Your answers:", "# option", "Top pick:", "Why ", "Numbers from cpu-2core", "Performance: "):
         assert text in out, text
     table = out[out.index("# option"):].splitlines()[:5]
-    assert [line.split()[1] for line in table[1:]] and all(line.split()[1] in OPTIONS for line in table[1:])
+    # each row names its option by its label (evidence/labels.py), never by its id
+    labels = [next((lab for lab in OPTION_LABELS.values() if line[2:].startswith(lab + " ")), None)
+              for line in table[1:]]
+    assert len(labels) == 4 and None not in labels and sorted(labels) == sorted(OPTION_LABELS.values()), table
 
 
 def test_the_table_uses_a_wider_terminal(results):

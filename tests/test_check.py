@@ -659,6 +659,7 @@ def test_check_page_shows_the_example_and_the_corpus():
         assert entry["expect"][next(iter(entry["expect"]))]["why"].split(" (")[0][:40] in page.replace("\\", "")
     assert "<class '" not in page  # error text is escaped, never raw HTML
     # Moving from Keras 2: the real reports of the Keras 2.15 .h5, SavedModel and script, per backend.
+    from evidence.labels import label
     from kvt_docs.check_migration import CASES, load
 
     migration = page[page.index("## Moving from Keras 2"):page.index("## What the check is tested on")]
@@ -667,9 +668,10 @@ def test_check_page_shows_the_example_and_the_corpus():
         assert command in migration
         for backend, result in report.results.items():
             verdict = "ports" if result.ports else "does not port"
-            assert f"| {backend} | {verdict}" in migration, (name, backend)
+            assert f"| {label(backend)} | {verdict}" in migration, (name, backend)  # labels, not ids
     plain = page.replace("\\", "")
-    assert "first change: export_blocked" in plain and "first change: framework_autodiff" in plain
+    assert f"first change: {label('export_blocked')}" in plain
+    assert f"first change: {label('framework_autodiff')}" in plain
 
 
 @needs_frameworks

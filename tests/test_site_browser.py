@@ -283,6 +283,7 @@ def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
     # The form: answers entered by clicking give the CLI's table (answer sets the form can express: no old names).
     from advisor.questions import BY_ID
     from advisor.render import sentence  # the page starts it as a sentence, as the CLI does
+    from evidence.labels import humanize  # and shows labels where the sentence has ids
 
     expressible = [(a, e) for a, e in zip(sets, cli, strict=True)
                    if all(v in BY_ID[q].values for q, value in a.items() for v in value.split(","))]
@@ -298,7 +299,8 @@ def test_advisor_page_ranks_as_the_cli_does(page, phone, base_url, built):
         assert [o for o, _ in shown] == [r["option"] for r in expected["ranking"]], answers
         assert all(abs(s - r["score"]) <= SCORE_TOLERANCE for (_, s), r in zip(shown, expected["ranking"],
                                                                                strict=True))
-        expect(page.locator(".kvt-advisor__top")).to_contain_text(sentence(expected["confidence_text"])[:40])
+        expect(page.locator(".kvt-advisor__top")).to_contain_text(
+            humanize(sentence(expected["confidence_text"]))[:40])
     _shot(page, "advisor-1280")
     phone.goto(f"{base_url}advisor/")
     phone.wait_for_selector(".kvt-advisor[data-ready='true']")

@@ -28,8 +28,8 @@ def test_every_claim_page_from_a_real_run(quick_results, tmp_path):
     """A strict, warning-free build from every claim's quick result; each claim with a result has its story's
     sentence on Home and on its page, at least one chart, and at most 250 KB of HTML."""
     from evidence.registry import claim_ids
+    from kvt_docs.sentences import plain_sentence
     from kvt_docs.site_data import load_entry
-    from kvt_docs.stories import story_for
 
     results = tmp_path / "results"
     shutil.copytree(quick_results, results)
@@ -41,7 +41,7 @@ def test_every_claim_page_from_a_real_run(quick_results, tmp_path):
         if entry.state != "ok":
             continue
         page = build.page(f"claims/{cid}/")
-        found = story_for(cid).found(entry.primary)
+        found = plain_sentence(cid, entry.primary)
         assert _esc(found) in home, f"{cid}: its sentence is not on Home"
         assert _esc(found) in page, f"{cid}: its sentence is not on its page"
         assert len(page.encode()) <= PAGE_LIMIT_BYTES, f"{cid}: {len(page.encode())} bytes"

@@ -401,8 +401,57 @@
   };
 
   // -- the page ------------------------------------------------------------------------------------------------
-  const LABELS = {"keras-tensorflow": "Keras · TensorFlow", "keras-jax": "Keras · JAX", "keras-torch": "Keras · PyTorch",
-                  "tensorflow-core": "TensorFlow core"};
+  // Labels, not ids: the export carries evidence/labels.py's map and the patterns of its humanize(), so the page
+  // shows what kvt advise's tables show. Filled in start() once the data has loaded.
+  let LABELS = {}, QUESTION_NOUNS = {}, ID_PATTERN = null, REQUIREMENT_PATTERN = null, VENUE_PATTERN = null;
+
+  function setLabels(labels) {
+    LABELS = labels.map;
+    QUESTION_NOUNS = labels.questions;
+    ID_PATTERN = new RegExp(labels.patterns.ids, "g");
+    REQUIREMENT_PATTERN = new RegExp(labels.patterns.requirement, "g");
+    VENUE_PATTERN = new RegExp(labels.patterns.venue, "g");
+  }
+
+  // evidence.labels.label
+  function labelOf(id) {
+    if (Object.prototype.hasOwnProperty.call(LABELS, id)) return LABELS[id];
+    const eq = id.indexOf("=");
+    if (eq > 0) {
+      const key = id.slice(0, eq);
+      return (QUESTION_NOUNS[key] || labelOf(key)) + ": " + id.slice(eq + 1).split("/").map(labelOf).join(" on ");
+    }
+    return id.replace(/_/g, " ");
+  }
+
+  // kvt_docs.markdown.error_details: a raw error message, from where it starts, goes into a closed "error" details.
+  const RAW_ERROR = /\(?(?:from )?\b[A-Z]\w*(?:Error|Exception|Exit)\b: /;
+  function withError(text) {
+    const m = RAW_ERROR.exec(text);
+    if (!m) return [text];
+    const head = text.slice(0, m.index).replace(/[\s(:;]+$/, "");
+    return [head || "error", " ", el("details", {class: "kvt-error"}, [el("summary", {text: "error"}),
+      el("code", {text: text.slice(m.index)})])];
+  }
+
+  // evidence.labels.venue_words
+  function venueWords(venue) {
+    const cpu = /^cpu-(\d+)core$/.exec(venue);
+    if (cpu) return "a " + cpu[1] + "-core CPU";
+    if (venue.indexOf("gpu-") === 0) {
+      const name = venue.slice(4).replace(/-/g, " ").toUpperCase();
+      return ("AEFHILMNORSX".indexOf(name.charAt(0)) >= 0 ? "an " : "a ") + name + " GPU";
+    }
+    return "the " + venue + " machine";
+  }
+
+  // evidence.labels.humanize: every id of the map in a sentence replaced by its label.
+  function humanize(text) {
+    if (!ID_PATTERN) return text;
+    return String(text).replace(REQUIREMENT_PATTERN, function (m) { return labelOf(m); })
+      .replace(VENUE_PATTERN, function (m, v) { return venueWords(v); })
+      .replace(ID_PATTERN, function (m, id) { return LABELS[id]; });
+  }
   const STATE = {met: "met", failed: "failed", not_verified: "not verified"};
 
   function el(tag, attrs, children) {
@@ -436,20 +485,53 @@
     return options.indexOf(first) >= 0 ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }
 
-  function render(root, advisor, rec, siteRoot) {
+  // The answers in the page's address (only those that differ from the defaults), so a ranking can be shared.
+  function answersQuery(advisor, answers) {
+    const params = new URLSearchParams();
+    for (const q of advisor.data.questions) if (answers[q.id] !== q.default) params.set(q.id, answers[q.id]);
+    const query = params.toString().replace(/%2C/g, ",");
+    return query ? "?" + query : "";
+  }
+
+  function writeAddress(advisor, answers) {
+    const url = location.pathname + answersQuery(advisor, answers) + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
+    return location.origin + location.pathname + answersQuery(advisor, answers);
+  }
+
+  // Answers from the address tick the form; an answer the advisor does not know is left at the default and named.
+  function readAddress(form, advisor) {
+    const params = new URLSearchParams(location.search);
+    const ignored = [];
+    for (const q of advisor.data.questions) {
+      if (!params.has(q.id)) continue;
+      let value;
+      try {
+        value = advisor.canonical(q.id, params.get(q.id))[0];
+      } catch (error) {
+        ignored.push(labelOf(q.id));
+        continue;
+      }
+      const chosen = q.multiple ? value.split(",") : [value];
+      for (const input of form.querySelectorAll('input[name="' + q.id + '"]')) input.checked = chosen.indexOf(input.value) >= 0;
+    }
+    return ignored;
+  }
+
+  function render(root, advisor, rec, siteRoot, shareUrl, ignored) {
     const data = advisor.data;
     const fitKey = data.weights_rule.fit;
     const columns = advisor.criteria.concat(rec.weights[fitKey] > 0 ? [fitKey] : []);
     const out = [];
     const top = rec.ranking[0];
     for (const c of rec.contradictions) {
-      out.push(el("p", {class: "kvt-advisor__contradiction"}, [el("strong", {text: "Contradiction: "}), c.text + "."]));
+      out.push(el("p", {class: "kvt-advisor__contradiction"}, [el("strong", {text: "Contradiction: "}), humanize(c.text) + "."]));
     }
-    for (const w of rec.warnings) out.push(el("p", {class: "kvt-advisor__warning"}, [sentence(w, advisor.options) + "."]));
+    for (const w of rec.warnings) out.push(el("p", {class: "kvt-advisor__warning"}, [humanize(sentence(w, advisor.options)) + "."]));
     out.push(el("p", {class: "kvt-advisor__top"}, [
-      "Top pick: ", el("strong", {text: LABELS[top.option] || top.option}), " (" + top.option + "), score " + top.score.toFixed(3) +
+      "Top pick: ", el("strong", {text: labelOf(top.option)}), ", score " + top.score.toFixed(3) +
         (rec.satisfied ? "" : " — it does not meet every requirement") + ". ",
-      el("span", {text: sentence(rec.confidence_text, advisor.options) + "."})]));
+      el("span", {text: humanize(sentence(rec.confidence_text, advisor.options)) + "."})]));
     const head = el("tr", {}, [el("th", {scope: "col", text: "#"}), el("th", {scope: "col", text: "option"}),
       el("th", {scope: "col", text: "score"}), el("th", {scope: "col", text: "made of (weight × score per criterion)"}),
       el("th", {scope: "col", text: "requirements"})]);
@@ -472,16 +554,16 @@
           row.not_verified.length ? "? not verified: " + words(row.not_verified) : ""].filter(Boolean).join("; ");
       }
       return el("tr", {"data-option": row.option}, [el("td", {text: String(row.rank)}),
-        el("td", {}, [el("strong", {text: LABELS[row.option] || row.option})]),
+        el("td", {}, [el("strong", {text: labelOf(row.option)})]),
         el("td", {class: "kvt-num", "data-score": String(row.score), text: row.score.toFixed(3)}),
         el("td", {}, [bar]), el("td", {text: req})]);
     });
     out.push(el("table", {class: "kvt-ranking"}, [el("thead", {}, [head]), el("tbody", {}, body)]));
     if (rec.proxy_decides) {
-      out.push(el("p", {class: "kvt-advisor__proxy"}, [el("strong", {text: "Beware: "}), rec.proxy_decides.text + "."]));
+      out.push(el("p", {class: "kvt-advisor__proxy"}, [el("strong", {text: "Beware: "}), humanize(rec.proxy_decides.text) + "."]));
     }
     for (const row of rec.ranking) {
-      if (row.note) out.push(el("p", {class: "kvt-advisor__note"}, [(LABELS[row.option] || row.option) + ": " + row.note + "."]));
+      if (row.note) out.push(el("p", {class: "kvt-advisor__note"}, [labelOf(row.option) + ": " + humanize(row.note) + "."]));
     }
     const legend = el("p", {class: "kvt-legend"}, []);
     for (const c of columns) {
@@ -490,32 +572,40 @@
     }
     out.push(legend);
 
-    out.push(el("h3", {text: "Why " + (LABELS[top.option] || top.option) +
-      (rec.ranking.length > 1 ? ", over " + (LABELS[rec.ranking[1].option] || rec.ranking[1].option) : "")}));
+    out.push(el("h3", {text: "Why " + (labelOf(top.option)) +
+      (rec.ranking.length > 1 ? ", over " + (labelOf(rec.ranking[1].option)) : "")}));
     out.push(el("ul", {}, rec.reasons.map(function (r) {
-      const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: r.where}) : document.createTextNode(r.where);
-      return el("li", {}, [el("strong", {text: r.label + " "}), "(+" + r.margin.toFixed(3) + "): " + r.text + " — ", where]);
+      const where = r.claim ? el("a", {href: siteRoot + "claims/" + r.claim + "/", text: humanize(r.where)}) : document.createTextNode(humanize(r.where));
+      return el("li", {}, [el("strong", {text: r.label + " "}), "(+" + r.margin.toFixed(3) + "): "].concat(withError(humanize(r.text)), [" — ", where]));
     })));
     if (rec.caveats.length) {
-      out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "}), rec.caveats.join("; ")]));
+      out.push(el("p", {class: "kvt-advisor__caveats"}, [el("strong", {text: "But: "})].concat(
+        rec.caveats.map(function (c, i) { return [i ? "; " : ""].concat(withError(humanize(c))); }).flat())));
     }
     if (rec.requirements.length) {
       out.push(el("h3", {text: "Hard requirements"}));
       out.push(el("ul", {}, rec.requirements.map(function (req) {
         const items = rec.ranking.map(function (row) {
           const s = row.requirements[req.id];
-          return el("li", {}, [el("strong", {text: (LABELS[row.option] || row.option) + ": " + STATE[s.state]}), " — " + s.reason]);
+          return el("li", {}, [el("strong", {text: labelOf(row.option) + ": " + STATE[s.state]}), " — "]
+            .concat(withError(humanize(s.reason))));
         });
-        return el("li", {}, [el("strong", {text: req.label}), " (", el("code", {text: req.id}), ") needs " + req.needs + " (",
-          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: req.claim.replace(/_/g, " ") + " evidence"}), ")", el("ul", {}, items)]);
+        return el("li", {}, [el("strong", {text: req.label}), " needs " + humanize(req.needs) + " (",
+          el("a", {href: siteRoot + "claims/" + req.claim + "/", text: labelOf(req.claim) + " evidence"}), ")", el("ul", {}, items)]);
       })));
     }
     if (rec.missing_evidence.length) {
       out.push(el("details", {class: "kvt-missing"}, [el("summary", {text: "Evidence the ranking lacks (" +
         rec.missing_evidence.length + " criteria score 0 for every option)"}),
-        el("ul", {}, rec.missing_evidence.map(function (m) { return el("li", {}, [el("strong", {text: advisor.label(m.criterion) + ": "}), m.reason]); }))]));
+        el("ul", {}, rec.missing_evidence.map(function (m) { return el("li", {}, [el("strong", {text: advisor.label(m.criterion) + ": "}), humanize(m.reason)]); }))]));
     }
     out.push(el("p", {}, ["In a terminal: ", el("code", {class: "kvt-command", text: command(advisor, rec.answers)})]));
+    out.push(el("p", {class: "kvt-advisor__share"}, ["A link to these answers: ",
+      el("a", {class: "kvt-share", href: shareUrl, text: shareUrl})]));
+    if (ignored && ignored.length) {
+      out.unshift(el("p", {class: "kvt-advisor__warning"}, ["The link's answer to " + ignored.join(", ") +
+        " is not one the advisor knows; the default is used instead."]));
+    }
     root.replaceChildren.apply(root, out);
     // On a phone the ranking sits below the questions: a bar at the bottom of the screen keeps the top pick in view.
     let pill = document.querySelector(".kvt-advisor__pill");
@@ -523,7 +613,7 @@
       pill = el("a", {class: "kvt-advisor__pill", href: "#kvt-advisor-result"});
       document.body.appendChild(pill);
     }
-    pill.textContent = "Top pick: " + (LABELS[top.option] || top.option) + " (" + top.score.toFixed(3) + ") — see why";
+    pill.textContent = "Top pick: " + (labelOf(top.option)) + " (" + top.score.toFixed(3) + ") — see why";
   }
 
   function start() {
@@ -537,7 +627,13 @@
     }).then(function (data) {
       const advisor = new Advisor(data);
       window.kvtAdvisor = advisor;
-      const update = function () { render(result, advisor, advisor.rank(formAnswers(form, advisor)), siteRoot); };
+      setLabels(data.labels);
+      let ignored = readAddress(form, advisor);
+      const update = function () {
+        const answers = formAnswers(form, advisor);
+        render(result, advisor, advisor.rank(answers), siteRoot, writeAddress(advisor, answers), ignored);
+        ignored = [];
+      };
       form.addEventListener("change", function (event) {
         // "none" stands alone among several answers: ticking it clears the others, and ticking another clears it.
         const target = event.target;

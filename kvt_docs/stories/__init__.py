@@ -106,10 +106,15 @@ def first_sentence(text: str) -> str:
 
 def venue_caveat(r: ResultFile) -> str:
     """Where and how the numbers were measured: venue, machine, mode, date."""
+    from kvt_docs.sentences import venue_words
+
     p = r.provenance
-    machine = f"{p.cpu_model}, {p.cpu_count} logical CPUs" + (f", {p.gpu}" if p.gpu else "")
     mode = ("quick mode (tiny sizes for tests: not for conclusions)" if p.mode == "quick" else "full mode")
-    return f"Measured on {r.venue} ({machine}) in {mode}, {fmt.date(p.date)}; the numbers hold for that machine."
+    if not r.claim.machine_dependent:  # no venue stamp on a claim that holds on any machine
+        return f"Made in {mode}, {fmt.date(p.date)}; it reads code, files or listings, so it holds on any machine."
+    machine = f"{p.cpu_model}, {p.cpu_count} logical CPUs" + (f", {p.gpu}" if p.gpu else "")
+    return (f"Measured on {venue_words(r.venue)} ({machine}) in {mode}, {fmt.date(p.date)}; the "
+            "numbers hold for that machine.")
 
 
 def threshold(r: ResultFile, name: str) -> float:
