@@ -134,11 +134,14 @@ def is_report_module(path: Path) -> bool:
 
 def code_files(location: Path, programs: tuple[str, ...] | list[str] = (),
                data_files: tuple[str, ...] | list[str] = ()) -> list[Path]:
-    """The files that decide a claim's result: every module of its package folder ``location`` but the prose
-    modules (or the one file ``location``), then its programs and data files. Computed without importing the
-    claim, so a reader can tell a stale result from the result's own record of its programs and data."""
+    """The files that decide a claim's result: every module of its package folder ``location`` (and the files of
+    its ``data/``) but the prose modules (or the one file ``location``), then its programs and data files.
+    Computed without importing the claim, so a reader can tell a stale result from the result's own record of its
+    programs and data."""
     location = Path(location)
     files = sorted(p for p in location.glob("*.py") if not is_report_module(p)) if location.is_dir() else [location]
+    if location.is_dir():  # a package's own data tables (``data/``) decide its result as much as its code
+        files += sorted(p for p in (location / "data").glob("*") if p.is_file())
     files += [PROGRAMS_DIR / name for name in programs]
     files += [DATA_DIR / name for name in data_files]
     return files

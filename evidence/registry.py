@@ -50,6 +50,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
 #: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
 #: (temporary: see :class:`evidence.claim.Claim`).
 CLAIM_DECIDERS: dict[str, str] = {
+    "backend_portability": "evidence.claims.backend_portability.verdict:decide",
     "distributed_scaling": "evidence.claims.distributed_scaling.verdict:decide",
     "ease_of_use": "evidence.claims.ease_of_use.verdict:decide",
     "extensibility": "evidence.claims.extensibility.verdict:decide",

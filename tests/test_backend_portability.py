@@ -52,6 +52,11 @@ def assess(results: dict, quick: bool = False) -> PortabilityAssessment:
 
 
 # -- the switch rule ---------------------------------------------------------------------------------------------
+
+def _decide(a):
+    """The claim's decision under the thresholds of the assessment's mode."""
+    return CLAIM.decide(a, CLAIM.threshold_values(a.quick))
+
 def test_all_agreeing_switch_both_ways_in_either_order():
     a = assess(synthetic_results())
     for x, y in (("keras-tensorflow", "keras-jax"), ("keras-torch", "keras-jax"), ("keras-tensorflow", "keras-torch")):
@@ -210,7 +215,7 @@ def test_all_agreeing_is_supported_with_the_corpus_and_its_classes_named():
 
 def test_the_keras_only_share_decides_between_supported_partly_and_refuted():
     def with_keras_only(ported: int, failing: int) -> str:
-        return CLAIM.decide(assess(synthetic_results(corpus=synthetic.with_keras_only(ported, failing)))).verdict
+        return _decide(assess(synthetic_results(corpus=synthetic.with_keras_only(ported, failing)))).verdict
 
     # 1 + ported of 1 + ported + failing Keras-only programs port.
     assert with_keras_only(9, 1) == "supported"      # 10/11 >= 0.9
@@ -223,10 +228,10 @@ def test_the_keras_only_share_decides_between_supported_partly_and_refuted():
 def test_each_threshold_s_edge_flips_the_decision_it_guards(name, quick):
     """The synthetic_results hook (the family test's, issue 21): just below and just above each threshold the
     decisions differ, and all else alike is supported."""
-    assert CLAIM.decide(assess(CLAIM.synthetic_results(quick), quick)).verdict == "supported"
+    assert _decide(assess(CLAIM.synthetic_results(quick), quick)).verdict == "supported"
     below, above = (CLAIM.synthetic_results(quick, (name, side)) for side in ("below", "above"))
     assert below is not None and above is not None, name
-    decided = [CLAIM.decide(assess(r, quick)) for r in (below, above)]
+    decided = [_decide(assess(r, quick)) for r in (below, above)]
     assert decided[0].verdict != decided[1].verdict, (name, decided)
     flips = {d.verdict for d in decided}
     assert "supported" in flips or name == "refuted_share", (name, flips)
@@ -255,7 +260,7 @@ def test_fewer_than_two_trainers_is_inconclusive():
 
 # -- the third-party architectures -------------------------------------------------------------------------------
 def decision(results: dict, quick: bool = False):
-    return CLAIM.decide(assess(results, quick))
+    return _decide(assess(results, quick))
 
 
 def test_architectures_port_when_every_backend_trains_and_every_load_is_within_the_tolerance():
@@ -282,7 +287,7 @@ def test_the_architecture_tolerance_is_relative_to_the_predictions_scale_and_its
     a = assess(outside)
     assert not a.architectures[0].ported() and a.architectures[1].ported()
     assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 2)
-    d = CLAIM.decide(a)
+    d = _decide(a)
     assert (d.verdict, d.code) == ("partly supported", "some_hold")  # 1/2: below supported, not below refuted
     # A scale below 1 is judged absolutely: outputs near zero do not inflate the difference.
     from evidence.claims.backend_portability.measurement import Comparison
@@ -307,7 +312,7 @@ def test_architectures_failing_under_a_backend_refute_below_the_refuted_share():
     unloaded = [c for c in a.architectures[0].loads if c.saved_under == "torch"]
     assert all(c.status == "unavailable" for c in unloaded)
     assert (a.share_architectures.ported, a.share_architectures.tried) == (0, 2)
-    d = CLAIM.decide(a)
+    d = _decide(a)
     assert (d.verdict, d.code) == ("refuted", "architectures_below_refuted_share")
 
 
@@ -338,11 +343,11 @@ def test_a_missing_library_makes_its_architectures_unavailable_never_failed():
     assert all(c.status == "unavailable" for c in bert.loads)
     assert (a.share_architectures.ported, a.share_architectures.tried) == (1, 1)
     assert a.architectures_unavailable == [f"architectures/bert.py ({why})"]
-    d = CLAIM.decide(a)
+    d = _decide(a)
     assert (d.verdict, d.code) == ("supported", "all_hold")
     assert d.unavailable == a.architectures_unavailable and d.failed == []
     # With no architecture measured at all, the own programs decide and the decision says so.
-    none = CLAIM.decide(assess(synthetic_results(arch={})))
+    none = _decide(assess(synthetic_results(arch={})))
     assert (none.verdict, none.code, none.numbers["architectures_tried"]) == (
         "supported", "all_hold_architectures_unavailable", 0)
 

@@ -106,7 +106,7 @@ def first_sentence(text: str) -> str:
 
 def venue_caveat(r: ResultFile) -> str:
     """Where and how the numbers were measured: venue, machine, mode, date."""
-    from kvt_docs.sentences import venue_words
+    from evidence.labels import venue_words
 
     p = r.provenance
     mode = ("quick mode (tiny sizes for tests: not for conclusions)" if p.mode == "quick" else "full mode")

@@ -35,8 +35,23 @@ and :mod:`.measure_architectures` (workers; typed measurements in :mod:`.measure
 assessment -> decision) and :mod:`.report` (prose).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from evidence.claims.backend_portability.assessment import PortabilityAssessment
-from evidence.claims.backend_portability.claim import CLAIM, BackendPortabilityClaim
 from evidence.claims.backend_portability.subjects import ARCHITECTURES, CORPUS
+
+#: Loaded from :mod:`.claim` on first use, so that a reader importing the assessment or the verdict module
+#: does not import the claim's wiring and, through it, its measurement models.
+_LAZY = {"CLAIM": "claim", "BackendPortabilityClaim": "claim"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["ARCHITECTURES", "CLAIM", "CORPUS", "BackendPortabilityClaim", "PortabilityAssessment"]

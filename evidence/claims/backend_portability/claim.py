@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evidence.claim import Claim, Context, Verdict
+from evidence.claim import Claim, Context
 from evidence.claims.backend_portability import assess, report, verdict
 from evidence.claims.backend_portability.assessment import PortabilityAssessment
 from evidence.claims.backend_portability.subjects import (
@@ -22,7 +22,7 @@ from evidence.claims.backend_portability.subjects import (
     MODEL_PROGRAM,
     REQUIRES,
 )
-from evidence.contract import DecisionChange, Setting, Threshold
+from evidence.contract import Assessment, Decision, DecisionChange, Report, Setting, Threshold, Thresholds
 from evidence.options import KERAS_OPTIONS
 
 #: The claim's data files (in its package's ``data/`` folder), hashed with its code.
@@ -200,15 +200,16 @@ class BackendPortabilityClaim(Claim):
         """The typed assessment (:func:`.assess.assess`)."""
         return assess.assess(self, results, quick)
 
-    def decide(self, a: PortabilityAssessment) -> verdict.Decision:
-        """The typed decision (:func:`.verdict.decide`) under the thresholds of the run's mode."""
-        return verdict.decide(a, assess.threshold_values(self, a.quick))
+    def decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
+        """The typed decision (:func:`.verdict.decide`) under the thresholds' values for the run's mode."""
+        assert isinstance(assessment, PortabilityAssessment)
+        return verdict.decide(assessment, thresholds)
 
-    def verdict(self, a: PortabilityAssessment) -> Verdict:
-        """The decision with its prose (:func:`.report.report`)."""
-        decision = self.decide(a)
-        summary, findings = report.report(a, decision)
-        return Verdict(decision.verdict, summary, findings)
+    def report(self, assessment: Assessment, decision: Decision) -> Report:
+        """The decision's prose (:func:`.report.report`)."""
+        assert isinstance(assessment, PortabilityAssessment)
+        summary, findings = report.report(assessment, decision)
+        return Report(summary, findings)
 
     def synthetic_results(self, quick: bool, around: tuple[str, str] | None = None) -> dict[str, Any] | None:
         """Subject results made up without running anything (:mod:`.synthetic`), for the family test: all
@@ -218,10 +219,6 @@ class BackendPortabilityClaim(Claim):
         if around is None:
             return synthetic.results()
         return synthetic.around(around[0], around[1], assess.threshold_values(self, quick))  # type: ignore[arg-type]
-
-    def code_files(self) -> list[Path]:
-        """The package's modules, programs and its ``data/`` files."""
-        return [*super().code_files(), *sorted(DATA.glob("*.json"))]
 
 
 CLAIM = BackendPortabilityClaim()

@@ -1,13 +1,12 @@
 """``backend_portability``'s report: prose for people (a summary sentence and findings per sub-claim) from the
-assessment and the :class:`~.verdict.Decision`. It decides nothing: every number it states is in the assessment
+assessment and the :class:`~evidence.contract.Decision`. It decides nothing: every number it states is in the assessment
 or the decision's numbers. Not part of the claim's code hash.
 """
 
 from __future__ import annotations
 
 from evidence.claims.backend_portability.assessment import Architecture, CrossLoad, PortabilityAssessment
-from evidence.claims.backend_portability.verdict import Decision
-from evidence.contract import ErrorInfo
+from evidence.contract import Decision, ErrorInfo
 from evidence.options import TRAINING_BACKENDS
 
 

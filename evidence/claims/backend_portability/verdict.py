@@ -17,28 +17,9 @@ The rule (fixed 2026-12-01, extended 2026-12-07; see the claim's decision log):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from evidence.claims.backend_portability.assessment import PortabilityAssessment
-
-Number = int | float | bool | str | None
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the rule decided: the shape of issue 21's ``evidence.contract.Decision``, which replaces it once the
-    base class gives it."""
-
-    verdict: str
-    """The verdict."""
-    code: str
-    """The branch of the rule that decided."""
-    numbers: dict[str, Number] = field(default_factory=dict)
-    """The numbers the verdict rests on, the thresholds compared against included."""
-    unavailable: list[str] = field(default_factory=list)
-    """Subjects and architectures that could not be tried: never counted as failures."""
-    failed: list[str] = field(default_factory=list)
-    """Subjects that were tried and broke."""
+from evidence.contract import Decision, Number
 
 
 def decide(a: PortabilityAssessment, t: Mapping[str, float]) -> Decision:
@@ -62,7 +43,7 @@ def decide(a: PortabilityAssessment, t: Mapping[str, float]) -> Decision:
     failed = [s for s in a.not_measured if "(failed" in s]
 
     def decided(verdict: str, code: str) -> Decision:
-        return Decision(verdict, code, numbers, unavailable, failed)
+        return Decision(verdict=verdict, code=code, numbers=numbers, unavailable=unavailable, failed=failed)
 
     if len(accs) < 2:
         return decided("inconclusive", "fewer_than_two_backends_trained")
