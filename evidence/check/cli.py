@@ -22,8 +22,8 @@ BATCH_SIZE = 8
 
 
 def known_targets() -> tuple[str, ...]:
-    """The export targets the deployment claim knows (:data:`evidence.claims.deployment.targets.TARGETS`)."""
-    from evidence.claims.deployment.targets import TARGETS
+    """The export targets the deployment claim knows (:data:`evidence.runtimes.targets.TARGETS`)."""
+    from evidence.runtimes.targets import TARGETS
 
     return TARGETS
 

@@ -453,10 +453,12 @@ def run_export(rec: Record, job: dict[str, Any]) -> None:
     import numpy as np
 
     from evidence.claims.deployment import CLAIM as DEPLOYMENT
-    from evidence.claims.deployment import browser
-    from evidence.claims.deployment.claim import BROWSER_BATCHES
-    from evidence.claims.deployment.serving import judge_parity, parity, serve_artifact
-    from evidence.claims.deployment.targets import (
+    from evidence.errors import known_issues
+    from evidence.options import BACKEND_OPTION
+    from evidence.runtimes import browser
+    from evidence.runtimes.browser import BROWSER_BATCHES
+    from evidence.runtimes.serving import judge_parity, parity, serve_artifact
+    from evidence.runtimes.targets import (
         BROWSER,
         KNOWN_ISSUES,
         NOT_APPLICABLE,
@@ -465,8 +467,6 @@ def run_export(rec: Record, job: dict[str, Any]) -> None:
         export_in_env,
         export_to,
     )
-    from evidence.errors import known_issues
-    from evidence.options import BACKEND_OPTION
 
     backend, here = job["backend"], Path(job["dir"]) / "export"
     option = BACKEND_OPTION[backend]
@@ -563,7 +563,7 @@ def _static_shape_retry(failed: dict[str, Any], target: str, model, folder: Path
     1), where it has them, after the dynamic-shape export failed; the record says it was tried and how it went.
     Returns the static export's record when it worked, else the first failure's."""
     from evidence.claim import load_program
-    from evidence.claims.deployment.targets import SPECS
+    from evidence.runtimes.targets import SPECS
 
     program = load_program(SPECS[target].program)
     static = tuple(f"{r}_batch1" for r in routes if hasattr(program, f"{r}_batch1"))
