@@ -623,7 +623,7 @@ def test_the_claim_declares_its_programs_thresholds_and_settings():
     # The export stage checks the framework itself; a serve worker imports none.
     assert CLAIM.requirements("keras-jax") == () and CLAIM.framework_modules("keras-jax") == (
         "keras", "jax", "keras_hub")
-    assert CLAIM.repeats[1] >= 3  # cut from 5 to fit the run's budget (said in the result's cuts)
+    assert CLAIM.repeats[1] >= 2  # cut from 5 to fit the run's budget (said in the result's cuts)
     assert CLAIM.setting("environment_targets", True) is False and CLAIM.setting("environment_targets", False)
     assert set(CLAIM.model_targets(False)) == {"resnet50", "bert_base", "mobilenet_v3_small"}
     assert CLAIM.decision_log[-1].date == "2026-12-07"

@@ -147,11 +147,13 @@ class DeploymentStory(Story):
                          cell(f"{fmt.number(lat[1].p50_ms)} ms" if 1 in lat else "—"),
                          cell(f"{fmt.number(lat[big].p50_ms)} ms (batch {big})" if big and big != 1 else "—"),
                          cell(fmt.number(c.parity_max_abs_diff, 2)),
+                         cell("; ".join(c.blockers) + (f" (got past by {c.got_past_by})" if c.got_past_by else "")
+                              or "—"),
                          cell((c.error.text(120) if c.error else "") or c.reason or c.why_unavailable or "")])
         out = [(f"Every cell ({r.venue})", table(
             ["option", "model", "target", "outcome", "route", "extra steps", "artifact",
              "cold start (fresh process, batch 1)", "inference p50, batch 1", "inference p50, larger batch",
-             "largest difference", "error or reason"], rows))]
+             "largest difference", "blocked by", "error or reason"], rows))]
         first = next(iter(a.models.values()), [])
         if first:
             out.append(("Models (random weights, built from their configurations)", table(

@@ -7,8 +7,11 @@ the "lighter" one (:func:`compare_weight`). Module-level functions, unit-testabl
 
 from __future__ import annotations
 
+import json
+import re
 import statistics
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from evidence.claim import missing_subjects
@@ -59,6 +62,33 @@ ROUTE_STEPS: dict[str, tuple[str, ...]] = {
     "export_tf_core_batch1": ("shape signature",),
 }
 CROSS_BACKEND_STEP = "reload under the TensorFlow backend"
+BLOCKERS_FILE = Path(__file__).with_name("data") / "blockers.json"
+#: What blocks a route, by a pattern of its error (the op or construct, in words), read from ``data/blockers.json``.
+BLOCKERS: tuple[tuple[re.Pattern, str], ...] = tuple(
+    (re.compile(b["pattern"]), b["construct"])
+    for b in json.loads(BLOCKERS_FILE.read_text(encoding="utf-8"))["blockers"])
+
+
+def blockers_of(errors: list[dict[str, Any]]) -> list[str]:
+    """The constructs the errors of failed attempts name, each once, in order."""
+    found: list[str] = []
+    for err in errors:
+        text = f"{err.get('type', '')}: {err.get('message', '')} {err.get('root') or ''}"
+        found += [c for pattern, c in BLOCKERS if pattern.search(text) and c not in found]
+    return found
+
+
+def got_past_by(route: str) -> str | None:
+    """What a workaround route does to get past a blocker."""
+    if route.startswith(VIA_TENSORFLOW):
+        return CROSS_BACKEND_STEP
+    if route.endswith(("_batch1", "_signature")):
+        return "static shape" if route.endswith("_batch1") else "an explicit input signature"
+    if "_jax" in route:
+        return "intermediate format"
+    return None
+
+
 #: Targets left out of the ease comparison, with why.
 EASE_EXCLUDED: dict[str, str] = {
     "browser_onnx": "it serves the ONNX export, compared on that target; the JavaScript that loads it is the same "
@@ -150,6 +180,7 @@ def build_cell(res, option: str, model: str, target: str) -> Cell | None:
     attempts = exported.get("attempts", [])
     fields["attempts"] = [f"{a['function']}: {'works' if a['ok'] else 'fails'}" for a in attempts]
     failed = [a for a in attempts if not a["ok"] and not a.get("unavailable") and not a.get("skipped")]
+    fields["blockers"] = blockers_of([a["error"] for a in failed if a.get("error")])
     if exported["status"] == "in progress":
         return Cell(**fields, status="fails", stage="export",
                     reason=f"the export worker died during this target ({res.short_reason()})")
@@ -167,7 +198,8 @@ def build_cell(res, option: str, model: str, target: str) -> Cell | None:
     route = exported["function"]
     fields.update(route=route, artifact_bytes=exported["artifact_bytes"], export_s=exported["export_s"],
                   static_batch=exported.get("static_batch"),
-                  direct_route_error=_error(failed[0]["error"]) if failed else None)
+                  direct_route_error=_error(failed[0]["error"]) if failed else None,
+                  got_past_by=got_past_by(route) if failed else None)
     if spec.kind == "browser":
         served = serve.get("browser_targets", {}).get(model, {}).get(target)
         if served is not None and served.get("code"):

@@ -93,6 +93,12 @@ class Cell(ContractModel):
     """The fixed batch size of an artifact exported through a static-shape route (None: variable batch)."""
     attempts: list[str] = []
     """The routes tried, in order, each with how it ended (``export_keras: fails``)."""
+    blockers: list[str] = []
+    """What blocked the routes that failed: the op or construct their errors name (from the claim's
+    ``data/blockers.json``), whether or not a later route got past it."""
+    got_past_by: str | None = None
+    """For a cell that works after its direct route failed: what got past the blocker (``static shape``,
+    ``intermediate format``, ``reload under the TensorFlow backend``)."""
     environment: str | None = None
     """The virtual environment of its own the export (or server) ran in, when the project's could not host it
     (see ``DeploymentAssessment.environments``)."""
@@ -294,7 +300,7 @@ class ModelInfo(ContractModel):
     """The zoo's name for it."""
     builder: str
     """What built it (``keras.applications.ResNet50``, ``keras_hub.models.BertBackbone``)."""
-    config: dict[str, int | float | str | list[int]]
+    config: dict[str, bool | int | float | str | list[int]]
     """The configuration it was built from (random weights: nothing is downloaded)."""
     tiny: bool
     """The tiny configuration of quick mode (same family, smaller), not the published architecture."""

@@ -37,6 +37,7 @@ from evidence.runtimes.targets import (
 from .metrics import route_metrics
 
 ZOO = "deploy_zoo.py"
+SHARED_ZOO = "zoo.py"
 ZOO_TF_CORE = "deploy_zoo_tfcore.py"
 
 
@@ -81,7 +82,7 @@ def build_model(option: str, name: str, quick: bool, rows: int, workdir: Path, b
     zoo = load_program(ZOO)
     start = time.perf_counter()
     model = zoo.build(name, quick)
-    x = zoo.inputs(name, rows, quick=quick)
+    x = zoo.inputs(name, rows, quick)
     inputs = workdir / f"inputs-{name}.npy"
     if not inputs.exists():
         save_npy(inputs, x)

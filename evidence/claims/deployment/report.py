@@ -172,6 +172,13 @@ def findings(a: DeploymentAssessment) -> dict[str, str]:
     out["models"] = ("; ".join(f"{model_label(a, m.name)}: {m.builder} {m.config}, input {m.input_shape} "
                                f"{m.input_dtype}, output {m.output_shape}, random weights" for m in first)
                      or "no model built") + ". Cut to fit the time budget: " + "; ".join(a.cuts) + "."
+    blocked = [c for c in a.cells if c.blockers]
+    if blocked:
+        out["blockers"] = " ".join(
+            f"{c.option}, {_label(a, f'{c.model}/{c.target}')}: blocked by {'; '.join(c.blockers)} — "
+            + (f"got past by {c.got_past_by} ({c.route})." if c.status == "works" and c.got_past_by
+               else f"{c.status}." if c.status != "works" else "works.")
+            for c in blocked)
     if a.not_measured:
         out["not_measured"] = "Options without a complete result: " + "; ".join(a.not_measured) + "."
     return out
