@@ -699,3 +699,15 @@ def test_quick_run_corrupts_its_targets_without_crashing(quick):
         assert kinds["truncated"].outcome in {"rejected", "crashed"}, (target, kinds)
         assert kinds["truncated"].error and "kvt-deployment" not in kinds["truncated"].error.message
     assert json.dumps(quick.findings)
+
+
+def test_blockers_are_named_from_the_errors_and_what_got_past_them():
+    errors = [{"type": "OpConversionFailure", "message": "No conversion rule found for operations: XlaCallModule"},
+              {"type": "SymbolicValueError", "message": "Failed to export a node (aten::size) because it is not "
+                                                        "constant. Please try to make things static"}]
+    found = claim.blockers_of(errors)
+    assert len(found) == 2 and found[0].startswith("XlaCallModule") and "dynamic batch" in found[1]
+    assert claim.blockers_of([{"type": "ValueError", "message": "something else"}]) == []
+    assert claim.got_past_by("export_keras_batch1") == "static shape"
+    assert claim.got_past_by("tensorflow:export_keras") == claim.CROSS_BACKEND_STEP
+    assert claim.got_past_by("export_keras_jax") == "intermediate format" and claim.got_past_by("export_keras") is None

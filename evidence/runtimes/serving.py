@@ -67,9 +67,18 @@ def run_serving_process(program: str | os.PathLike, artifact: Path, inputs: Path
     result["wall_s"] = proc.duration_s
     if not result.get("ok"):
         result["error"] = child_error(result).model_dump()
+        # A native runtime logs why it refused (the kernel, the check) on stderr, not in its exception.
+        result["stderr_tail"] = _tail(out_dir / f"{tag}.err")
     elif predictions:
         result["predictions_file"] = str(pred_path)
     return result
+
+
+def _tail(path: Path, size: int = 2000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-size:]
+    except OSError:
+        return ""
 
 
 def parity(predictions, reference) -> dict[str, Any]:

@@ -232,6 +232,11 @@ def static_routes(target: str, routes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: Environments whose exporter writes static shapes only, with the batch it fixes: litert-torch traces the model
+#: at the sample batch of 1 (Keras's LiteRT export from torch, keras/src/export/litert.py).
+STATIC_ENVS: dict[str, int] = {"litert-torch": 1}
+
+
 def _fresh(folder: Path) -> None:
     if folder.exists():
         shutil.rmtree(folder)
@@ -289,12 +294,14 @@ def export_routes(target: str, model: Any, folder: Path, routes: tuple[str, ...]
     ``environment`` holds the environment's build record when one was needed.
     """
     spec = SPECS[target]
-    try:
-        program = load_program(spec.program)
-    except ImportError as exc:
-        err = error_info(exc)
-        return {"status": "unavailable", "attempts": [], "error": err.model_dump(),
-                "reason": f"{spec.program} cannot be imported: {err.text()}"}
+    program = None
+    if env_name is None and any(not r.startswith(VIA_TENSORFLOW) for r in routes):
+        try:  # routes that run in this process call the program here (a child process loads it itself)
+            program = load_program(spec.program)
+        except ImportError as exc:
+            err = error_info(exc)
+            return {"status": "unavailable", "attempts": [], "error": err.model_dump(),
+                    "reason": f"{spec.program} cannot be imported: {err.text()}"}
     environment = None
     if env_name is not None:
         environment = envs.ensure(envs.ENVS[env_name], build=build)
@@ -328,6 +335,8 @@ def export_routes(target: str, model: Any, folder: Path, routes: tuple[str, ...]
         attempts.append(attempt)
         if attempt["ok"]:
             out = exported_record(folder, path, function, attempts, imported)
+            if env_name in STATIC_ENVS and not function.startswith(VIA_TENSORFLOW):
+                out["static_batch"] = STATIC_ENVS[env_name]
             return {**out, **({"environment": environment} if environment else {})}
         if not todo and static_retry and not retried:
             retried = True

@@ -127,7 +127,8 @@ class DeploymentStory(Story):
                 if not works and not fails:
                     continue
                 text = (f"- **{cell(_model(a, model))} to {cell(a.targets[target].label)}:** "
-                        + (", ".join(code(o) for o in works) or "no option") + " reach it")
+                        + (", ".join(code(o) for o in works) or "no option")
+                        + (" reaches it" if len(works) <= 1 else " reach it"))
                 if fails:
                     why = {c.option: c.error.text(90) if c.error else c.reason or "" for c in fails}
                     text += "; " + ", ".join(f"{code(o)} failed ({cell(w)})" for o, w in why.items())

@@ -215,6 +215,10 @@ def build_cell(res, option: str, model: str, target: str) -> Cell | None:
         return Cell(**fields, status="fails", stage="serve",
                     reason=f"the serve stage did not run for {option} ({res.short_reason()})")
     error = _error(served.get("error"))
+    if served.get("status") == "fails" and (served.get("error") or served.get("stderr_tail")):
+        serving_errors = [{**(served.get("error") or {}), "root": served.get("stderr_tail") or ""}]
+        fields["blockers"] = [*fields["blockers"], *(b for b in blockers_of(serving_errors)
+                                                     if b not in fields["blockers"])]
     fields.update(runtime=served.get("runtime"), **_measured_fields(served))
     if served["status"] == "unavailable":
         return Cell(**fields, status="unavailable", stage=served.get("stage"), error=error,
