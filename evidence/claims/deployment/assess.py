@@ -8,6 +8,7 @@ the "lighter" one (:func:`compare_weight`). Module-level functions, unit-testabl
 from __future__ import annotations
 
 import json
+import math
 import re
 import statistics
 from collections.abc import Mapping
@@ -170,10 +171,11 @@ def build_cell(res, option: str, model: str, target: str) -> Cell | None:
     if exported is None:
         if res.status == "unavailable":
             return Cell(**base, status="unavailable", stage="export", why_unavailable=res.short_reason())
+        # Never tried: the export worker stopped before this target ("worker": left out of the ease comparison).
         if res.status == "ok":
-            return Cell(**base, status="fails", stage="export",
+            return Cell(**base, status="fails", stage="worker",
                         reason="the export stage left no record of this target (its worker stopped before it)")
-        return Cell(**base, status="fails", stage="export", reason=f"{option} {res.status}: {res.short_reason()}")
+        return Cell(**base, status="fails", stage="worker", reason=f"{option} {res.status}: {res.short_reason()}")
     env_name = SPECS[source].env.get(option) if exported.get("environment") or SPECS[source].env else None
     env_name = env_name if env_name and exported.get("function", "").startswith("export_keras") else None
     fields: dict[str, Any] = {**base, "environment": env_name, **_code_fields(exported, option, target)}
@@ -223,6 +225,12 @@ def build_cell(res, option: str, model: str, target: str) -> Cell | None:
     if served["status"] == "unavailable":
         return Cell(**fields, status="unavailable", stage=served.get("stage"), error=error,
                     why_unavailable=served.get("why") or served.get("reason"))
+    diff = served.get("max_abs_diff")
+    if served["status"] == "works" and "max_abs_diff" in served and (diff is None or not math.isfinite(diff)):
+        # NaN compares false with the tolerance (and is stored as null): answers that are not numbers are no
+        # agreement.
+        return Cell(**fields, status="fails", stage="compare", error=error,
+                    reason=f"the artifact answers {diff} (not a number) where the original model answers numbers")
     return Cell(**fields, status=served["status"], stage=served.get("stage"), error=error,
                 reason=served.get("reason"),
                 known_issue=_issue(source, option, error, fields["direct_route_error"]))
@@ -252,6 +260,9 @@ def compare_ease(cells: list[Cell], option: str, margin: int, min_net: int) -> E
             if "not_applicable" in (k.status, c.status):
                 side = "TensorFlow core" if c.status == "not_applicable" else option
                 not_compared[key] = f"not applicable to {side}"
+                continue
+            if "worker" in (k.stage, c.stage):
+                not_compared[key] = "not tried: an export worker stopped before this target"
                 continue
             if "unavailable" in (k.status, c.status):
                 side, cell = (option, k) if k.status == "unavailable" else ("TensorFlow core", c)
