@@ -1,6 +1,7 @@
 """What ``kvt check`` borrows from two claims, declared in one place: the deployment claim's export routes, serving
-harness and browser runner (so that a user's model is exported and served exactly as the claim's are), and the
-performance claim's settings and margin (so that ``--time`` times exactly what the claim times).
+harness and browser runner (which live in :mod:`evidence.runtimes`, shared with the claim, so that a user's model
+is exported and served exactly as the claim's are), and the performance claim's settings and margin (so that
+``--time`` times exactly what the claim times).
 
 This is the one module outside ``evidence/claims/`` that imports a claim's modules (``tests/test_codebase.py``
 checks it): when those parts move to a package of their own, only the imports below change. Importing it loads
@@ -10,10 +11,10 @@ both claims' packages (never a framework), so its users import it inside the fun
 from __future__ import annotations
 
 from evidence.claims.deployment import CLAIM as DEPLOYMENT
-from evidence.claims.deployment import browser
-from evidence.claims.deployment.claim import BROWSER_BATCHES
-from evidence.claims.deployment.serving import judge_parity, parity, serve_artifact
-from evidence.claims.deployment.targets import (
+from evidence.runtimes import browser
+from evidence.runtimes.browser import BROWSER_BATCHES
+from evidence.runtimes.serving import judge_parity, parity, serve_artifact
+from evidence.runtimes.targets import (
     BROWSER,
     KNOWN_ISSUES,
     NOT_APPLICABLE,

@@ -195,11 +195,11 @@ DEPLOYMENT = {
 def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
     """A ``DeploymentAssessment`` with the cells of :data:`DEPLOYMENT` (``overrides``: (option, target) -> cell
     tuple), its ease and weight comparisons made by the claim's own functions."""
-    from evidence.claims.deployment.assessment import Cell, DeploymentAssessment, TargetInfo, TrainedModel
-    from evidence.claims.deployment.claim import compare_ease, compare_weight
-    from evidence.claims.deployment.targets import SPECS
+    from evidence.claims.deployment.assess import compare_ease, compare_weight
+    from evidence.claims.deployment.assessment import Cell, DeploymentAssessment, TargetInfo
     from evidence.contract import ErrorInfo, Interval
     from evidence.options import KERAS_OPTIONS
+    from evidence.runtimes.targets import SPECS
 
     table = {o: dict(t) for o, t in DEPLOYMENT.items()}
     for (option, target), value in (overrides or {}).items():
@@ -220,13 +220,12 @@ def deployment(overrides: dict[tuple[str, str], tuple] | None = None) -> Any:
                 extra = {"why_unavailable": "needs a package in an environment of its own, not built here"}
             else:
                 extra = {"reason": "the target has no meaning for this option"}
-            cells.append(Cell(option=option, target=target, status=status, **extra))
+            cells.append(Cell(option=option, model="resnet50", target=target, status=status, **extra))
     return DeploymentAssessment(
         cells=cells, targets={t: TargetInfo(label=s.label, kind=s.kind, runtime=s.runtime, reuses=s.reuses)
                               for t, s in SPECS.items()},
-        models={o: TrainedModel(program="deploy_model.py", epochs=3, test_accuracy=0.9, test_samples=64)
-                for o in table},
-        tolerance=1e-4, ease={o: compare_ease(cells, o, 3, 1) for o in KERAS_OPTIONS}, ease_margin_lines=3,
+        models={}, model_targets={"resnet50": list(SPECS)}, settings={}, cuts=[],
+        tolerance=1e-4, ease={o: compare_ease(cells, o, 1, 1) for o in KERAS_OPTIONS}, ease_margin_steps=1,
         weight=compare_weight(cells, 0.9), environments={}, npm=None, browser=None, corruption=[], not_measured=[])
 
 

@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evidence.claims.deployment import CLAIM, browser, claim, corruption, envs, metrics, serving, targets
-from evidence.claims.deployment.assessment import Cell, DeploymentAssessment
-from evidence.claims.deployment.child import percentiles
+from evidence.claims.deployment import CLAIM, corruption, metrics
+from evidence.claims.deployment import assess as claim
+from evidence.claims.deployment.assessment import Cell, DeploymentAssessment, Target
 from evidence.options import KERAS_OPTIONS, OPTIONS, TF_CORE
 from evidence.results import SubjectResult, load_result
+from evidence.runtimes import browser, envs, serving, targets
+from evidence.runtimes.child import percentiles
 from tests.conftest import needs_frameworks
 
 HAS_ONNX = importlib.util.find_spec("onnx") is not None and importlib.util.find_spec("onnxruntime") is not None
@@ -107,8 +109,11 @@ def test_every_declared_route_exists_and_every_cell_is_declared():
     targets.check_declarations()
     for (target, option), functions in targets.ROUTES.items():
         for function in functions:
+            function = function.removeprefix(targets.VIA_TENSORFLOW)
             metrics.route_metrics(targets.SPECS[target].program, [function, "load", "predict"])
         assert (target, option) not in targets.NOT_APPLICABLE
+    # The assessment's list of targets (which imports nothing but the contract) is the runtimes' list.
+    assert Target.__args__ == targets.TARGETS
     # One call exports a Keras model to each of the formats Keras writes itself.
     for target in ("keras", "savedmodel", "onnx", "litert", "openvino"):
         m = metrics.route_metrics(targets.SPECS[target].program, ["export_keras"])
@@ -380,15 +385,18 @@ def test_the_litert_torch_environment_pins_torch_first():
 
 
 # -- cells classified from synthetic runs ------------------------------------------------------------------
+M = "resnet50"
+
+
 def _code(lines=6, steps=4):
     return {"export": {"lines": 2, "steps": 1}, "serve": {"lines": lines - 2, "steps": steps - 1},
             "total": {"lines": lines, "steps": steps}}
 
 
-def _exported(lines=6, steps=4, size=20_000, function="export_keras", **extra):
+def _exported(lines=6, steps=4, size=20_000, function="export_keras", extra=(), **more):
     return {"status": "exported", "function": function, "attempts": [{"function": function, "ok": True}],
             "export_s": 0.5, "artifact": "x/model", "artifact_bytes": size, "code": _code(lines, steps),
-            "packages": {"extra": [], "versions": {}}, **extra}
+            "packages": {"extra": list(extra), "versions": {}}, **more}
 
 
 LAT = {"p50_ms": 0.1, "p90_ms": 0.2, "p99_ms": 0.3, "calls": 100}
@@ -396,7 +404,7 @@ LAT = {"p50_ms": 0.1, "p90_ms": 0.2, "p99_ms": 0.3, "calls": 100}
 
 def _served(diff=1e-7, status="works"):
     return {"status": status, "cold_start": {"median_s": 0.5, "iqr_s": 0.01, "repeats": 1, "samples_s": [0.5]},
-            "import_s": 0.4, "load_s": 0.05, "first_answer_s": 0.05, "latency": {"1": LAT, "32": LAT},
+            "import_s": 0.4, "load_s": 0.05, "first_answer_s": 0.05, "latency": {"1": LAT, "8": LAT},
             "serving_distributions": ["onnxruntime"], "max_abs_diff": diff, "class_agreement": 1.0,
             "runtime": "onnxruntime 1.32.0"}
 
@@ -410,9 +418,8 @@ def _failed_export(message="nope", missing=None):
 
 def _result(option, exports, serves=None, browsers=None, status="ok"):
     return SubjectResult(status=status, measurements={
-        "export": {"model": {"program": "p.py", "epochs": 3, "test_accuracy": 0.9, "test_samples": 360},
-                   "targets": exports, "environments": {}},
-        "serve": {"targets": serves or {}, "browser_targets": browsers or {}, "corrupted": {}}})
+        "export": {"models": {}, "targets": {M: exports}, "environments": {}},
+        "serve": {"targets": {M: serves or {}}, "browser_targets": {M: browsers or {}}, "corrupted": {}}})
 
 
 def test_cells_tell_unavailable_from_fails():
@@ -429,18 +436,19 @@ def test_cells_tell_unavailable_from_fails():
                               "error": {"type": "ModuleNotFoundError", "message": "no executorch",
                                         "missing_module": "executorch"}}},
         browsers={"browser_onnx": {"status": "unavailable", "why": "not installed: Chromium at /usr/bin/chromium"}})
-    cell = {t: claim.build_cell(res, "keras-torch", t) for t in targets.TARGETS}
-    assert cell["onnx"].status == "works" and cell["onnx"].cold_start_s.estimate == 0.5
+    cell = {t: claim.build_cell(res, "keras-torch", M, t) for t in targets.TARGETS}
+    assert cell["onnx"].status == "works" and cell["onnx"].cold_start_s.estimate == 0.5 and cell["onnx"].model == M
     assert cell["litert"].status == "unavailable" and cell["litert"].why_unavailable == "quick mode skips it"
     assert cell["savedmodel"].status == "fails" and cell["savedmodel"].stage == "export"
     assert cell["savedmodel"].known_issue.url.endswith("keras-team/keras/issues/19017")
+    assert cell["savedmodel"].attempts == ["export_keras: fails"]
     assert cell["openvino"].status == "unavailable" and cell["openvino"].error.missing_module == "openvino"
     assert cell["torch_pt2"].status == "fails" and cell["torch_pt2"].stage == "compare"
     assert cell["executorch"].status == "unavailable" and cell["executorch"].stage == "import"
     # A missing browser is "unavailable", never "fails"; a browser target whose source was skipped is unavailable.
     assert cell["browser_onnx"].status == "unavailable" and "Chromium" in cell["browser_onnx"].why_unavailable
     assert cell["browser_litert"].status == "fails"  # its own export was never recorded: the worker stopped
-    assert cell["keras"].status == "fails" and cell["keras"].stage == "export"
+    assert cell["keras"].status == "fails" and cell["keras"].stage == "worker"  # never tried: its worker stopped
 
 
 def test_a_browser_cell_has_the_export_and_javascript_code_and_its_numbers():
@@ -448,36 +456,50 @@ def test_a_browser_cell_has_the_export_and_javascript_code_and_its_numbers():
             "code": {"serve": {"lines": 7, "steps": 3}}}
     res = _result("keras-tensorflow", {"onnx": _exported(lines=6, steps=4)}, serves={"onnx": _served()},
                   browsers={"browser_onnx": page})
-    cell = claim.build_cell(res, "keras-tensorflow", "browser_onnx")
+    cell = claim.build_cell(res, "keras-tensorflow", M, "browser_onnx")
     assert cell.status == "works" and cell.program == "deploy_onnxruntime_web.js"
     assert (cell.lines, cell.steps) == (2 + 7, 1 + 3)  # the Python export plus the JavaScript load and predict
-    assert cell.parity_max_abs_diff == 2e-7 and [lat.batch for lat in cell.latency] == [1, 32]
+    assert cell.extra_steps == ["package:onnxruntime-web"]
+    assert cell.parity_max_abs_diff == 2e-7 and [lat.batch for lat in cell.latency] == [1, 8]
     failed = _result("keras-tensorflow", {"onnx": _exported()}, browsers={"browser_onnx": {
         "status": "fails", "stage": "answer", "error": {"type": "Error", "message": "bad shape"}, "reason": "bad",
         "code": {"serve": {"lines": 7, "steps": 3}}}})
-    cell = claim.build_cell(failed, "keras-tensorflow", "browser_onnx")
+    cell = claim.build_cell(failed, "keras-tensorflow", M, "browser_onnx")
     assert cell.status == "fails" and cell.stage == "answer" and cell.error.message == "bad shape"
     refused = {"ok": False, "phase": "answer", "error": {"type": "Error", "message": "expected Float32[-1, 64]"}}
     litert = _result("keras-tensorflow", {"litert": _exported(), "browser_litert": _exported(
-        function="export_keras_batch1")}, browsers={"browser_litert": {
+        function="export_keras_batch1", static_batch=1)}, browsers={"browser_litert": {
             **_served(), "code": {"serve": {"lines": 11, "steps": 5}}, "direct_artifact": refused}})
-    cell = claim.build_cell(litert, "keras-tensorflow", "browser_litert")
-    assert cell.status == "works" and cell.route == "export_keras_batch1"
+    cell = claim.build_cell(litert, "keras-tensorflow", M, "browser_litert")
+    assert cell.status == "works" and cell.route == "export_keras_batch1" and cell.static_batch == 1
+    assert "shape signature" in cell.extra_steps
     assert cell.direct_route_error.message == "expected Float32[-1, 64]"  # the variable-batch file, refused
     source_failed = _result("keras-tensorflow", {"onnx": _failed_export("tf2onnx broke")})
-    cell = claim.build_cell(source_failed, "keras-tensorflow", "browser_onnx")
+    cell = claim.build_cell(source_failed, "keras-tensorflow", M, "browser_onnx")
     assert cell.status == "fails" and cell.stage == "export" and "ONNX export it serves" in cell.reason
+
+
+def test_a_workaround_route_keeps_the_direct_error_and_counts_its_extra_steps():
+    direct = {"function": "export_keras", "ok": False, "error": {"type": "ValueError", "message": "dynamic"}}
+    res = _result("keras-torch", {"savedmodel": _exported(function="tensorflow:export_keras", extra=["tensorflow"],
+                                                          attempts=[direct, {"function": "tensorflow:export_keras",
+                                                                             "ok": True}])},
+                  serves={"savedmodel": _served()})
+    cell = claim.build_cell(res, "keras-torch", M, "savedmodel")
+    assert cell.status == "works" and cell.direct_route_error.message == "dynamic"
+    assert cell.extra_steps == ["package:tensorflow", claim.CROSS_BACKEND_STEP]
+    assert cell.attempts == ["export_keras: fails", "tensorflow:export_keras: works"]
 
 
 def test_not_applicable_and_dead_workers_have_reasons():
     res = _result(TF_CORE, {"onnx": {"status": "in progress"}})
-    assert claim.build_cell(res, TF_CORE, "keras").status == "not_applicable"
-    assert claim.build_cell(res, TF_CORE, "torch_pt2").reason.startswith("a .pt2 file")
+    assert claim.build_cell(res, TF_CORE, M, "keras").status == "not_applicable"
+    assert claim.build_cell(res, TF_CORE, M, "torch_pt2").reason.startswith("a .pt2 file")
     dead = res.model_copy(update={"status": "failed", "reason": "export: timed out after 420 s and was killed"})
-    cell = claim.build_cell(dead, TF_CORE, "onnx")
+    cell = claim.build_cell(dead, TF_CORE, M, "onnx")
     assert cell.status == "fails" and "died during this target" in cell.reason and "timed out" in cell.reason
     gone = SubjectResult(status="unavailable", reason="export: tensorflow cannot be imported")
-    assert claim.build_cell(gone, TF_CORE, "onnx").status == "unavailable"
+    assert claim.build_cell(gone, TF_CORE, M, "onnx").status == "unavailable"
 
 
 def test_a_missing_framework_makes_the_option_unavailable_through_the_runner(tmp_path):
@@ -498,52 +520,64 @@ def test_a_missing_framework_makes_the_option_unavailable_through_the_runner(tmp
     assert result.verdict == "inconclusive"
 
 
-# -- the "easier" judgement and its margin ------------------------------------------------------------------
-def _cell(option, target, status="works", lines=6, steps=4, size=20_000, why=None):
-    return Cell(option=option, target=target, status=status, lines=lines, steps=steps, artifact_bytes=size,
-                why_unavailable=why)
+# -- the "easier" judgement: extra steps beyond the call ---------------------------------------------------
+def _cell(option, target, status="works", extra=(), lines=6, size=20_000, why=None, model=M):
+    return Cell(option=option, model=model, target=target, status=status, lines=lines, steps=4, artifact_bytes=size,
+                why_unavailable=why, extra_steps=list(extra))
 
 
-def test_one_or_two_lines_never_make_an_option_easier():
-    margin = int(CLAIM.threshold("ease_margin_lines"))
-    assert margin >= 2  # the declared margin is wider than one line
-    cells = [_cell("keras-tensorflow", "onnx", lines=6), _cell(TF_CORE, "onnx", lines=7),
-             _cell("keras-tensorflow", "litert", lines=7), _cell(TF_CORE, "litert", lines=7 + margin - 1)]
+def test_extra_steps_count_packages_environments_signatures_and_detours():
+    assert claim.extra_steps("export_keras", [], None) == []
+    assert claim.extra_steps("export_tf_core", ["tf2onnx", "onnx"], None) == [
+        "package:tf2onnx", "package:onnx", "shape signature"]
+    assert claim.extra_steps("export_keras_jax", ["tensorflow"], None) == ["package:tensorflow",
+                                                                           "intermediate format"]
+    assert claim.extra_steps("export_keras", ["litert-torch"], "litert-torch") == [
+        "package:litert-torch", "environment:litert-torch"]
+    assert claim.CROSS_BACKEND_STEP in claim.extra_steps("tensorflow:export_keras", [], None)
+
+
+def test_lines_never_decide_and_one_extra_step_does():
+    margin = int(CLAIM.threshold("ease_margin_steps"))
+    assert margin == 1 and "ease_margin_lines" not in CLAIM.thresholds
+    cells = [_cell("keras-tensorflow", "onnx", lines=3, extra=["package:tf2onnx"]),
+             _cell(TF_CORE, "onnx", lines=12, extra=["package:tf2onnx"]),
+             _cell("keras-tensorflow", "savedmodel"), _cell(TF_CORE, "savedmodel", extra=["shape signature"])]
     ease = claim.compare_ease(cells, "keras-tensorflow", margin, 1)
-    assert ease.same_on == ["onnx", "litert"] and not ease.easier_on and not ease.easier
+    assert ease.same_on == [f"{M}/onnx"] and ease.easier_on == [f"{M}/savedmodel"] and ease.easier
 
 
-def test_the_margin_decides_and_names_the_targets_that_decided():
-    cells = [_cell("keras-jax", "onnx", lines=4), _cell(TF_CORE, "onnx", lines=7),
-             _cell("keras-jax", "openvino", lines=9, steps=8), _cell(TF_CORE, "openvino", lines=6, steps=5),
-             _cell("keras-jax", "litert", lines=7), _cell(TF_CORE, "litert", lines=8),
+def test_the_margin_decides_per_model_and_names_the_pairs_that_decided():
+    cells = [_cell("keras-jax", "onnx"), _cell(TF_CORE, "onnx", extra=["shape signature"]),
+             _cell("keras-jax", "openvino", extra=["package:jax2onnx", "intermediate format"]),
+             _cell(TF_CORE, "openvino"),
+             _cell("keras-jax", "litert", model="bert_base"), _cell(TF_CORE, "litert", model="bert_base"),
              _cell("keras-jax", "savedmodel", status="fails"), _cell(TF_CORE, "savedmodel")]
-    ease = claim.compare_ease(cells, "keras-jax", 3, 1)
-    assert ease.easier_on == ["onnx"] and ease.harder_on == ["savedmodel", "openvino"] and ease.same_on == ["litert"]
-    assert not ease.easier  # easier on one target, harder on two
+    ease = claim.compare_ease(cells, "keras-jax", 1, 1)
+    assert ease.easier_on == [f"{M}/onnx"] and ease.harder_on == [f"{M}/savedmodel", f"{M}/openvino"]
+    assert ease.same_on == ["bert_base/litert"] and not ease.easier
     assert {t.target: t.outcome for t in ease.targets}["savedmodel"] == "only_core"
-    more = [*cells[:6], _cell("keras-jax", "savedmodel", lines=3), _cell(TF_CORE, "savedmodel", lines=7)]
-    assert claim.compare_ease(more, "keras-jax", 3, 1).easier is True  # 2 easier, 1 harder: net 1 ...
-    assert claim.compare_ease(more, "keras-jax", 3, 2).easier is False  # ... which a net of 2 would refuse
+    assert claim.compare_ease(cells, "keras-jax", 3, 1).harder_on == [f"{M}/savedmodel"]  # a wider margin
 
 
 def test_unavailable_cells_are_left_out_of_the_comparison_not_counted_against():
     cells = [_cell("keras-torch", "litert", status="unavailable", why="quick mode skips it"),
-             _cell(TF_CORE, "litert"), _cell("keras-torch", "onnx", lines=3), _cell(TF_CORE, "onnx", lines=7),
+             _cell(TF_CORE, "litert"), _cell("keras-torch", "onnx"), _cell(TF_CORE, "onnx", extra=["x"]),
              _cell("keras-torch", "torch_pt2"), _cell(TF_CORE, "torch_pt2", status="not_applicable")]
-    ease = claim.compare_ease(cells, "keras-torch", 3, 1)
-    assert "litert" not in ease.harder_on and "quick mode skips it" in ease.not_compared["litert"]
-    assert ease.not_compared["torch_pt2"] == "not applicable to TensorFlow core"
-    assert ease.easier and ease.easier_on == ["onnx"]
+    ease = claim.compare_ease(cells, "keras-torch", 1, 1)
+    assert f"{M}/litert" not in ease.harder_on and "quick mode skips it" in ease.not_compared[f"{M}/litert"]
+    assert ease.not_compared[f"{M}/torch_pt2"] == "not applicable to TensorFlow core"
+    assert ease.easier and ease.easier_on == [f"{M}/onnx"]
 
 
 def _assessment(cells):
-    margin, net = int(CLAIM.threshold("ease_margin_lines")), int(CLAIM.threshold("ease_min_net_targets"))
+    margin, net = int(CLAIM.threshold("ease_margin_steps")), int(CLAIM.threshold("ease_min_net_targets"))
     ease = {o: claim.compare_ease(cells, o, margin, net) for o in KERAS_OPTIONS}
     return DeploymentAssessment(
         cells=cells, targets={t: {"label": s.label, "kind": s.kind, "runtime": s.runtime}
                               for t, s in targets.SPECS.items()},
-        models={}, tolerance=1e-4, ease=ease, ease_margin_lines=margin,
+        models={}, model_targets={M: ["savedmodel", "onnx", "litert", "openvino"]}, settings={}, cuts=[],
+        tolerance=1e-4, ease=ease, ease_margin_steps=margin,
         weight=claim.compare_weight(cells, CLAIM.threshold("lighter_max_size_ratio")), environments={}, npm=None,
         browser=None, corruption=[], not_measured=[])
 
@@ -551,30 +585,50 @@ def _assessment(cells):
 def test_verdicts_on_synthetic_cells():
     shared = ("savedmodel", "onnx", "litert", "openvino")
 
-    def cells(keras_lines, core_lines, keras_size=20_000, core_size=20_000):
-        out = [_cell(o, t, lines=keras_lines, size=keras_size) for o in KERAS_OPTIONS for t in shared]
-        return out + [_cell(TF_CORE, t, lines=core_lines, size=core_size) for t in shared]
+    def cells(keras_extra, core_extra, keras_size=20_000, core_size=20_000):
+        out = [_cell(o, t, extra=keras_extra, size=keras_size) for o in KERAS_OPTIONS for t in shared]
+        return out + [_cell(TF_CORE, t, extra=core_extra, size=core_size) for t in shared]
 
-    same = CLAIM.verdict(_assessment(cells(6, 7)))
+    same = CLAIM.verdict(_assessment(cells([], [])))
     assert same.verdict == "refuted" and "not easier" in same.summary and "not lighter" in same.summary
-    easier = CLAIM.verdict(_assessment(cells(4, 9, keras_size=10_000)))
-    assert easier.verdict == "supported" and "easier on SavedModel, ONNX, LiteRT, OpenVINO IR" in easier.summary
-    lighter = CLAIM.verdict(_assessment(cells(6, 7, keras_size=10_000)))
+    easier = CLAIM.verdict(_assessment(cells([], ["shape signature"], keras_size=10_000)))
+    assert easier.verdict == "supported" and "easier on ResNet-50 SavedModel" in easier.summary
+    lighter = CLAIM.verdict(_assessment(cells([], [], keras_size=10_000)))
     assert lighter.verdict == "partly supported" and "lighter (median size ratio 0.50" in lighter.summary
     none = CLAIM.verdict(_assessment([_cell("keras-tensorflow", "onnx"), _cell(TF_CORE, "onnx", status="fails")]))
     assert none.verdict == "inconclusive"
     assert all(isinstance(v, str) for v in same.findings.values())
 
 
+def test_a_target_works_for_an_option_only_when_every_model_taken_there_works():
+    a = _assessment([_cell("keras-torch", "onnx"), _cell("keras-torch", "onnx", model="bert_base", status="fails"),
+                     _cell(TF_CORE, "onnx"), _cell(TF_CORE, "onnx", model="bert_base")])
+    assert a.reach("keras-torch") == [] and a.reach(TF_CORE) == ["onnx"]
+    assert a.cell("keras-torch", "onnx").status == "fails"  # the reader's one cell per target: the worst one
+    assert a.cell("keras-torch", "onnx", model=M).status == "works"
+
+
+def test_static_routes_are_the_programs_batch1_functions():
+    assert targets.static_routes("onnx", ("export_keras",)) == ("export_keras_batch1",)
+    assert targets.static_routes("torch_pt2", ("export_keras", "export_keras_batch1")) == ()
+    assert targets.static_routes("savedmodel", ("tensorflow:export_keras",)) == ()
+    assert targets.KNOWN_ISSUES and all(i.url.startswith("https://") for i in targets.KNOWN_ISSUES)
+
+
 def test_the_claim_declares_its_programs_thresholds_and_settings():
     assert CLAIM.subjects == OPTIONS and CLAIM.stages == ("export", "serve")
     assert all((targets.PROGRAMS_DIR / p).is_file() for p in CLAIM.programs)
-    assert CLAIM.keras_backend(TF_CORE) is None and CLAIM.keras_backend("keras-jax") == "jax"
+    assert "deploy_zoo.py" in CLAIM.programs and "deploy_zoo_tfcore.py" in CLAIM.programs
+    assert CLAIM.keras_backend(TF_CORE) == "tensorflow" and CLAIM.keras_backend("keras-jax") == "jax"
     # The export stage checks the framework itself; a serve worker imports none.
-    assert CLAIM.requirements("keras-jax") == () and CLAIM.framework_modules("keras-jax") == ("keras", "jax")
-    assert CLAIM.repeats[1] >= 5
+    assert CLAIM.requirements("keras-jax") == () and CLAIM.framework_modules("keras-jax") == (
+        "keras", "jax", "keras_hub")
+    assert CLAIM.repeats[1] >= 2  # cut from 5 to fit the run's budget (said in the result's cuts)
     assert CLAIM.setting("environment_targets", True) is False and CLAIM.setting("environment_targets", False)
-    assert isinstance(CLAIM.setting("epochs", True), int)
+    assert set(CLAIM.model_targets(False)) == {"resnet50", "bert_base", "mobilenet_v3_small"}
+    assert CLAIM.decision_log[-1].date == "2026-12-07"
+    # The shared runtimes count as the claim's code.
+    assert any(p.parent.name == "runtimes" for p in CLAIM.code_files())
     assert "evidence.claims.deployment" in sys.modules and "tensorflow" not in sys.modules
 
 
@@ -591,20 +645,25 @@ def test_quick_run_fills_every_cell(quick):
     assert quick is not None and quick.provenance.mode == "quick"
     assert {s: r.status for s, r in quick.subjects.items()} == dict.fromkeys(OPTIONS, "ok")
     a = quick.assessment
-    assert {(c.option, c.target) for c in a.cells} == {(o, t) for o in OPTIONS for t in targets.TARGETS}
+    plan = CLAIM.model_targets(True)
+    assert {(c.option, c.model, c.target) for c in a.cells} == {(o, m, t) for o in OPTIONS for m, ts in plan.items()
+                                                               for t in ts}
+    for infos in a.models.values():  # every model recorded with its configuration and weights
+        assert {m.name for m in infos} == set(plan) and all(m.params > 0 and m.tiny and m.config for m in infos)
     for c in a.cells:
         if c.status == "works":
-            assert c.artifact_bytes > 0 and c.cold_start_s.estimate > 0 and c.latency, c
-            assert c.parity_max_abs_diff <= a.tolerance and c.class_agreement == 1.0, c
+            assert c.artifact_bytes > 0 and c.cold_start_s.estimate > 0, c
+            assert c.parity_max_abs_diff <= a.tolerance, c
             assert all(0 < lat.p50_ms <= lat.p99_ms for lat in c.latency), c
+            assert c.latency or a.targets[c.target].kind == "browser", c
         elif c.status == "fails":
             assert c.error or c.reason, c
         elif c.status == "unavailable":
             assert c.why_unavailable, c
         else:
             assert c.reason, c
-        if c.status != "not_applicable":
-            assert c.lines and c.steps, c
+        if c.status not in ("not_applicable", "unavailable"):
+            assert c.lines and c.steps and c.attempts, c
 
 
 @pytest.mark.slow
@@ -614,14 +673,14 @@ def test_quick_run_reaches_the_documented_targets(quick):
     a = quick.assessment
     assert set(a.reach("keras-tensorflow")) >= {"keras", "savedmodel", "onnx", "litert", "openvino"}
     assert set(a.reach(TF_CORE)) >= {"savedmodel", "onnx", "litert", "openvino"}
-    assert a.cell("keras-torch", "torch_pt2").status == "works"
-    for target in ("litert", "executorch"):  # quick mode skips the targets needing their own environment
-        cell = a.cell("keras-torch", target)
-        assert cell.status == "unavailable" and "quick mode" in cell.why_unavailable
+    assert a.cell("keras-torch", "torch_pt2", "resnet50").status == "works"
+    for target in ("litert", "executorch"):  # quick mode skips the targets needing their own environment ...
+        cell = a.cell("keras-torch", target, "mobilenet_v3_small")
+        assert cell.status in ("unavailable", "works"), cell  # ... unless the reload under TensorFlow reaches it
     for target in ("litert", "openvino"):  # JAX's direct exports fail; the workaround route is recorded
-        cell = a.cell("keras-jax", target)
+        cell = a.cell("keras-jax", target, "resnet50")
         if cell.status == "works":
-            assert cell.route == "export_keras_jax" and cell.direct_route_error
+            assert cell.route != "export_keras" and cell.direct_route_error and cell.extra_steps
     # The browser: onnxruntime-web answers for every option, LiteRT.js for those with a LiteRT export.
     assert a.browser.ok and a.npm.ok
     assert {c.option for c in a.browser_cells() if c.target == "browser_onnx" and c.status == "works"} == set(OPTIONS)
@@ -640,3 +699,15 @@ def test_quick_run_corrupts_its_targets_without_crashing(quick):
         assert kinds["truncated"].outcome in {"rejected", "crashed"}, (target, kinds)
         assert kinds["truncated"].error and "kvt-deployment" not in kinds["truncated"].error.message
     assert json.dumps(quick.findings)
+
+
+def test_blockers_are_named_from_the_errors_and_what_got_past_them():
+    errors = [{"type": "OpConversionFailure", "message": "No conversion rule found for operations: XlaCallModule"},
+              {"type": "SymbolicValueError", "message": "Failed to export a node (aten::size) because it is not "
+                                                        "constant. Please try to make things static"}]
+    found = claim.blockers_of(errors)
+    assert len(found) == 2 and found[0].startswith("XlaCallModule") and "dynamic batch" in found[1]
+    assert claim.blockers_of([{"type": "ValueError", "message": "something else"}]) == []
+    assert claim.got_past_by("export_keras_batch1") == "static shape"
+    assert claim.got_past_by("tensorflow:export_keras") == claim.CROSS_BACKEND_STEP
+    assert claim.got_past_by("export_keras_jax") == "intermediate format" and claim.got_past_by("export_keras") is None

@@ -4,7 +4,8 @@ The route ExecuTorch's documentation gives: a ``torch.export`` program (here Ker
 ``model.export(..., format="torch")``, see ``deploy_torch_pt2.py``), lowered with
 ``to_edge_transform_and_lower`` to the XNNPACK backend (ExecuTorch's CPU kernels) and serialised with
 ``to_executorch``. Serving loads the file with ``executorch.runtime.Runtime`` (no Keras at serving time). The
-batch dimension stays variable up to ``MAX_BATCH`` (ExecuTorch plans memory for the upper bound).
+batch dimension stays variable up to ``MAX_BATCH`` (ExecuTorch plans memory for the upper bound, so the bound is
+kept to the batches served: an image model's activations at batch 1024 would need gigabytes).
 
 Serving here goes through ExecuTorch's Python bindings, which take and return torch tensors, so a Python server
 imports torch (seconds of its cold start); on a phone the same ``.pte`` file runs in ExecuTorch's C++ runtime,
@@ -26,7 +27,7 @@ import numpy as np
 import torch
 from executorch.runtime import Runtime
 
-MAX_BATCH = 1024
+MAX_BATCH = 16
 
 
 def export_keras(model, path):
@@ -38,6 +39,19 @@ def export_keras(model, path):
         pt2 = Path(tmp) / "model.pt2"
         model.export(pt2, format="torch", verbose=False,
                      dynamic_shapes={0: torch.export.Dim("batch", min=1, max=MAX_BATCH)})
+        program = torch.export.load(pt2)
+    lowered = to_edge_transform_and_lower(program, partitioner=[XnnpackPartitioner()]).to_executorch()
+    Path(path).write_bytes(lowered.buffer)
+
+
+def export_keras_batch1(model, path):
+    """The static-shape route: the torch.export program traced at batch 1, lowered to XNNPACK."""
+    from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
+    from executorch.exir import to_edge_transform_and_lower
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pt2 = Path(tmp) / "model.pt2"
+        model.export(pt2, format="torch", verbose=False)
         program = torch.export.load(pt2)
     lowered = to_edge_transform_and_lower(program, partitioner=[XnnpackPartitioner()]).to_executorch()
     Path(path).write_bytes(lowered.buffer)

@@ -48,7 +48,7 @@ def export_keras_batch1(model, path):
     """Write ``model`` as ``path`` with a fixed batch of 1 (TensorFlow backend), for static-shape runtimes."""
     import keras
 
-    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype="float32")
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
     model.export(path, format="litert", verbose=False, input_signature=[spec])
 
 
@@ -57,7 +57,7 @@ def export_keras_jax_batch1(model, path):
     import keras
     import tensorflow as tf
 
-    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype="float32")
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
     with tempfile.TemporaryDirectory() as saved:
         model.export(saved, format="tf_saved_model", verbose=False, input_signature=[spec])
         Path(path).write_bytes(tf.lite.TFLiteConverter.from_saved_model(saved).convert())

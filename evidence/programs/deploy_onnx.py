@@ -25,6 +25,23 @@ def export_keras(model, path):
     model.export(path, format="onnx", verbose=False)
 
 
+def export_keras_signature(model, path):
+    """The same call with the input signature written out (a variable batch): Keras refuses to derive one from a
+    model it has never called (``predict`` on JAX does not count)."""
+    import keras
+
+    spec = keras.InputSpec(shape=(None, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
+    model.export(path, format="onnx", verbose=False, input_signature=[spec])
+
+
+def export_keras_batch1(model, path):
+    """The static-shape route: the ONNX graph traced with a fixed batch of 1."""
+    import keras
+
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
+    model.export(path, format="onnx", verbose=False, input_signature=[spec])
+
+
 def export_tf_core(module, path):
     """Convert a ``tf.Module``'s ``__call__`` (a ``tf.function`` with an input signature) with tf2onnx."""
     import tf2onnx

@@ -28,6 +28,14 @@ def export_keras(model, path):
     model.export(path, format="openvino", verbose=False)
 
 
+def export_keras_batch1(model, path):
+    """The static-shape route: the model converted with a fixed batch of 1 (``input_signature``)."""
+    import keras
+
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
+    model.export(path, format="openvino", verbose=False, input_signature=[spec])
+
+
 def export_keras_jax(model, path):
     """On the JAX backend: export ONNX to a temporary folder, then convert that with OpenVINO."""
     with tempfile.TemporaryDirectory() as tmp:

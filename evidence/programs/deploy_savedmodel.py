@@ -30,6 +30,15 @@ def export_keras(model, path):
     model.export(path, format="tf_saved_model", verbose=False)
 
 
+def export_keras_batch1(model, path):
+    """The static-shape route: a SavedModel whose signature has a fixed batch of 1 (``input_signature``), as
+    Keras's docstring asks for on the torch backend ("you must fully define the shapes of the inputs")."""
+    import keras
+
+    spec = keras.InputSpec(shape=(1, *model.input_shape[1:]), dtype=model.inputs[0].dtype)
+    model.export(path, format="tf_saved_model", verbose=False, input_signature=[spec])
+
+
 def export_tf_core(module, path):
     """Write a ``tf.Module`` whose ``__call__`` has an input signature as a SavedModel folder."""
     tf.saved_model.save(module, path)

@@ -28,6 +28,11 @@ def export_keras(model, path):
     model.export(path, format="torch", verbose=False, dynamic_shapes={0: batch})
 
 
+def export_keras_batch1(model, path):
+    """The static-shape route: no ``dynamic_shapes``, so torch.export specialises the batch to 1."""
+    model.export(path, format="torch", verbose=False)
+
+
 def load(path):
     """The program as a callable ``torch.nn.Module``."""
     return torch.export.load(path).module()

@@ -14,9 +14,13 @@ from typing import ClassVar, Literal
 
 from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, Interval, KnownIssue, Outcome
 
-from .targets import Target, TargetKind
-
+#: The targets (the same list as :data:`evidence.runtimes.targets.TARGETS`; a test keeps them equal, so that this
+#: module imports nothing but the contract).
+Target = Literal["keras", "savedmodel", "onnx", "litert", "openvino", "torch_pt2", "executorch", "browser_onnx",
+                 "browser_litert"]
+TargetKind = Literal["native", "server", "edge", "browser"]
 Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
+ModelName = Literal["resnet50", "bert_base", "mobilenet_v3_small"]
 CorruptionKind = Literal["truncated", "garbled"]
 
 
@@ -53,6 +57,8 @@ class Cell(ContractModel):
 
     option: Option
     """The option."""
+    model: ModelName
+    """The model taken to the target."""
     target: Target
     """The target."""
     status: Outcome
@@ -78,6 +84,21 @@ class Cell(ContractModel):
     """Lines of the export function alone."""
     extra_packages: list[str] = []
     """Packages the route needs beyond the option's own framework, where exported and where served."""
+    extra_steps: list[str] = []
+    """What a user must do beyond the export call (the "easier" rule counts these): each extra package
+    (``package:onnxruntime``), an environment of its own (``environment:litert-torch``), a shape signature
+    written by hand (``shape signature``), a detour through another format (``intermediate format``) or another
+    Keras backend (``reload under the TensorFlow backend``)."""
+    static_batch: int | None = None
+    """The fixed batch size of an artifact exported through a static-shape route (None: variable batch)."""
+    attempts: list[str] = []
+    """The routes tried, in order, each with how it ended (``export_keras: fails``)."""
+    blockers: list[str] = []
+    """What blocked the routes that failed: the op or construct their errors name (from the claim's
+    ``data/blockers.json``), whether or not a later route got past it."""
+    got_past_by: str | None = None
+    """For a cell that works after its direct route failed: what got past the blocker (``static shape``,
+    ``intermediate format``, ``reload under the TensorFlow backend``)."""
     environment: str | None = None
     """The virtual environment of its own the export (or server) ran in, when the project's could not host it
     (see ``DeploymentAssessment.environments``)."""
@@ -120,14 +141,20 @@ class Cell(ContractModel):
 
 
 class EaseOnTarget(ContractModel):
-    """A Keras option against TensorFlow core on one target."""
+    """A Keras option against TensorFlow core on one model and target."""
 
+    model: ModelName
+    """The model."""
     target: Target
     """The target."""
     outcome: Literal["easier", "harder", "same", "only_keras", "only_core"]
-    """``easier``/``harder``: both reach it and the lines differ by at least the margin (steps not the other
-    way); ``same``: both reach it within the margin; ``only_keras``/``only_core``: one reaches it and the other
-    was tried and failed."""
+    """``easier``/``harder``: both reach it and one needs at least the declared number of extra steps fewer
+    (see ``Cell.extra_steps``); ``same``: both reach it within that; ``only_keras``/``only_core``: one reaches it
+    and the other was tried and failed."""
+    keras_extra: list[str] = []
+    """The Keras option's extra steps."""
+    core_extra: list[str] = []
+    """TensorFlow core's extra steps."""
     keras_lines: int | None
     """The Keras option's lines."""
     core_lines: int | None
@@ -145,22 +172,24 @@ class Ease(ContractModel):
     """The Keras option."""
     easier: bool
     """It is easier on more targets than it is harder on, by at least the declared count."""
-    easier_on: list[Target]
-    """Targets where it is easier (fewer lines by the margin, or only it gets there)."""
-    harder_on: list[Target]
-    """Targets where it is harder (more lines by the margin, or only TensorFlow core gets there)."""
-    same_on: list[Target]
-    """Targets both reach within the margin."""
+    easier_on: list[str]
+    """``model/target`` pairs where it is easier (fewer extra steps by the margin, or only it gets there)."""
+    harder_on: list[str]
+    """``model/target`` pairs where it is harder (more extra steps, or only TensorFlow core gets there)."""
+    same_on: list[str]
+    """``model/target`` pairs both reach within the margin."""
     not_compared: dict[str, str]
-    """Targets left out of the comparison, with why (a cell unavailable, not applicable to one side, or failed
-    on both)."""
+    """``model/target`` pairs left out of the comparison, with why (a cell unavailable, not applicable to one
+    side, or failed on both)."""
     targets: list[EaseOnTarget]
-    """The comparison on each target compared."""
+    """The comparison on each pair compared."""
 
 
 class SizePair(ContractModel):
-    """Artifact sizes of Keras on TensorFlow and TensorFlow core on one target."""
+    """Artifact sizes of Keras on TensorFlow and TensorFlow core on one model and target."""
 
+    model: ModelName
+    """The model."""
     target: Target
     """The target."""
     keras_bytes: int
@@ -256,23 +285,38 @@ class CorruptionCheck(ContractModel):
 
     target: Target
     """The target."""
+    model: ModelName
+    """Whose artifact was copied: the model."""
     option: Option
-    """Whose artifact was copied."""
+    """Whose artifact was copied: the option."""
     outcomes: list[CorruptionOutcome]
     """One per kind of damage."""
 
 
-class TrainedModel(ContractModel):
-    """The model an option trained and deployed."""
+class ModelInfo(ContractModel):
+    """A model of the zoo as one option built it: its configuration, size and what the artifacts answer for."""
 
-    program: str
-    """The program that defines and trains it."""
-    epochs: int
-    """Training epochs."""
-    test_accuracy: float
-    """Accuracy on the held-out test set (recorded, not judged: the artifact only has to be a trained model)."""
-    test_samples: int
-    """Inputs every artifact answers for the parity check."""
+    name: ModelName
+    """The zoo's name for it."""
+    builder: str
+    """What built it (``keras.applications.ResNet50``, ``keras_hub.models.BertBackbone``)."""
+    config: dict[str, bool | int | float | str | list[int]]
+    """The configuration it was built from (random weights: nothing is downloaded)."""
+    tiny: bool
+    """The tiny configuration of quick mode (same family, smaller), not the published architecture."""
+    params: int
+    """Its weights, counted by Keras."""
+    input_shape: list[int | None]
+    """The served input's shape (``None``: the batch)."""
+    input_dtype: str
+    """The served input's dtype (``int32`` token ids, ``float32`` images)."""
+    output_shape: list[int | None]
+    """The output's shape."""
+    parity_rows: int
+    """Inputs every artifact answers for the parity check (the original model's outputs on them are the
+    reference)."""
+    build_s: float
+    """Seconds building it and computing the reference took in the export worker."""
 
 
 class DeploymentAssessment(Assessment):
@@ -284,14 +328,20 @@ class DeploymentAssessment(Assessment):
     """One cell per (option, target) run, in option then target order."""
     targets: dict[Target, TargetInfo]
     """What each target is."""
-    models: dict[Option, TrainedModel]
-    """The model each option trained."""
+    models: dict[Option, list[ModelInfo]]
+    """The models each option built (configuration and weights)."""
+    model_targets: dict[ModelName, list[Target]]
+    """The targets each model is taken to."""
+    settings: dict[str, int | float | str | list[int]]
+    """What was measured with what: batch sizes, cold-start processes, latency calls and time budgets."""
+    cuts: list[str]
+    """What was cut to fit the run's time budget (batch, resolution, sequence length, repeats), in words."""
     tolerance: float
     """Largest max-abs difference from the original's outputs for a cell that ``works``."""
     ease: dict[Option, Ease]
     """Per Keras option, whether it is easier to deploy than TensorFlow core and which targets decided it."""
-    ease_margin_lines: int
-    """The margin in lines a difference must reach on a target before it counts."""
+    ease_margin_steps: int
+    """The margin in extra steps a difference must reach on a model and target before it counts."""
     weight: Weight
     """Whether Keras on TensorFlow's artifacts are lighter than TensorFlow core's."""
     environments: dict[str, EnvironmentRecord]
@@ -305,13 +355,23 @@ class DeploymentAssessment(Assessment):
     not_measured: list[str]
     """Options without a complete result, each with its status and reason."""
 
-    def cell(self, option: str, target: str) -> Cell | None:
-        """The cell of ``option`` on ``target``; None when it was not run."""
-        return next((c for c in self.cells if c.option == option and c.target == target), None)
+    def cell(self, option: str, target: str, model: str | None = None) -> Cell | None:
+        """The cell of ``option`` taking ``model`` to ``target``; None when it was not run. Without a model, one
+        cell for the target: the first one that does not work (a target works for an option only when every
+        model taken there works), else the first."""
+        cells = [c for c in self.cells if c.option == option and c.target == target
+                 and (model is None or c.model == model)]
+        return next((c for c in cells if c.status != "works"), cells[0] if cells else None)
 
     def reach(self, option: str) -> list[str]:
-        """The targets ``option`` works on, in target order."""
-        return [c.target for c in self.cells if c.option == option and c.status == "works"]
+        """The targets ``option`` works on for every model taken there, in target order."""
+        targets = dict.fromkeys(c.target for c in self.cells if c.option == option)
+        return [t for t in targets if all(c.status == "works" for c in self.cells
+                                          if c.option == option and c.target == t)]
+
+    def model_info(self, name: str) -> ModelInfo | None:
+        """The model ``name`` as the first option that built it recorded it."""
+        return next((m for infos in self.models.values() for m in infos if m.name == name), None)
 
     def cells_with(self, status: str) -> list[Cell]:
         """Every cell whose status is ``status``."""

@@ -15,9 +15,8 @@ from typing import Any
 
 from evidence.contract import ErrorInfo
 from evidence.errors import known_issues
-
-from .serving import parity
-from .targets import KNOWN_ISSUES
+from evidence.runtimes.serving import parity
+from evidence.runtimes.targets import KNOWN_ISSUES
 
 GARBLED_BYTES = 256
 KINDS = ("truncated", "garbled")

@@ -5,7 +5,7 @@ The runtimes come from npm (:data:`NPM_PACKAGES`, pinned), installed once into `
 localhost server that the driver process starts (never a CDN). Chromium is Debian's (``/usr/bin/chromium``),
 driven by Playwright from PyPI with ``executable_path`` (``playwright install`` is never run).
 
-:func:`run_browser_process` starts the driver (this module, ``python -m evidence.claims.deployment.browser``) with
+:func:`run_browser_process` starts the driver (this module, ``python -m evidence.runtimes.browser``) with
 :func:`evidence.processes.run_process`, so Playwright's node driver and Chromium die with its process group on a
 timeout. The driver loads the page ``page_loads`` times, each in a fresh browser context: the cold start is timed
 in the page from the start of its script to the first answer, split into importing the runtime, loading the model
@@ -63,6 +63,11 @@ IMPORT_MAPS: dict[str, dict[str, str]] = {
 LOAD_OPTIONS: dict[str, dict[str, str]] = {"browser_onnx": {},
                                            "browser_litert": {"wasmDir": "/npm/@litertjs/core/wasm/"}}
 PAGE_TIMEOUT_S = 120
+#: Per browser target: rows per call when predicting every input, and the batch sizes timed. LiteRT models keep
+#: the batch size they were converted with in their input tensor (1: LiteRT.js takes static shapes only, and
+#: Keras's LiteRT export from torch writes static shapes, keras/src/export/litert.py), so LiteRT.js is asked one
+#: row at a time.
+BROWSER_BATCHES: dict[str, tuple[int, tuple[int, ...]]] = {"browser_onnx": (32, (1, 32)), "browser_litert": (1, (1,))}
 
 
 # -- what is installed --------------------------------------------------------------------------------------
@@ -159,8 +164,9 @@ async function run() {
     const t1 = performance.now();
     phase = "inputs";
     const buffer = await (await fetch("/inputs.bin")).arrayBuffer();
-    const x = new Float32Array(buffer);
-    const width = config.features;
+    const x = config.dtype === "int32" ? new Int32Array(buffer) : new Float32Array(buffer);
+    const rowShape = config.rowShape;
+    const width = rowShape.reduce((a, b) => a * b, 1);
     const rows = x.length / width;
     const tInputs = performance.now() - t1;
     phase = "load";
@@ -168,7 +174,7 @@ async function run() {
     const model = await program.load(config.model, config.loadOptions);
     const t3 = performance.now();
     phase = "answer";
-    const first = await program.predict(model, x.slice(0, width), [1, width]);
+    const first = await program.predict(model, x.slice(0, width), [1, ...rowShape]);
     const t4 = performance.now();
     const out = {ok: true, import_s: (t1 - t0) / 1e3, load_s: (t3 - t2) / 1e3, first_answer_s: (t4 - t3) / 1e3,
                  cold_start_s: (t4 - t0 - tInputs) / 1e3, first_answer_length: first.length,
@@ -179,7 +185,7 @@ async function run() {
       const values = [];
       for (let s = 0; s < rows; s += batch) {
         const n = Math.min(batch, rows - s);
-        const y = await program.predict(model, x.slice(s * width, (s + n) * width), [n, width]);
+        const y = await program.predict(model, x.slice(s * width, (s + n) * width), [n, ...rowShape]);
         values.push(...Array.from(y));
       }
       out.predictions = values;
@@ -193,12 +199,12 @@ async function run() {
         for (let s = 0; s + b <= rows; s += b) starts.push(s);
         const batches = starts.map(s => x.slice(s * width, (s + b) * width));
         for (let i = 0; i < config.latencyWarmup; i++) {
-          await program.predict(model, batches[i % batches.length], [b, width]);
+          await program.predict(model, batches[i % batches.length], [b, ...rowShape]);
         }
         const samples = [];
         for (let i = 0; i < config.latencyCalls; i++) {
           const t = performance.now();
-          await program.predict(model, batches[i % batches.length], [b, width]);
+          await program.predict(model, batches[i % batches.length], [b, ...rowShape]);
           samples.push((performance.now() - t) / 1e3);
         }
         out.latency_samples_s[String(b)] = samples;
@@ -297,7 +303,8 @@ def _serve_job(browser_, job: Job, x, *, page_loads: int, latency_calls: int, la
         stack.callback(server.server_close)
         stack.callback(server.shutdown)
         url = f"http://127.0.0.1:{server.server_address[1]}/"
-        config = {"model": f"/model/{job.artifact.name}", "features": int(x.shape[1]),
+        config = {"model": f"/model/{job.artifact.name}", "rowShape": [int(d) for d in x.shape[1:]],
+                  "dtype": "int32" if x.dtype.kind in "iu" else "float32",
                   "latencyWarmup": latency_warmup, "batchSizes": list(job.batch_sizes),
                   "predictBatch": job.predict_batch, "loadOptions": LOAD_OPTIONS[job.target]}
         out: dict[str, Any] = {"ok": False, "loads": []}
@@ -336,7 +343,8 @@ def drive(jobs: Sequence[Job], inputs: Path, npm: Path, *, page_loads: int, late
     import numpy as np
     from playwright.sync_api import sync_playwright
 
-    x = np.ascontiguousarray(np.load(inputs), dtype="float32")
+    x = np.load(inputs)
+    x = np.ascontiguousarray(x, dtype="int32" if x.dtype.kind in "iu" else "float32")
     with sync_playwright() as playwright:
         start = time.perf_counter()
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -357,7 +365,7 @@ def drive(jobs: Sequence[Job], inputs: Path, npm: Path, *, page_loads: int, late
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the driver process: writes its records to ``--out`` (unless the process itself dies)."""
-    parser = argparse.ArgumentParser(prog="python -m evidence.claims.deployment.browser")
+    parser = argparse.ArgumentParser(prog="python -m evidence.runtimes.browser")
     parser.add_argument("--jobs", required=True, help="JSON list of jobs (target, artifact, predict_batch, "
                                                       "batch_sizes)")
     parser.add_argument("--inputs", required=True, type=Path)
@@ -402,11 +410,11 @@ def run_browser_process(jobs: Sequence[Job], inputs: Path, out_dir: Path, tag: s
     out.unlink(missing_ok=True)
     spec = json.dumps([{"target": j.target, "artifact": str(j.artifact), "predict_batch": j.predict_batch,
                         "batch_sizes": list(j.batch_sizes), "name": j.name} for j in jobs])
-    cmd = [sys.executable, "-m", "evidence.claims.deployment.browser", "--jobs", spec, "--inputs", str(inputs),
+    cmd = [sys.executable, "-m", "evidence.runtimes.browser", "--jobs", spec, "--inputs", str(inputs),
            "--npm", str(npm), "--out", str(out), "--page-loads", str(page_loads), "--latency-calls",
            str(latency_calls), "--latency-warmup", str(latency_warmup)]
     env = dict(os.environ)
-    root = str(Path(__file__).resolve().parents[3])
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), root) if p)
     proc = run_process(cmd, timeout_s=timeout_s * max(len(jobs), 1), cwd=out_dir, env=env,
                        stdout=out_dir / f"{tag}.out", stderr=out_dir / f"{tag}.err")

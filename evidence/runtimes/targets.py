@@ -13,6 +13,7 @@ by a child process in that environment (:func:`export_in_env`).
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -108,18 +109,29 @@ SPECS: dict[str, TargetSpec] = {s.name: s for s in (
                same_artifact={"keras-torch": "litert"}),
 )}
 
-#: Export functions tried in order, per (target, option): the direct route first, a workaround after it.
+#: A route that starts with this prefix runs in a fresh process under the TensorFlow backend, from the model saved
+#: as a ``.keras`` file: a Keras model is backend-independent, so a backend without an exporter of its own reaches
+#: the target by reloading the file under one that has it.
+VIA_TENSORFLOW = "tensorflow:"
+#: Export functions tried in order, per (target, option): the direct route first, then the documented workaround,
+#: then (where the program has one) the static-shape route (``<route>_batch1``, a fixed batch of 1, see
+#: :func:`static_routes`) and last the cross-backend route (:data:`VIA_TENSORFLOW`).
 ROUTES: dict[tuple[str, str], tuple[str, ...]] = {
     **{("keras", o): ("export_keras",) for o in KERAS_OPTIONS},
-    **{(t, o): ("export_keras",) for t in ("savedmodel", "onnx") for o in KERAS_OPTIONS},
+    ("savedmodel", "keras-tensorflow"): ("export_keras",),
+    ("savedmodel", "keras-jax"): ("export_keras",),
+    ("savedmodel", "keras-torch"): ("export_keras", "export_keras_batch1", VIA_TENSORFLOW + "export_keras"),
+    ("onnx", "keras-tensorflow"): ("export_keras", "export_keras_signature"),
+    ("onnx", "keras-jax"): ("export_keras", "export_keras_signature"),
+    ("onnx", "keras-torch"): ("export_keras", "export_keras_batch1", VIA_TENSORFLOW + "export_keras"),
     ("litert", "keras-tensorflow"): ("export_keras",),
-    ("litert", "keras-jax"): ("export_keras", "export_keras_jax"),
-    ("litert", "keras-torch"): ("export_keras",),
+    ("litert", "keras-jax"): ("export_keras", "export_keras_jax", VIA_TENSORFLOW + "export_keras"),
+    ("litert", "keras-torch"): ("export_keras", VIA_TENSORFLOW + "export_keras"),
     ("openvino", "keras-tensorflow"): ("export_keras",),
-    ("openvino", "keras-jax"): ("export_keras", "export_keras_jax"),
-    ("openvino", "keras-torch"): ("export_keras",),
+    ("openvino", "keras-jax"): ("export_keras", "export_keras_jax", VIA_TENSORFLOW + "export_keras"),
+    ("openvino", "keras-torch"): ("export_keras", "export_keras_batch1"),
     **{(t, TF_CORE): ("export_tf_core",) for t in ("savedmodel", "onnx", "litert", "openvino")},
-    ("torch_pt2", "keras-torch"): ("export_keras",),
+    ("torch_pt2", "keras-torch"): ("export_keras", "export_keras_batch1"),
     ("browser_litert", "keras-tensorflow"): ("export_keras_batch1",),
     ("browser_litert", "keras-jax"): ("export_keras_batch1", "export_keras_jax_batch1"),
     ("browser_litert", "keras-torch"): ("export_keras",),
@@ -152,6 +164,7 @@ EXPORT_PACKAGES: dict[tuple[str, str], tuple[str, ...]] = {
     ("browser_litert", "export_keras_jax_batch1"): ("tensorflow",),
     ("openvino", "export_keras"): ("openvino",),
     ("openvino", "export_keras_jax"): ("jax2onnx", "onnx", "openvino"),
+    ("openvino", "export_keras_batch1"): ("openvino",),
     ("openvino", "export_tf_core"): ("openvino",),
 }
 #: Routes whose packages depend on the backend under ``export_keras``.
@@ -165,22 +178,18 @@ EXPORT_PACKAGES_BY_BACKEND: dict[tuple[str, str], tuple[str, ...]] = {
     ("executorch", "keras-torch"): ("executorch",),
 }
 
-#: Public reports that match a recorded failure. Only reports read and found to match are listed.
-KNOWN_ISSUES: tuple[IssuePattern, ...] = (
-    IssuePattern(r"dynamic_shapes|torch_xla|Trackable", "https://github.com/keras-team/keras/issues/19017",
-                 "SavedModel export from the torch backend is a known gap; Keras's route (keras-team/keras#20685) "
-                 "goes through torch.export and torch_xla", target="savedmodel", option="keras-torch"),
-    IssuePattern(r"litert.torch|litert_torch", "https://github.com/keras-team/keras/pull/22758",
-                 "Keras exports LiteRT from torch through the litert-torch package, with static input shapes only "
-                 "(keras-team/keras#22996)", target="litert", option="keras-torch"),
-    IssuePattern(r"requires TensorFlow or PyTorch backend|only available with the TensorFlow and PyTorch",
-                 "https://github.com/keras-team/keras/pull/20631",
-                 "by design: from JAX, export a SavedModel and convert it with tf.lite.TFLiteConverter",
-                 target="litert", option="keras-jax"),
-    IssuePattern(r"File not found: filepath=", "https://github.com/keras-team/keras/issues/20259",
-                 "load_model reports an unreadable .keras file as 'File not found' even though it exists "
-                 "(also keras-team/keras#20146)", target="keras"),
-)
+#: Public reports that match a recorded failure, read from ``data/known_issues.json`` (each with its address and
+#: the date it was read).
+KNOWN_ISSUES_FILE = Path(__file__).with_name("data") / "known_issues.json"
+
+
+def load_known_issues(path: Path = KNOWN_ISSUES_FILE) -> tuple[IssuePattern, ...]:
+    """The catalogue of public reports in ``path`` as :class:`~evidence.errors.IssuePattern` objects."""
+    raw = json.loads(path.read_text(encoding="utf-8"))["issues"]
+    return tuple(IssuePattern(i["pattern"], i["url"], i["title"], **i.get("where", {})) for i in raw)
+
+
+KNOWN_ISSUES: tuple[IssuePattern, ...] = load_known_issues()
 #: Why a package that a route needs is not installed in the project's environment.
 NOT_INSTALLED_WHY: dict[str, str] = {
     "torch_xla": "torch_xla is not installed (Keras's torch-to-SavedModel route needs it)",
@@ -207,44 +216,146 @@ def package_version(name: str) -> str | None:
     return None
 
 
-def export_to(target: str, model: Any, folder: Path, routes: tuple[str, ...] = ("export_keras",)) -> dict[str, Any]:
-    """Export ``model`` (a Keras model, or a ``tf.Module`` with ``export_tf_core``) to ``target`` in ``folder``.
+def static_routes(target: str, routes: tuple[str, ...]) -> tuple[str, ...]:
+    """The static-shape routes of ``routes`` that are not in it already: ``<route>_batch1`` where the target's
+    program defines one (a fixed batch of 1: the documented answer to an exporter that cannot trace a dynamic
+    dimension)."""
+    tree = ast.parse(program_path(SPECS[target].program).read_text(encoding="utf-8"))
+    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    out = []
+    for route in routes:
+        if route.startswith(VIA_TENSORFLOW) or route.endswith("_batch1"):
+            continue
+        static = f"{route}_batch1"
+        if static in defined and static not in routes and static not in out:
+            out.append(static)
+    return tuple(out)
 
-    The routes (export functions of the target's program) are tried in order; where one raises, the next is
-    tried and both are recorded. Works for any model whose program functions accept it: nothing here knows the
-    digits model. Returns ``status`` (``exported``, ``fails``, or ``unavailable`` when the route's package is
-    missing), ``attempts`` (function, ok, seconds, error), and for an export that worked ``function``,
-    ``artifact`` (relative to ``folder``'s parent), ``artifact_files``, ``artifact_bytes``, ``export_s`` and
-    ``imported_by_export`` (distributions the export call imported first).
+
+#: Environments whose exporter writes static shapes only, with the batch it fixes: litert-torch traces the model
+#: at the sample batch of 1 (Keras's LiteRT export from torch, keras/src/export/litert.py).
+STATIC_ENVS: dict[str, int] = {"litert-torch": 1}
+
+
+def _fresh(folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+
+
+def _in_process(program: Any, function: str, model: Any, path: Path) -> dict[str, Any]:
+    before = set(sys.modules)
+    start = time.perf_counter()
+    try:
+        getattr(program, function)(model, str(path))
+    except Exception as exc:  # a route that does not work is a measurement
+        return {"function": function, "ok": False, "seconds": time.perf_counter() - start,
+                "error": error_info(exc, program=Path(program.__file__).name).model_dump()}
+    return {"function": function, "ok": True, "seconds": time.perf_counter() - start,
+            "imported": imported_distributions(set(sys.modules) - before)}
+
+
+def _in_child(target: str, function: str, python: str, backend: str, keras_file: Path, path: Path,
+              timeout_s: float) -> dict[str, Any]:
+    spec = SPECS[target]
+    log = path.parent.parent / f"{target}-export-{function.replace(':', '-')}"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["KERAS_BACKEND"] = backend
+    cmd = [python, str(CHILD), "export", str(program_path(spec.program)), function.removeprefix(VIA_TENSORFLOW),
+           str(keras_file), str(path), "--out", f"{log}.json"]
+    outcome = run_process(cmd, timeout_s=timeout_s, cwd=path.parent.parent, env=env, stdout=f"{log}.out",
+                          stderr=f"{log}.err")
+    record = _read_json(Path(f"{log}.json"))
+    if outcome.ok and record.get("ok"):
+        return {"function": function, "ok": True, "seconds": record["seconds"], "imported": record.get("imported", [])}
+    if record.get("type"):
+        err = child_error(record)
+    else:
+        err = error_from_text(outcome.stderr_tail)
+        err = err.model_copy(update={"message": f"the export process {outcome.how()}: {err.message}"})
+    return {"function": function, "ok": False, "seconds": record.get("seconds", outcome.duration_s),
+            "error": err.model_dump()}
+
+
+def export_routes(target: str, model: Any, folder: Path, routes: tuple[str, ...], *, keras_file: Path | None = None,
+                  backend: str | None = None, env_name: str | None = None, build: bool = True,
+                  static_retry: bool = True, timeout_s: float = 600) -> dict[str, Any]:
+    """Export ``model`` to ``target`` in ``folder`` through ``routes``, in order, until one works.
+
+    A plain route is a function of the target's program called in this process on ``model``; with ``env_name``
+    it runs instead in a fresh process of that virtual environment (:mod:`.envs`, built when missing and
+    ``build``), which loads ``keras_file`` under ``KERAS_BACKEND=backend``; a :data:`VIA_TENSORFLOW` route runs
+    in a fresh process of this Python under the TensorFlow backend, from ``keras_file``. When every route fails
+    and ``static_retry`` is true, the static-shape routes (:func:`static_routes`) are tried before the target is
+    called failed. Returns ``status`` (``exported``, ``fails``, or ``unavailable`` when a route's package or
+    environment is missing), ``attempts`` (function, ok, seconds, error) and, for an export that worked,
+    ``function``, ``artifact`` (relative to ``folder``'s parent), ``artifact_files``, ``artifact_bytes``,
+    ``export_s``, ``static_batch`` (1 for a static-shape route, else None) and ``imported_by_export``;
+    ``environment`` holds the environment's build record when one was needed.
     """
     spec = SPECS[target]
-    try:
-        program = load_program(spec.program)
-    except ImportError as exc:
-        err = error_info(exc)
-        return {"status": "unavailable", "attempts": [], "error": err.model_dump(),
-                "reason": f"{spec.program} cannot be imported: {err.text()}"}
+    program = None
+    if env_name is None and any(not r.startswith(VIA_TENSORFLOW) for r in routes):
+        try:  # routes that run in this process call the program here (a child process loads it itself)
+            program = load_program(spec.program)
+        except ImportError as exc:
+            err = error_info(exc)
+            return {"status": "unavailable", "attempts": [], "error": err.model_dump(),
+                    "reason": f"{spec.program} cannot be imported: {err.text()}"}
+    environment = None
+    if env_name is not None:
+        environment = envs.ensure(envs.ENVS[env_name], build=build)
     attempts: list[dict[str, Any]] = []
-    for function in routes:
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
+    todo = list(routes)
+    retried = False
+    while todo:
+        function = todo.pop(0)
+        _fresh(folder)
         path = folder / spec.artifact
-        before = set(sys.modules)
-        start = time.perf_counter()
-        try:
-            getattr(program, function)(model, str(path))
-        except Exception as exc:  # a route that does not work is a measurement
-            attempts.append({"function": function, "ok": False, "seconds": time.perf_counter() - start,
-                             "error": error_info(exc, program=spec.program).model_dump()})
-            continue
-        attempts.append({"function": function, "ok": True, "seconds": time.perf_counter() - start})
-        return exported_record(folder, path, function, attempts,
-                               imported_distributions(set(sys.modules) - before))
-    last = attempts[-1]["error"]
-    status = "unavailable" if last.get("missing_module") else "fails"
+        if function.startswith(VIA_TENSORFLOW) or env_name is not None:
+            if keras_file is None or not Path(keras_file).exists():
+                attempts.append({"function": function, "ok": False, "seconds": 0.0, "skipped": True,
+                                 "error": ErrorInfo(type="FileNotFoundError", message="this route exports the model's "
+                                                    ".keras file, which was not written").model_dump()})
+                continue
+            if function.startswith(VIA_TENSORFLOW):
+                attempt = _in_child(target, function, sys.executable, "tensorflow", Path(keras_file), path,
+                                    timeout_s)
+            elif not environment["ok"]:
+                attempts.append({"function": function, "ok": False, "seconds": 0.0, "unavailable": True,
+                                 "error": ErrorInfo(type="EnvironmentUnavailable",
+                                                    message=environment["why"]).model_dump()})
+                continue
+            else:
+                attempt = _in_child(target, function, environment["python"], backend or "tensorflow",
+                                    Path(keras_file), path, timeout_s)
+        else:
+            attempt = _in_process(program, function, model, path)
+        imported = attempt.pop("imported", [])
+        attempts.append(attempt)
+        if attempt["ok"]:
+            out = exported_record(folder, path, function, attempts, imported)
+            if env_name in STATIC_ENVS and not function.startswith(VIA_TENSORFLOW):
+                out["static_batch"] = STATIC_ENVS[env_name]
+            return {**out, **({"environment": environment} if environment else {})}
+        if not todo and static_retry and not retried:
+            retried = True
+            todo += static_routes(target, tuple(a["function"] for a in attempts))
+    extra = {"environment": environment} if environment else {}
+    tried = [a for a in attempts if not a.get("unavailable") and not a.get("skipped")]
+    if not tried:
+        why = attempts[-1]["error"]["message"] if attempts else "no route"
+        return {"status": "unavailable", "attempts": attempts, "reason": why, **extra}
+    last = tried[-1]["error"]
+    status = "unavailable" if all(a["error"].get("missing_module") for a in tried) else "fails"
     return {"status": status, "attempts": attempts, "error": last,
-            "reason": f"{last['type'].rsplit('.', 1)[-1]}: {last['message']}"}
+            "reason": f"{last['type'].rsplit('.', 1)[-1]}: {last['message']}", **extra}
+
+
+def export_to(target: str, model: Any, folder: Path, routes: tuple[str, ...] = ("export_keras",)) -> dict[str, Any]:
+    """Export ``model`` (a Keras model, or a ``tf.Module`` with ``export_tf_core``) to ``target`` in ``folder``,
+    in this process, through ``routes`` only (no static-shape retry): :func:`export_routes`."""
+    return export_routes(target, model, folder, routes, static_retry=False)
 
 
 def exported_record(folder: Path, path: Path, function: str, attempts: list[dict[str, Any]],
@@ -253,7 +364,8 @@ def exported_record(folder: Path, path: Path, function: str, attempts: list[dict
     files = folder_files(folder)
     return {"status": "exported", "function": function, "attempts": attempts, "export_s": attempts[-1]["seconds"],
             "artifact": str(path.relative_to(folder.parent)), "artifact_files": files,
-            "artifact_bytes": sum(files.values()), "imported_by_export": imported}
+            "artifact_bytes": sum(files.values()), "imported_by_export": imported,
+            "static_batch": 1 if function.endswith("_batch1") else None}
 
 
 #: The child that runs an export in another environment: a script that needs the standard library, numpy and
@@ -280,45 +392,13 @@ def child_error(record: dict[str, Any]) -> ErrorInfo:
 def export_in_env(target: str, env_name: str, keras_file: Path, folder: Path, *, backend: str,
                   routes: tuple[str, ...] = ("export_keras",), build: bool = True,
                   timeout_s: float = 600) -> dict[str, Any]:
-    """Export the model saved in ``keras_file`` to ``target`` from the virtual environment ``env_name``.
-
-    The environment is built first when missing (and ``build`` is true); when it cannot be built the target is
-    ``unavailable`` with why. The export itself runs in a fresh process of that environment's Python, under
-    ``KERAS_BACKEND=backend``, loading the ``.keras`` file and calling the target program's route: for any
-    Keras model saved to a file. The record is :func:`export_to`'s plus ``environment`` (the build record).
-    """
-    spec = SPECS[target]
-    environment = envs.ensure(envs.ENVS[env_name], build=build)
-    if not environment["ok"]:
-        return {"status": "unavailable", "attempts": [], "environment": environment, "reason": environment["why"]}
-    attempts: list[dict[str, Any]] = []
-    for function in routes:
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        path = folder / spec.artifact
-        log = folder.parent / f"{target}-export-{function}"
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-        env["KERAS_BACKEND"] = backend
-        cmd = [environment["python"], str(CHILD), "export", str(program_path(spec.program)), function,
-               str(keras_file), str(path), "--out", f"{log}.json"]
-        outcome = run_process(cmd, timeout_s=timeout_s, cwd=folder.parent, env=env, stdout=f"{log}.out",
-                              stderr=f"{log}.err")
-        record = _read_json(Path(f"{log}.json"))
-        if outcome.ok and record.get("ok"):
-            attempts.append({"function": function, "ok": True, "seconds": record["seconds"]})
-            return {**exported_record(folder, path, function, attempts, record.get("imported", [])),
-                    "environment": environment}
-        if record.get("type"):
-            err = child_error(record)
-        else:
-            err = error_from_text(outcome.stderr_tail)
-            err = err.model_copy(update={"message": f"the export process {outcome.how()}: {err.message}"})
-        attempts.append({"function": function, "ok": False, "seconds": record.get("seconds", outcome.duration_s),
-                         "error": err.model_dump()})
-    last = attempts[-1]["error"]
-    return {"status": "fails", "attempts": attempts, "error": last, "environment": environment,
-            "reason": f"{last['type'].rsplit('.', 1)[-1]}: {last['message']}"}
+    """Export the model saved in ``keras_file`` to ``target`` from the virtual environment ``env_name``
+    (:func:`export_routes` with ``env_name``); when the environment cannot be built the target is
+    ``unavailable`` with why. The record holds ``environment`` (the build record)."""
+    out = export_routes(target, None, folder, routes, keras_file=keras_file, backend=backend, env_name=env_name,
+                        build=build, static_retry=False, timeout_s=timeout_s)
+    out.setdefault("environment", envs.ensure(envs.ENVS[env_name], build=False))
+    return out
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -28,8 +28,8 @@ SERVE_TIMEOUT_S = 240
 
 def run_serving_process(program: str | os.PathLike, artifact: Path, inputs: Path, out_dir: Path, tag: str, *,
                         python: str | None = None, predictions: bool = False, latency_calls: int = 0,
-                        latency_warmup: int = 0, batch_sizes: Sequence[int] = (1, 32),
-                        timeout_s: float = SERVE_TIMEOUT_S) -> dict[str, Any]:
+                        latency_warmup: int = 0, batch_sizes: Sequence[int] = (1, 32), predict_batch: int = 32,
+                        latency_budget_s: float = 0.0, timeout_s: float = SERVE_TIMEOUT_S) -> dict[str, Any]:
     """Run :func:`.child.serve` in a fresh process and return its record, or why it produced none.
 
     ``program`` is a file name under ``evidence/programs/`` or a path; ``python`` the interpreter (default: this
@@ -47,7 +47,8 @@ def run_serving_process(program: str | os.PathLike, artifact: Path, inputs: Path
     cmd = [python or sys.executable, str(CHILD), "serve", str(program), os.path.relpath(artifact, out_dir),
            "--inputs", os.path.relpath(inputs, out_dir), "--out", str(out),
            "--latency-calls", str(latency_calls), "--latency-warmup", str(latency_warmup),
-           "--batch-sizes", ",".join(str(b) for b in batch_sizes)]
+           "--batch-sizes", ",".join(str(b) for b in batch_sizes), "--predict-batch", str(predict_batch),
+           "--latency-budget-s", str(latency_budget_s)]
     if predictions:
         cmd += ["--predictions", str(pred_path)]
     env = dict(os.environ)
@@ -66,9 +67,18 @@ def run_serving_process(program: str | os.PathLike, artifact: Path, inputs: Path
     result["wall_s"] = proc.duration_s
     if not result.get("ok"):
         result["error"] = child_error(result).model_dump()
+        # A native runtime logs why it refused (the kernel, the check) on stderr, not in its exception.
+        result["stderr_tail"] = _tail(out_dir / f"{tag}.err")
     elif predictions:
         result["predictions_file"] = str(pred_path)
     return result
+
+
+def _tail(path: Path, size: int = 2000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-size:]
+    except OSError:
+        return ""
 
 
 def parity(predictions, reference) -> dict[str, Any]:
@@ -99,7 +109,8 @@ def judge_parity(agreement: dict[str, Any], tolerance: float) -> tuple[str, str 
 
 def serve_artifact(program: str, artifact: Path, inputs: Path, reference: Path, runs_dir: Path, *,
                    processes: int, warmup_processes: int, latency_calls: int, latency_warmup: int,
-                   batch_sizes: Sequence[int], tolerance: float, python: str | None = None) -> dict[str, Any]:
+                   batch_sizes: Sequence[int], tolerance: float, python: str | None = None, predict_batch: int = 32,
+                   latency_budget_s: float = 0.0, timeout_s: float = SERVE_TIMEOUT_S) -> dict[str, Any]:
     """Serve ``artifact`` in ``warmup_processes`` + ``processes`` fresh processes and judge its answers.
 
     Each process imports the runtime, loads the artifact and answers one input (the cold start, split into
@@ -117,7 +128,9 @@ def serve_artifact(program: str, artifact: Path, inputs: Path, reference: Path, 
         final = i == warmup_processes + processes - 1
         last = run_serving_process(program, artifact, inputs, runs_dir, f"run{i}", python=python,
                                    predictions=final, latency_calls=latency_calls if final else 0,
-                                   latency_warmup=latency_warmup, batch_sizes=batch_sizes)
+                                   latency_warmup=latency_warmup, batch_sizes=batch_sizes,
+                                   predict_batch=predict_batch, latency_budget_s=latency_budget_s,
+                                   timeout_s=timeout_s)
         if not last.get("ok"):
             err = last["error"]
             unavailable = last.get("phase") == "import" and err.get("missing_module")

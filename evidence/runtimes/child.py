@@ -8,8 +8,8 @@ traceback (the parent turns it into an :class:`~evidence.contract.ErrorInfo` wit
 :func:`evidence.errors.error_from_text`) and the module whose import failed; a crash of the process itself (a
 segfault in a native loader) leaves no JSON, and the parent records its exit status instead.
 
-    python evidence/claims/deployment/child.py serve PROGRAM ARTIFACT --inputs x.npy --out out.json
-    KERAS_BACKEND=torch python evidence/claims/deployment/child.py export PROGRAM export_keras model.keras out.pt2 \\
+    python evidence/runtimes/child.py serve PROGRAM ARTIFACT --inputs x.npy --out out.json
+    KERAS_BACKEND=torch python evidence/runtimes/child.py export PROGRAM export_keras model.keras out.pt2 \\
         --out out.json
 """
 
@@ -84,11 +84,16 @@ def _program(path: str) -> dict[str, Any]:
     return runpy.run_path(path, run_name="kvt_program")
 
 
-def _latency(program: dict[str, Any], artifact: Any, x, batch: int, calls: int, warmup: int) -> dict[str, Any]:
+def _latency(program: dict[str, Any], artifact: Any, x, batch: int, calls: int, warmup: int,
+             budget_s: float = 0.0) -> dict[str, Any]:
+    """Time up to ``calls`` calls at ``batch`` rows after ``warmup`` untimed ones; with ``budget_s`` > 0, stop
+    once the timed calls have taken that long (at least 3 calls), so that a large model's batch stays bounded."""
     import numpy as np
 
     starts = range(0, len(x) - batch + 1, batch) if batch > 1 else range(len(x))
     batches = [np.ascontiguousarray(x[s:s + batch]) for s in starts]
+    if not batches:
+        raise ValueError(f"Expected at least {batch} inputs to time batch {batch}; received {len(x)}")
     predict = program["predict"]
     for i in range(warmup):
         predict(artifact, batches[i % len(batches)])
@@ -98,6 +103,8 @@ def _latency(program: dict[str, Any], artifact: Any, x, batch: int, calls: int, 
         start = time.perf_counter()
         predict(artifact, xb)
         samples.append(time.perf_counter() - start)
+        if budget_s and len(samples) >= 3 and sum(samples) >= budget_s:
+            break
     return percentiles(samples)
 
 
@@ -129,14 +136,16 @@ def serve(args: argparse.Namespace) -> dict[str, Any]:
             result["signature"] = program["describe_signature"](artifact)
         if args.predictions:
             phase = "predict"
-            predictions = np.concatenate([np.asarray(program["predict"](artifact, x[s:s + 32]))
-                                          for s in range(0, len(x), 32)])
+            step = args.predict_batch
+            predictions = np.concatenate([np.asarray(program["predict"](artifact, x[s:s + step]))
+                                          for s in range(0, len(x), step)])
             with open(args.predictions, "wb") as fh:
                 np.save(fh, predictions)
         if args.latency_calls:
             phase = "latency"
             result["latency"] = {
-                str(b): _latency(program, artifact, x, int(b), args.latency_calls, args.latency_warmup)
+                str(b): _latency(program, artifact, x, int(b), args.latency_calls, args.latency_warmup,
+                                 args.latency_budget_s)
                 for b in args.batch_sizes.split(",")
             }
         result["ok"] = True
@@ -181,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--latency-calls", type=int, default=0)
     s.add_argument("--latency-warmup", type=int, default=0)
     s.add_argument("--batch-sizes", default="1,32")
+    s.add_argument("--predict-batch", type=int, default=32)
+    s.add_argument("--latency-budget-s", type=float, default=0.0)
     e = sub.add_parser("export")
     e.add_argument("program")
     e.add_argument("function")

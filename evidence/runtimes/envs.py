@@ -183,11 +183,14 @@ def installed_versions(python: Path, packages: tuple[str, ...], log_dir: Path) -
 
 
 #: Keras's route from the torch backend to LiteRT (keras/src/export/litert.py imports ``litert_torch``).
+#: KerasHub is installed too (without its dependencies, as in the project: its tokenizers would pull
+#: tensorflow-text): a saved BERT backbone is a KerasHub class, which Keras loads only where KerasHub is installed.
 LITERT_TORCH = EnvSpec(
     name="litert-torch",
-    steps=((TORCH_PIN,), ("keras==3.15.1", "litert-torch==0.10.0")),
-    probe="import os; os.environ['KERAS_BACKEND'] = 'torch'; import torch, keras, litert_torch",
-    packages=("torch", "keras", "litert-torch", "ai-edge-litert", "litert-converter", "numpy"),
+    steps=((TORCH_PIN,), ("keras==3.15.1", "litert-torch==0.10.0"), ("--no-deps", "keras-hub==0.32.0"),
+           ("regex", "absl-py", "rich", "kagglehub!=1.0.1")),
+    probe="import os; os.environ['KERAS_BACKEND'] = 'torch'; import torch, keras, litert_torch, keras_hub",
+    packages=("torch", "keras", "litert-torch", "ai-edge-litert", "litert-converter", "keras-hub", "numpy"),
 )
 #: PyTorch's own on-device runtime: torch.export -> to_edge -> to_executorch, a ``.pte`` file.
 EXECUTORCH = EnvSpec(
