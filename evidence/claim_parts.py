@@ -11,6 +11,8 @@ both claims' packages (never a framework), so its users import it inside the fun
 from __future__ import annotations
 
 from evidence.claims.deployment import CLAIM as DEPLOYMENT
+from evidence.claims.performance.claim import CLAIM as PERFORMANCE
+from evidence.claims.performance.claim import OPTION_SETTINGS
 from evidence.runtimes import browser
 from evidence.runtimes.browser import BROWSER_BATCHES
 from evidence.runtimes.serving import judge_parity, parity, serve_artifact
@@ -24,8 +26,6 @@ from evidence.runtimes.targets import (
     export_in_env,
     export_to,
 )
-from evidence.claims.performance.claim import CLAIM as PERFORMANCE
-from evidence.claims.performance.claim import OPTION_SETTINGS
 
 __all__ = ["BROWSER", "BROWSER_BATCHES", "DEPLOYMENT", "KNOWN_ISSUES", "NOT_APPLICABLE", "OPTION_SETTINGS",
            "PERFORMANCE", "ROUTES", "SPECS", "TARGETS", "browser", "export_in_env", "export_to", "judge_parity",
