@@ -63,11 +63,12 @@ from evidence.errors import KvtError
 
 __all__ = ["ANY_MACHINE", "DATA_DIR", "PROGRAMS_DIR", "REPORT_MODULES", "VERDICTS", "Claim", "Context",
            "FrameworkUnavailable", "Side", "VenueScope", "Verdict", "code_files", "failed_subjects", "hash_files",
-           "is_report_module", "load_program", "missing_subjects", "unavailable_subjects"]
+           "is_report_module", "load_program", "missing_subjects", "shared_code", "unavailable_subjects"]
 
 #: Which side of a threshold :meth:`Claim.synthetic_results` makes results on.
 Side = Literal["below", "above"]
 
+EVIDENCE_DIR = Path(__file__).parent
 PROGRAMS_DIR = Path(__file__).parent / "programs"
 DATA_DIR = Path(__file__).parent / "data"
 CLAIMS_DIR = Path(__file__).resolve().parent / "claims"
@@ -132,8 +133,19 @@ def is_report_module(path: Path) -> bool:
     return any(path.stem == name or path.stem.startswith(f"{name}_") for name in REPORT_MODULES)
 
 
+#: Folders under ``evidence/`` outside a claim's package whose code decides its results too (their modules and
+#: ``data/`` files count in its code hash): the export, serving and browser code the deployment claim shares with
+#: ``kvt check``.
+SHARED_CODE: dict[str, tuple[str, ...]] = {"deployment": ("runtimes",)}
+
+
+def shared_code(claim_id: str) -> tuple[str, ...]:
+    """The shared folders (under ``evidence/``) that count in ``claim_id``'s code hash."""
+    return SHARED_CODE.get(claim_id, ())
+
+
 def code_files(location: Path, programs: tuple[str, ...] | list[str] = (),
-               data_files: tuple[str, ...] | list[str] = ()) -> list[Path]:
+               data_files: tuple[str, ...] | list[str] = (), shared: tuple[str, ...] = ()) -> list[Path]:
     """The files that decide a claim's result: every module of its package folder ``location`` (and the files of
     its ``data/``) but the prose modules (or the one file ``location``), then its programs and data files.
     Computed without importing the claim, so a reader can tell a stale result from the result's own record of its
@@ -142,6 +154,9 @@ def code_files(location: Path, programs: tuple[str, ...] | list[str] = (),
     files = sorted(p for p in location.glob("*.py") if not is_report_module(p)) if location.is_dir() else [location]
     if location.is_dir():  # a package's own data tables (``data/``) decide its result as much as its code
         files += sorted(p for p in (location / "data").glob("*") if p.is_file())
+    for folder in shared:  # code outside the package that decides its result too (evidence/runtimes/)
+        root = EVIDENCE_DIR / folder
+        files += sorted(root.glob("*.py")) + sorted(p for p in (root / "data").glob("*") if p.is_file())
     files += [PROGRAMS_DIR / name for name in programs]
     files += [DATA_DIR / name for name in data_files]
     return files
@@ -342,7 +357,8 @@ class Claim(abc.ABC):
         """
         module_file = Path(inspect.getfile(type(self))).resolve()
         in_package = module_file.parent.parent == CLAIMS_DIR  # a package under evidence/claims/
-        return code_files(module_file.parent if in_package else module_file, self.programs, self.data_files)
+        return code_files(module_file.parent if in_package else module_file, self.programs, self.data_files,
+                          shared_code(self.id))
 
     def code_hash(self) -> str:
         """SHA-256 over :meth:`code_files`: a result made with another hash is stale."""

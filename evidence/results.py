@@ -365,13 +365,14 @@ def is_stale(result: ResultFile) -> bool | None:
     programs and data files the result records (a claim that adds one changes its declarations, and so its
     hash, anyway).
     """
-    from evidence.claim import code_files, hash_files
+    from evidence.claim import code_files, hash_files, shared_code
     from evidence.registry import CLAIM_MODULES, RegistryError, get_claim, package_dir
 
     try:
         if result.claim.id in CLAIM_MODULES:
             location, _ = package_dir(result.claim.id)
-            files = code_files(Path(location), result.claim.programs, result.claim.data_files)
+            files = code_files(Path(location), result.claim.programs, result.claim.data_files,
+                               shared_code(result.claim.id))
             return result.code_hash != hash_files(files)
         return result.code_hash != get_claim(result.claim.id).code_hash()
     except (RegistryError, OSError):

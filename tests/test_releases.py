@@ -194,8 +194,8 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
     assert ("**inconclusive** in the Keras 2.15.0 set (2023-11); then **supported** in the Keras 3.0.5 set "
             "(2024-03) to today's results.") in page[changed:]
     assert f"| claim | keras-2.15 ({VENUE}) | keras-3.0 ({VENUE}) | committed ({VENUE}) |" in page
-    assert "| `splittable` | **inconclusive** | **supported** | **supported** |" in page
-    assert "| `fake` | unavailable: needs keras.ops | not run | not run |" in page
+    assert "| splittable | **inconclusive** | **supported** | **supported** |" in page
+    assert "| fake | unavailable: needs keras.ops | not run | not run |" in page
     assert ("From `keras-2.15` to `keras-3.0`: the verdict went from **inconclusive** to **supported**; "
             "1 field(s) changed (<code>best</code> alpha → beta) (keras 2.15.0 → 3.0.5)") in page
     assert "From `keras-3.0` to `committed`: nothing in the assessment changed (keras 3.0.5 → 3.15.1)" in page
@@ -210,7 +210,7 @@ def test_then_and_now_shows_verdicts_side_by_side_and_the_drift_in_words(extra_c
     edited = result_file(root / "keras-2.15", "splittable")
     edited.write_text(edited.read_text().replace('"verdict": "inconclusive"', '"verdict": "supported"'))
     page = render_then_and_now(committed, root)
-    assert "| `splittable` | not shown: edited by hand: refused | **supported** | **supported** |" in page
+    assert "| splittable | not shown: edited by hand: refused | **supported** | **supported** |" in page
     assert "| `keras-2.15` | 2023-11 |" in page and "Results that could not be read" not in page
     empty = tmp_path / "none"
     empty.mkdir()

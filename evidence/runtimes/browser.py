@@ -48,7 +48,7 @@ from .targets import BROWSER_PROGRAMS, program_path
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-#: The npm packages of the browser runtimes, pinned (npm's registry holds them; see FINDINGS.md).
+#: The npm packages of the browser runtimes, pinned (npm's registry holds them).
 NPM_PACKAGES: dict[str, str] = {"onnxruntime-web": "1.30.0", "@litertjs/core": "2.5.3"}
 NPM_ENV = "KVT_NPM_DIR"
 #: The npm package that serves each browser target.

@@ -13,7 +13,7 @@ from typing import Any
 from evidence.claim import Claim, Context, FrameworkUnavailable, Verdict
 from evidence.contract import DecisionChange, Setting, Threshold
 from evidence.options import KERAS_BACKEND, OPTIONS, TF_CORE
-from evidence.runtimes.targets import BROWSER_PROGRAMS, EXPORTED, KNOWN_ISSUES_FILE, SPECS
+from evidence.runtimes.targets import BROWSER_PROGRAMS, EXPORTED, SPECS
 
 from . import assess as assess_mod
 from . import measure, measure_serve, report
@@ -160,12 +160,6 @@ class DeploymentClaim(Claim):
     serve_timeout_s = 300
 
     # -- code identity: the shared runtimes are part of this claim's experiment ---------------------------
-    def code_files(self) -> list[Path]:
-        """The package with its data tables, its programs, and the shared export and serving code
-        (``evidence/runtimes/``) with its known-issue table."""
-        return [*super().code_files(), *sorted(Path(__file__).with_name("data").glob("*.json")),
-                *sorted(RUNTIMES_DIR.glob("*.py")), KNOWN_ISSUES_FILE]
-
     # -- runner hooks -------------------------------------------------------------------------------------
     def keras_backend(self, subject: str) -> str | None:
         """Keras options run under their backend; TensorFlow core under TensorFlow (it holds Keras layers)."""
