@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from evidence.claim import DATA_DIR, PROGRAMS_DIR, code_files, hash_files
+from evidence.errors import KvtError
 from evidence.registry import CLAIM_MODULES, RegistryError, get_claim, package_dir
 from evidence.results import DEFAULT_RESULTS_DIR, load_venues, stability, write_result, write_text_atomically
 
@@ -91,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args:
         print("usage: python -m evidence.rejudge --rehash [DIR...] | CLAIM [DIR]", file=sys.stderr)
         return 2
-    for line in rejudge(args[0], Path(args[1]) if len(args) > 1 else None):
+    try:
+        lines = rejudge(args[0], Path(args[1]) if len(args) > 1 else None)
+    except KvtError as exc:  # an unknown claim, an unreadable result: one line, never a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in lines:
         print(line)
     return 0
 
