@@ -68,6 +68,7 @@ def test_the_cell_plan():
     # Quick mode compiles one small cell; batch sizes and shapes come from the settings.
     assert [(c["model"], c["phase"]) for c in CLAIM.zoo_cells("torch-native-compile", True)] == [
         ("bert_base", "inference")]
+    assert CLAIM.zoo_cells("keras-torch-compile", True) == []
     gen = [c for c in planned(CLAIM, "jax-native", quick=False) if c["model"] == "gpt2_small"]
     assert sorted(c["batch"] for c in gen) == [1, 4] and {c["new_tokens"] for c in gen} == {16}
 

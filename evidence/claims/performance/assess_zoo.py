@@ -49,7 +49,8 @@ def planned(claim, subject: str, quick: bool) -> list[dict[str, Any]]:
     size = str(claim.setting("zoo_size", quick))
     compiling = any(ZOO_SETTINGS[option][s]["kwargs"].get(k) is True for s in config["zoo"][1]
                     for k in ("compile", "jit_compile")) and option in ("keras-torch", "torch-native")
-    only = claim.setting("compile_cells" if compiling else "zoo_cells", quick)
+    name = ("keras_compile_cells" if option == "keras-torch" else "compile_cells") if compiling else "zoo_cells"
+    only = claim.setting(name, quick)
     order = ZOO_PHASES if only == "all" else [tuple(x.split("/")) for x in only]
     cells = []
     for model, phase in order:

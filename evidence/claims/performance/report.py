@@ -1,8 +1,8 @@
 """Prose for people from the assessment and the decision: the summary sentence and the findings.
 
 Nothing here decides anything: every comparison word comes from the assessment's ``comparison`` fields or the
-decision. Not part of the claim's code hash by intent of the package shape (prose may change without a rerun);
-it is hashed anyway today because the base class hashes every module of a package.
+decision. Not part of the claim's code hash (:meth:`PerformanceClaim.code_files`): prose may change without a
+rerun.
 """
 
 from __future__ import annotations
