@@ -168,6 +168,9 @@ class PerformanceClaim(Claim):
         "worker_budget_s": Setting(full=330, quick=240, reason=(
             "seconds a worker starts new cells for: cells it reaches later are recorded unavailable, so that the "
             "runner's timeout never loses the cells already timed; a torch.compile cell may compile for minutes")),
+        "worker_margin_s": Setting(full=150, quick=90, reason=(
+            "seconds before the runner's timeout by which a zoo cell still running is stopped (recorded failed): "
+            "what the small models, the parity check and the closing roofs take after the zoo")),
         "models_small": Setting(full=["mlp", "cnn", "attention"], quick=["mlp"], reason=(
             "the dispatch-bound class of the first design (26k-400k weights)")),
         "batch_size_dispatch": Setting(full=64, reason="the first design's batch size for the small models"),
@@ -266,6 +269,8 @@ class PerformanceClaim(Claim):
                   "repeats": int(self.setting("matmul_repeats", ctx.quick)),
                   "warmup_s": float(self.setting("matmul_warmup_s", ctx.quick))},
             budget_s=float(self.setting("worker_budget_s", ctx.quick)),
+            # The zoo's cells must end before the runner's timeout, leaving time for the small models and roofs.
+            hard_s=float(self.timeout_s[0 if ctx.quick else 1]) - float(self.setting("worker_margin_s", ctx.quick)),
             parity_size=str(self.setting("zoo_size", ctx.quick)) if config.get("parity") else None,
             workdir=str(ctx.workdir))
         return {**out, "option": option, "subject": ctx.subject, "mode": "quick" if ctx.quick else "full"}

@@ -210,20 +210,22 @@ def cpu_features() -> dict[str, Any]:
 def run_subject(*, framework: str, zoo_program: str | None, zoo_cells: list[dict[str, Any]],
                 small_program: str | None, small_settings: list[tuple[str, dict[str, Any], list[str]]],
                 small_sizes: dict[str, tuple[int, int, int]], repeats: int, roof: dict[str, Any],
-                budget_s: float, parity_size: str | None = None, workdir: str = ".") -> dict[str, Any]:
+                budget_s: float, hard_s: float | None = None, parity_size: str | None = None,
+                workdir: str = ".") -> dict[str, Any]:
     """One worker: the roofs, the zoo cells, the dispatch-bound models, then the roofs again.
 
     ``zoo_cells`` are :func:`~evidence.claims.performance.measure_zoo.run_cell`'s cells; ``small_settings`` lists
     ``(name, {"jit_compile": ..., "steps_per_execution": ...}, models)`` for the dispatch-bound models, timed per
     epoch by the programs of the first design (``small_sizes``: batch size, steps per epoch, warm-up epochs).
-    Cells that would start after ``budget_s`` seconds are recorded unavailable (the runner would otherwise kill
-    the worker and lose every cell).
+    Cells that would start after ``budget_s`` seconds are recorded unavailable, and a cell still running after
+    ``hard_s`` is stopped and recorded failed (the runner would otherwise kill the worker and lose every cell).
     """
     import time
 
     from evidence.claims.performance.measure_zoo import parity, run_cell
 
     deadline = time.monotonic() + budget_s
+    hard_deadline = time.monotonic() + hard_s if hard_s else None
     n, matmul_repeats, warmup_s = roof["matmul_n"], roof["repeats"], roof["warmup_s"]
 
     def product(of: str) -> float:
@@ -234,7 +236,7 @@ def run_subject(*, framework: str, zoo_program: str | None, zoo_cells: list[dict
     zoo_out = []
     if zoo_program:
         program = load_program(zoo_program)
-        zoo_out = [run_cell(program, cell, deadline=deadline) for cell in zoo_cells]
+        zoo_out = [run_cell(program, cell, deadline=deadline, hard_deadline=hard_deadline) for cell in zoo_cells]
     small: dict[str, Any] = {}
     if small_program:
         spec = load_program(SPEC_PROGRAM)

@@ -10,8 +10,10 @@ Only worker processes import this module's callers' frameworks; this module impo
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import signal
 import threading
 import time
 from typing import Any
@@ -67,9 +69,31 @@ def time_step(step, *, warmup: int, windows: int, steps_per_window: int) -> dict
     return {"first_s": first_s, "samples_s": samples, "warmup": warmup, "steps_per_window": steps_per_window}
 
 
-def run_cell(program, cell: dict[str, Any], *, deadline: float) -> dict[str, Any]:
+class CellTimeout(Exception):
+    """A cell ran past the worker's hard limit (raised by an alarm, recorded as the cell's error)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise :class:`CellTimeout` in the main thread after ``seconds``: a compile that would outlast the runner's
+    timeout fails its own cell instead of killing the worker with every cell it had timed."""
+    def alarm(signum, frame):
+        raise CellTimeout(f"the cell ran past the worker's time limit ({seconds:.0f} s left when it started)")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(1.0, seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_cell(program, cell: dict[str, Any], *, deadline: float, hard_deadline: float | None = None
+             ) -> dict[str, Any]:
     """Prepare and time one cell; its record (``ok`` with timings, ``failed`` with the error, or ``unavailable``
-    when the worker's time budget ran out before it started or a package it needs is missing)."""
+    when the worker's time budget ran out before it started or a package it needs is missing). A cell still
+    running at ``hard_deadline`` (monotonic seconds) is stopped and recorded failed."""
     base = {k: cell[k] for k in ("model", "phase", "setting", "batch", "shape", "new_tokens")}
     if time.monotonic() > deadline:
         return {**base, "status": "unavailable", "reason": "the worker's time budget was spent before this cell"}
@@ -79,14 +103,17 @@ def run_cell(program, cell: dict[str, Any], *, deadline: float) -> dict[str, Any
     if missing:
         return {**base, "status": "unavailable", "reason": missing}
     step = None
+    limit = (hard_deadline - time.monotonic()) if hard_deadline else 24 * 3600.0
     with PeakRss() as rss:
         try:
-            start = time.perf_counter()
-            step, info = program.prepare(cell["model"], cell["size"], cell["program_phase"], batch=cell["batch"],
-                                         shape=cell["shape"], new_tokens=cell["new_tokens"], **cell["kwargs"])
-            build_s = time.perf_counter() - start
-            timing = time_step(step, warmup=cell["warmup"], windows=cell["windows"],
-                               steps_per_window=cell["steps_per_window"])
+            with time_limit(limit):
+                start = time.perf_counter()
+                step, info = program.prepare(cell["model"], cell["size"], cell["program_phase"],
+                                             batch=cell["batch"], shape=cell["shape"], new_tokens=cell["new_tokens"],
+                                             **cell["kwargs"])
+                build_s = time.perf_counter() - start
+                timing = time_step(step, warmup=cell["warmup"], windows=cell["windows"],
+                                   steps_per_window=cell["steps_per_window"])
             out = {**base, "status": "ok", "build_s": build_s, **timing,
                    "info": {k: v if isinstance(v, int | float | str | bool) or v is None else str(v)
                             for k, v in info.items()}}
