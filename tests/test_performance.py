@@ -132,6 +132,7 @@ def test_engine_and_keras_ratios_take_each_side_at_its_best():
     gen = a.cell("jax-native", "default", "gpt2_small", "generate_batch")
     assert gen.unit == "tokens/s" and gen.throughput.estimate == pytest.approx(4 * 16 / 1.0, rel=0.05)
     assert all(c.roof_fraction is not None for c in a.cells if c.status == "works")
+    assert a.over_memory == []  # 2 GiB everywhere, under the 12 GiB limit
 
 
 @pytest.mark.parametrize(("tf_s", "verdict"), [

@@ -228,13 +228,17 @@ def assess(claim, results: Mapping[str, Any], quick: bool) -> PerformanceAssessm
         speed = {scope: found for scope in ("all", "dispatch-bound") if (found := iv(("speed", option, scope)))}
         option_results[option] = OptionResult(option=option, status=status, settings=settings, speed=speed)
     model_info = _model_info(plan, parameters, ok, size, ZOO_SETTINGS)
+    limit = float(claim.threshold("max_rss_gib", quick))
+    over = [f"{c.option}/{c.setting} {c.model} {c.phase}: {c.peak_rss_gib:.1f} GiB" for c in cells
+            if c.peak_rss_gib is not None and c.peak_rss_gib > limit]
     cpu = next((w.get("cpu") for w in workers if w.get("cpu")), None)
     assessment = PerformanceAssessment(
         venue=current_venue(gpu, cpus), accelerator=gpu, mode="quick" if quick else "full",
         models={**{m: "zoo" for m, _ in ZOO_PHASES}, **{k[2]: "dispatch-bound" for k in small}},
         model_info=model_info, parity=_parity(ok), options=option_results, cells=cells, engines=engines,
         engine_summary=summaries, keras_overhead=overhead, roof=roof, steadiness=_steadiness(workers),
-        cpu=_cpu(cpu), cuts=_cuts(claim, quick), public_record=public_record(), not_measured=not_measured)
+        cpu=_cpu(cpu), cuts=_cuts(claim, quick), public_record=public_record(), not_measured=not_measured,
+        over_memory=over)
     from evidence.claims.performance.verdict import decide
 
     return assessment.model_copy(update={"decision": decide(assessment, claim.thresholds, quick=quick)})

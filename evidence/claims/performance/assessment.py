@@ -298,6 +298,9 @@ class PerformanceAssessment(Assessment):
     """Public reports matching what the run showed."""
     not_measured: list[str] = []
     """Subjects that did not run ok, each with its status and reason."""
+    over_memory: list[str] = []
+    """Cells whose worker's peak resident memory passed the claim's ``max_rss_gib`` (``option/setting model
+    phase: N GiB``); empty when every worker stayed under it."""
 
     # -- queries for readers ------------------------------------------------------------------------------------
     def option_speed(self, option: str, size_class: str | None = None) -> Interval | None:

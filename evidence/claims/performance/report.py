@@ -85,6 +85,8 @@ def findings(a: PerformanceAssessment) -> dict[str, str]:
                        + ". Fraction of it reached in training: " + "; ".join(
                            f"{c.option}/{c.setting} {c.model} (batch {c.batch}) {c.roof_fraction:.0%}"
                            for c in sorted(train, key=lambda c: -(c.roof_fraction or 0))) + ".")
+    if a.over_memory:
+        out["memory"] = "Peak memory above the 12 GiB limit: " + "; ".join(a.over_memory) + "."
     failed = [c for c in a.cells if c.status in ("fails", "unavailable")]
     if failed:
         out["failures"] = "Cells not timed: " + "; ".join(
