@@ -165,7 +165,7 @@ class PerformanceClaim(Claim):
         "steps_per_window": Setting(full=2, quick=2, reason=(
             "steps (or generation calls) per timed window: several, so a window holds no single-step jitter")),
         "generate_steps_per_window": Setting(full=1, reason="generation calls per window: one call is 16 tokens"),
-        "worker_budget_s": Setting(full=330, quick=240, reason=(
+        "worker_budget_s": Setting(full=300, quick=240, reason=(
             "seconds a worker starts new cells for: cells it reaches later are recorded unavailable, so that the "
             "runner's timeout never loses the cells already timed; a torch.compile cell may compile for minutes")),
         "worker_margin_s": Setting(full=150, quick=90, reason=(
@@ -218,7 +218,7 @@ class PerformanceClaim(Claim):
     )
     repeats = (2, 3)
     warmup = 1
-    timeout_s = (420, 840)
+    timeout_s = (420, 600)
     reruns = (1, 1)
 
     # -- declarations read by readers and by kvt check ---------------------------------------------------------
