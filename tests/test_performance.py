@@ -219,3 +219,14 @@ def test_quick_run(quick_results):
         assert (option, "bert_base", "inference") in timed, (option, [c for c in a.cells if c.option == option])
     assert a.engines and a.keras_overhead
     assert all(p.status == "works" and p.max_abs_diff < 1e-3 for p in a.parity), a.parity
+
+
+def test_findings_name_model_batch_phase_and_venue_and_quote_the_roof():
+    a, v = judge({("tensorflow-core", "xla"): 0.5})
+    assert {"engines", "keras_overhead_tensorflow", "keras_overhead_jax", "keras_overhead_torch", "compile", "roof",
+            "models", "bf16", "cuts", "public_record", "caveat"} <= set(v.findings)
+    first = v.findings["keras_overhead_jax"].split(": ", 1)[1]
+    assert first.startswith("resnet50 training step, batch 8, cpu-2core") or a.venue in first
+    # Every option's fraction of the roof on ResNet-50 and BERT training is quoted.
+    for option in ("keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core", "jax-native", "torch-native"):
+        assert f"{option}/" in v.findings["roof"]
