@@ -311,13 +311,12 @@ def performance(speeds: dict[str, tuple[float, float, float]] | None = None, ven
 
     speeds = speeds or {"keras-tensorflow": (0.8, 0.7, 0.9), "keras-jax": (1.0, 0.95, 1.0),
                         "keras-torch": (0.5, 0.4, 0.6), "tensorflow-core": (0.85, 0.75, 0.95)}
-    options = {o: OptionResult(option=o, status="works", settings={}, default={}, best={},
+    options = {o: OptionResult(option=o, status="works",
                                speed={"all": Interval(estimate=e, low=lo, high=hi, method="bootstrap")})
                for o, (e, lo, hi) in speeds.items()}
     return PerformanceAssessment(
         venue=venue, accelerator=None if venue.startswith("cpu") else venue, mode="full",
-        models={"mlp": "dispatch-bound", "cnn": "compute-bound"}, options=options, engines={}, roof=None,
-        steadiness=None, rounds=None, known_issues=[], not_measured=[],
+        models={"mlp": "dispatch-bound", "resnet50": "zoo"}, options=options,
         public_record=PublicBenchmark(url="https://keras.io/getting_started/benchmarks/", source="keras-io",
                                       title="Keras 3 benchmarks", hardware="A100", scope="out of the box",
                                       finding="no backend is fastest everywhere", tasks=[]))

@@ -29,6 +29,7 @@ and FLOP counts are plain Python, and each builder imports its framework when ca
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
 from typing import Any
@@ -247,6 +248,9 @@ def build_torch(name: str, size: str = "full", **overrides: Any):
     if name == "mobilenet_v3_small":
         tv = import_torchvision()
         return tv.models.mobilenet_v3_small(num_classes=cfg["classes"])
+    # transformers imports torchvision when it is installed: make that import work first (see there).
+    with contextlib.suppress(ZooUnavailable):
+        import_torchvision()
     tr = _need("transformers")
     common = {"vocab_size": cfg["vocabulary_size"], "num_hidden_layers": cfg["num_layers"],
               "num_attention_heads": cfg["num_heads"], "hidden_size": cfg["hidden_dim"],

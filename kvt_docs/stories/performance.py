@@ -1,25 +1,43 @@
-"""The performance claim's story: TensorFlow's engine at its best against the other engines' best, per size class,
-and each option's best and default speed relative to the fastest (from
-:class:`~evidence.claims.performance.assessment.PerformanceAssessment`)."""
+"""The performance claim's story: engine against engine at native best, and what Keras costs or gains on each
+backend, on real architectures (from :class:`~evidence.claims.performance.assessment.PerformanceAssessment`).
+
+Every comparison word on the page is the claim's own (each ratio's ``comparison``, the assessment's
+``decision``): the story renders decisions and never judges again. Every number names its model, batch, phase and
+venue.
+"""
 
 from __future__ import annotations
 
-from evidence.options import LABELS, OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
 from kvt_docs.markdown import cell, code, inline, link, table
 from kvt_docs.stories import Story, threshold, venue_caveat
-from kvt_docs.svg import NEUTRAL, OPTION_COLORS, Bar, Reference, Section, bar_chart
+from kvt_docs.svg import NEUTRAL, Bar, Reference, Section, bar_chart
 
-CLASSES = ("dispatch-bound", "compute-bound")
-PHASES = ("train", "inference")
-CLASS_WORDS = {"dispatch-bound": "dispatch-bound (small models: per-step overhead)",
-               "compute-bound": "compute-bound (larger models: arithmetic)", "all": "every model and phase"}
+PHASE_WORDS = {"train": "training step", "inference": "inference", "generate_b1": "generation, batch 1",
+               "generate_batch": "generation, larger batch"}
+ENGINE_WORDS = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+OPTION_WORDS = {"keras-tensorflow": "Keras · TensorFlow", "keras-jax": "Keras · JAX", "keras-torch": "Keras · PyTorch",
+                "tensorflow-core": "TensorFlow (native)", "jax-native": "JAX (native)",
+                "torch-native": "PyTorch (native)"}
+REASON_WORDS = {"quick_mode": "quick mode (tiny models) gives no verdict",
+                "too_few_cells": "too few cells were timed on both sides",
+                "unsteady": "the machine was not steady during the run",
+                "side_missing": "one side has no timings"}
 
 
 def _iv(iv) -> str:
     return f"{fmt.ratio(iv.estimate)} ({fmt.ratio(iv.low)}–{fmt.ratio(iv.high)})"
+
+
+def _where(x, venue: str) -> str:
+    return f"{x.model}, {PHASE_WORDS.get(x.phase, x.phase)}, batch {x.batch}, {venue}"
+
+
+def _side(name: str) -> str:
+    option, _, setting = name.partition("/")
+    return f"{OPTION_WORDS.get(option, option)} ({setting})" if setting else OPTION_WORDS.get(option, option)
 
 
 class PerformanceStory(Story):
@@ -30,103 +48,66 @@ class PerformanceStory(Story):
 
     def found(self, r: ResultFile) -> str:
         a = r.assessment
-        said = [f"{fmt.ratio(e.ratio.estimate)} {c}" for c in CLASSES if (e := a.engines.get(c))]
-        if not said:
-            return "TensorFlow's engine and the others were not both timed."
-        return (f"TensorFlow's engine at its best runs {' and '.join(said)} the other engines' best "
-                f"(throughput, on {r.venue}).")
+        d = a.decision
+        if d is None or d.engine_mean is None:
+            return "TensorFlow's native program and the other engines' were not both timed."
+        return (f"TensorFlow's engine at its native best runs at {fmt.ratio(d.engine_mean.estimate)} the faster of "
+                f"JAX's and PyTorch's native best, over {d.cells} model-phase cells of ResNet-50, BERT-base and "
+                f"GPT-2 small (throughput, on {r.venue}).")
 
     def why(self, r: ResultFile) -> list[str]:
         a = r.assessment
+        d = a.decision
         out = []
-        parts = []
-        for c in CLASSES:
-            e = a.engines.get(c)
-            if e is None:
-                continue
-            faster = sum(1 for x in e.cells if x.comparison == "faster")
-            slower = sum(1 for x in e.cells if x.comparison == "slower")
-            parts.append(f"{c}: {_iv(e.ratio)} over {len(e.models)} models, faster beyond the margin in {faster} of "
-                         f"{len(e.cells)} model-phase cells, slower in {slower}")
-        if parts:
-            out.append(f"TensorFlow's best over the others' best, geometric mean with a "
-                       f"{fmt.percent(threshold(r, 'bootstrap_level'))} interval: {'; '.join(parts)} (a cell counts "
-                       f"from a {fmt.percent(threshold(r, 'faster_margin'))} difference).")
-        fastest = [f"{c} {phase}: {LABELS.get(o, o)}" for c in CLASSES for phase in PHASES
-                   if (o := a.fastest_option(c, phase))]
-        if fastest:
-            out.append(f"The fastest option at its best settings: {'; '.join(fastest)}.")
+        if d is not None and d.engine_mean is not None:
+            reading = (f"the claim's decision: {inline(d.verdict)}" if d.reason == "decided"
+                       else f"no verdict: {REASON_WORDS.get(d.reason, d.reason)}")
+            out.append(f"Geometric mean of TensorFlow's native best over the other engines' native best: "
+                       f"{_iv(d.engine_mean)} ({fmt.percent(threshold(r, 'bootstrap_level'))} interval); faster "
+                       f"beyond the {fmt.percent(threshold(r, 'faster_margin'))} margin in {d.faster} of {d.cells} "
+                       f"cells, slower in {d.slower}; {reading}.")
+        for s in a.engine_summary:
+            if s.against != "all":
+                out.append(f"Against {ENGINE_WORDS[s.against]} alone: {_iv(s.mean)} over {s.cells} cells.")
         return out
 
     def charts(self, r: ResultFile) -> list[Chart]:
         a = r.assessment
         charts = []
-        rows = [Bar(CLASS_WORDS.get(c, c), e.ratio.estimate, e.ratio.low, e.ratio.high, color=NEUTRAL,
-                    text=_iv(e.ratio)) for c in (*CLASSES, "all") if (e := a.engines.get(c))]
-        if rows:
-            margin = threshold(r, "engine_margin")
-            low = min([b.low for b in rows if b.low is not None] + [1 - margin]) / 1.2
-            high = max([b.high for b in rows if b.high is not None] + [1 + margin]) * 1.2
+        for title, rows_of, key in (
+                ("TensorFlow's native best over each other engine's native best",
+                 [(f"{x.model} {PHASE_WORDS[x.phase]} (b{x.batch}) vs {_side(x.denominator)}", x) for x in a.engines],
+                 "engines"),
+                ("Keras at its best over the same engine's native best",
+                 [(f"{x.model} {PHASE_WORDS[x.phase]} (b{x.batch}): {_side(x.numerator)}", x)
+                  for x in a.keras_overhead], "keras_overhead")):
+            if not rows_of:
+                continue
+            bars = [Bar(label, x.ratio.estimate, x.ratio.low, x.ratio.high, color=NEUTRAL,
+                        text=f"{_iv(x.ratio)} {x.comparison}") for label, x in rows_of]
+            low = min(b.low for b in bars) / 1.3
+            high = max(b.high for b in bars) * 1.3
             charts.append(Chart(
-                "engines", "TensorFlow's engine at its best over the other engines' best, per size class: "
-                + "; ".join(f"{b.label} {b.text}" for b in rows) + ".",
-                "TensorFlow's engine against the others: above 1 is faster",
-                bar_chart(rows, title="TensorFlow's best over the others' best", dots=True, log=True,
-                          domain=(low, high), x_label="throughput ratio (log scale; 1 = as fast, above 1 = TensorFlow "
-                          "faster)", references=[Reference(1.0, "as fast")]),
-                "Each side takes its fastest option and setting per model (XLA, steps per execution, torch.compile). "
+                key, f"{title}: " + "; ".join(f"{b.label} {b.text}" for b in bars) + ".", title,
+                bar_chart(bars, title=title, dots=True, log=True, domain=(min(low, 0.7), max(high, 1.4)),
+                          x_label="throughput ratio (log scale; above 1 the first side is faster)",
+                          references=[Reference(1.0, "as fast")]),
+                "Each side at its fastest setting on that model and phase; whiskers: 90% bootstrap intervals. "
                 + venue_caveat(r)))
-        option_rows: list[Bar | Section] = []
-        for c in CLASSES:
-            for phase in PHASES:
-                cells = [(o, a.best(o, c, phase), a.default(o, c, phase)) for o in OPTIONS if o in a.options]
-                cells = [x for x in cells if x[1] is not None]
-                if not cells:
-                    continue
-                option_rows.append(Section(f"{c}, {phase}"))
-                for o, best, default in cells:
-                    iv = best.ratio_to_fastest
-                    text = f"{fmt.ratio(iv.estimate, 2)} best" + (f", {fmt.ratio(default.ratio_to_fastest.estimate, 2)}"
-                                                                  " default" if default else "")
-                    option_rows.append(Bar(LABELS.get(o, o), iv.estimate, iv.low, iv.high, color=OPTION_COLORS[o],
-                                           text=text))
-        if option_rows:
-            charts.append(Chart(
-                "options", "Each option's throughput at its best settings relative to the fastest, per size class and "
-                "phase: " + "; ".join(f"{b.label} {b.text}" for b in option_rows if isinstance(b, Bar)) + ".",
-                "Each option at its best settings, relative to the fastest option of the run",
-                bar_chart(option_rows, title="Throughput relative to the fastest", domain=(0.0, 1.0),
-                          x_label="throughput / the fastest option's (1 = fastest; whisker: 90% interval)",
-                          legend=[(LABELS[o], OPTION_COLORS[o]) for o in OPTIONS]),
-                "Warm-up and compiling excluded; compile time is in the details. Ratios are of one run, each option "
-                "in several interleaved worker processes."))
         return charts
 
     def means(self, r: ResultFile) -> str:
         a = r.assessment
-        fastest = {(c, phase): o for c in CLASSES for phase in PHASES if (o := a.fastest_option(c, phase))}
         lines = []
-        if len(set(fastest.values())) > 1:
-            lines.append("- **The fastest option depends on the model and the phase:** " + "; ".join(
-                f"{c} {phase}: {inline(LABELS.get(o, o))}" for (c, phase), o in fastest.items()) + ".")
-        elif fastest:
-            only = next(iter(fastest.values()))
-            lines.append(f"- **{inline(LABELS.get(only, only))} was the fastest at its best settings in every size "
-                         "class and phase measured.**")
-        gains = []
-        for o in OPTIONS:
-            res = a.options.get(o)
-            if res is None:
-                continue
-            for name, s in res.settings.items():
-                for c, phases in s.classes.items():
-                    for phase, cp in phases.items():
-                        if cp.vs_default is not None and cp.vs_default.estimate >= 1.25:
-                            gains.append(f"{inline(LABELS.get(o, o))} with {code(name)} "
-                                         f"{fmt.ratio(cp.vs_default.estimate)} its default ({inline(c)}, "
-                                         f"{inline(phase)})")
-        if gains:
-            lines.append("- **Ask for the documented settings**: " + "; ".join(gains[:6]) + ".")
+        for engine in ("tensorflow", "jax", "torch"):
+            rows = a.overhead(engine)
+            gains = [x for x in rows if x.comparison == "faster"]
+            costs = [x for x in rows if x.comparison == "slower"]
+            if rows:
+                lines.append(f"- **Keras on {ENGINE_WORDS[engine]}**: faster than the native program in "
+                             f"{len(gains)} of {len(rows)} cells, slower in {len(costs)}"
+                             + (": " + "; ".join(f"{_where(x, r.venue)} {_iv(x.ratio)}" for x in costs[:3])
+                                if costs else "") + ".")
         lines.append(f"- **These numbers hold for {r.venue}**; a GPU venue has results of its own when one was run.")
         return "\n".join(lines) + "\n"
 
@@ -136,6 +117,9 @@ class PerformanceStory(Story):
         if a.steadiness:
             out.append(f"Machine steadiness during the run: {fmt.percent(a.steadiness.across_workers)} between the "
                        "slowest and fastest worker's NumPy matrix product.")
+        if a.cpu:
+            out.append(cell(a.cpu.bf16_settings[0].upper() + a.cpu.bf16_settings[1:]) + ".")
+        out += [cell(c[0].upper() + c[1:]) + "." for c in a.cuts[:1]]
         if a.public_record:
             counts = a.public_record.fastest_counts()
             out.append(f"In the public record, {link(cell(a.public_record.title), a.public_record.url)} on "
@@ -146,47 +130,64 @@ class PerformanceStory(Story):
 
     def details(self, r: ResultFile) -> list[tuple[str, str]]:
         a = r.assessment
+        v = r.venue
         out = []
+        overhead = [[cell(ENGINE_WORDS[e]), cell(x.model), cell(PHASE_WORDS[x.phase]), cell(str(x.batch)), cell(v),
+                     cell(_side(x.numerator)), cell(_side(x.denominator)), cell(_iv(x.ratio)), cell(x.comparison)]
+                    for e in ("tensorflow", "jax", "torch") for x in a.overhead(e)]
+        if overhead:
+            out.append(("Keras overhead per backend", table(
+                ["backend", "model", "phase", "batch", "venue", "Keras at its best", "native at its best",
+                 "Keras / native throughput (90% interval)", "the claim's reading"], overhead)
+                + "\nAbove 1 Keras is faster than the engine's native program; the reading is the claim's own "
+                  f"(faster or slower when the whole interval clears a {fmt.percent(threshold(r, 'faster_margin'))} "
+                  "margin).\n"))
+        engines = [[cell(x.model), cell(PHASE_WORDS[x.phase]), cell(str(x.batch)), cell(v), cell(_side(x.numerator)),
+                    cell(_side(x.denominator)), cell(_iv(x.ratio)), cell(x.comparison)] for x in a.engines]
+        if engines:
+            out.append(("Engine against engine at native best", table(
+                ["model", "phase", "batch", "venue", "TensorFlow's best", "the other's best", "ratio (90% interval)",
+                 "the claim's reading"], engines)))
         rows = []
-        for o, res in a.options.items():
-            for c in CLASSES:
-                for phase in PHASES:
-                    best, default = res.best.get(c, {}).get(phase), res.default.get(c, {}).get(phase)
-                    if best is None and default is None:
-                        continue
-                    rows.append([cell(LABELS.get(o, o)), cell(c), cell(phase),
-                                 cell(_iv(best.ratio_to_fastest) if best else "—"),
-                                 cell(", ".join(f"{m}: {s}" for m, s in best.settings.items()) if best else "—"),
-                                 cell(_iv(default.ratio_to_fastest) if default else "—"),
-                                 cell(fmt.percent(best.roof_fraction) if best else "—"),
-                                 cell(fmt.seconds(best.compile_s) if best and best.compile_s is not None else "—")])
-        out.append(("Each option per size class and phase", table(
-            ["option", "size class", "phase", "best (ratio to fastest)", "best settings", "default", "of the roof",
-             "compile"], rows)))
-        settings = []
-        for o, res in a.options.items():
-            for name, s in res.settings.items():
-                run = s.run
-                settings.append([cell(LABELS.get(o, o)), code(name), cell(s.status),
-                                 cell(f"{run.compiler}, steps per execution {run.steps_per_execution}, oneDNN "
-                                      f"{'on' if run.onednn else 'off' if run.onednn is False else 'n/a'}"
-                                      if run else s.reason or "—"), cell(s.documented)])
-        out.append(("The settings each option ran with", table(["option", "setting", "outcome", "ran with",
-                                                                "what its documentation says"], settings)))
-        cells = [[cell(x.model), cell(x.size_class), cell(x.phase), cell(x.tensorflow), cell(x.other),
-                  cell(fmt.ratio(x.ratio)), cell(x.comparison)] for x in (a.engines.get("all").cells
-                                                                          if a.engines.get("all") else [])]
-        if cells:
-            out.append(("TensorFlow's engine against the others, model by model", table(
-                ["model", "size class", "phase", "TensorFlow's best", "the others' best", "ratio", "reading"], cells)))
+        for c in a.cells:
+            if c.size_class != "zoo":
+                continue
+            timed = c.throughput is not None
+            rows.append([cell(OPTION_WORDS.get(c.option, c.option)), code(c.setting), cell(c.model),
+                         cell(PHASE_WORDS[c.phase]), cell(str(c.batch)), cell(c.status),
+                         cell(f"{fmt.number(c.throughput.estimate)} {c.unit}" if timed else
+                              (c.error.text(80) if c.error else c.reason or "—")),
+                         cell(fmt.seconds(c.step_s) if timed else "—"),
+                         cell(fmt.seconds(c.compile_s) if c.compile_s is not None else "—"),
+                         cell(f"{c.peak_rss_gib:.1f} GiB" if c.peak_rss_gib is not None else "—"),
+                         cell(fmt.percent(c.roof_fraction) if c.roof_fraction is not None else "—")])
+        if rows:
+            out.append((f"Every option, setting, model and phase ({v})", table(
+                ["option", "setting", "model", "phase", "batch", "outcome", "throughput", "step", "compile",
+                 "peak memory", "of the roof"], rows)))
+        if a.model_info:
+            out.append(("The models", table(
+                ["model", "implementations", "weights", "FLOPs counted once", "same function?", "cut for the budget"],
+                [[cell(m.model), cell(m.architecture),
+                  cell(", ".join(f"{k} {n:,}" for k, n in m.parameters.items())),
+                  cell(", ".join(f"{k} {fmt.number(n / 1e9)} G" for k, n in m.flops.items())),
+                  cell(m.same_function), cell(m.cut or "—")] for m in a.model_info.values()])))
+        if a.parity:
+            out.append(("Outputs compared after a weight copy", table(
+                ["model", "outcome", "largest difference", "output scale"],
+                [[cell(p.model), cell(p.status), cell(f"{p.max_abs_diff:.1e}" if p.max_abs_diff is not None else "—"),
+                  cell(fmt.number(p.scale) if p.scale is not None else "—")] for p in a.parity])))
         if a.roof:
             out.append(("The machine's measured roof", table(
-                ["device", "GFLOP/s"], [[cell(k), cell(fmt.number(v))] for k, v in a.roof.gflops.items()])
+                ["framework", "GFLOP/s"], [[cell(k), cell(fmt.number(g))] for k, g in a.roof.gflops.items()])
                 + f"\nA {a.roof.matmul_n}×{a.roof.matmul_n} float32 matrix product; drift within a worker "
                   f"{fmt.percent(a.roof.drift)}.\n"))
-        if a.known_issues:
-            out.append(("Public reports about the settings", "\n".join(
-                f"- {link(cell(k.title), k.url)}" for k in a.known_issues) + "\n"))
+        small = [Section("dispatch-bound models")] if any(c.size_class == "dispatch-bound" for c in a.cells) else []
+        if small:
+            out.append(("Small models (dispatch-bound)", table(
+                ["option", "best setting over the fastest (geometric mean)"],
+                [[cell(OPTION_WORDS.get(o, o)), cell(_iv(res.speed["dispatch-bound"]))]
+                 for o, res in a.options.items() if "dispatch-bound" in res.speed])))
         return out
 
 

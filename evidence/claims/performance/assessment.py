@@ -1,13 +1,13 @@
-"""The performance claim's typed assessment: what its judge concludes from the runs, for the advisor and the site.
+"""The performance claim's typed assessment: what its judge concludes, for the advisor, the site and ``kvt``.
 
-One result file is one venue (``cpu-2core``, ``gpu-h200``). Within it, each of the four options
-(``keras-tensorflow``, ``keras-jax``, ``keras-torch``, ``tensorflow-core``) ran at its framework's default setting
-and at the settings its documentation recommends for speed; each setting has a cell per model and phase, and a
-summary per size class and phase. The option's *best* per class and phase takes, model by model, its fastest
-setting (a user tunes each model); its *default* is the setting a user gets without asking. Ratios are to the
-fastest option-and-setting of the same run, so 1.0 is the fastest. Readers call the query methods
-(:meth:`PerformanceAssessment.option_speed`, :meth:`~PerformanceAssessment.best`,
-:meth:`~PerformanceAssessment.default`) rather than walking the fields.
+One result file is one venue (``cpu-2core``). The zoo class holds real architectures (ResNet-50, BERT-base,
+GPT-2 small) timed on six options: Keras on each engine (``keras-tensorflow``, ``keras-jax``, ``keras-torch``) and
+each engine natively (``tensorflow-core``, ``jax-native``, ``torch-native``), each at its default and its documented
+best settings; the dispatch-bound class holds the first design's small models on the Keras options and TensorFlow
+core. Every timed cell names its model, batch, phase and setting; every ratio names both sides and carries the
+claim's decision for it (``comparison``), so readers render decisions and never re-judge. Readers call the query
+methods (:meth:`PerformanceAssessment.option_speed`, :meth:`~PerformanceAssessment.cell`,
+:meth:`~PerformanceAssessment.best`, :meth:`~PerformanceAssessment.overhead`).
 
 This module imports pydantic and the standard library only.
 """
@@ -19,195 +19,173 @@ from typing import ClassVar, Literal
 
 from evidence.contract import OUTCOMES, Assessment, ContractModel, ErrorInfo, Interval, KnownIssue, Outcome
 
-Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core"]
-SizeClass = Literal["dispatch-bound", "compute-bound"]
-Phase = Literal["train", "inference"]
-#: A setting of an option: ``default`` (what the framework does unless asked), ``xla`` (XLA compilation asked
-#: for: ``jit_compile=True`` on TensorFlow), ``spe`` / ``xla_spe`` (several steps per compiled call, without /
-#: with XLA), ``torch_compile`` (``jit_compile=True`` on the PyTorch backend, which Keras runs with
-#: ``torch.compile``).
-SettingName = Literal["default", "xla", "spe", "xla_spe", "torch_compile"]
+Option = Literal["keras-tensorflow", "keras-jax", "keras-torch", "tensorflow-core", "jax-native", "torch-native"]
+Engine = Literal["tensorflow", "jax", "torch"]
+SizeClass = Literal["zoo", "dispatch-bound"]
+#: ``generate_b1`` / ``generate_batch``: GPT-2 generation at batch 1 and at the larger batch.
+Phase = Literal["train", "inference", "generate_b1", "generate_batch"]
 Comparison = Literal["faster", "slower", "within noise"]
-SIZE_CLASSES: tuple[str, ...] = SizeClass.__args__
+OPTION_NAMES: tuple[str, ...] = Option.__args__
+ENGINES: tuple[str, ...] = Engine.__args__
 PHASE_NAMES: tuple[str, ...] = Phase.__args__
 
 
-class RunSettings(ContractModel):
-    """The settings one option ran with, as the framework resolved them inside the worker."""
-
-    jit_compile: bool | str
-    """What was asked for: Keras's ``jit_compile`` (``"auto"``, its default, ``True`` or ``False``); for
-    TensorFlow core, ``tf.function``'s ``jit_compile``."""
-    resolved_jit_compile: bool | None
-    """What Keras resolved ``jit_compile`` to (``"auto"`` is no XLA for TensorFlow on a CPU-only machine, XLA on
-    JAX, eager on PyTorch); None when no model ran."""
-    compiler: Literal["tf.function", "xla", "torch.compile", "eager"]
-    """What compiled the training step: TensorFlow's graph (``tf.function``), XLA, ``torch.compile`` (inductor),
-    or nothing (``eager``, PyTorch's default)."""
-    steps_per_execution: int
-    """Training steps per compiled call (Keras's ``steps_per_execution``; for TensorFlow core, steps per
-    ``tf.function`` call)."""
-    onednn: bool | None
-    """Whether oneDNN was on in the worker: TensorFlow's policy in force (``IsMklEnabled``; on by default on x86
-    CPUs with AVX-512 VNNI/BF16 or AMX), PyTorch's ``torch.backends.mkldnn.enabled``; None for JAX (XLA's CPU
-    backend has its own kernels)."""
-    onednn_env: str | None
-    """``TF_ENABLE_ONEDNN_OPTS`` as the worker had it; None: unset, TensorFlow's default policy."""
-    size_classes: list[SizeClass]
-    """The size classes the setting was run in (``steps_per_execution`` is a remedy for per-step overhead, so
-    it runs in the dispatch-bound class only)."""
-
-
-class PhaseNumbers(ContractModel):
-    """One option at one setting, one model, one phase (training or inference)."""
-
-    throughput: Interval
-    """Samples per second: the median over the pooled timed repeats of every round, with a bootstrap interval
-    (rounds resampled, then repeats)."""
-    ratio_to_fastest: Interval
-    """Throughput over that of the fastest option-and-setting on the same model and phase in this run (1 = the
-    fastest), with a bootstrap interval."""
-    batch_latency_s: float
-    """Seconds per batch (median epoch or pass over its batches)."""
-    compile_s: float | None
-    """Seconds of tracing and compiling: what the warm-up epochs (or passes) took beyond as many timed ones,
-    median over rounds."""
-    achieved_gflops: float
-    """Matrix-product and convolution GFLOP/s counted from the model sizes, at the median time."""
-    roof_fraction: float
-    """``achieved_gflops`` over the run's roof on the device the option computed on."""
-    repeats: int
-    """Timed repeats pooled over the rounds."""
-    rounds: int
-    """Worker processes (rounds) whose repeats are pooled."""
-
-
-class ModelCell(ContractModel):
-    """One option at one setting on one model."""
+class ModelInfo(ContractModel):
+    """One model as it ran: its configuration, what was cut for the budget, weights and FLOPs."""
 
     model: str
-    """The model (``perf_spec.MODELS``)."""
+    """``resnet50``, ``bert_base``, ``gpt2_small`` (zoo) or ``mlp``, ``cnn``, ``attention`` (dispatch-bound)."""
     size_class: SizeClass
-    """Its size class."""
+    """``zoo`` (real architectures) or ``dispatch-bound`` (small hand-made models)."""
+    architecture: str
+    """The implementations that ran (``keras.applications.ResNet50 / torchvision resnet50``)."""
+    config: dict[str, int | float | str | list[int]]
+    """The architecture's configuration and the input shape it ran at."""
+    cut: str
+    """What was cut from the published size to fit the budget (never layers or widths); empty when nothing."""
+    parameters: dict[str, int]
+    """Weights per implementation (``keras``, ``torch``, ``keras-hub from transformers``)."""
+    flops: dict[str, int]
+    """Matrix-product FLOPs per sample (``train``, ``forward``) or per generated token (``token``), counted once
+    from the configuration for every implementation."""
+    same_function: str
+    """Whether the implementations compute the same function, and how that was shown."""
+
+
+class Parity(ContractModel):
+    """transformers' weights copied into KerasHub (KerasHub's own converter), outputs compared."""
+
+    model: str
+    """``bert_base`` or ``gpt2_small``."""
     status: Outcome
-    """``works``: it trained and predicted in every round; ``fails``: it raised (``error``)."""
+    """``works``: compared; ``fails``: the copy or the call raised; ``unavailable``: a package is missing."""
+    max_abs_diff: float | None = None
+    """Largest absolute difference of the last hidden states."""
+    scale: float | None = None
+    """Largest absolute value of the reference output (the difference's yardstick)."""
+    parameters: dict[str, int] = {}
+    """Weights of each side."""
+    reason: str | None = None
+    """Why it did not run, or the error."""
+
+
+class Cell(ContractModel):
+    """One option at one setting on one model and phase."""
+
+    option: Option
+    """The option."""
+    setting: str
+    """The setting (``default``, ``xla``, ``torch_compile``, ``compile``, ``channels_first``, ...)."""
+    model: str
+    """The model."""
+    phase: Phase
+    """Training step, inference batch, or generation (batch 1 / larger batch)."""
+    size_class: SizeClass
+    """The model's class."""
+    status: Outcome
+    """``works``: timed; ``fails``: it raised (``error``); ``unavailable``: a package missing or the budget spent
+    (``reason``); ``not_applicable``: the setting does not exist there (``reason``)."""
     error: ErrorInfo | None = None
     """The error, when it failed."""
-    parameters: int | None = None
-    """Trainable weights."""
-    batch_size: int
-    """Samples per batch."""
-    steps_per_epoch: int
-    """Batches per training epoch (and per inference pass)."""
-    loss_first_epoch: float | None = None
-    """Mean training loss of the first epoch."""
-    loss_last_epoch: float | None = None
-    """Mean training loss of the last epoch: below the first one, so the model learned."""
-    graph_breaks: int | None = None
-    """``torch.compile`` only: graph breaks Dynamo reported while compiling this model (each one a return to
-    eager Python)."""
-    phases: dict[Phase, PhaseNumbers] = {}
-    """Training and inference numbers, when it worked."""
-
-
-class ClassPhase(ContractModel):
-    """One option, at one setting or at its best, over one size class's models, in one phase."""
-
-    ratio_to_fastest: Interval
-    """Geometric mean, over the class's models, of the throughput ratio to the fastest option-and-setting, with
-    a bootstrap interval."""
-    roof_fraction: float
-    """Geometric mean, over the class's models, of the achieved fraction of the roof."""
-    compile_s: float | None
-    """Seconds of tracing and compiling, summed over the class's models."""
-    models: list[str]
-    """The models the numbers cover."""
-    settings: dict[str, SettingName]
-    """The setting each model ran with (for a best cell: each model's fastest setting)."""
-    vs_default: Interval | None = None
-    """For a setting other than the default: its throughput over the same option's default setting on the same
-    models (geometric mean, with a bootstrap interval): the setting's effect. None for the default and for best
-    cells."""
-
-
-class SettingResult(ContractModel):
-    """One option at one setting: how it ran, per model and per size class."""
-
-    option: Option
-    """The option."""
-    setting: SettingName
-    """The setting."""
-    status: Outcome
-    """``works``: every model it was run on worked; ``fails``: at least one failed; ``unavailable``: its worker
-    could not start (a framework missing) or crashed; ``not_applicable``: the framework does not offer this
-    setting (``reason`` says where it says so)."""
     reason: str | None = None
-    """Why the setting is not applicable or unavailable."""
-    documented: str
-    """What the framework's documentation says this setting is for."""
-    run: RunSettings | None = None
-    """What it ran with; None when it did not run."""
-    models: dict[str, ModelCell] = {}
-    """One cell per model it ran."""
-    classes: dict[SizeClass, dict[Phase, ClassPhase]] = {}
-    """Per size class and phase, over the class's models that worked."""
+    """Why it is unavailable or not applicable."""
+    batch: int
+    """Samples (sequences, images) per step."""
+    unit: Literal["samples/s", "tokens/s"]
+    """What ``throughput`` counts: samples per second, or generated tokens per second (all sequences)."""
+    throughput: Interval | None = None
+    """Median throughput with its bootstrap interval over the timed windows."""
+    step_s: float | None = None
+    """Median seconds per step (per generation call for generation)."""
+    compile_s: float | None = None
+    """The first call's seconds beyond a steady step: tracing and compiling."""
+    peak_rss_gib: float | None = None
+    """The worker's peak resident memory while the cell ran (the process's, framework included)."""
+    achieved_gflops: float | None = None
+    """Matrix-product GFLOP/s at the median, from the FLOPs counted once per model."""
+    roof_fraction: float | None = None
+    """``achieved_gflops`` over the run's best measured matmul GFLOP/s."""
+    windows: int = 0
+    """Timed windows."""
+    steps_per_window: int = 0
+    """Steps per timed window."""
+    parameters: int | None = None
+    """Weights of the model this option ran."""
 
 
-class OptionResult(ContractModel):
-    """One of the four options: its settings, its default and its best."""
-
-    option: Option
-    """The option."""
-    status: Outcome
-    """``works`` when at least one setting worked; ``fails`` when all that ran failed; ``unavailable`` when
-    none could run."""
-    settings: dict[SettingName, SettingResult]
-    """Every setting considered, including those not applicable to this option."""
-    default: dict[SizeClass, dict[Phase, ClassPhase]]
-    """Per size class and phase, the ``default`` setting's numbers (what a user gets without asking)."""
-    best: dict[SizeClass, dict[Phase, ClassPhase]]
-    """Per size class and phase, each model at its fastest setting."""
-    speed: dict[str, Interval]
-    """Geometric mean of the best-setting ratios to the fastest, with a bootstrap interval: under ``all`` over
-    every model and phase timed for every option, and under each size class over that class's."""
-
-
-class EngineCell(ContractModel):
-    """One model and phase: the TensorFlow engine's best option-and-setting against the other engines' best."""
+class Ratio(ContractModel):
+    """A throughput ratio between two sides on one model and phase, with the claim's decision."""
 
     model: str
     """The model."""
-    size_class: SizeClass
-    """Its size class."""
     phase: Phase
-    """Training or inference."""
-    tensorflow: str
-    """The fastest option and setting on TensorFlow's engine (``keras-tensorflow/xla``)."""
-    other: str
-    """The fastest option and setting on another engine (``keras-jax/default``)."""
-    ratio: float
-    """TensorFlow's best throughput over the other engines' best."""
-    comparison: Comparison
-    """``faster`` / ``slower``: beyond the margin with separate interquartile ranges; else ``within noise``."""
-
-
-class EngineClass(ContractModel):
-    """TensorFlow's engine against the others over one size class (or over all cells)."""
-
+    """The phase."""
+    batch: int
+    """The batch both sides ran."""
+    numerator: str
+    """``option/setting`` of the first side (each side at its best setting there)."""
+    denominator: str
+    """``option/setting`` of the second side."""
     ratio: Interval
-    """Geometric mean over the cells of TensorFlow's best / the others' best throughput, with a bootstrap
-    interval (each draw takes each side's best again)."""
-    cells: list[EngineCell]
-    """The model-and-phase cells."""
-    models: list[str]
-    """The class's models timed for both sides."""
+    """Numerator throughput over denominator throughput (above 1: the numerator is faster)."""
+    comparison: Comparison
+    """The claim's decision: ``faster`` / ``slower`` when the whole interval clears the margin, else
+    ``within noise``."""
+
+
+class EngineSummary(ContractModel):
+    """TensorFlow's native best against one engine's (or all others') native best over the zoo's cells."""
+
+    against: str
+    """``jax``, ``torch`` or ``all`` (each cell against the faster of the two)."""
+    mean: Interval
+    """Geometric mean of the cells' ratios, with a bootstrap interval."""
+    cells: int
+    """Model-phase cells in the mean."""
+    faster: int
+    """Cells where TensorFlow is faster beyond the margin."""
+    slower: int
+    """Cells where it is slower beyond the margin."""
+
+
+class Decision(ContractModel):
+    """The verdict and the numbers it rests on (no prose)."""
+
+    verdict: Literal["supported", "partly supported", "refuted", "inconclusive"]
+    """The verdict code."""
+    reason: Literal["decided", "quick_mode", "too_few_cells", "unsteady", "side_missing"]
+    """Why it is what it is: ``decided`` from the ratios, or why no verdict could be reached."""
+    engine_mean: Interval | None
+    """TensorFlow native best over the others' native best, geometric mean over the cells."""
+    cells: int
+    """Cells the verdict rests on."""
+    faster: int
+    """Cells where TensorFlow is faster beyond the margin."""
+    slower: int
+    """Cells where it is slower."""
+
+
+class OptionResult(ContractModel):
+    """One option: its status, its settings' statuses, and its speed relative to the fastest."""
+
+    option: Option
+    """The option."""
+    status: Outcome
+    """``works`` when at least one cell was timed; ``fails`` when all that ran failed; ``unavailable``."""
+    settings: dict[str, Outcome] = {}
+    """Each setting considered, with its status (``works`` when any of its cells was timed)."""
+    speed: dict[str, Interval] = {}
+    """Geometric mean, over the zoo's cells (``all``) and each class, of the option's best-setting throughput over
+    the fastest option-and-setting on the same cell (1 = fastest everywhere)."""
 
 
 class Roof(ContractModel):
-    """The machine's measured speed: a dense float32 matrix product, the best of every worker's."""
+    """The machine's measured speed: a dense float32 matrix product in each engine and NumPy."""
 
     gflops: dict[str, float]
-    """Per device kind (``cpu``, ``gpu``), the best GFLOP/s any worker measured on it."""
+    """Per framework (``tensorflow``, ``jax``, ``torch``, ``numpy``), the best GFLOP/s any of its workers measured."""
+    best: float
+    """The best of them: the roof fractions' denominator."""
     matmul_n: int
     """The side of the square matrices."""
     drift: float
@@ -215,7 +193,7 @@ class Roof(ContractModel):
 
 
 class Steadiness(ContractModel):
-    """Whether the machine kept its speed during the run (no other process competing for it)."""
+    """Whether the machine kept its speed during the run."""
 
     numpy_min: float
     """The slowest NumPy matmul GFLOP/s of any worker."""
@@ -224,21 +202,18 @@ class Steadiness(ContractModel):
     across_workers: float
     """``numpy_min / numpy_max``: 1.0 is perfectly steady."""
     within_worker: float
-    """The lowest ratio, over workers, of the framework's matmul before and after the models (smaller over
-    larger)."""
+    """The lowest ratio, over workers, of the framework's matmul before and after its models."""
 
 
-class RoundSpread(ContractModel):
-    """How far apart one option's worker processes (rounds) were."""
+class CpuInfo(ContractModel):
+    """What the CPU offers for bfloat16, and what followed for the settings."""
 
-    rounds: list[int]
-    """The numbers of rounds the subjects ran."""
-    median: float
-    """Median, over option-settings and cells, of (largest round median / smallest) - 1."""
-    largest: float
-    """The largest such spread."""
-    where: str
-    """The option, setting, model and phase of the largest spread."""
+    amx_bf16: bool
+    """AMX tiles with bfloat16 (what Keras's ``mixed_bfloat16`` and PyTorch's bf16 autocast need to pay off)."""
+    avx512_bf16: bool
+    """AVX-512 BF16 instructions."""
+    bf16_settings: str
+    """Whether bf16 settings ran, and why."""
 
 
 class PublicTask(ContractModel):
@@ -249,7 +224,7 @@ class PublicTask(ContractModel):
     batch_size: int
     """Its batch size."""
     ms_per_step: dict[str, float]
-    """Published milliseconds per step for Keras 3 on each backend (``tensorflow``, ``jax``, ``torch``)."""
+    """Published milliseconds per step for Keras 3 on each backend."""
     fastest: str
     """The backend with the fewest milliseconds per step."""
 
@@ -266,7 +241,7 @@ class PublicBenchmark(ContractModel):
     hardware: str
     """What it ran on."""
     scope: str
-    """What it measures, in its own words (out-of-the-box or best possible)."""
+    """What it measures."""
     finding: str
     """Its conclusion, in our words."""
     tasks: list[PublicTask]
@@ -281,87 +256,87 @@ class PublicBenchmark(ContractModel):
 
 
 class PerformanceAssessment(Assessment):
-    """Each option at its default and best settings, per size class and phase, on one venue, and TensorFlow's
-    engine against the others."""
+    """Every option on the zoo and the small models; engine against engine, and Keras against native."""
 
     STATUSES: ClassVar[tuple[str, ...]] = OUTCOMES
 
     venue: str
     """The venue the numbers hold for (``cpu-2core``)."""
     accelerator: str | None
-    """The accelerator the options computed on (a GPU's name); None on a CPU venue."""
+    """The accelerator the options computed on; None on a CPU venue."""
     mode: Literal["quick", "full"]
-    """``quick``: tiny sizes for CI, no verdict; ``full``: the published sizes."""
+    """``quick``: tiny models for CI, no verdict; ``full``: the zoo's real architectures."""
     models: dict[str, SizeClass]
-    """Every model timed, with its size class."""
+    """Every model timed, with its class."""
+    model_info: dict[str, ModelInfo] = {}
+    """Per model, its configuration, cuts, weights and FLOPs."""
+    parity: list[Parity] = []
+    """Outputs compared after a weight copy between transformers and KerasHub."""
     options: dict[Option, OptionResult]
-    """The four options."""
-    engines: dict[str, EngineClass]
-    """TensorFlow's engine against the others: under each size class, and under ``all`` over every cell."""
-    roof: Roof | None
+    """The six options."""
+    cells: list[Cell] = []
+    """Every option, setting, model and phase."""
+    engines: list[Ratio] = []
+    """Question 1: per zoo model and phase, TensorFlow's native best over JAX's and over PyTorch's native best."""
+    engine_summary: list[EngineSummary] = []
+    """Question 1 over the zoo's cells: against JAX, against PyTorch, and against the faster of the two."""
+    keras_overhead: list[Ratio] = []
+    """Question 2: per engine, model and phase, Keras-on-the-engine's best over the engine's native best."""
+    decision: Decision | None = None
+    """The verdict and the numbers it rests on."""
+    roof: Roof | None = None
     """The measured roof; None when no worker ran."""
-    steadiness: Steadiness | None
+    steadiness: Steadiness | None = None
     """The machine's steadiness; None when no worker ran."""
-    rounds: RoundSpread | None
-    """How far one option's rounds were apart; None with one round."""
+    cpu: CpuInfo | None = None
+    """The CPU's bfloat16 support and what followed."""
+    cuts: list[str] = []
+    """Everything cut to fit the budget (sizes, reruns, settings not run), in words."""
     public_record: PublicBenchmark
     """keras.io's Keras 3 benchmark, as context."""
-    known_issues: list[KnownIssue]
-    """Public reports about the settings measured (``torch.compile`` under Keras), cited beside the numbers."""
-    not_measured: list[str]
+    known_issues: list[KnownIssue] = []
+    """Public reports matching what the run showed."""
+    not_measured: list[str] = []
     """Subjects that did not run ok, each with its status and reason."""
+    over_memory: list[str] = []
+    """Cells whose worker's peak resident memory passed the claim's ``max_rss_gib`` (``option/setting model
+    phase: N GiB``); empty when every worker stayed under it."""
 
     # -- queries for readers ------------------------------------------------------------------------------------
     def option_speed(self, option: str, size_class: str | None = None) -> Interval | None:
-        """The option's geometric mean of best-setting throughput ratios to the fastest (1 = fastest everywhere),
-        over every cell or one size class's, with its bootstrap interval; None when it has no timings there."""
+        """The option's geometric mean of best-setting throughput over the fastest (1 = fastest everywhere), over
+        the zoo's cells (or one class's); None when it has no timings there."""
         result = self.options.get(option)
-        if result is None:
-            return None
-        return result.speed.get(size_class or "all")
+        return result.speed.get(size_class or "all") if result else None
 
-    def best(self, option: str, size_class: str, phase: str) -> ClassPhase | None:
-        """The option at its best settings over one size class and phase; None when it has no timings there."""
-        result = self.options.get(option)
-        return result.best.get(size_class, {}).get(phase) if result else None
+    def cell(self, option: str, setting: str, model: str, phase: str) -> Cell | None:
+        """One option at one setting on one model and phase; None when it was not considered."""
+        return next((c for c in self.cells if (c.option, c.setting, c.model, c.phase) == (option, setting, model,
+                                                                                            phase)), None)
 
-    def default(self, option: str, size_class: str, phase: str) -> ClassPhase | None:
-        """The option at its default setting over one size class and phase; None when it has no timings there."""
-        result = self.options.get(option)
-        return result.default.get(size_class, {}).get(phase) if result else None
+    def best(self, option: str, model: str, phase: str) -> Cell | None:
+        """The option's fastest timed setting on one model and phase; None when none was timed."""
+        timed = [c for c in self.cells if c.option == option and c.model == model and c.phase == phase
+                 and c.throughput is not None]
+        return max(timed, key=lambda c: c.throughput.estimate) if timed else None
 
-    def setting(self, option: str, setting: str) -> SettingResult | None:
-        """One option's setting (its status, what it ran with, its cells); None when it is not considered."""
-        result = self.options.get(option)
-        return result.settings.get(setting) if result else None
+    def overhead(self, engine: str) -> list[Ratio]:
+        """Question 2 for one engine: Keras-on-it over its native best, per model and phase."""
+        keras_option = {"tensorflow": "keras-tensorflow", "jax": "keras-jax", "torch": "keras-torch"}[engine]
+        return [r for r in self.keras_overhead if r.numerator.split("/")[0] == keras_option]
 
-    def cell(self, option: str, setting: str, model: str, phase: str) -> PhaseNumbers | None:
-        """One option at one setting on one model and phase; None when it did not run there."""
-        found = self.setting(option, setting)
-        cell = found.models.get(model) if found else None
-        return cell.phases.get(phase) if cell else None
+    def engine_ratio(self, against: str = "all") -> Interval | None:
+        """TensorFlow's native best over ``against``'s (``jax``, ``torch`` or ``all``): the geometric mean."""
+        found = next((s for s in self.engine_summary if s.against == against), None)
+        return found.mean if found else None
 
     def size_class_models(self, size_class: str) -> list[str]:
-        """The models of one size class that were timed."""
+        """The models of one class that were timed."""
         return [m for m, c in self.models.items() if c == size_class]
-
-    def engine_ratio(self, size_class: str | None = None) -> Interval | None:
-        """TensorFlow's best over the other engines' best (geometric mean with interval) over one size class or
-        all cells; None when either side has no timings."""
-        found = self.engines.get(size_class or "all")
-        return found.ratio if found else None
-
-    def fastest_option(self, size_class: str, phase: str) -> str | None:
-        """The option whose best settings have the highest ratio to the fastest in one class and phase."""
-        candidates = {o: c.ratio_to_fastest.estimate for o in self.options
-                      if (c := self.best(o, size_class, phase)) is not None}
-        return max(candidates, key=candidates.get) if candidates else None
 
 
 def across_venues(verdicts: Mapping[str, str]) -> str:
     """One line over every venue's verdict, saying what is missing when no accelerator venue has a result.
-
-    ``verdicts`` maps a venue (``cpu-2core``, ``gpu-h200``) to that result file's verdict; CPU venues come first.
 
     Examples:
         >>> across_venues({"cpu-2core": "refuted"})

@@ -194,17 +194,38 @@ def run_model(program, spec, name: str, *, batch_size: int, steps: int, epochs: 
     }
 
 
-def run_round(*, program_name: str, framework: str, settings: list[tuple[str, dict[str, Any], list[str]]],
-              sizes: dict[str, tuple[int, int, int]], repeats: int, roof: dict[str, Any]) -> dict[str, Any]:
-    """One worker's round: the roofs, every setting's models in the order given, then the roofs again.
+def cpu_features() -> dict[str, Any]:
+    """What the CPU offers for bfloat16: AMX tiles (``amx_bf16``) or AVX-512 BF16 (``avx512_bf16``), from
+    ``/proc/cpuinfo``. Keras's ``mixed_bfloat16`` policy and PyTorch's bf16 autocast are documented as the way to run
+    fast on CPUs with AMX; without AMX they are not run (the result says so)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        flags = []
+    return {"amx_bf16": "amx_bf16" in flags, "avx512_bf16": "avx512_bf16" in flags,
+            "avx512f": "avx512f" in flags}
 
-    ``settings`` lists ``(name, {"jit_compile": ..., "steps_per_execution": ...}, models)``; ``sizes`` maps each
-    model to ``(batch_size, steps_per_epoch, warm-up epochs)``; ``roof`` holds ``matmul_n``, ``repeats`` and
-    ``warmup_s``.
+
+def run_subject(*, framework: str, zoo_program: str | None, zoo_cells: list[dict[str, Any]],
+                small_program: str | None, small_settings: list[tuple[str, dict[str, Any], list[str]]],
+                small_sizes: dict[str, tuple[int, int, int]], repeats: int, roof: dict[str, Any],
+                budget_s: float, hard_s: float | None = None, parity_size: str | None = None,
+                workdir: str = ".") -> dict[str, Any]:
+    """One worker: the roofs, the zoo cells, the dispatch-bound models, then the roofs again.
+
+    ``zoo_cells`` are :func:`~evidence.claims.performance.measure_zoo.run_cell`'s cells; ``small_settings`` lists
+    ``(name, {"jit_compile": ..., "steps_per_execution": ...}, models)`` for the dispatch-bound models, timed per
+    epoch by the programs of the first design (``small_sizes``: batch size, steps per epoch, warm-up epochs).
+    Cells that would start after ``budget_s`` seconds are recorded unavailable, and a cell still running after
+    ``hard_s`` is stopped and recorded failed (the runner would otherwise kill the worker and lose every cell).
     """
-    spec = load_program(SPEC_PROGRAM)
-    program = load_program(program_name)
-    keras_program = "keras" in program_name
+    import time
+
+    from evidence.claims.performance.measure_zoo import parity, run_cell
+
+    deadline = time.monotonic() + budget_s
+    hard_deadline = time.monotonic() + hard_s if hard_s else None
     n, matmul_repeats, warmup_s = roof["matmul_n"], roof["repeats"], roof["warmup_s"]
 
     def product(of: str) -> float:
@@ -212,35 +233,44 @@ def run_round(*, program_name: str, framework: str, settings: list[tuple[str, di
 
     numpy_before = product("numpy")
     framework_before = product(framework)
-    results: dict[str, Any] = {}
-    for name, request, models in settings:
-        results[name] = {"request": request, "models": {
-            model: run_model(program, spec, model, batch_size=sizes[model][0], steps=sizes[model][1],
-                             epochs=sizes[model][2] + repeats, warmup=sizes[model][2],
-                             jit_compile=request["jit_compile"],
-                             steps_per_execution=request["steps_per_execution"], framework=framework,
-                             keras_program=keras_program)
-            for model in models}}
+    zoo_out = []
+    if zoo_program:
+        program = load_program(zoo_program)
+        zoo_out = [run_cell(program, cell, deadline=deadline, hard_deadline=hard_deadline) for cell in zoo_cells]
+    small: dict[str, Any] = {}
+    if small_program:
+        spec = load_program(SPEC_PROGRAM)
+        program = load_program(small_program)
+        keras_program = "keras" in small_program
+        for name, request, models in small_settings:
+            small[name] = {"request": request, "models": {
+                model: run_model(program, spec, model, batch_size=small_sizes[model][0],
+                                 steps=small_sizes[model][1], epochs=small_sizes[model][2] + repeats,
+                                 warmup=small_sizes[model][2], jit_compile=request["jit_compile"],
+                                 steps_per_execution=request["steps_per_execution"], framework=framework,
+                                 keras_program=keras_program)
+                for model in models}}
+    same = parity(workdir, parity_size) if parity_size else None
     framework_after = product(framework)
     numpy_after = product("numpy")
     return {
         "framework": framework,
-        "program": program_name,
         "device": device(framework),
         "threads": threads(framework),
         "engine": engine_policy(framework),
-        "order": [name for name, _, _ in settings],
+        "cpu": cpu_features(),
         "roof": {
             "matmul_n": n,
             "framework_gflops_before": framework_before,
             "framework_gflops_after": framework_after,
-            # NumPy's product on the CPU: the same yardstick in every worker, whatever the framework, taken
-            # first and last; numpy_gflops, the better of the two, is the worker's CPU speed.
+            # NumPy's product: the same yardstick in every worker, taken first and last.
             "numpy_gflops_before": numpy_before,
             "numpy_gflops_after": numpy_after,
             "numpy_gflops": max(numpy_before, numpy_after),
             "warmup_s": warmup_s,
             "repeats": matmul_repeats,
         },
-        "settings": results,
+        "zoo": zoo_out,
+        "small": small,
+        "parity": same,
     }
