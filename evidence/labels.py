@@ -107,13 +107,17 @@ FAILURE_CLASSES: dict[str, str] = {
 THRESHOLDS: dict[str, str] = {"faster_margin": "faster margin", "bootstrap_level": "bootstrap level",
                               "noise_band": "noise band"}
 
+#: The model zoo's architectures (the performance, deployment and portability claims measure them).
+MODELS: dict[str, str] = {"resnet50": "ResNet-50", "mobilenet_v3_small": "MobileNetV3-Small", "bert_base": "BERT-base",
+                          "gpt2_small": "GPT-2 small", "bert": "BERT", "gpt2": "GPT-2"}
+
 #: Words of key paths (Then and now compares assessments field by field).
 KEYS: dict[str, str] = {"backends": "backends", "status": "status", "tf_keras": "tf.keras", "is_keras": "is Keras",
                         "engines": "engines", "cells": "cells", "version": "version"}
 
 #: Every map above, in the order :func:`label` looks an id up (the first that has it wins).
 MAPS: tuple[dict[str, str], ...] = (OPTIONS, CLAIMS, PATHS, TARGETS, ANSWERS, OUTCOMES, SETTINGS, FAILURE_CLASSES,
-                                    QUESTIONS, FRAMEWORKS, THRESHOLDS, KEYS)
+                                    QUESTIONS, FRAMEWORKS, MODELS, THRESHOLDS, KEYS)
 
 
 def _merged() -> dict[str, str]:

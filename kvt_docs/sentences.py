@@ -26,10 +26,11 @@ TEMPLATES: dict[str, str] = {
     "architecture.no_dates": "Keras 3 trains on {backends} and refuses {old}.",
     "backend_portability": "On {venue}, {n} of {total} programs written with the Keras API alone ran unchanged on "
                            "{backends}.",
-    "performance.two": "On {venue}, TensorFlow's engine at its best ran at {ratio_a} the speed of the fastest other "
-                       "engine on {work_a}, and at {ratio_b} on {work_b}.",
-    "performance.one": "On {venue}, TensorFlow's engine at its best ran at {ratio_a} the speed of the fastest other "
-                       "engine on {work_a}.",
+    "performance.two": "On {venue}, TensorFlow's engine at its native best ran at {ratio_a} the speed of {engine_a}'s "
+                       "and at {ratio_b} the speed of {engine_b}'s, averaged over {cells} model and phase cells of "
+                       "{models}.",
+    "performance.one": "On {venue}, TensorFlow's engine at its native best ran at {ratio_a} the speed of {engine_a}'s, "
+                       "averaged over {cells} model and phase cells of {models}.",
     "performance.none": "On {venue}, TensorFlow's engine and the others were not both timed.",
     "distributed_scaling": "On {venue}, {ok} of {total} training runs across several processes reached the loss of "
                            "one-device training, on {options}.",
@@ -118,21 +119,22 @@ def _backend_portability(r: ResultFile) -> tuple[str, dict]:
                                    "backends": fmt.listing([FRAMEWORKS.get(b, b) for b in a.trained])}
 
 
-#: The performance claim's size classes, in words.
-WORKLOADS = {"dispatch-bound": "small, overhead-bound models", "compute-bound": "larger, compute-bound models",
-             "all": "every model"}
+#: The engines TensorFlow's is set against, in words.
+ENGINES = {"jax": "JAX", "torch": "PyTorch"}
 
 
 def _performance(r: ResultFile) -> tuple[str, dict]:
-    engines = [(k, e) for k, e in r.assessment.engines.items() if k != "all"]
-    if not engines:
+    a = r.assessment
+    against = [e for e in a.engine_summary if e.against in ENGINES]
+    if not against:
         return "performance.none", {}
-    values = {"ratio_a": fmt.ratio(engines[0][1].ratio.estimate), "work_a": WORKLOADS.get(engines[0][0],
-                                                                                           label(engines[0][0]))}
-    if len(engines) == 1:
+    models = fmt.listing([label(m) for m in a.models])
+    values = {"ratio_a": fmt.ratio(against[0].mean.estimate), "engine_a": ENGINES[against[0].against],
+              "cells": against[0].cells, "models": models}
+    if len(against) == 1:
         return "performance.one", values
-    return "performance.two", {**values, "ratio_b": fmt.ratio(engines[1][1].ratio.estimate),
-                               "work_b": WORKLOADS.get(engines[1][0], label(engines[1][0]))}
+    return "performance.two", {**values, "ratio_b": fmt.ratio(against[1].mean.estimate),
+                               "engine_b": ENGINES[against[1].against]}
 
 
 def _distributed_scaling(r: ResultFile) -> tuple[str, dict]:
