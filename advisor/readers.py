@@ -208,7 +208,7 @@ def _flexibility_from_architecture(a: ArchitectureAssessment, venue: str | None)
         if backend in trained:
             out[option] = Value(float(len(trained)), note=f"the same Keras program trains on {', '.join(trained)}")
         else:
-            trial = a.backends.get(backend)
+            trial = a.backends.get(backend)  # type: ignore[call-overload]  # a Backend name, typed as str here
             why = f"{trial.status}" + (f": {trial.error.text(80)}" if trial and trial.error else "") if trial \
                 else "not tried"
             out[option] = Value(None, note=f"Keras was not shown training on {backend} ({why})")

@@ -32,9 +32,8 @@ def _columns(sources: dict[str, Source], refused: dict[tuple[str, str, str | Non
 
     out = []
     for name, source in sources.items():
-        venues = {v for _, v in source.results if v is not None} | {v for n, _, v in refused if n == name and v}
-        venues = sorted(venues, key=venue_order)
-        out += [(name, v) for v in venues]
+        found = {v for _, v in source.results if v is not None} | {v for n, _, v in refused if n == name and v}
+        out += [(name, v) for v in sorted(found, key=venue_order)]
     return out
 
 
@@ -237,15 +236,15 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
             if said:
                 lines += [f"### {label(claim)}", "", *said, ""]
     for release in order:
-        m = manifests.get(release.name)
-        if m is not None:
-            gone = ", ".join(f"{name} ({why})" for name, why in m.absent.items())
+        held = manifests.get(release.name)
+        if held is not None:
+            gone = ", ".join(f"{name} ({why})" for name, why in held.absent.items())
             if gone:
                 lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
-            for name, purpose in m.shims.items():
+            for name, purpose in held.shims.items():
                 lines += [f"In {code(release.name)}, the start-up shim {code(name)}: {_escape(purpose)}", ""]
-            if m.environment:
-                given = ", ".join(code(f"{k}={v}") for k, v in m.environment.items())
+            if held.environment:
+                given = ", ".join(code(f"{k}={v}") for k, v in held.environment.items())
                 lines += [f"Its runs were given {given} ({code('{env}')}: the environment's folder).", ""]
     if problems:
         lines += ["## Results that could not be read", "", *(f"- {_escape(p)}" for p in problems), ""]

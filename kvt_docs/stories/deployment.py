@@ -155,7 +155,7 @@ class DeploymentStory(Story):
             ["option", "model", "target", "outcome", "route", "extra steps", "artifact",
              "cold start (fresh process, batch 1)", "inference p50, batch 1", "inference p50, larger batch",
              "largest difference", "blocked by", "error or reason"], rows))]
-        first = next(iter(a.models.values()), [])
+        first: list = next(iter(a.models.values()), [])
         if first:
             out.append(("Models (random weights, built from their configurations)", table(
                 ["model", "builder", "weights", "input", "output", "configuration"],

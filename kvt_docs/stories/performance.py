@@ -85,8 +85,8 @@ class PerformanceStory(Story):
                 continue
             bars = [Bar(label, x.ratio.estimate, x.ratio.low, x.ratio.high, color=NEUTRAL,
                         text=f"{_iv(x.ratio)} {x.comparison}") for label, x in rows_of]
-            low = min(b.low for b in bars) / 1.3
-            high = max(b.high for b in bars) * 1.3
+            low = min([b.low for b in bars if b.low is not None] or [1.0]) / 1.3
+            high = max([b.high for b in bars if b.high is not None] or [1.0]) * 1.3
             charts.append(Chart(
                 key, f"{title}: " + "; ".join(f"{b.label} {b.text}" for b in bars) + ".", title,
                 bar_chart(bars, title=title, dots=True, log=True, domain=(min(low, 0.7), max(high, 1.4)),

@@ -3,7 +3,7 @@ and when the old backends last released. No framework is imported here: the advi
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from evidence.contract import Assessment, ContractModel, ErrorInfo, Interval
 
@@ -76,7 +76,7 @@ class ArchitectureAssessment(Assessment):
     """Which backend names Keras accepts and trains on today, what tf.keras is, and when the old backends last
     released."""
 
-    STATUSES: ClassVar[tuple[str, ...]] = Capability.__args__
+    STATUSES: ClassVar[tuple[str, ...]] = get_args(Capability)
 
     backends: dict[Backend, BackendTrial]
     """One trial per backend name tried."""
