@@ -44,7 +44,7 @@ Key = tuple[str, str, str, str]  # option, setting, model, phase
 
 def public_record() -> PublicBenchmark:
     """keras.io's Keras 3 benchmark (``data/keras_io_benchmark.json``): context beside our numbers."""
-    from evidence.claims.performance.claim import load_public_record
+    from evidence.claims.performance.declarations import load_public_record
 
     doc = load_public_record()
     tasks = []
@@ -72,7 +72,7 @@ def _minimum(values: list[Any]) -> Any:
 
 def assess(claim, results: Mapping[str, Any], quick: bool) -> PerformanceAssessment:
     """Cells, ratios, summaries, roof and steadiness from the subjects' results."""
-    from evidence.claims.performance.claim import KERAS_ON, NATIVE, SUBJECTS, ZOO_PHASES, ZOO_SETTINGS
+    from evidence.claims.performance.declarations import KERAS_ON, NATIVE, SUBJECTS, ZOO_PHASES, ZOO_SETTINGS
 
     margin = float(claim.threshold("faster_margin", quick))
     level = float(claim.threshold("bootstrap_level", quick))
@@ -266,7 +266,7 @@ def _timed(base, rec, per_step, flops, roof, throughput_iv, median_s) -> Cell:
 
 def _small_records(ok, claim, quick) -> dict[Key, dict[str, Any]]:
     """The dispatch-bound models' records as per-step samples (epoch seconds over its steps)."""
-    from evidence.claims.performance.claim import SUBJECTS
+    from evidence.claims.performance.declarations import SUBJECTS
 
     out: dict[Key, dict[str, Any]] = {}
     for subject, m in ok.items():

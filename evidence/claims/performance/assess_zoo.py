@@ -42,7 +42,7 @@ def shape_of(claim, model: str, phase: str, quick: bool) -> tuple[int, dict[str,
 def planned(claim, subject: str, quick: bool) -> list[dict[str, Any]]:
     """Every zoo cell the declarations give ``subject``, including those a setting does not apply to (with
     ``not_applicable`` set to why)."""
-    from evidence.claims.performance.claim import SUBJECTS, ZOO_PHASES, ZOO_SETTINGS
+    from evidence.claims.performance.declarations import SUBJECTS, ZOO_PHASES, ZOO_SETTINGS
 
     config = SUBJECTS[subject]
     option = config["option"]

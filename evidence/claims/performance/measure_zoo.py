@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any
 
-from evidence.errors import error_info
+from evidence.errors import KvtError, error_info
 
 GIB = 1024**3
 
@@ -69,7 +69,7 @@ def time_step(step, *, warmup: int, windows: int, steps_per_window: int) -> dict
     return {"first_s": first_s, "samples_s": samples, "warmup": warmup, "steps_per_window": steps_per_window}
 
 
-class CellTimeout(Exception):
+class CellTimeout(KvtError):
     """A cell ran past the worker's hard limit (raised by an alarm, recorded as the cell's error)."""
 
 
