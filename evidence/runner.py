@@ -173,11 +173,7 @@ def _owner_alive(text: str) -> bool:
     except ValueError:
         return False
     now = _start_time(pid)
-    if now is None:
-        return False
-    # A mark written by an older kvt holds /proc's clock ticks, not psutil's seconds: it cannot be compared, so the
-    # live pid alone decides (a concurrent run of another checkout keeps its folder).
-    return started == "?" or now == "?" or "." not in started or now == started
+    return now is not None and (started == "?" or now == "?" or now == started)
 
 
 def clean_leftovers(results_dir: Path | None = None) -> list[Path]:

@@ -102,7 +102,7 @@ def test_an_edited_decision_number_is_refused_and_prose_is_not_compared(tmp_path
 
 def test_an_edited_rerun_verdict_is_refused(tmp_path):
     """For a claim run several times back to back, the runs' verdicts are checked against the stability rule."""
-    source = COMMITTED_RESULTS / f"performance.{VENUE}.json"
+    source = COMMITTED_RESULTS / f"distributed_scaling.{VENUE}.json"  # three runs back to back
     data = json.loads(source.read_text(encoding="utf-8"))
     assert len(data["reruns"]) >= 2
     folder = tmp_path / "r"
@@ -110,7 +110,7 @@ def test_an_edited_rerun_verdict_is_refused(tmp_path):
     data["reruns"][0]["verdict"] = OTHER[data["reruns"][0]["verdict"]]  # the runs now disagree...
     (folder / source.name).write_text(json.dumps(data), encoding="utf-8")  # ...but the verdict still says one
     with pytest.raises(ResultError, match="does not follow from its assessment"):
-        load_result("performance", folder, VENUE)
+        load_result("distributed_scaling", folder, VENUE)
 
 
 def test_the_advisor_refuses_an_edited_verdict(edited):
