@@ -107,8 +107,10 @@ def test_an_edited_rerun_verdict_is_refused(tmp_path):
     assert len(data["reruns"]) >= 2
     folder = tmp_path / "r"
     folder.mkdir()
-    data["reruns"][0]["verdict"] = OTHER[data["reruns"][0]["verdict"]]  # the runs now disagree...
-    (folder / source.name).write_text(json.dumps(data), encoding="utf-8")  # ...but the verdict still says one
+    # The last run's recorded verdict no longer follows from the assessment (all runs said inconclusive here, so
+    # an earlier run's edit would leave the published verdict what the stability rule gives).
+    data["reruns"][-1]["verdict"] = OTHER[data["reruns"][-1]["verdict"]]
+    (folder / source.name).write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ResultError, match="does not follow from its assessment"):
         load_result("distributed_scaling", folder, VENUE)
 
