@@ -31,7 +31,8 @@ CLAIMS: dict[str, str] = {
 }
 
 #: The Keras backends and frameworks.
-FRAMEWORKS: dict[str, str] = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch", "pytorch": "PyTorch",
+FRAMEWORKS: dict[str, str] = {"ai_edge_litert": "LiteRT's interpreter (ai-edge-litert)",
+                              "tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch", "pytorch": "PyTorch",
                               "numpy": "NumPy", "openvino": "OpenVINO", "theano": "Theano", "cntk": "CNTK"}
 
 #: The advisor's questions, as a short noun for a sentence or a table.

@@ -238,7 +238,7 @@ def render_then_and_now(results_dir: Path | None = None, releases_dir: Path | No
     for release in order:
         held = manifests.get(release.name)
         if held is not None:
-            gone = ", ".join(f"{name} ({why})" for name, why in held.absent.items())
+            gone = ", ".join(f"{label(name)} ({why})" for name, why in held.absent.items())
             if gone:
                 lines += [f"Not in {code(release.name)}: {_escape(gone)}.", ""]
             for name, purpose in held.shims.items():

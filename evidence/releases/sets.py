@@ -61,7 +61,7 @@ RELEASE_SETS: dict[str, ReleaseSet] = {
                   "with Python 3.11 wheels; TensorFlow 1.x and CNTK are tried and recorded with pip's answer; Keras "
                   "2.2.4 imports collections' ABC aliases, which Python 3.10 removed, so a start-up shim restores "
                   "them (no library file is changed); Theano reads its BLAS flags from THEANO_FLAGS, since the "
-                  "numpy 1.23 wheel's build record has no blas_opt_info for Theano to read.",
+                  "numpy 1.23 wheel's build record has no BLAS entry for Theano to read.",
         ),
         ReleaseSet(
             name="keras-2.15",

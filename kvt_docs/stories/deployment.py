@@ -9,7 +9,7 @@ from evidence.options import LABELS, OPTIONS
 from evidence.results import ResultFile
 from kvt_docs import formatting as fmt
 from kvt_docs.charts import Chart
-from kvt_docs.markdown import cell, code, table
+from kvt_docs.markdown import cell, code, error_details, table
 from kvt_docs.stories import Story, reason, venue_caveat
 from kvt_docs.svg import OPTION_COLORS, Bar, GridCell, Section, bar_chart, status_grid
 
@@ -131,7 +131,7 @@ class DeploymentStory(Story):
                         + (" reaches it" if len(works) <= 1 else " reach it"))
                 if fails:
                     why = {c.option: c.error.text(90) if c.error else c.reason or "" for c in fails}
-                    text += "; " + ", ".join(f"{code(o)} failed ({cell(w)})" for o, w in why.items())
+                    text += "; " + ", ".join(f"{code(o)} failed: {error_details(w)}" for o, w in why.items())
                 lines.append(text + ".")
         return "Pick by the model and the target you need; which options reach it:\n\n" + "\n".join(lines) + "\n"
 
@@ -150,7 +150,7 @@ class DeploymentStory(Story):
                          cell(fmt.number(c.parity_max_abs_diff, 2)),
                          cell("; ".join(c.blockers) + (f" (got past by {c.got_past_by})" if c.got_past_by else "")
                               or "—"),
-                         cell((c.error.text(120) if c.error else "") or c.reason or c.why_unavailable or "")])
+                         error_details((c.error.text(120) if c.error else "") or c.reason or c.why_unavailable or "")])
         out = [(f"Every cell ({r.venue})", table(
             ["option", "model", "target", "outcome", "route", "extra steps", "artifact",
              "cold start (fresh process, batch 1)", "inference p50, batch 1", "inference p50, larger batch",
@@ -184,8 +184,8 @@ class DeploymentStory(Story):
             out.append(("Damaged artifacts", table(
                 ["model", "target", "copy of", "damage", "what the loader did"],
                 [[cell(_model(a, c.model)), cell(a.targets[c.target].label), code(c.option), cell(x.kind),
-                  cell(x.outcome + (" — silent corruption" if x.silent_corruption else "")
-                       + (f" ({x.error.text(100)})" if x.error else ""))]
+                  cell(x.outcome + (" — silent corruption" if x.silent_corruption else ""))
+                  + (" " + error_details(x.error.text(100)) if x.error else "")]
                  for c in a.corruption for x in c.outcomes])))
         if a.environments:
             out.append(("Virtual environments of their own", table(

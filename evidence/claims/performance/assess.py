@@ -350,7 +350,7 @@ def _cpu(cpu: dict[str, Any] | None) -> CpuInfo | None:
         note = "the CPU has AMX: bf16 settings are documented for it, but were not run in this design"
     else:
         note = ("no AMX on this CPU (AVX-512 BF16 " + ("present" if cpu["avx512_bf16"] else "absent") + "): Keras's "
-                "mixed_bfloat16 policy and PyTorch's bf16 autocast are documented as the way to run fast on CPUs "
+                "mixed-bfloat16 policy and PyTorch's bf16 autocast are documented as the way to run fast on CPUs "
                 "with AMX, so no bf16 setting was run")
     return CpuInfo(amx_bf16=cpu["amx_bf16"], avx512_bf16=cpu["avx512_bf16"], bf16_settings=note)
 
