@@ -22,6 +22,8 @@ from kvt_docs import formatting as fmt
 
 #: The templates, by name: what each sentence may say. ``{venue}`` is the venue in words (:func:`venue_words`).
 TEMPLATES: dict[str, str] = {
+    "quick": "On {venue}, only a quick run at tiny sizes has been made so far: it checks the experiment, and its "
+             "numbers are not a finding.",
     "architecture": "Keras 3 trains on {backends} and refuses {old}, which have made no release for {months} months.",
     "architecture.no_dates": "Keras 3 trains on {backends} and refuses {old}.",
     "backend_portability": "On {venue}, {n} of {total} programs written with the Keras API alone ran unchanged on "
@@ -41,9 +43,11 @@ TEMPLATES: dict[str, str] = {
     "community": "TensorFlow and Keras count {tf_count} to {keras_count} maintained third-party packages ({ratio}); "
                  "{n} of {total} signals favour TensorFlow beyond the {band} noise band.",
     "community.none": "No package listing was analysed.",
-    "deployment": "On {venue}, {n} of {total} Keras options took fewer lines than TensorFlow core to deploy, and "
+    "deployment": "On {venue}, {n} of {total} Keras options needed fewer steps beyond the export call than "
+                  "TensorFlow core, and "
                   "Keras's saved models were {size} the size of TensorFlow core's.",
-    "deployment.no_size": "On {venue}, {n} of {total} Keras options took fewer lines than TensorFlow core to deploy.",
+    "deployment.no_size": "On {venue}, {n} of {total} Keras options needed fewer steps beyond the export call than "
+                          "TensorFlow core.",
     "extensibility": "On {venue}, {n} of {total} Keras options met all {needs} extension needs with their own tools, "
                      "a compiled C++ op included.",
     "platform": "Keras runs wherever its engine runs, except {cases}.",
@@ -205,7 +209,9 @@ FILLERS = {"architecture": _architecture, "backend_portability": _backend_portab
 def plain_sentence(claim_id: str, r: ResultFile) -> str:
     """The plain first sentence of ``claim_id``'s page and Home row, for one venue's result ``r``."""
     filler = FILLERS.get(claim_id)
-    if filler is None:
+    if r.provenance.mode == "quick":  # tiny sizes for tests: no number of theirs is a finding to repeat
+        name, values = "quick", {}
+    elif filler is None:
         name, values = "generic", {"summary": " ".join(r.summary.split())}
     else:
         name, values = filler(r)
