@@ -36,7 +36,7 @@ CLAIM_MODULES: dict[str, str] = {
 
 #: Each claim's assessment type, as ``module:Class``: what readers validate a result's assessment as.
 CLAIM_ASSESSMENTS: dict[str, str] = {
-    "architecture": "evidence.claims.architecture:ArchitectureAssessment",
+    "architecture": "evidence.claims.architecture.assessment:ArchitectureAssessment",
     "backend_portability": "evidence.claims.backend_portability.assessment:PortabilityAssessment",
     "performance": "evidence.claims.performance.assessment:PerformanceAssessment",
     "distributed_scaling": "evidence.claims.distributed_scaling.assessment:DistributedAssessment",
@@ -50,6 +50,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
 #: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
 #: (temporary: see :class:`evidence.claim.Claim`).
 CLAIM_DECIDERS: dict[str, str] = {
+    "architecture": "evidence.claims.architecture.verdict:decide",
     "backend_portability": "evidence.claims.backend_portability.verdict:decide",
     "distributed_scaling": "evidence.claims.distributed_scaling.verdict:decide",
     "ease_of_use": "evidence.claims.ease_of_use.verdict:decide",

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evidence.claim import Claim, Context, VenueScope, Verdict
+from evidence.claim import Claim, Context, Side, VenueScope
 from evidence.claims.community import DATA_FILE
-from evidence.contract import DecisionChange, Threshold
+from evidence.contract import Assessment, Decision, DecisionChange, Report, SubjectResult, Threshold, Thresholds
 
 from .assess import assess
 from .assessment import ArchitectureAssessment
 from .report import findings, summary
-from .verdict import decide
+from .verdict import decide as decide_backends
 
 #: Backend names tried, with the module each one needs beyond keras. Theano and CNTK need none here: Keras 3
 #: rejects the name itself, whether or not the old package is installed (a release set that could not install
@@ -50,6 +50,9 @@ class ArchitectureClaim(Claim):
         "discontinued_after_months": Threshold(
             value=36, reason="a backend whose package has not released for three years is no longer maintained"),
     }
+    unguarded_thresholds = {
+        "discontinued_after_months": "it dates the old backends in the assessment (their last release); the verdict "
+                                     "rests on which backend names Keras accepts and trains on"}
     decision_rule_fixed = "2026-11-26"
     decision_log = (
         DecisionChange(
@@ -111,7 +114,19 @@ class ArchitectureClaim(Claim):
         """Each backend's trial, what tf.keras is, and the release history with the discontinued backends."""
         return assess(results, self.subjects, self.threshold("discontinued_after_months"))
 
-    def verdict(self, a: ArchitectureAssessment) -> Verdict:
-        """The rule of :func:`.verdict.decide`, with the words of :mod:`.report`."""
-        decision = decide(a)
-        return Verdict(decision.verdict, summary(a, decision), findings(a, decision))
+    def decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
+        """The rule of :func:`.verdict.decide`."""
+        return decide_backends(assessment, thresholds)
+
+    def report(self, assessment: Assessment, decision: Decision) -> Report:
+        """The words of :mod:`.report`."""
+        assert isinstance(assessment, ArchitectureAssessment)
+        return Report(summary(assessment, decision), findings(assessment, decision))
+
+    def synthetic_results(self, quick: bool, around: tuple[str, Side] | None = None
+                          ) -> dict[str, SubjectResult] | None:
+        """Today's outcome made up (:mod:`.synthetic`): Keras 3 trains on three engines, predicts on two, and
+        rejects theano and cntk. No threshold decides (see :attr:`unguarded_thresholds`)."""
+        from .synthetic import results
+
+        return None if around is not None else results()

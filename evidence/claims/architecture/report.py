@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from evidence.contract import Decision
+
 from .assessment import ArchitectureAssessment
-from .verdict import Decision
+from .verdict import backends
 
 
-def findings(a: ArchitectureAssessment, d: Decision) -> dict[str, str]:
+def findings(a: ArchitectureAssessment, decision: Decision) -> dict[str, str]:
     """The findings per sub-claim, the release history, the cited era and what was not measured."""
+    d = backends(a)
     version = keras_version(a)
     out: dict[str, str] = {
         "a": (f"Keras {version} trains on {', '.join(d.training) or 'no backend'}; predicts only on "
@@ -36,16 +39,17 @@ def keras_version(a: ArchitectureAssessment) -> str:
     return next((t.keras_version for t in a.backends.values() if t.keras_version), "?")
 
 
-def summary(a: ArchitectureAssessment, d: Decision) -> str:
-    """The one-sentence summary of the verdict ``d`` on ``a``."""
+def summary(a: ArchitectureAssessment, decision: Decision) -> str:
+    """The one-sentence summary of ``decision`` on ``a``."""
+    d = backends(a)
     version = keras_version(a)
-    if d.verdict == "inconclusive":
+    if decision.verdict == "inconclusive":
         if not d.training:
             return ("Keras could not be shown training on any backend here"
                     + (f" ({'; '.join(a.not_measured)})" if a.not_measured else "") + ".")
         return (f"Keras {version} trains on {', '.join(d.training)}, but neither theano nor cntk could be tried "
                 f"here ({'; '.join(a.not_measured)}).")
-    if d.verdict == "outdated":
+    if decision.verdict == "outdated":
         how = (f"rejects theano and cntk at import ('{a.backends['theano'].error.text()}')"
                if all(b in d.rejected for b in d.old_gone) else
                f"ignores the theano and cntk backend names and runs on "
@@ -53,7 +57,7 @@ def summary(a: ArchitectureAssessment, d: Decision) -> str:
                if all(b in d.ignored for b in d.old_gone) else "no longer runs on theano or cntk")
         text = (f"Outdated: Keras {version} {how}, trains on {', '.join(d.training)} "
                 f"and runs inference on {', '.join(d.inference_only) or 'no other backend'}" + _era(a))
-    elif d.verdict == "partly supported":
+    elif decision.verdict == "partly supported":
         text = f"Keras trains on {', '.join(d.training)} but no longer runs on {', '.join(d.old_gone)}"
     else:
         untried = [b for b in d.untried if b in ("tensorflow", "theano", "cntk")]
