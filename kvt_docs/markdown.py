@@ -51,9 +51,15 @@ def inline(text: str) -> str:
         out.append(_escape(parts[i]))
         if i + 2 < len(parts):
             span, ticks = parts[i + 1], parts[i + 2]
-            out.append(f"<code>{html.escape(span[len(ticks):-len(ticks)].strip(), quote=False)}</code>")
+            # Markdown still reads link and emphasis syntax inside raw HTML: those characters go as entities.
+            literal = html.escape(span[len(ticks):-len(ticks)].strip(), quote=False)
+            out.append("<code>" + literal.translate(_CODE_ENTITIES) + "</code>")
         i += 3
     return "".join(out)
+
+
+#: Characters Markdown would read as syntax inside a raw ``<code>`` element, as numeric entities.
+_CODE_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]*_`\\"}
 
 
 def _escape(text: str) -> str:
@@ -164,7 +170,8 @@ def error_details(text: str) -> str:
         return cell(humanize(text))
     head, raw = text[:m.start()].rstrip(" (:;"), text[m.start():]
     return (cell(humanize(head) or "error") + ' <details class="kvt-error"><summary>error</summary><code>'
-            + html.escape(raw).replace("|", "&#124;").replace("`", "&#96;") + "</code></details>")
+            + html.escape(raw).replace("|", "&#124;").replace("`", "&#96;").replace("[", "&#91;").replace("]", "&#93;")
+            + "</code></details>")  # brackets as entities: Markdown makes no link of an error's text
 
 
 #: A raw error quoted in a sentence: “ValueError: ...” (curly or straight quotes).

@@ -140,7 +140,7 @@ def _sentence(changes: list[Change]) -> str:
         rows = [c for c in changes if c.kind == kind]
         if not rows:
             continue
-        named = "; ".join(f"{code(c.where)} {c.old} → {c.new}" for c in rows[:NAMED])
+        named = "; ".join(f"{code(c.where)} {label(str(c.old))} → {label(str(c.new))}" for c in rows[:NAMED])
         more = f" and {len(rows) - NAMED} more" if len(rows) > NAMED else ""
         parts.append(f"{len(rows)} field(s) {text} ({_escape(named)}{more})")
     fields = [c for c in changes if c.kind == "field"]

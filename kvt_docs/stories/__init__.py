@@ -112,7 +112,9 @@ def venue_caveat(r: ResultFile) -> str:
     mode = ("quick mode (tiny sizes for tests: not for conclusions)" if p.mode == "quick" else "full mode")
     if not r.claim.machine_dependent:  # no venue stamp on a claim that holds on any machine
         return f"Made in {mode}, {fmt.date(p.date)}; it reads code, files or listings, so it holds on any machine."
-    machine = f"{p.cpu_model}, {p.cpu_count} logical CPUs" + (f", {p.gpu}" if p.gpu else "")
+    from kvt_docs.markdown import inline
+
+    machine = inline(f"{p.cpu_model}, {p.cpu_count} logical CPUs" + (f", {p.gpu}" if p.gpu else ""))
     return (f"Measured on {venue_words(r.venue)} ({machine}) in {mode}, {fmt.date(p.date)}; the "
             "numbers hold for that machine.")
 

@@ -32,7 +32,9 @@ def _iv(iv) -> str:
 
 
 def _where(x, venue: str) -> str:
-    return f"{x.model}, {PHASE_WORDS.get(x.phase, x.phase)}, batch {x.batch}, {venue}"
+    from evidence.labels import label
+
+    return f"{label(x.model)}, {PHASE_WORDS.get(x.phase, x.phase)}, batch {x.batch}, {venue}"
 
 
 def _side(name: str) -> str:
@@ -68,7 +70,8 @@ class PerformanceStory(Story):
                        f"cells, slower in {d.slower}; {reading}.")
         for s in a.engine_summary:
             if s.against != "all":
-                out.append(f"Against {ENGINE_WORDS[s.against]} alone: {_iv(s.mean)} over {s.cells} cells.")
+                engine = ENGINE_WORDS.get(s.against) or inline(s.against)
+                out.append(f"Against {engine} alone: {_iv(s.mean)} over {s.cells} cells.")
         return out
 
     def charts(self, r: ResultFile) -> list[Chart]:
@@ -106,7 +109,7 @@ class PerformanceStory(Story):
             if rows:
                 lines.append(f"- **Keras on {ENGINE_WORDS[engine]}**: faster than the native program in "
                              f"{len(gains)} of {len(rows)} cells, slower in {len(costs)}"
-                             + (": " + "; ".join(f"{_where(x, r.venue)} {_iv(x.ratio)}" for x in costs[:3])
+                             + (": " + "; ".join(f"{inline(_where(x, r.venue))} {_iv(x.ratio)}" for x in costs[:3])
                                 if costs else "") + ".")
         lines.append(f"- **These numbers hold for {r.venue}**; a GPU venue has results of its own when one was run.")
         return "\n".join(lines) + "\n"
