@@ -60,6 +60,12 @@ CLAIM_DECIDERS: dict[str, str] = {
 }
 
 
+#: Each decide/report claim's prose, as ``module:function`` (``report(assessment, decision) -> Report``): readers
+#: render what a result says from its stored assessment and decision with today's words, so a reworded report
+#: needs no rerun and a hand-edited summary in a result file never reaches a reader.
+CLAIM_REPORTS: dict[str, str] = {c: path.replace(".verdict:decide", ".report:report") for c, path in
+                                 CLAIM_DECIDERS.items()}
+
 #: Extra claims from outside the project, as ``id=module,id=module``: a plugin hook for experiments that live
 #: elsewhere (and for the tests' fake claims). Read by every process, workers included. Their assessment type
 #: and decision rule are read from their ``CLAIM`` (the module is imported to read a result).
@@ -180,6 +186,26 @@ def decider(claim_id: str) -> Callable[..., Any] | None:
             raise RegistryError(f"Claim {claim_id!r}: its decision rule {exc}") from None
     claim = get_claim(claim_id)
     return None if claim.one_step else claim.decide
+
+
+def reporter(claim_id: str) -> Callable[..., Any] | None:
+    """The prose of ``claim_id`` (``report(assessment, decision) -> Report``), imported by its dotted path; for a
+    claim registered from outside, its ``CLAIM.report``; None for a claim still on the temporary one-step verdict.
+
+    Raises:
+        UnknownClaimError: ``claim_id`` is not registered.
+        RegistryError: its report cannot be found.
+    """
+    _known(claim_id)
+    if claim_id in CLAIM_MODULES:
+        if claim_id not in CLAIM_REPORTS:
+            return None
+        try:
+            return resolve(CLAIM_REPORTS[claim_id])
+        except RegistryError as exc:
+            raise RegistryError(f"Claim {claim_id!r}: its report {exc}") from None
+    claim = get_claim(claim_id)
+    return None if claim.one_step else claim.report
 
 
 def package_dir(claim_id: str) -> tuple[str, bool]:

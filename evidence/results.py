@@ -217,7 +217,7 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
     if result.venue != venue:
         raise ResultError(f"{path}: holds venue {result.venue!r} but its name says {venue!r}")
     check_integrity(result, str(path))
-    return result
+    return render(result, str(path))
 
 
 def stability(runs: list[Rerun], last: Verdict) -> Verdict:
@@ -275,8 +275,8 @@ def check_integrity(result: ResultFile, source: str = "result") -> None:
     recomputed on read from the stored assessment and thresholds and must give the stored decision (verdict
     code and the numbers it rests on) and the stored verdict (for back-to-back runs, the last run's, and the
     runs' stability rule over the recorded verdicts). The summary is prose and is not compared: a reworded
-    report leaves a result valid. A claim still on the temporary one-step verdict is checked as before, by its
-    verdict and summary recomputed through the claim.
+    report leaves a result valid (readers show today's words, :func:`render`). A claim still on the temporary
+    one-step verdict is checked as before, by its verdict and summary recomputed through the claim.
 
     Raises:
         ResultError: they do not (a hand-edited verdict or decision; or, for a stale result, a decision rule
@@ -297,6 +297,35 @@ def check_integrity(result: ResultFile, source: str = "result") -> None:
     if result.decision is not None and not result.decision.same_as(again):
         stored, wanted = _difference(result.decision, again)
         return _refuse(result, source, "its decision", stored, wanted)
+
+
+def render(result: ResultFile, source: str = "result") -> ResultFile:
+    """``result`` with its summary and findings written by today's report from its stored assessment and decision
+    (which :func:`check_integrity` has checked): the prose a file stores is a copy made at run time, so a reworded
+    report needs no rerun and words edited into the file never reach a reader. A result of a claim still on the
+    one-step verdict, or one without a decision, is returned as it is (its summary was checked instead).
+
+    Raises:
+        ResultError: the claim's report cannot be found or cannot describe this assessment.
+    """
+    from evidence.registry import RegistryError, reporter
+
+    if result.decision is None:
+        return result
+    try:
+        prose = reporter(result.claim.id)
+    except RegistryError as exc:
+        raise ResultError(f"{source}: {exc}") from None
+    if prose is None:
+        return result
+    try:
+        words = prose(result.assessment, result.decision)
+    except Exception as exc:  # a report that cannot describe this assessment: nothing to show
+        raise ResultError(f"{source}: its report cannot be written from its assessment "
+                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
+    last = Verdict(result.decision.verdict, words.summary, dict(words.findings), result.decision)
+    published = stability(result.reruns, last)
+    return result.model_copy(update={"summary": published.summary, "findings": dict(published.findings)})
 
 
 def _difference(stored: Decision, again: Decision) -> tuple[str, str]:

@@ -32,6 +32,7 @@ class Case:
     files: dict[str, bytes] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
     reported_ok: bool = False  # show/claims may list an invalid result with exit 0, saying so on stderr
+    hidden: str | None = None  # words edited into a result's prose: readers show today's report, never these
 
     def materialise(self, folder: Path) -> list[str]:
         """Write the files under ``folder`` and return the arguments with ``{d}`` replaced by it."""
@@ -149,6 +150,8 @@ def env_cases(draw) -> Case:
 #: Mutations that only the integrity check refuses (a verdict or summary that does not follow from the
 #: assessment): ``kvt evidence diff`` compares results as stored, edited or not, so it is not given these.
 INTEGRITY_ONLY = (5, 6)
+#: The mark of words edited into a result's summary (mutation 6), which no reader may show.
+EDITED = "HANDWRITTEN7f3a"
 
 
 def _mutate(draw, which: int, for_diff: bool = False) -> bytes:
@@ -176,7 +179,8 @@ def _mutate(draw, which: int, for_diff: bool = False) -> bytes:
 
         data["verdict"] = OTHER[data["verdict"]]
     elif which == 6:
-        data["summary"] += draw(st.text(min_size=1, max_size=20))
+        # Prose is rendered on read from the stored decision (evidence.results.render): the edit must not show.
+        data["summary"] += f" {EDITED}" + draw(st.text(min_size=1, max_size=20))
     elif which == 7:
         # (a schema-1 file is one the diff reads, as an older layout; the other readers ask for a rerun)
         data["schema_version"] = draw(st.sampled_from([3, "2", None, 2.5] + ([] if for_diff else [1])))
@@ -206,13 +210,14 @@ def result_cases(draw) -> Case:
         return Case("results-folder", [*cmd, "--results-dir", folder], files=files)
     mutation = draw(st.integers(0, 12).filter(lambda m: which != 2 or m not in INTEGRITY_ONLY))
     files = {"r/architecture.cpu-2core.json": _mutate(draw, mutation, for_diff=which == 2)}
+    hidden = EDITED if mutation == 6 else None
     if which == 1:
-        return Case("result-advise", ["advise", "--no-input", "--results-dir", "{d}/r"], files=files)
+        return Case("result-advise", ["advise", "--no-input", "--results-dir", "{d}/r"], files=files, hidden=hidden)
     if which == 2:
         return Case("result-diff", ["evidence", "diff", "{d}/r", str(COMMITTED_RESULTS)], files=files)
     fmt = draw(st.sampled_from(["table", "json", "csv"]))
     return Case("result-show", ["evidence", "show", "--format", fmt, "--results-dir", "{d}/r"], files=files,
-                reported_ok=True)
+                reported_ok=True, hidden=hidden)
 
 
 @st.composite

@@ -43,11 +43,12 @@ def test_reading_results_imports_no_experiment(args, tmp_path):
 
 
 def test_showing_one_claim_imports_only_its_reader_modules(tmp_path):
-    """Strict even while some claims are pending: one claim shown imports that claim's declarations, assessment
-    and verdict modules, and no other claim's."""
+    """Strict even while some claims are pending: one claim shown imports that claim's declarations, assessment,
+    verdict and report modules (its prose is rendered on read), and no other claim's."""
     modules = modules_imported(["evidence", "show", "community", "--format", "json"], tmp_path / "m.json")
     assert not forbidden(modules), forbidden(modules)
     claims = sorted(m for m in modules if m.startswith("evidence.claims."))
+    # (claim and constants: the declarations)
     assert claims == ["evidence.claims.community", "evidence.claims.community.assessment",
                       "evidence.claims.community.claim", "evidence.claims.community.constants",
-                      "evidence.claims.community.verdict"], claims  # claim and constants: the declarations
+                      "evidence.claims.community.report", "evidence.claims.community.verdict"], claims

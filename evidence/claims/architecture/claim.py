@@ -12,7 +12,7 @@ from evidence.contract import Assessment, Decision, DecisionChange, Report, Subj
 
 from .assess import assess
 from .assessment import ArchitectureAssessment
-from .report import findings, summary
+from .report import report
 from .verdict import decide as decide_backends
 
 #: Backend names tried, with the module each one needs beyond keras. Theano and CNTK need none here: Keras 3
@@ -121,7 +121,7 @@ class ArchitectureClaim(Claim):
     def report(self, assessment: Assessment, decision: Decision) -> Report:
         """The words of :mod:`.report`."""
         assert isinstance(assessment, ArchitectureAssessment)
-        return Report(summary(assessment, decision), findings(assessment, decision))
+        return report(assessment, decision)
 
     def synthetic_results(self, quick: bool, around: tuple[str, Side] | None = None
                           ) -> dict[str, SubjectResult] | None:

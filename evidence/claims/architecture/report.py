@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from evidence.contract import Decision
+from evidence.contract import Decision, Report
 
 from .assessment import ArchitectureAssessment
 from .verdict import backends
+
+
+def report(a: ArchitectureAssessment, decision: Decision) -> Report:
+    """The summary sentence and the findings."""
+    return Report(summary(a, decision), findings(a, decision))
 
 
 def findings(a: ArchitectureAssessment, decision: Decision) -> dict[str, str]:

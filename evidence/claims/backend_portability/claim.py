@@ -208,8 +208,7 @@ class BackendPortabilityClaim(Claim):
     def report(self, assessment: Assessment, decision: Decision) -> Report:
         """The decision's prose (:func:`.report.report`)."""
         assert isinstance(assessment, PortabilityAssessment)
-        summary, findings = report.report(assessment, decision)
-        return Report(summary, findings)
+        return report.report(assessment, decision)
 
     def synthetic_results(self, quick: bool, around: tuple[str, str] | None = None) -> dict[str, Any] | None:
         """Subject results made up without running anything (:mod:`.synthetic`), for the family test: all

@@ -6,12 +6,16 @@ or the decision's numbers. Not part of the claim's code hash.
 from __future__ import annotations
 
 from evidence.claims.backend_portability.assessment import Architecture, CrossLoad, PortabilityAssessment
-from evidence.contract import Decision, ErrorInfo
+from evidence.contract import Decision, ErrorInfo, Report
 from evidence.options import TRAINING_BACKENDS
 
 
-def report(a: PortabilityAssessment, decision: Decision) -> tuple[str, dict[str, str]]:
+def report(a: PortabilityAssessment, decision: Decision) -> Report:
     """The summary sentence and the findings (``a``, ``b``, ``c``, ``d``, ``switches``, ``missing``)."""
+    return Report(*_prose(a, decision))
+
+
+def _prose(a: PortabilityAssessment, decision: Decision) -> tuple[str, dict[str, str]]:
     t = decision.numbers
     mode = "quick" if a.quick else "full"
     works = {b: r for b, r in a.trained.items() if r.status == "works" and r.test_accuracy is not None}
