@@ -176,16 +176,7 @@ def decider(claim_id: str) -> Callable[..., Any] | None:
         UnknownClaimError: ``claim_id`` is not registered.
         RegistryError: its decision rule cannot be found.
     """
-    _known(claim_id)
-    if claim_id in CLAIM_MODULES:
-        if claim_id not in CLAIM_DECIDERS:
-            return None
-        try:
-            return resolve(CLAIM_DECIDERS[claim_id])
-        except RegistryError as exc:
-            raise RegistryError(f"Claim {claim_id!r}: its decision rule {exc}") from None
-    claim = get_claim(claim_id)
-    return None if claim.one_step else claim.decide
+    return _part(claim_id, CLAIM_DECIDERS, "decide", "decision rule")
 
 
 def reporter(claim_id: str) -> Callable[..., Any] | None:
@@ -196,16 +187,21 @@ def reporter(claim_id: str) -> Callable[..., Any] | None:
         UnknownClaimError: ``claim_id`` is not registered.
         RegistryError: its report cannot be found.
     """
+    return _part(claim_id, CLAIM_REPORTS, "report", "report")
+
+
+def _part(claim_id: str, paths: dict[str, str], method: str, what: str) -> Callable[..., Any] | None:
+    """A reader's part of ``claim_id`` by its dotted path in ``paths`` (or the outside claim's ``method``)."""
     _known(claim_id)
     if claim_id in CLAIM_MODULES:
-        if claim_id not in CLAIM_REPORTS:
+        if claim_id not in paths:
             return None
         try:
-            return resolve(CLAIM_REPORTS[claim_id])
+            return resolve(paths[claim_id])
         except RegistryError as exc:
-            raise RegistryError(f"Claim {claim_id!r}: its report {exc}") from None
+            raise RegistryError(f"Claim {claim_id!r}: its {what} {exc}") from None
     claim = get_claim(claim_id)
-    return None if claim.one_step else claim.report
+    return None if claim.one_step else getattr(claim, method)
 
 
 def package_dir(claim_id: str) -> tuple[str, bool]:
