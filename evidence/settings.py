@@ -155,6 +155,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("KVT_ENVS_DIR", "where the deployment claim's own environments live", _path),
     Setting("KVT_RELEASE_SET", "the release set a run belongs to", _release_set),
     Setting("KVT_RELEASE_CACHE", "where release sets' environments are cached", _path),
+    Setting("KVT_ROWS_CACHE", "where kvt claims and kvt evidence show cache the rows they read (off: none)", _path),
     Setting("KVT_REGENERATE_EXAMPLES", "1: rewrite the check page's example report", _flag),
     Setting("KVT_ATTEMPT", "the restart attempt of a distributed worker (set by the launcher)", _whole),
     Setting("KVT_FAULT_KILL_WORKER", "a test hook: kill this distributed worker", _text),

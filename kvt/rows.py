@@ -4,6 +4,7 @@ verdict in words, and the checks of claim names and of the results folder (bad i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,26 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
     A claim with no result has verdict ``not run``; a result that cannot be used (another schema, a field that
     fails validation) has verdict ``invalid`` and the reason in ``summary``. A claim's title comes from its result
     (the claim as declared when it ran), so showing results imports no claim; the claim's declarations are
-    imported only for a claim without a usable result.
+    imported only for a claim without a usable result. A row read before from the same files by the same code
+    comes from :mod:`kvt.row_cache` (no validation or judging imported).
     """
+    from kvt import row_cache
+
+    where = row_cache.folder(results_dir)
+    rows = []
+    for cid in claim_ids:
+        cache_key = row_cache.key(cid, results_dir) if where is not None else None
+        row = row_cache.get(cid, cache_key, where)
+        if row is None:
+            # JSON and back, so that a row read now and the same row read from the cache later are alike
+            row = json.loads(json.dumps(_read_row(cid, results_dir), default=str))
+            row_cache.put(cache_key, where, row)
+        rows.append(row)
+    return rows
+
+
+def _read_row(cid: str, results_dir: Path | None) -> dict[str, Any]:
+    """The row of :func:`claim_rows` for ``cid``, read, validated and judged from its result files."""
     from evidence.registry import get_claim
     from evidence.results import ResultError, is_stale, load_venues
 
@@ -26,39 +45,34 @@ def claim_rows(claim_ids: list[str], results_dir: Path | None) -> list[dict[str,
         claim = get_claim(cid)
         return {"id": cid, "title": claim.title, "dimension": claim.dimension, "statement": claim.statement}
 
-    rows = []
-    for cid in claim_ids:
-        try:
-            found = load_venues(cid, results_dir)
-        except ResultError as exc:
-            row = declared(cid)
-            row.update(verdict="invalid", summary=str(exc), venue=None, stale=None, provenance=None, subjects={},
-                       venues={})
-            rows.append(row)
-            continue
-        if not found:
-            row = declared(cid)
-            row.update(verdict="not run", summary=f"no result yet: run `kvt evidence run {cid}`", venue=None,
-                       stale=None, provenance=None, subjects={}, venues={})
-            rows.append(row)
-            continue
-        venue, result = next(iter(found.items()))
-        row = {"id": cid, "title": result.claim.title, "dimension": result.claim.dimension,
-               "statement": result.claim.statement}
-        row.update(
-            verdict=result.verdict,
-            summary=result.summary,
-            venue=venue,
-            machine_dependent=result.claim.machine_dependent,
-            stale=is_stale(result),
-            provenance=result.provenance.model_dump(),
-            findings=result.findings,
-            reruns=[r.verdict for r in result.reruns],
-            subjects={s: {"status": r.status, "reason": r.reason} for s, r in result.subjects.items()},
-            venues={v: r.verdict for v, r in found.items()},
-        )
-        rows.append(row)
-    return rows
+    try:
+        found = load_venues(cid, results_dir)
+    except ResultError as exc:
+        row = declared(cid)
+        row.update(verdict="invalid", summary=str(exc), venue=None, stale=None, provenance=None, subjects={},
+                   venues={})
+        return row
+    if not found:
+        row = declared(cid)
+        row.update(verdict="not run", summary=f"no result yet: run `kvt evidence run {cid}`", venue=None,
+                   stale=None, provenance=None, subjects={}, venues={})
+        return row
+    venue, result = next(iter(found.items()))
+    row = {"id": cid, "title": result.claim.title, "dimension": result.claim.dimension,
+           "statement": result.claim.statement}
+    row.update(
+        verdict=result.verdict,
+        summary=result.summary,
+        venue=venue,
+        machine_dependent=result.claim.machine_dependent,
+        stale=is_stale(result),
+        provenance=result.provenance.model_dump(),
+        findings=result.findings,
+        reruns=[r.verdict for r in result.reruns],
+        subjects={s: {"status": r.status, "reason": r.reason} for s, r in result.subjects.items()},
+        venues={v: r.verdict for v, r in found.items()},
+    )
+    return row
 
 
 def verdict_text(row: dict[str, Any]) -> str:
@@ -106,7 +120,7 @@ def readable_results(directory: Path | None) -> None:
     Raises:
         UsageError: the folder cannot be read.
     """
-    from evidence.results import ResultError, folder_notes, holds_results, results_dir
+    from evidence.result_files import ResultError, folder_notes, holds_results, results_dir
 
     try:
         notes = folder_notes(directory)

@@ -13,6 +13,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ("keras", "tensorflow", "jax", "torch")
 
+# Every read in the tests goes through the full reader (validation, judging, prose): tests edit files, registries
+# and judges, and a row cached by an earlier test would hide what they check. tests/test_row_cache.py turns the
+# cache on where it tests it.
+os.environ.setdefault("KVT_ROWS_CACHE", "off")
+
 #: Test files and tests that take more than a few seconds each, run in the slow tier (CI runs both tiers: `nox -s
 #: tests`), so that the fast tier (`pytest -m "not slow"`) stays under 3 minutes on a 2-core machine. Declared here,
 #: not in the files, so that marking a test slow never collides with an edit of its file. Measured 2026-12-07 with
