@@ -2,8 +2,9 @@
 
 A package in the claim shape: :mod:`.claim` (declarations), :mod:`.measure` / :mod:`.measure_zoo` (what a worker
 runs), :mod:`.assessment` (the typed assessment readers import), :mod:`.assess` / :mod:`.assess_zoo` (results to
-assessment), :mod:`.verdict` (the decision), :mod:`.report` (prose), :mod:`.stats` (framework-free numbers), and
-``data/`` (the settings and keras.io's published benchmark as tables).
+assessment), :mod:`.verdict` (the decision), :mod:`.report` (prose), :mod:`.synthetic` (made-up worker results for
+the family test), :mod:`.stats` (framework-free numbers), and ``data/`` (the settings and keras.io's published
+benchmark as tables).
 """
 
 from __future__ import annotations
