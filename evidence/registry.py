@@ -52,6 +52,7 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
 CLAIM_DECIDERS: dict[str, str] = {
     "architecture": "evidence.claims.architecture.verdict:decide",
     "backend_portability": "evidence.claims.backend_portability.verdict:decide",
+    "performance": "evidence.claims.performance.verdict:decide",
     "distributed_scaling": "evidence.claims.distributed_scaling.verdict:decide",
     "ease_of_use": "evidence.claims.ease_of_use.verdict:decide",
     "extensibility": "evidence.claims.extensibility.verdict:decide",

@@ -135,16 +135,28 @@ def test_engine_and_keras_ratios_take_each_side_at_its_best():
     assert a.over_memory == []  # 2 GiB everywhere, under the 12 GiB limit
 
 
-@pytest.mark.parametrize(("tf_s", "verdict"), [
-    (0.5, "supported"),          # twice as fast everywhere
-    (1.0, "partly supported"),   # as fast: the interval straddles 1 but not 1.10
-    (2.0, "refuted"),            # twice as slow
+@pytest.mark.parametrize(("tf_s", "verdict", "code"), [
+    (0.5, "supported", "tensorflow_faster_overall"),  # twice as fast everywhere
+    (1.0, "partly supported", "faster_in_part"),      # as fast: the interval straddles 1 but not 1.10
+    (2.0, "refuted", "tensorflow_slower_overall"),    # twice as slow
 ])
-def test_verdict_follows_the_native_ratios(tf_s, verdict):
+def test_verdict_follows_the_native_ratios(tf_s, verdict, code):
     seconds = {("tensorflow-core", "default"): max(tf_s, 1.0), ("tensorflow-core", "xla"): tf_s}
     a, v = judge(seconds)
     assert a.decision.verdict == verdict, (a.decision, v.summary)
-    assert decide(a, CLAIM.thresholds).verdict == verdict
+    d = decide(a, CLAIM.threshold_values())
+    assert (d.verdict, d.code) == (verdict, code) and v.decision == d
+    assert d.numbers["cells"] == a.decision.cells == 6 and d.numbers["engine_mean"] == a.decision.engine_mean.estimate
+
+
+def test_refuted_when_no_cell_is_faster_and_one_is_slower():
+    results = CLAIM.synthetic_results(False)  # every window exact: TensorFlow at 1.2x in five cells, 0.5x in one
+    for rec in results["tensorflow-core"].measurements["zoo"]:
+        step = 2.0 if (rec["model"], rec["phase"]) == ("resnet50", "train") else 1 / 1.2
+        rec["samples_s"] = [step] * len(rec["samples_s"])
+    d = decide(CLAIM.assess(results, quick=False), CLAIM.threshold_values())
+    assert (d.verdict, d.code, d.numbers["faster"], d.numbers["slower"]) == ("refuted", "no_cell_faster", 0, 1)
+    assert d.numbers["engine_mean_high"] >= 1.0  # not the mean: the cells decide this branch
 
 
 def test_keras_never_enters_the_verdict():
@@ -161,6 +173,8 @@ def test_no_verdict_without_the_evidence():
     assert (a.decision.verdict, a.decision.reason) == ("inconclusive", "unsteady")
     a, _ = judge({}, drop=("tensorflow-core",))
     assert (a.decision.verdict, a.decision.reason) == ("inconclusive", "side_missing")
+    d = decide(a, CLAIM.threshold_values())
+    assert (d.code, d.unavailable, d.failed) == ("side_missing", ["tensorflow-core"], [])
     missing = a.cell("tensorflow-core", "xla", "resnet50", "train")
     assert missing.status == "unavailable" and "jax cannot be imported" in missing.reason
     quick = CLAIM.assess(synthetic_results({}), quick=True)

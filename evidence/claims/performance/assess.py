@@ -239,9 +239,9 @@ def assess(claim, results: Mapping[str, Any], quick: bool) -> PerformanceAssessm
         engine_summary=summaries, keras_overhead=overhead, roof=roof, steadiness=_steadiness(workers),
         cpu=_cpu(cpu), cuts=_cuts(claim, quick), public_record=public_record(), not_measured=not_measured,
         over_memory=over)
-    from evidence.claims.performance.verdict import decide
+    from evidence.claims.performance.verdict import engine_decision
 
-    return assessment.model_copy(update={"decision": decide(assessment, claim.thresholds, quick=quick)})
+    return assessment.model_copy(update={"decision": engine_decision(assessment, claim.threshold_values(quick))})
 
 
 def _all_ratio(iv, model, phase, margin, batch, plan, medians, native) -> Ratio:

@@ -6,6 +6,7 @@ lists every cell the declarations ask for, so that a cell that did not run is re
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from evidence.claim import load_program
@@ -21,6 +22,7 @@ ARCHITECTURES = {
 }
 
 
+@cache  # loaded once: the judge asks for it per cell, and compiling the file each time was most of assess's time
 def zoo_module():
     """``evidence/programs/zoo.py``, loaded by path (it imports no framework at top level)."""
     return load_program("zoo.py")

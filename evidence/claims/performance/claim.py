@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from evidence.claim import Claim, Context, VenueScope, Verdict, load_program
+from evidence.claim import Claim, Context, Side, VenueScope, load_program
 from evidence.claims.performance.assessment import PerformanceAssessment
 from evidence.claims.performance.declarations import (  # re-exported: what readers of the claim import
     KERAS_PROGRAM,
@@ -41,7 +41,16 @@ from evidence.claims.performance.declarations import (  # re-exported: what read
     ZOO_PROGRAMS,
     ZOO_SETTINGS,
 )
-from evidence.contract import DecisionChange, Setting, Threshold
+from evidence.contract import (
+    Assessment,
+    Decision,
+    DecisionChange,
+    Report,
+    Setting,
+    SubjectResult,
+    Threshold,
+    Thresholds,
+)
 
 
 class PerformanceClaim(Claim):
@@ -86,6 +95,12 @@ class PerformanceClaim(Claim):
             "framework's from before its models to after; below it other processes competed for the CPU. Lower "
             "than the first design's 0.8: the zoo's workers run for minutes, not seconds, on a shared machine")),
         "max_rss_gib": Threshold(value=12.0, reason="a worker's peak memory must stay under 12 GiB (issue 27)"),
+    }
+    unguarded_thresholds = {
+        "bootstrap_level": "it sets how wide every interval of the assessment is (the bootstrap's level); the rule "
+                           "compares those intervals with faster_margin and engine_margin, whose edges it guards",
+        "max_rss_gib": "it lists the cells whose worker passed it (the assessment's over_memory, a finding); the "
+                       "decision does not read memory",
     }
     settings = {
         "zoo_size": Setting(full="full", quick="tiny", reason="the zoo's published architectures; tiny ones in CI"),
@@ -236,12 +251,26 @@ class PerformanceClaim(Claim):
 
         return assess(self, results, quick)
 
-    def verdict(self, assessment: PerformanceAssessment) -> Verdict:
-        """The decision (:mod:`.verdict`) with its prose (:mod:`.report`)."""
-        from evidence.claims.performance.report import render
+    def decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
+        """The decision (:func:`.verdict.decide`)."""
         from evidence.claims.performance.verdict import decide
 
-        return render(assessment, decide(assessment, self.thresholds))
+        return decide(assessment, thresholds)
+
+    def report(self, assessment: Assessment, decision: Decision) -> Report:
+        """The prose (:func:`.report.report`)."""
+        from evidence.claims.performance.report import report
+
+        assert isinstance(assessment, PerformanceAssessment)
+        return report(assessment, decision)
+
+    def synthetic_results(self, quick: bool, around: tuple[str, Side] | None = None
+                          ) -> dict[str, SubjectResult] | None:
+        """Made-up worker results with every timing exact (:func:`.synthetic.synthetic_results`); just below and
+        above each threshold that guards a decision (see :attr:`unguarded_thresholds` for the others)."""
+        from evidence.claims.performance.synthetic import synthetic_results
+
+        return synthetic_results(self, quick, around)
 
 
 __all__ = ["CLAIM", "OPTION_SETTINGS", "SUBJECTS", "ZOO_SETTINGS", "PerformanceClaim", "load_program"]

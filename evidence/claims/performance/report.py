@@ -7,13 +7,15 @@ rerun.
 
 from __future__ import annotations
 
-from evidence.claim import Verdict
-from evidence.claims.performance.assessment import Cell, Decision, PerformanceAssessment, Ratio
+from evidence.contract import Decision, Report
+
+from .assessment import Cell, PerformanceAssessment, Ratio
 
 PHASE_WORDS = {"train": "training step", "inference": "inference", "generate_b1": "generation at batch 1",
                "generate_batch": "generation at the larger batch"}
 CPU_CAVEAT = ("Measured on the CPU: relative speeds on a CPU say little about a GPU or TPU, where XLA fusion, "
               "kernel libraries and input pipelines weigh differently.")
+#: Why no verdict, by the decision's code (:data:`.verdict.NO_VERDICT`).
 REASONS = {
     "quick_mode": "quick mode times tiny configurations, which say nothing of the real architectures",
     "too_few_cells": "too few model-phase cells were timed natively on TensorFlow and another engine",
@@ -32,26 +34,30 @@ def fmt(r: Ratio) -> str:
     return f"{r.ratio.estimate:.2f}x ({r.ratio.low:.2f}-{r.ratio.high:.2f})"
 
 
-def render(a: PerformanceAssessment, d: Decision) -> Verdict:
-    """The verdict with its summary sentence and findings."""
+def report(a: PerformanceAssessment, d: Decision) -> Report:
+    """The summary sentence and the findings of decision ``d`` on ``a``."""
+    return Report(summary(a, d), findings(a))
+
+
+def summary(a: PerformanceAssessment, d: Decision) -> str:
+    """The one-sentence summary: the verdict (or why none) and the engine-against-engine numbers it rests on."""
     venue = a.venue
-    if d.engine_mean is not None:
-        m = d.engine_mean
-        numbers = (f"TensorFlow's native best runs at {m.estimate:.2f}x the faster of JAX's and PyTorch's native "
-                   f"best (geometric mean over {d.cells} model-phase cells of ResNet-50, BERT-base and GPT-2 small, "
-                   f"{m.level:.0%} interval {m.low:.2f}-{m.high:.2f}; faster beyond the margin in {d.faster}, "
-                   f"slower in {d.slower})")
+    n = d.numbers
+    if n.get("engine_mean") is not None:
+        numbers = (f"TensorFlow's native best runs at {n['engine_mean']:.2f}x the faster of JAX's and PyTorch's "
+                   f"native best (geometric mean over {n['cells']} model-phase cells of ResNet-50, BERT-base and "
+                   f"GPT-2 small, {n['engine_mean_level']:.0%} interval {n['engine_mean_low']:.2f}-"
+                   f"{n['engine_mean_high']:.2f}; faster beyond the margin in {n['faster']}, slower in "
+                   f"{n['slower']})")
     else:
         numbers = "no native-against-native ratio could be formed"
     if d.verdict == "inconclusive":
-        summary = f"Inconclusive on {venue}: {REASONS[d.reason]}; as measured, {numbers}."
-    else:
-        lead = {"supported": "TensorFlow's engine at its best is faster than the others at theirs",
-                "refuted": "TensorFlow's engine at its best is not faster than the others at theirs",
-                "partly supported": "TensorFlow's engine at its best is faster on some models and phases, not all"}
-        summary = f"{d.verdict.capitalize()} on {venue}: {lead[d.verdict]}: {numbers}"
-        summary += "; CPU only: this venue says nothing of GPUs or TPUs." if not a.accelerator else "."
-    return Verdict(d.verdict, summary, findings(a))
+        return f"Inconclusive on {venue}: {REASONS[d.code]}; as measured, {numbers}."
+    lead = {"supported": "TensorFlow's engine at its best is faster than the others at theirs",
+            "refuted": "TensorFlow's engine at its best is not faster than the others at theirs",
+            "partly supported": "TensorFlow's engine at its best is faster on some models and phases, not all"}
+    text = f"{d.verdict.capitalize()} on {venue}: {lead[d.verdict]}: {numbers}"
+    return text + ("; CPU only: this venue says nothing of GPUs or TPUs." if not a.accelerator else ".")
 
 
 def findings(a: PerformanceAssessment) -> dict[str, str]:
