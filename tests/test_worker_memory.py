@@ -1,5 +1,6 @@
 """The memory watchdog (issue 27): a child whose process tree passes its memory cap is killed and reported so, its
-grandchildren counted and killed too; a child under the cap ends as it would have.
+grandchildren counted and killed too; a child under the cap ends as it would have; the runner records a worker
+over the cap ``failed`` with that error and goes on.
 
 The children hold a few hundred MiB at most against caps of about 100 MiB, and are killed within a sample or two
 (:data:`POLL_S`); every bound on time is generous, for a loaded 2-core machine.
@@ -13,7 +14,13 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
+from evidence import runner
 from evidence.processes import GIB, ProcessOutcome, run_process
+from evidence.registry import get_claim
+from evidence.settings import SettingsError, worker_memory_bytes
+from tests.conftest import ROOT
 
 MIB = 2**20
 POLL_S = 0.1
@@ -115,3 +122,60 @@ def test_the_memory_message_in_gib():
     # A child killed by someone else is not reported over memory, whatever it held.
     other = ProcessOutcome(-9, False, 3.0, "", peak_rss_bytes=20 * GIB)
     assert not other.over_memory and other.how() == "killed by signal 9 (SIGKILL)"
+
+
+def test_the_cap_setting():
+    assert worker_memory_bytes({}) == 12 * GIB
+    assert worker_memory_bytes({"KVT_WORKER_MEMORY_GIB": "0.5"}) == GIB // 2
+    assert worker_memory_bytes({"KVT_WORKER_MEMORY_GIB": "24"}) == 24 * GIB
+    for bad in ("0", "-1", "12GB", "1e3", " 12"):
+        with pytest.raises(SettingsError, match=r"KVT_WORKER_MEMORY_GIB.*number of GiB above 0"):
+            worker_memory_bytes({"KVT_WORKER_MEMORY_GIB": bad})
+
+
+def test_the_runner_passes_the_cap_and_records_the_kill(fake_env, tmp_path, monkeypatch):
+    seen = {}
+
+    def over(cmd, **kwargs):
+        seen.update(kwargs)
+        return ProcessOutcome(None, False, 4.0, "Traceback ...\nconverting node 812", peak_rss_bytes=int(12.3 * GIB),
+                              memory_cap_bytes=kwargs["memory_cap_bytes"])
+
+    monkeypatch.setattr(runner, "run_process", over)
+    monkeypatch.delenv("KVT_WORKER_MEMORY_GIB", raising=False)
+    cell = runner.run_cell(get_claim("fake"), "ok", "first", quick=True, workdir=tmp_path, timeout_s=9)
+    assert seen["memory_cap_bytes"] == 12 * GIB and seen["timeout_s"] == 9
+    assert cell.status == "failed"
+    assert cell.reason == ("worker used more than 12.0 GiB of memory (peak 12.3 GiB, itself and its children "
+                           "together) and was killed")
+    assert cell.stderr_tail.endswith("converting node 812") and cell.peak_rss_bytes == int(12.3 * GIB)
+    monkeypatch.setenv("KVT_WORKER_MEMORY_GIB", "2.5")
+    runner.run_cell(get_claim("fake"), "ok", "first", quick=True, workdir=tmp_path, timeout_s=9)
+    assert seen["memory_cap_bytes"] == int(2.5 * GIB)
+
+
+@pytest.fixture
+def memhog_env(monkeypatch):
+    """Register the memory claim in this process and in its workers, with a worker cap of 128 MiB."""
+    monkeypatch.setenv("KVT_EXTRA_CLAIMS", "memhog=tests.memory_claims")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("KVT_WORKER_MEMORY_GIB", "0.125")
+    get_claim.cache_clear()
+    yield
+    get_claim.cache_clear()
+
+
+def test_a_worker_over_the_cap_is_failed_and_the_run_goes_on(memhog_env, tmp_path):
+    seen = {}
+    start = time.monotonic()
+    [result] = runner.run(["memhog"], quick=True, results_dir=tmp_path,
+                          report=lambda c, s, st, o: seen.update({s: o}) if o else None)
+    assert time.monotonic() - start < 40  # not the hog's 60 s sleep
+    hog, small = result.subjects["hog"], result.subjects["small"]
+    assert hog.status == "failed"
+    assert hog.reason.startswith("measure: worker used more than 128 MiB of memory (peak ")
+    assert hog.reason.endswith("and was killed")
+    assert seen["hog"].peak_rss_bytes > 128 * MIB
+    assert small.status == "ok" and small.measurements == {"answer": 42}
+    assert seen["small"].peak_rss_bytes is None or seen["small"].peak_rss_bytes < 128 * MIB
+    assert result.verdict == "supported"
