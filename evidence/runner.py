@@ -2,8 +2,10 @@
 
 Each worker runs with ``KERAS_BACKEND`` set for its subject, in its own session (so a timeout kills the whole
 process group) and with a parent-death signal (so a runner killed with SIGKILL takes its worker with it).
-A subject whose framework is missing is ``unavailable``; a worker that crashes or times out is ``failed`` with
-the tail of its stderr; the run goes on either way. Result files are written atomically once a claim is done.
+A worker with its children is held under a memory cap (``KVT_WORKER_MEMORY_GIB``, 12 GiB by default: issue 27).
+A subject whose framework is missing is ``unavailable``; a worker that crashes, times out or passes the memory cap
+is ``failed`` with the tail of its stderr; the run goes on either way. Result files are written atomically once a
+claim is done.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from evidence.registry import get_claim
 from evidence.result_model import SCHEMA_VERSION, ClaimInfo, Provenance, Rerun, ResultFile
 from evidence.results import results_dir as results_dir_
 from evidence.results import stability, write_result  # the rule lives with the results, whose readers recompute it
+from evidence.settings import worker_memory_bytes
 from evidence.venue import current_venue
 from evidence.worker import CellOutcome
 
@@ -89,15 +92,20 @@ def _run_worker(claim: Claim, subject: str, stage: str, *, quick: bool, workdir:
         "--repeats", str(repeats), "--warmup", str(claim.warmup),
     ] + (["--quick"] if quick else [])
     proc = run_process(cmd, timeout_s=timeout_s, cwd=cell_dir, env=worker_env(claim, subject),
-                       stdout=cell_dir / "stdout.txt", stderr=cell_dir / "stderr.txt")
+                       stdout=cell_dir / "stdout.txt", stderr=cell_dir / "stderr.txt",
+                       memory_cap_bytes=worker_memory_bytes())
+    peak = proc.peak_rss_bytes
     if proc.timed_out:
         return CellOutcome("failed", f"timed out after {timeout_s:.0f} s and was killed", proc.stderr_tail,
-                           proc.duration_s)
+                           proc.duration_s, peak_rss_bytes=peak)
+    if proc.over_memory:  # its last stderr line is whatever it was doing when killed: the tail keeps it
+        return CellOutcome("failed", f"worker {proc.how()}", proc.stderr_tail, proc.duration_s, peak_rss_bytes=peak)
     if not proc.ok or not out.exists():
-        return CellOutcome("failed", f"worker {proc.how()}: {proc.last_line()}", proc.stderr_tail, proc.duration_s)
+        return CellOutcome("failed", f"worker {proc.how()}: {proc.last_line()}", proc.stderr_tail, proc.duration_s,
+                           peak_rss_bytes=peak)
     payload = json.loads(out.read_text(encoding="utf-8"))
     return CellOutcome(payload["status"], payload.get("reason"), None, proc.duration_s,
-                       payload.get("measurements", {}))
+                       payload.get("measurements", {}), peak)
 
 
 def select_subjects(claims: Sequence[Claim], subjects: Sequence[str] | None) -> dict[str, tuple[str, ...]]:

@@ -31,6 +31,9 @@ class CellOutcome:
     stderr_tail: str | None = None
     duration_s: float = 0.0
     measurements: dict[str, Any] = field(default_factory=dict)
+    #: The most memory the worker and its children held together (sampled; None when it ended before a sample).
+    #: Shown in the run's progress lines, not written into the result.
+    peak_rss_bytes: int | None = None
 
 
 def _write(path: Path, payload: dict) -> None:

@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from evidence.processes import size_text
     from evidence.registry import get_claim
     from evidence.runner import UnknownSubjectError, planned_cells, select_subjects
     from evidence.runner import run as run_claims
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 return
             progress.advance(task)
             line = f"{claim_id:<20} {subject:<18} {stage:<8} {marks[outcome.status]:<10} {outcome.duration_s:6.1f} s"
+            if outcome.peak_rss_bytes:  # how near the worker came to its memory cap (KVT_WORKER_MEMORY_GIB)
+                line += f"  {size_text(outcome.peak_rss_bytes):>9}"
             if outcome.status != "ok":
                 line += f"  {escape(outcome.reason or '')}"
             if outcome.status == "failed":
