@@ -58,6 +58,7 @@ CLAIM_DECIDERS: dict[str, str] = {
     "extensibility": "evidence.claims.extensibility.verdict:decide",
     "platform": "evidence.claims.platform.verdict:decide",
     "community": "evidence.claims.community.verdict:decide",
+    "deployment": "evidence.claims.deployment.verdict:decide",
 }
 
 

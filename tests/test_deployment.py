@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evidence.claims.deployment import CLAIM, corruption, metrics
+from evidence.claims.deployment import CLAIM, corruption, measure, metrics
 from evidence.claims.deployment import assess as claim
 from evidence.claims.deployment.assessment import Cell, DeploymentAssessment, Target
 from evidence.options import KERAS_OPTIONS, OPTIONS, TF_CORE
@@ -591,12 +591,27 @@ def test_verdicts_on_synthetic_cells():
 
     same = CLAIM.verdict(_assessment(cells([], [])))
     assert same.verdict == "refuted" and "not easier" in same.summary and "not lighter" in same.summary
+    assert same.decision.code == "neither_easier_nor_lighter" and same.decision.numbers["keras_options_easier"] == 0
     easier = CLAIM.verdict(_assessment(cells([], ["shape signature"], keras_size=10_000)))
     assert easier.verdict == "supported" and "easier on ResNet-50 SavedModel" in easier.summary
+    assert easier.decision.code == "every_keras_option_easier_and_lighter"
+    assert easier.decision.numbers["net_pairs_keras_jax"] == 4 and easier.decision.numbers["median_size_ratio"] == 0.5
     lighter = CLAIM.verdict(_assessment(cells([], [], keras_size=10_000)))
     assert lighter.verdict == "partly supported" and "lighter (median size ratio 0.50" in lighter.summary
+    assert lighter.decision.code == "lighter_not_easier"
+    not_lighter = CLAIM.verdict(_assessment(cells([], ["shape signature"])))
+    assert (not_lighter.verdict, not_lighter.decision.code) == ("partly supported", "easier_not_lighter")
+    mixed = CLAIM.verdict(_assessment(
+        [_cell("keras-tensorflow", t, size=10_000) for t in shared]
+        + [_cell(o, t, extra=["shape signature"]) for o in ("keras-jax", "keras-torch") for t in shared]
+        + [_cell(TF_CORE, t, extra=["shape signature"]) for t in shared]))
+    assert (mixed.verdict, mixed.decision.code) == ("partly supported", "some_keras_options_easier_and_lighter")
+    assert mixed.decision.numbers["keras_options_easier"] == 1 and mixed.decision.numbers["lighter"] is True
+    harder = CLAIM.verdict(_assessment(cells(["shape signature"], [], keras_size=10_000)))
+    assert (harder.verdict, harder.decision.code) == ("partly supported", "lighter_not_easier")
     none = CLAIM.verdict(_assessment([_cell("keras-tensorflow", "onnx"), _cell(TF_CORE, "onnx", status="fails")]))
-    assert none.verdict == "inconclusive"
+    assert none.verdict == "inconclusive" and none.decision.code == "no_shared_target"
+    assert none.summary.startswith("Keras on TensorFlow and TensorFlow core could not be compared on any target")
     assert all(isinstance(v, str) for v in same.findings.values())
 
 
@@ -618,6 +633,9 @@ def test_static_routes_are_the_programs_batch1_functions():
 def test_the_claim_declares_its_programs_thresholds_and_settings():
     assert CLAIM.subjects == OPTIONS and CLAIM.stages == ("export", "serve")
     assert all((targets.PROGRAMS_DIR / p).is_file() for p in CLAIM.programs)
+    # Written out in the declarations (a reader imports neither the workers nor the runtimes): the same list.
+    assert CLAIM.programs == (measure.SHARED_ZOO, measure.ZOO, measure.ZOO_TF_CORE,
+                              *sorted({s.program for s in targets.SPECS.values()}), *targets.BROWSER_PROGRAMS.values())
     assert "deploy_zoo.py" in CLAIM.programs and "deploy_zoo_tfcore.py" in CLAIM.programs
     assert CLAIM.keras_backend(TF_CORE) == "tensorflow" and CLAIM.keras_backend("keras-jax") == "jax"
     # The export stage checks the framework itself; a serve worker imports none.

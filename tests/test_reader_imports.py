@@ -37,7 +37,7 @@ def test_reading_results_imports_no_experiment(args, tmp_path):
     bad = set(forbidden(modules)) - _pending_imports(tmp_path)
     assert not bad, sorted(bad)
     read = ["community"] if "community" in args else ["community", "ease_of_use", "extensibility",
-                                                       "distributed_scaling", "platform", "performance"]
+                                                       "distributed_scaling", "platform", "performance", "deployment"]
     for claim in read:  # each decision was recomputed on read, through its verdict module
         assert f"evidence.claims.{claim}.verdict" in modules, claim
 
@@ -52,3 +52,16 @@ def test_showing_one_claim_imports_only_its_reader_modules(tmp_path):
     assert claims == ["evidence.claims.community", "evidence.claims.community.assessment",
                       "evidence.claims.community.claim", "evidence.claims.community.constants",
                       "evidence.claims.community.report", "evidence.claims.community.verdict"], claims
+
+
+def test_showing_the_deployment_claim_imports_no_export_serving_or_browser_code(tmp_path):
+    """The deployment claim's declarations import neither its workers nor the export, serving and browser code it
+    shares with ``kvt check`` (:mod:`evidence.runtimes`): showing its result reads its reader modules only."""
+    modules = modules_imported(["evidence", "show", "deployment", "--format", "json"], tmp_path / "m.json")
+    assert "evidence.claims.deployment.verdict" in modules and "evidence.claims.deployment.report" in modules
+    assert not forbidden(modules), forbidden(modules)
+    assert not [m for m in modules if m.startswith("evidence.runtimes")], sorted(modules)
+    claims = sorted(m for m in modules if m.startswith("evidence.claims."))
+    assert claims == ["evidence.claims.deployment", "evidence.claims.deployment.assessment",
+                      "evidence.claims.deployment.claim", "evidence.claims.deployment.report",
+                      "evidence.claims.deployment.verdict"], claims

@@ -16,7 +16,8 @@ The parts (the claim shape of issue 21):
 - :mod:`.assessment`: the typed :class:`~.assessment.DeploymentAssessment` readers read;
 - :mod:`.assess`: results -> assessment (cells per option, model and target; the "easier" rule by extra steps
   beyond the call, :func:`.assess.extra_steps`; the "lighter" comparison);
-- :mod:`.verdict`: assessment -> decision; :mod:`.report`: the prose;
+- :mod:`.verdict`: assessment and thresholds -> the typed decision (the rule's branch and the numbers it rests
+  on); :mod:`.report`: the prose; :mod:`.synthetic`: made-up worker records for the family test;
 - :mod:`.metrics` (lines and steps of a route), :mod:`.corruption` (damaged artifacts).
 
 The export, serving and browser code is shared with ``kvt check`` and lives outside the claim, in

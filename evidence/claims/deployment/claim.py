@@ -1,6 +1,10 @@
 """The deployment claim's declarations (subjects, thresholds with reasons, settings, decision log, programs) and
-the wiring to its parts: :mod:`.measure` and :mod:`.measure_serve` (the workers), :mod:`.assess`, :mod:`.verdict`
-and :mod:`.report`."""
+the wiring to its parts: :mod:`.measure` and :mod:`.measure_serve` (the workers), :mod:`.assess`, :mod:`.verdict`,
+:mod:`.report` and :mod:`.synthetic`.
+
+A reader imports this module (with the assessment, verdict and report) to read a result, so it imports none of the
+others at its top: the workers, the judge's first half and the shared export, serving and browser code
+(:mod:`evidence.runtimes`) are imported inside the methods that need them."""
 
 from __future__ import annotations
 
@@ -10,15 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evidence.claim import Claim, Context, FrameworkUnavailable, Verdict
-from evidence.contract import DecisionChange, Setting, Threshold
+from evidence.claim import Claim, Context, FrameworkUnavailable, Side
+from evidence.contract import Decision, DecisionChange, Report, Setting, SubjectResult, Threshold, Thresholds
 from evidence.options import KERAS_BACKEND, OPTIONS, TF_CORE
-from evidence.runtimes.targets import BROWSER_PROGRAMS, EXPORTED, SPECS
 
-from . import assess as assess_mod
-from . import measure, measure_serve, report
 from .assessment import DeploymentAssessment
-from .verdict import decide
 
 RUNTIMES_DIR = Path(__file__).resolve().parents[2] / "runtimes"
 SERVER_TARGETS = ["keras", "savedmodel", "onnx", "litert", "openvino", "torch_pt2"]
@@ -26,6 +26,14 @@ PHONE_BROWSER_TARGETS = ["onnx", "litert", "executorch", "browser_onnx", "browse
 #: The targets each model of the zoo is taken to (see the ``models`` setting for why).
 MODEL_TARGETS: dict[str, list[str]] = {"resnet50": SERVER_TARGETS, "bert_base": SERVER_TARGETS,
                                        "mobilenet_v3_small": PHONE_BROWSER_TARGETS}
+#: The programs the claim runs: the zoo (:data:`.measure.SHARED_ZOO`, :data:`.measure.ZOO`,
+#: :data:`.measure.ZOO_TF_CORE`), each target's program (:data:`evidence.runtimes.targets.SPECS`, sorted) and the
+#: browser runtimes' JavaScript (:data:`evidence.runtimes.targets.BROWSER_PROGRAMS`). Written out rather than read
+#: from those modules, which import the serving code a reader must not load; a test keeps them equal.
+PROGRAMS: tuple[str, ...] = (
+    "zoo.py", "deploy_zoo.py", "deploy_zoo_tfcore.py", "deploy_executorch.py", "deploy_keras_native.py",
+    "deploy_litert.py", "deploy_onnx.py", "deploy_openvino.py", "deploy_savedmodel.py", "deploy_torch_pt2.py",
+    "deploy_onnxruntime_web.js", "deploy_litert_js.js")
 
 
 class DeploymentClaim(Claim):
@@ -53,8 +61,7 @@ class DeploymentClaim(Claim):
     }
     subjects = OPTIONS
     stages = ("export", "serve")
-    programs = (measure.SHARED_ZOO, measure.ZOO, measure.ZOO_TF_CORE, *sorted({s.program for s in SPECS.values()}),
-                *BROWSER_PROGRAMS.values())
+    programs = PROGRAMS
     assessment_type = DeploymentAssessment
     thresholds = {
         "output_tolerance": Threshold(
@@ -108,6 +115,11 @@ class DeploymentClaim(Claim):
         "environment_targets": Setting(
             full=True, quick=False, reason="quick mode (CI) skips the targets that need a virtual environment of "
                                            "their own (litert-torch, ExecuTorch): building one takes minutes"),
+    }
+    unguarded_thresholds = {
+        "output_tolerance": "applied by the serving worker to each cell's answers (evidence.runtimes.serving."
+                            "judge_parity): a cell arrives already judged works or fails, and the decision reads "
+                            "cell outcomes, never a difference from the original's outputs",
     }
     decision_rule_fixed = "2026-12-01"
     decision_log = (
@@ -183,6 +195,8 @@ class DeploymentClaim(Claim):
     def exported_targets(self, targets: list[str]) -> list[str]:
         """The targets of ``targets`` with an export of their own, in export order (the browser's LiteRT file
         has one: a fixed batch of 1)."""
+        from evidence.runtimes.targets import EXPORTED
+
         return [t for t in EXPORTED if t in targets]
 
     def corrupted_cells(self, quick: bool, preferred: str) -> list[tuple[str, str]]:
@@ -224,21 +238,40 @@ class DeploymentClaim(Claim):
                 except ImportError as exc:
                     raise FrameworkUnavailable(f"{module} cannot be imported ({type(exc).__name__}: {exc}); "
                                                f"install the evidence extra: pip install -e '.[evidence]'") from exc
-            return {"export": measure.export_stage(self, ctx)}
+            from .measure import export_stage
+
+            return {"export": export_stage(self, ctx)}
         if ctx.stage == "serve":
-            return {"serve": measure_serve.serve_stage(self, ctx)}
+            from .measure_serve import serve_stage
+
+            return {"serve": serve_stage(self, ctx)}
         raise ValueError(f"Unknown stage {ctx.stage!r}; expected one of {self.stages}")
 
     # -- judgement ----------------------------------------------------------------------------------------
-    def assess(self, results: Mapping[str, Any], quick: bool) -> DeploymentAssessment:
+    def assess(self, results: Mapping[str, SubjectResult], quick: bool) -> DeploymentAssessment:
         """The typed assessment (:func:`.assess.assess`)."""
-        return assess_mod.assess(self, results, quick)
+        from .assess import assess
 
-    def verdict(self, a: DeploymentAssessment) -> Verdict:
-        """The decision (:func:`.verdict.decide`) with the report's prose."""
-        decision = decide(a)
-        summary = report.inconclusive_summary(a) if decision.verdict == "inconclusive" else report.summary(a)
-        return Verdict(decision.verdict, summary, report.findings(a))
+        return assess(self, results, quick)
+
+    def decide(self, assessment: DeploymentAssessment, thresholds: Thresholds) -> Decision:  # type: ignore[override]
+        """The decision (:func:`.verdict.decide`)."""
+        from .verdict import decide
+
+        return decide(assessment, thresholds)
+
+    def report(self, assessment: DeploymentAssessment, decision: Decision) -> Report:  # type: ignore[override]
+        """The prose (:func:`.report.report`)."""
+        from .report import report
+
+        return report(assessment, decision)
+
+    def synthetic_results(self, quick: bool, around: tuple[str, Side] | None = None
+                          ) -> dict[str, SubjectResult] | None:
+        """Made-up export and serve records of every option (:func:`.synthetic.synthetic_results`)."""
+        from .synthetic import synthetic_results
+
+        return synthetic_results(self, quick, around)
 
 
 if __name__ == "__main__":  # pragma: no cover

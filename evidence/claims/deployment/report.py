@@ -1,12 +1,22 @@
-"""The deployment claim's prose: findings and the summary sentence, written from the assessment alone."""
+"""The deployment claim's prose for people: findings and the summary sentence, from its assessment and decision
+(:func:`report`). Decides nothing; not in the code hash, so rewording it leaves the committed result fresh."""
 
 from __future__ import annotations
 
+from evidence.contract import Decision, Report
 from evidence.options import KERAS_OPTIONS, LABELS, OPTIONS, TF_CORE
 
 from .assessment import Cell, DeploymentAssessment, Ease
 
 MODEL_LABELS = {"resnet50": "ResNet-50", "bert_base": "BERT-base", "mobilenet_v3_small": "MobileNetV3-Small"}
+
+
+def report(a: DeploymentAssessment, decision: Decision) -> Report:
+    """The summary and the findings per sub-claim and per target. An inconclusive decision says which targets
+    each side reached instead of who is easier (:func:`inconclusive_summary`); the findings are the same either
+    way."""
+    text = inconclusive_summary(a) if decision.verdict == "inconclusive" else summary(a)
+    return Report(text, findings(a))
 
 
 def size_text(n: int | None) -> str:
