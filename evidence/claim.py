@@ -18,15 +18,15 @@ parts every claim must give, each in a module of its own:
 It also gives :meth:`Claim.synthetic_results`, the hook the family test (:mod:`evidence.testing`) uses to judge
 results made up around each threshold without running anything.
 
-Moving a claim to this shape (community, ease_of_use, extensibility, distributed_scaling and platform show it):
+Every claim has this shape; a new one (any of the nine shows how):
 split its module into the parts above (``decide`` returns a :class:`~evidence.contract.Decision` whose ``code``
 names the branch of the rule and whose ``numbers`` hold what it compared; ``report`` writes the prose from the
 decision, deciding nothing); give ``synthetic_results`` (in ``synthetic.py``, outside the code hash) and list in
 ``unguarded_thresholds`` the thresholds that guard no decision; keep the package ``__init__`` light (names of the
 measurement can stay importable through a module ``__getattr__``); register the assessment type and the decision
-rule by dotted path in :mod:`evidence.registry`; take the claim out of ``PENDING`` in ``tests/support/claims.py``;
-then re-judge its committed results from their stored measurements (``python -m evidence.rejudge CLAIM [DIR]``)
-when what its workers measure did not change, or rerun it when it did.
+rule by dotted path in :mod:`evidence.registry`. A change that moves code without changing what the workers
+measure re-judges the committed results from their stored measurements (``python -m evidence.rejudge CLAIM
+[DIR]``); one that changes what they measure needs a rerun.
 """
 
 from __future__ import annotations
@@ -208,11 +208,6 @@ class Claim(abc.ABC):
             given only when every run reaches the same one (a claim judged on timings asks for 3 in full mode).
         venue_scope: what a venue must have to decide the claim (:class:`VenueScope`); a claim that depends on
             no machine sets ``machine_dependent=False`` and readers show no venue for it.
-
-    Temporary shim (issue 21, until every claim has moved to the decide/report shape): a subclass that defines
-    the old one-step ``verdict(assessment) -> Verdict`` and no :meth:`decide` gets :meth:`decide` and
-    :meth:`report` derived from it (decision code ``one_step_verdict``, no numbers) and is read back by
-    comparing its verdict and summary, as before. Remove the shim once no claim defines ``verdict`` itself.
     """
 
     id: ClassVar[str]
@@ -235,17 +230,6 @@ class Claim(abc.ABC):
     timeout_s: ClassVar[tuple[int, int]] = (300, 900)
     reruns: ClassVar[tuple[int, int]] = (1, 1)
     venue_scope: ClassVar[VenueScope] = ANY_MACHINE
-    #: True for a claim on the temporary one-step ``verdict()`` (set by ``__init_subclass__``; see the class doc).
-    one_step: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # Temporary shim: derive decide/report from a subclass's own one-step verdict() (see the class doc).
-        if "verdict" in cls.__dict__ and "decide" not in cls.__dict__:
-            cls.one_step = True
-            cls.decide = Claim._one_step_decide  # type: ignore[method-assign]
-            cls.report = Claim._one_step_report  # type: ignore[method-assign]
-            cls.judgement = Claim._one_step_judgement  # type: ignore[method-assign]
 
     # -- declarations ---------------------------------------------------------------------------------------
     def threshold(self, name: str, quick: bool = False) -> int | float:
@@ -333,20 +317,6 @@ class Claim(abc.ABC):
     def judge(self, results: Mapping[str, SubjectResult], quick: bool = False) -> Verdict:
         """:meth:`judgement` of :meth:`assess`: the steps in one, for tests and one-off use."""
         return self.judgement(self.assess(results, quick), quick)
-
-    # Temporary shim for claims still on the one-step verdict() (see the class doc).
-    def _one_step_decide(self, assessment: Assessment, thresholds: Thresholds) -> Decision:
-        judged = type(self).verdict(self, assessment)
-        return Decision(verdict=judged.verdict, code="one_step_verdict")
-
-    def _one_step_report(self, assessment: Assessment, decision: Decision) -> Report:
-        judged = type(self).verdict(self, assessment)
-        return Report(judged.summary, dict(judged.findings))
-
-    def _one_step_judgement(self, assessment: Assessment, quick: bool = False) -> Verdict:
-        judged = type(self).verdict(self, assessment)
-        return Verdict(judged.verdict, judged.summary, dict(judged.findings),
-                       Decision(verdict=judged.verdict, code="one_step_verdict"))
 
     # -- identity of the claim's code, for staleness ----------------------------------------------------
     def code_files(self) -> list[Path]:

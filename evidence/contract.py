@@ -320,7 +320,7 @@ class Verdict:
         verdict: one of :data:`VERDICTS`.
         summary: one sentence built from the numbers.
         findings: per sub-claim id, a short statement with its numbers.
-        decision: the typed decision (None only for a claim still on the temporary one-step ``verdict()``).
+        decision: the typed decision (every claim's judgement gives one; None only in a verdict built by hand).
     """
 
     verdict: str

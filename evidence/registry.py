@@ -46,9 +46,8 @@ CLAIM_ASSESSMENTS: dict[str, str] = {
     "extensibility": "evidence.claims.extensibility.assessment:ExtensibilityAssessment",
     "platform": "evidence.claims.platform.assessment:PlatformAssessment",
 }
-#: Each claim's decision rule, as ``module:function`` (``decide(assessment, thresholds) -> Decision``), for the
-#: claims in the decide/report shape; a claim missing here is checked on read through its one-step verdict
-#: (temporary: see :class:`evidence.claim.Claim`).
+#: Each claim's decision rule, as ``module:function`` (``decide(assessment, thresholds) -> Decision``): what
+#: readers recompute on read.
 CLAIM_DECIDERS: dict[str, str] = {
     "architecture": "evidence.claims.architecture.verdict:decide",
     "backend_portability": "evidence.claims.backend_portability.verdict:decide",
@@ -62,7 +61,7 @@ CLAIM_DECIDERS: dict[str, str] = {
 }
 
 
-#: Each decide/report claim's prose, as ``module:function`` (``report(assessment, decision) -> Report``): readers
+#: Each claim's prose, as ``module:function`` (``report(assessment, decision) -> Report``): readers
 #: render what a result says from its stored assessment and decision with today's words, so a reworded report
 #: needs no rerun and a hand-edited summary in a result file never reaches a reader.
 CLAIM_REPORTS: dict[str, str] = {c: path.replace(".verdict:decide", ".report:report") for c, path in
@@ -169,10 +168,9 @@ def assessment_type(claim_id: str) -> type[Assessment]:
         raise RegistryError(f"Claim {claim_id!r} declares no assessment_type") from None
 
 
-def decider(claim_id: str) -> Callable[..., Any] | None:
+def decider(claim_id: str) -> Callable[..., Any]:
     """The decision rule of ``claim_id`` (``decide(assessment, thresholds) -> Decision``), imported by its
-    dotted path; for a claim registered from outside, its ``CLAIM.decide``; None for a claim still on the
-    temporary one-step verdict.
+    dotted path; for a claim registered from outside, its ``CLAIM.decide``.
 
     Raises:
         UnknownClaimError: ``claim_id`` is not registered.
@@ -181,9 +179,9 @@ def decider(claim_id: str) -> Callable[..., Any] | None:
     return _part(claim_id, CLAIM_DECIDERS, "decide", "decision rule")
 
 
-def reporter(claim_id: str) -> Callable[..., Any] | None:
+def reporter(claim_id: str) -> Callable[..., Any]:
     """The prose of ``claim_id`` (``report(assessment, decision) -> Report``), imported by its dotted path; for a
-    claim registered from outside, its ``CLAIM.report``; None for a claim still on the temporary one-step verdict.
+    claim registered from outside, its ``CLAIM.report``.
 
     Raises:
         UnknownClaimError: ``claim_id`` is not registered.
@@ -192,18 +190,15 @@ def reporter(claim_id: str) -> Callable[..., Any] | None:
     return _part(claim_id, CLAIM_REPORTS, "report", "report")
 
 
-def _part(claim_id: str, paths: dict[str, str], method: str, what: str) -> Callable[..., Any] | None:
+def _part(claim_id: str, paths: dict[str, str], method: str, what: str) -> Callable[..., Any]:
     """A reader's part of ``claim_id`` by its dotted path in ``paths`` (or the outside claim's ``method``)."""
     _known(claim_id)
     if claim_id in CLAIM_MODULES:
-        if claim_id not in paths:
-            return None
         try:
             return resolve(paths[claim_id])
         except RegistryError as exc:
             raise RegistryError(f"Claim {claim_id!r}: its {what} {exc}") from None
-    claim = get_claim(claim_id)
-    return None if claim.one_step else getattr(claim, method)
+    return getattr(get_claim(claim_id), method)
 
 
 def package_dir(claim_id: str) -> tuple[str, bool]:

@@ -206,8 +206,8 @@ class ResultFile(BaseModel, Generic[A]):
     """Each back-to-back run's verdict, when there were several."""
     decision: Decision | None = None
     """The typed decision of the (last) run: the verdict code and the numbers it rests on, recomputed on read
-    from the assessment and the recorded thresholds (None: a result made before decisions were recorded, or by a
-    claim still on the one-step verdict; its verdict alone is then checked)."""
+    from the assessment and the recorded thresholds (None: a result made before decisions were recorded; its
+    verdict is then checked against the recomputed decision, and its prose rendered from that)."""
 
     @property
     def mode(self) -> str:

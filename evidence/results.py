@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -119,8 +119,7 @@ def load_result(claim_id: str, directory: str | os.PathLike | None = None,
     result = parse_result(raw, claim_id, str(path))
     if result.venue != venue:
         raise ResultError(f"{path}: holds venue {result.venue!r} but its name says {venue!r}")
-    check_integrity(result, str(path))
-    return render(result, str(path))
+    return render(result, check_integrity(result, str(path)), str(path))
 
 
 def stability(runs: list[Rerun], last: Verdict) -> Verdict:
@@ -150,9 +149,9 @@ def stable_verdict(verdicts: list[str]) -> str:
     return verdicts[0] if len(set(verdicts)) == 1 else "inconclusive"
 
 
-def recompute(result: ResultFile) -> Decision | None:
+def recompute(result: ResultFile) -> Decision:
     """The decision that ``result``'s own assessment and recorded thresholds (for its mode) lead to under
-    today's decision rule; None for a claim still on the temporary one-step verdict.
+    today's decision rule.
 
     Raises:
         ResultError: the claim's rule cannot be found, or cannot judge this assessment.
@@ -163,8 +162,6 @@ def recompute(result: ResultFile) -> Decision | None:
         decide = decider(result.claim.id)
     except RegistryError as exc:
         raise ResultError(str(exc)) from None
-    if decide is None:
-        return None
     values = threshold_values(result.claim.thresholds, result.mode == "quick")
     try:
         return decide(result.assessment, values)
@@ -173,13 +170,13 @@ def recompute(result: ResultFile) -> Decision | None:
                           f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
 
 
-def check_integrity(result: ResultFile, source: str = "result") -> None:
+def check_integrity(result: ResultFile, source: str = "result") -> Decision:
     """Refuse ``result`` unless its decision follows from its own assessment: the claim's decision rule is
     recomputed on read from the stored assessment and thresholds and must give the stored decision (verdict
     code and the numbers it rests on) and the stored verdict (for back-to-back runs, the last run's, and the
     runs' stability rule over the recorded verdicts). The summary is prose and is not compared: a reworded
-    report leaves a result valid (readers show today's words, :func:`render`). A claim still on the temporary
-    one-step verdict is checked as before, by its verdict and summary recomputed through the claim.
+    report leaves a result valid (readers show today's words, :func:`render`). Returns the recomputed decision
+    (a result made before decisions were recorded has none of its own).
 
     Raises:
         ResultError: they do not (a hand-edited verdict or decision; or, for a stale result, a decision rule
@@ -189,44 +186,39 @@ def check_integrity(result: ResultFile, source: str = "result") -> None:
         again = recompute(result)
     except ResultError as exc:
         raise ResultError(f"{source}: {exc}") from None
-    if again is None:
-        return _check_one_step(result, source)
     last_verdict = result.reruns[-1].verdict if result.reruns else result.verdict
     if result.reruns and last_verdict != again.verdict:
-        return _refuse(result, source, "the last run's verdict", f"verdict {last_verdict!r}", repr(again.verdict))
+        _refuse(result, source, "the last run's verdict", f"verdict {last_verdict!r}", repr(again.verdict))
     expected = stable_verdict([r.verdict for r in result.reruns]) if result.reruns else again.verdict
     if result.verdict != expected:
-        return _refuse(result, source, "its verdict", f"verdict {result.verdict!r}", repr(expected))
+        _refuse(result, source, "its verdict", f"verdict {result.verdict!r}", repr(expected))
     if result.decision is not None and not result.decision.same_as(again):
         stored, wanted = _difference(result.decision, again)
-        return _refuse(result, source, "its decision", stored, wanted)
+        _refuse(result, source, "its decision", stored, wanted)
+    return again
 
 
-def render(result: ResultFile, source: str = "result") -> ResultFile:
-    """``result`` with its summary and findings written by today's report from its stored assessment and decision
-    (which :func:`check_integrity` has checked): the prose a file stores is a copy made at run time, so a reworded
-    report needs no rerun and words edited into the file never reach a reader. A result of a claim still on the
-    one-step verdict, or one without a decision, is returned as it is (its summary was checked instead).
+def render(result: ResultFile, decision: Decision, source: str = "result") -> ResultFile:
+    """``result`` with its summary and findings written by today's report from its stored assessment and
+    ``decision`` (what :func:`check_integrity` recomputed and checked against the stored one): the prose a file
+    stores is a copy made at run time, so a reworded report needs no rerun and words edited into the file never
+    reach a reader.
 
     Raises:
         ResultError: the claim's report cannot be found or cannot describe this assessment.
     """
     from evidence.registry import RegistryError, reporter
 
-    if result.decision is None:
-        return result
     try:
         prose = reporter(result.claim.id)
     except RegistryError as exc:
         raise ResultError(f"{source}: {exc}") from None
-    if prose is None:
-        return result
     try:
-        words = prose(result.assessment, result.decision)
+        words = prose(result.assessment, decision)
     except Exception as exc:  # a report that cannot describe this assessment: nothing to show
         raise ResultError(f"{source}: its report cannot be written from its assessment "
                           f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
-    last = Verdict(result.decision.verdict, words.summary, dict(words.findings), result.decision)
+    last = Verdict(decision.verdict, words.summary, dict(words.findings), decision)
     published = stability(result.reruns, last)
     return result.model_copy(update={"summary": published.summary, "findings": dict(published.findings)})
 
@@ -244,32 +236,7 @@ def _difference(stored: Decision, again: Decision) -> tuple[str, str]:
     return "?", "?"
 
 
-def _check_one_step(result: ResultFile, source: str) -> None:
-    """Temporary (issue 21): a claim on the one-step verdict is checked by its verdict and summary."""
-    from evidence.registry import RegistryError, get_claim
-
-    try:
-        judged = get_claim(result.claim.id).verdict(result.assessment)
-    except RegistryError as exc:
-        raise ResultError(f"{source}: {exc}") from None
-    except Exception as exc:  # a verdict rule that cannot judge this assessment: not a verdict to publish
-        raise ResultError(f"{source}: its verdict cannot be recomputed from its assessment "
-                          f"({type(exc).__name__}: {' '.join(str(exc).split())[:160]})") from None
-    expected = judged
-    if result.reruns:
-        last = result.reruns[-1]
-        if (last.verdict, last.summary) != (judged.verdict, judged.summary):
-            field = "verdict" if last.verdict != judged.verdict else "summary"
-            return _refuse(result, source, "the last run's verdict", f"{field} {getattr(last, field)[:80]!r}",
-                           repr(getattr(judged, field)[:80]))
-        expected = stability(result.reruns, judged)
-    for field in ("verdict", "summary"):
-        if getattr(result, field) != getattr(expected, field):
-            return _refuse(result, source, "its verdict", f"{field} {getattr(result, field)[:80]!r}",
-                           repr(getattr(expected, field)[:80]))
-
-
-def _refuse(result: ResultFile, source: str, what: str, stored: str, wanted: str) -> None:
+def _refuse(result: ResultFile, source: str, what: str, stored: str, wanted: str) -> NoReturn:
     how = ("made by other code than today's, whose decision rule may differ: needs a rerun "
            f"(`kvt evidence run {result.claim.id}`)" if is_stale(result) else "edited by hand: refused")
     raise ResultError(f"{source}: {what} does not follow from its assessment ({stored}, recomputed {wanted}); "

@@ -320,14 +320,9 @@ def judge_runs(claim: Claim, runs: Sequence[RunRecord], *, quick: bool) -> Judge
         assessment = claim.assess(run_record.subjects, quick)
         last = claim.judgement(assessment, quick)
         verdicts.append(Rerun(verdict=last.verdict, summary=last.summary, date=run_record.date,
-                              duration_s=run_record.duration_s, decision=_recorded(claim, last)))
+                              duration_s=run_record.duration_s, decision=last.decision))
     return Judged(assessment, stability(verdicts, last), runs[-1].subjects, verdicts if len(runs) > 1 else [])
 
-
-def _recorded(claim: Claim, judged: Verdict):
-    """The decision a result records: None for a claim on the temporary one-step verdict (nothing typed to
-    check on read)."""
-    return None if claim.one_step else judged.decision
 
 
 def run_claim(
@@ -388,7 +383,7 @@ def assemble_result(claim: Claim, judged: Judged, prov: Provenance) -> ResultFil
         subjects=judged.subjects,
         provenance=prov,
         reruns=judged.reruns,
-        decision=_recorded(claim, judged.verdict),
+        decision=judged.verdict.decision,
     )
 
 

@@ -11,9 +11,9 @@ checks every claim must pass on synthetic subject results, without a worker, a f
 - **Round trip**: the result written from the synthetic results reads back with the same assessment and
   decision, the decision recomputed on read from the stored assessment is the stored one, and it is fresh.
 
-Checks assert decision codes and numbers, never wording. What a claim does not give yet (the hook, the typed
-decision) is reported in :attr:`ClaimCheck.lacking` rather than failed, so the test suite can say which claims
-still owe it; every check a claim can run must pass.
+Checks assert decision codes and numbers, never wording. A claim from outside without the hook is reported in
+:attr:`ClaimCheck.lacking` rather than failed (the checks it allows are run); every check a claim can run must
+pass, and the project's own claims lack nothing (tests/test_claim_family.py).
 """
 
 from __future__ import annotations
@@ -94,10 +94,6 @@ def check_nothing_tried(claim: Claim, report: ClaimCheck, quick: bool) -> None:
     _, decision = _decision(claim, results, quick)
     if decision.verdict != "inconclusive":
         _fail(claim, "all subjects unavailable", f"verdict {decision.verdict!r}, expected 'inconclusive'")
-    if claim.one_step:
-        report.lacking.append("a typed decide() (it is on the temporary one-step verdict): the decision cannot "
-                              "name the subjects it could not try")
-        return
     unnamed = [s for s in claim.subjects if not _names(s, decision.unavailable)]
     if unnamed or decision.failed:
         _fail(claim, "all subjects unavailable", f"unavailable {decision.unavailable}, failed {decision.failed}: "
@@ -175,10 +171,8 @@ def check_round_trip(claim: Claim, report: ClaimCheck, quick: bool, results: dic
         _fail(claim, "round trip", "the result read back differs from the one written")
     if is_stale(back) is not False:
         _fail(claim, "round trip", "a result written by today's code reads back stale")
-    if claim.one_step:
-        return
     again = recompute(back)
-    if back.decision is None or again is None or not again.same_as(back.decision) or again.verdict != back.verdict:
+    if back.decision is None or not again.same_as(back.decision) or again.verdict != back.verdict:
         _fail(claim, "round trip", f"the decision recomputed on read ({again}) is not the stored one ({back.decision})")
     report.passed.append("round trip through the result file; decision recomputed on read")
 
@@ -205,9 +199,6 @@ def check_claim(claim: Claim, quick: bool = False) -> ClaimCheck:
         return report
     if base is None:
         _fail(claim, "synthetic_results", "around=None must give results for every subject")
-    if claim.one_step:
-        report.lacking.append("unavailable-vs-failed and threshold edges need a typed decide()")
-        return report
     check_unavailable_is_not_failure(claim, report, quick, base)
     check_threshold_edges(claim, report, quick)
     check_round_trip(claim, report, quick, base)

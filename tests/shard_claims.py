@@ -7,8 +7,8 @@ judged one run's subjects with another's, gives another assessment or verdict.
 
 from __future__ import annotations
 
-from evidence.claim import Claim, Context, Verdict, missing_subjects
-from evidence.contract import Assessment, Interval, Threshold
+from evidence.claim import Claim, Context, missing_subjects
+from evidence.contract import Assessment, Decision, Interval, Report, Threshold, Thresholds, split_missing
 
 SCORES = {"alpha": 3, "beta": 5, "gamma": 4, "delta": 1, "epsilon": 2}
 
@@ -54,13 +54,18 @@ class SplittableClaim(Claim):
             best=max(scores, key=scores.get) if scores else None,
             missing=missing_subjects(results, self.subjects))
 
-    def verdict(self, a: SplittableAssessment) -> Verdict:
+    def decide(self, a: SplittableAssessment, thresholds: Thresholds) -> Decision:
         """Supported when beta leads the runner-up by the margin."""
         ranked = sorted(a.scores.values(), reverse=True)
         lead = ranked[0] - ranked[1] if len(ranked) > 1 else 0
-        good = a.best == "beta" and lead >= self.threshold("margin")
-        return Verdict("supported" if good else "inconclusive",
-                       f"best: {a.best}, by {lead}; missing: {'; '.join(a.missing) or 'none'}.")
+        good = a.best == "beta" and lead >= thresholds["margin"]
+        return Decision(verdict="supported" if good else "inconclusive", code="beta_leads" if good else "no_lead",
+                        numbers={"lead": lead}, unavailable=split_missing(a.missing)[0],
+                        failed=split_missing(a.missing)[1])
+
+    def report(self, a: SplittableAssessment, decision: Decision) -> Report:
+        """The best subject, its lead and what is missing."""
+        return Report(f"best: {a.best}, by {decision.numbers['lead']}; missing: {'; '.join(a.missing) or 'none'}.")
 
 
 CLAIM = SplittableClaim()

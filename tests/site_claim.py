@@ -11,8 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from evidence.claim import Claim, Context, Verdict, missing_subjects
-from evidence.contract import Assessment, ContractModel, Interval, Outcome, Threshold
+from evidence.claim import Claim, Context, missing_subjects
+from evidence.contract import (
+    Assessment,
+    ContractModel,
+    Decision,
+    Interval,
+    Outcome,
+    Report,
+    Threshold,
+    Thresholds,
+    split_missing,
+)
 from evidence.timing import interval, summarize
 
 PROGRAMS = Path(__file__).parent / "site_programs"
@@ -83,14 +93,22 @@ class ToyPairClaim(Claim):
         return ToyAssessment(runs=runs, spread=max(accs) - min(accs) if accs else None,
                              not_measured=missing_subjects(results, self.subjects))
 
-    def verdict(self, a: ToyAssessment) -> Verdict:
+    def decide(self, a: ToyAssessment, thresholds: Thresholds) -> Decision:
         """Supported when every subject's accuracy is within the tolerance of the best."""
         if a.not_measured or a.spread is None:
-            return Verdict("inconclusive", f"Not measured: {'; '.join(a.not_measured)}.")
-        verdict = "supported" if a.spread <= self.threshold("accuracy_tolerance") else "refuted"
-        return Verdict(verdict, f"Accuracies differ by {a.spread:.3f} at most.",
-                       {"accuracy": ", ".join(f"{s} {r.accuracy}" for s, r in a.runs.items()),
-                        "caveat": "A toy claim: its numbers are fixed by the test."})
+            unavailable, failed = split_missing(a.not_measured)
+            return Decision(verdict="inconclusive", code="not_measured", unavailable=unavailable, failed=failed)
+        good = a.spread <= thresholds["accuracy_tolerance"]
+        return Decision(verdict="supported" if good else "refuted", code="similar" if good else "apart",
+                        numbers={"spread": a.spread})
+
+    def report(self, a: ToyAssessment, decision: Decision) -> Report:
+        """The spread and each subject's accuracy."""
+        if decision.code == "not_measured":
+            return Report(f"Not measured: {'; '.join(a.not_measured)}.")
+        return Report(f"Accuracies differ by {a.spread:.3f} at most.",
+                      {"accuracy": ", ".join(f"{s} {r.accuracy}" for s, r in a.runs.items()),
+                       "caveat": "A toy claim: its numbers are fixed by the test."})
 
 
 CLAIM = ToyPairClaim()

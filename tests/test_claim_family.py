@@ -1,9 +1,7 @@
 """The family test (issue 21): :func:`evidence.testing.check_claim` on every registered claim and on a claim
 registered from outside (``KVT_EXTRA_CLAIMS``), on synthetic subject results, with no framework imported.
 
-A claim still on the temporary one-step verdict, or without the ``synthetic_results`` hook, is reported by what
-it lacks; only the claims in :data:`PENDING` may lack anything (their owners are reshaping them; remove each from
-the list as it gains the decide/report shape and the hook: the test then says so).
+Every project claim gives the decide/report shape and the ``synthetic_results`` hook: none may lack anything.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import pytest
 
 from evidence.registry import claim_ids, get_claim
 from evidence.testing import check_claim
-from tests.support.claims import PENDING
 from tests.support.imports import FRAMEWORKS
 
 
@@ -22,13 +19,9 @@ from tests.support.imports import FRAMEWORKS
 def test_every_registered_claim_passes_the_family_checks(claim_id):
     loaded_before = {m for m in sys.modules if m.split(".")[0] in FRAMEWORKS}
     found = check_claim(get_claim(claim_id))  # raises, naming the check, on any failure
-    if claim_id in PENDING:
-        assert found.lacking, f"{claim_id} now gives everything: remove it from PENDING"
-        print(f"{claim_id} lacks: {'; '.join(found.lacking)}")
-    else:
-        assert not found.lacking, f"{claim_id} lacks: {found.lacking}"
-        assert any(p.startswith("edge of ") for p in found.passed) or not set(get_claim(claim_id).thresholds) - set(
-            get_claim(claim_id).unguarded_thresholds)
+    assert not found.lacking, f"{claim_id} lacks: {found.lacking}"
+    assert any(p.startswith("edge of ") for p in found.passed) or not set(get_claim(claim_id).thresholds) - set(
+        get_claim(claim_id).unguarded_thresholds)
     frameworks = {m for m in sys.modules if m.split(".")[0] in FRAMEWORKS} - loaded_before
     assert not {m.split(".")[0] for m in frameworks} & {"tensorflow", "keras", "jax", "torch"}, sorted(frameworks)
 

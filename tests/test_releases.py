@@ -163,6 +163,7 @@ def _release_folder(root: Path, name: str, source: Path, verdict: str, claims: d
         data["assessment"]["best"] = next(s for s in data["assessment"]["scores"] if s != "beta")
         judged = claim.verdict(claim.assessment_type.model_validate(data["assessment"]))
         data["verdict"], data["summary"] = judged.verdict, judged.summary
+        data["decision"] = judged.decision.model_dump(mode="json")
     assert data["verdict"] == verdict
     data["provenance"]["packages"]["keras"] = {"keras-2.15": "2.15.0", "keras-3.0": "3.0.5"}[name]
     result_file(folder, "splittable").write_text(json.dumps(data))

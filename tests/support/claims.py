@@ -11,11 +11,6 @@ import pytest
 
 from evidence import registry
 
-#: Claims whose owners are moving them to the decide/report shape in parallel (issue 21): until they do, they
-#: lack the typed decision and the family test's hook, and reading their results imports the whole claim (its
-#: one-step verdict is recomputed through it). Remove each as it lands; the tests then hold it to the full rules.
-PENDING: frozenset[str] = frozenset()
-
 
 def copy_claim_package(claim_id: str, destination: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Copy ``claim_id``'s package to ``destination`` and make the registry locate its code there (for the code
