@@ -20,7 +20,6 @@ import json
 import math
 import os
 import stat
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +262,8 @@ def check_zip(path: str | os.PathLike, what: str, *, kind: str = "keras-archive"
     Raises:
         GuardedReadError: not a regular file, not a zip archive, or a member past the limits (a zip bomb).
     """
+    import zipfile  # here, not at start-up: only archive readers need it
+
     check_path(path, what)
     try:
         with zipfile.ZipFile(expand(path, what)) as archive:
@@ -286,6 +287,8 @@ def read_zip_member(path: str | os.PathLike, member: str, what: str, kind: str) 
     Raises:
         GuardedReadError: as :func:`check_zip`, a missing member, or a member past the limit.
     """
+    import zipfile
+
     check_zip(path, what)
     limit = LIMITS[kind]
     try:
