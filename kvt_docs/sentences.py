@@ -34,6 +34,9 @@ TEMPLATES: dict[str, str] = {
     "performance.one": "On {venue}, TensorFlow's engine at its native best ran at {ratio_a} the speed of {engine_a}'s, "
                        "averaged over {cells} model and phase cells of {models}.",
     "performance.none": "On {venue}, TensorFlow's engine and the others were not both timed.",
+    "performance.unsteady": "On {venue}, the machine was not steady during the run, so no verdict is given; as "
+                            "measured, TensorFlow's engine at its native best ran at {ratio} the speed of the faster "
+                            "of JAX's and PyTorch's, over {cells} model and phase cells of {models}.",
     "distributed_scaling": "On {venue}, {ok} of {total} training runs across several processes reached the loss of "
                            "one-device training, on {options}.",
     "distributed_scaling.none": "On {venue}, no training run across several processes was measured.",
@@ -132,7 +135,13 @@ def _performance(r: ResultFile) -> tuple[str, dict]:
     against = [e for e in a.engine_summary if e.against in ENGINES]
     if not against:
         return "performance.none", {}
-    models = fmt.listing([label(m) for m in a.models])
+    compared = {e.model for e in a.engines}  # the engine cells' models, not the dispatch-bound small ones
+    models = fmt.listing([label(m) for m in a.models if m in compared])
+    either = next((e for e in a.engine_summary if e.against == "all"), None)
+    if r.decision is not None and r.decision.code == "unsteady" and either is not None:
+        # numbers from a run the claim's own steadiness rule refused: said as measured, never as a finding
+        return "performance.unsteady", {"ratio": fmt.ratio(either.mean.estimate), "cells": either.cells,
+                                        "models": models}
     values = {"ratio_a": fmt.ratio(against[0].mean.estimate), "engine_a": ENGINES[against[0].against],
               "cells": against[0].cells, "models": models}
     if len(against) == 1:

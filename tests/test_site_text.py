@@ -174,3 +174,21 @@ def test_check_page_has_no_ditto_marks_and_collapses_later_examples(site):
     assert migration.count("<details") >= 1
     for raw in re.findall(r"\b[A-Z]\w*Error: ", "\n".join(visible_text(page))):
         pytest.fail(f"a raw error outside a details block: {raw}")
+
+
+def test_the_performance_sentence_says_when_its_run_was_unsteady():
+    """The committed full run of performance was refused by the claim's steadiness rule: its plain sentence gives
+    the numbers as measured, says no verdict is given, and names only the models the engines were compared on."""
+    from evidence.results import load_result
+    from kvt_docs.sentences import plain_sentence
+    from tests.site_helpers import COMMITTED_RESULTS
+
+    r = load_result("performance", COMMITTED_RESULTS)
+    assert r is not None and r.decision is not None
+    sentence = plain_sentence("performance", r)
+    compared = {e.model for e in r.assessment.engines}
+    assert "mlp" not in compared and " mlp" not in sentence  # dispatch-bound models are not engine cells
+    if r.decision.code == "unsteady":
+        assert "not steady" in sentence and "no verdict" in sentence
+    else:
+        assert "not steady" not in sentence
