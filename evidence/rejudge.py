@@ -57,8 +57,6 @@ def rehash(path: Path) -> str:
 def rejudge(claim_id: str, directory: Path | None = None) -> list[str]:
     """Re-judge every venue's result of ``claim_id`` in ``directory`` from its stored measurements (see the
     module docstring); what happened to each."""
-    from evidence.runner import _recorded
-
     claim = get_claim(claim_id)
     out = []
     for venue, result in load_venues(claim_id, directory).items():
@@ -68,11 +66,11 @@ def rejudge(claim_id: str, directory: Path | None = None) -> list[str]:
         reruns = list(result.reruns)
         if reruns:
             reruns[-1] = reruns[-1].model_copy(update={"verdict": judged.verdict, "summary": judged.summary,
-                                                       "decision": _recorded(claim, judged)})
+                                                       "decision": judged.decision})
         published = stability(reruns, judged) if reruns else judged
         update = {"claim": result.claim.model_validate(claim.describe()), "code_hash": claim.code_hash(),
                   "verdict": published.verdict, "summary": published.summary, "findings": published.findings,
-                  "assessment": assessment, "reruns": reruns, "decision": _recorded(claim, judged)}
+                  "assessment": assessment, "reruns": reruns, "decision": judged.decision}
         write_result(type(result).model_validate({**result.model_dump(), **update}), directory)
         out.append(f"{claim_id} on {venue}: {result.verdict} -> {published.verdict} (re-judged from the stored "
                    f"measurements of {result.provenance.date})")

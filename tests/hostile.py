@@ -92,8 +92,11 @@ def poison_result(raw: dict, claim_id: str, payload: str = PAYLOAD) -> dict:
         break
     else:  # pragma: no cover - the loop always converges on the committed results
         raise AssertionError(f"{claim_id}: the poisoned result never validated")
+    # The decision is recomputed from the poisoned assessment and stored, as a run that measured it would.
+    decision = again.decision.model_dump(mode="json") if again.decision is not None else None
+    data["decision"] = decision
     if data.get("reruns"):
-        data["reruns"][-1].update(verdict=again.verdict, summary=again.summary)
+        data["reruns"][-1].update(verdict=again.verdict, summary=again.summary, decision=decision)
         from evidence.results import Rerun
 
         final = stability([Rerun.model_validate(r) for r in data["reruns"]], again)
